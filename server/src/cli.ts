@@ -1,0 +1,144 @@
+// `gitops-guardrails`: the same model and rules as the language server, for CI.
+import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { runChecks } from './check';
+import { safeFixes, writeFix } from './fixes';
+import { RepoModel } from './model/model';
+import { formatText } from './output/text';
+import { toJson } from './output/json';
+import { toSarif } from './output/sarif';
+import { indexJson } from './output/index-json';
+import { RULE_IDS, RULES } from './rules';
+import { VERSION } from './version';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const USAGE = `Usage:
+  gitops-guardrails check [DIR] [--format text|json|sarif] [--fix]
+  gitops-guardrails index [DIR] --json
+  gitops-guardrails sops encrypt|decrypt FILE [-i]
+  gitops-guardrails --version
+
+check exits 0 when no finding is an error, 1 when one is, 2 on a usage or I/O failure.
+`;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return await check(rest, io);
+      case 'index':
+        return await index(rest, io);
+      case 'sops': {
+        const { runSopsCommand } = await import('./sops/cli');
+        return await runSopsCommand(rest, io);
+      }
+      case '--version':
+      case 'version':
+        io.stdout(`${VERSION}\n`);
+        return EXIT_OK;
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(USAGE);
+        return EXIT_OK;
+      default:
+        io.stderr(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
+        return EXIT_USAGE;
+    }
+  } catch (error) {
+    io.stderr(`gitops-guardrails: ${(error as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+interface CheckArgs {
+  dir: string;
+  format: 'text' | 'json' | 'sarif';
+  fix: boolean;
+}
+
+function parseCheckArgs(args: string[], io: CliIO): CheckArgs | string {
+  let dir: string | undefined;
+  let format: CheckArgs['format'] = 'text';
+  let fix = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--fix') fix = true;
+    else if (arg === '--format' || arg.startsWith('--format=')) {
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
+      if (value !== 'text' && value !== 'json' && value !== 'sarif') return `--format takes text, json or sarif, not "${value ?? ''}".`;
+      format = value;
+    } else if (arg.startsWith('-')) return `Unknown option "${arg}".`;
+    else if (dir === undefined) dir = arg;
+    else return `Only one directory can be checked, got "${dir}" and "${arg}".`;
+  }
+  return { dir: path.resolve(io.cwd, dir ?? '.'), format, fix };
+}
+
+async function loadModel(dir: string): Promise<RepoModel> {
+  const stat = await fs.stat(dir).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new Error(`${dir} is not a directory.`);
+  return RepoModel.load(dir, RULE_IDS);
+}
+
+async function check(args: string[], io: CliIO): Promise<number> {
+  const parsed = parseCheckArgs(args, io);
+  if (typeof parsed === 'string') {
+    io.stderr(`${parsed}\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const onRuleError = (rule: { id: string }, error: unknown) => io.stderr(`gitops-guardrails: rule ${rule.id} failed: ${(error as Error).message}\n`);
+  let model = await loadModel(parsed.dir);
+  let findings = runChecks(model, { onRuleError });
+  if (parsed.fix) {
+    // Fixes can enable or overlap each other: apply one per file and pass, a few passes at most.
+    for (let pass = 0; pass < 5; pass++) {
+      const fixes = safeFixes(findings);
+      if (fixes.length === 0) break;
+      for (const fix of fixes) {
+        const changed = await writeFix(parsed.dir, fix);
+        io.stderr(`fixed: ${fix.title} (${changed.join(', ')})\n`);
+      }
+      model = await loadModel(parsed.dir);
+      findings = runChecks(model, { onRuleError });
+    }
+  }
+  if (parsed.format === 'json') io.stdout(JSON.stringify(toJson(findings), null, 2) + '\n');
+  else if (parsed.format === 'sarif') io.stdout(JSON.stringify(toSarif(findings, RULES, VERSION), null, 2) + '\n');
+  else io.stdout(formatText(findings));
+  return findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+}
+
+async function index(args: string[], io: CliIO): Promise<number> {
+  const dirs = args.filter((a) => !a.startsWith('-'));
+  const unknown = args.filter((a) => a.startsWith('-') && a !== '--json');
+  if (unknown.length > 0 || dirs.length > 1) {
+    io.stderr(`${unknown.length > 0 ? `Unknown option "${unknown[0]}".` : 'Only one directory can be indexed.'}\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const model = await loadModel(path.resolve(io.cwd, dirs[0] ?? '.'));
+  io.stdout(JSON.stringify(indexJson(model), null, 2) + '\n');
+  return EXIT_OK;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    cwd: process.cwd(),
+    env: process.env,
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

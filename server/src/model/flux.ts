@@ -1,0 +1,230 @@
+// Flux objects: Kustomizations, HelmReleases and sources, and what folder of this repository
+// a Kustomization's spec.path means given its source.
+import { ancestors, joinRepoPath } from './paths';
+import type { DependencyRef, FluxKustomization, HelmRelease, Resource, SourceRef } from './types';
+
+export const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io/';
+export const FLUX_HELM_GROUP = 'helm.toolkit.fluxcd.io/';
+export const FLUX_SOURCE_GROUP = 'source.toolkit.fluxcd.io/';
+export const FLUX_SOURCE_EXTENSIONS_GROUP = 'source.extensions.fluxcd.io/';
+
+export function isFluxKustomization(r: Resource): boolean {
+  return r.kind === 'Kustomization' && r.apiVersion.startsWith(FLUX_KUSTOMIZE_GROUP);
+}
+
+export function isHelmRelease(r: Resource): boolean {
+  return r.kind === 'HelmRelease' && r.apiVersion.startsWith(FLUX_HELM_GROUP);
+}
+
+export function isFluxSource(r: Resource): boolean {
+  return r.apiVersion.startsWith(FLUX_SOURCE_GROUP) || (r.kind === 'ArtifactGenerator' && r.apiVersion.startsWith(FLUX_SOURCE_EXTENSIONS_GROUP));
+}
+
+export function readDependsOn(object: any, ownNamespace: string): DependencyRef[] {
+  const list = object?.spec?.dependsOn;
+  if (!Array.isArray(list)) return [];
+  const refs: DependencyRef[] = [];
+  list.forEach((entry, i) => {
+    if (!entry || typeof entry !== 'object' || typeof entry.name !== 'string') return;
+    refs.push({ name: entry.name, namespace: typeof entry.namespace === 'string' ? entry.namespace : ownNamespace, nodePath: ['spec', 'dependsOn', i, 'name'] });
+  });
+  return refs;
+}
+
+export function readFluxKustomization(resource: Resource, namespace: string): FluxKustomization {
+  const spec = resource.object.spec ?? {};
+  const ref = spec.sourceRef;
+  const sourceRef: SourceRef | undefined =
+    ref && typeof ref === 'object' && typeof ref.name === 'string'
+      ? { kind: typeof ref.kind === 'string' ? ref.kind : 'GitRepository', name: ref.name, namespace: typeof ref.namespace === 'string' ? ref.namespace : namespace }
+      : undefined;
+  return {
+    resource,
+    name: resource.name,
+    namespace,
+    path: typeof spec.path === 'string' ? spec.path : '',
+    sourceRef,
+    dependsOn: readDependsOn(resource.object, namespace),
+    targetNamespace: typeof spec.targetNamespace === 'string' ? spec.targetNamespace : undefined,
+    appliedFiles: [],
+  };
+}
+
+export function readHelmRelease(resource: Resource, namespace: string): HelmRelease {
+  return { resource, name: resource.name, namespace, dependsOn: readDependsOn(resource.object, namespace) };
+}
+
+/** Sources defined in the repository, by `Kind/namespace/name`. */
+export type SourceIndex = Map<string, Resource>;
+
+export function sourceKey(kind: string, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+export interface PathResolution {
+  folder?: string;
+  unresolvedReason?: string;
+}
+
+export interface ResolveContext {
+  sources: SourceIndex;
+  /** Every ArtifactGenerator of the repository (names repeat across clusters). */
+  generators: Resource[];
+  /** Whether a repository path exists as a folder. */
+  isFolder(repoPath: string): boolean;
+  /** Normalised URLs (and branches) under which this repository is known to Flux. */
+  ownRepositories: Set<string>;
+  /** Post-build variables in force where the Kustomization is applied. */
+  variables?: Record<string, string>;
+}
+
+/** Resolves spec.path to a folder of this repository, or says why it cannot. */
+export function resolveKustomizationPath(ks: FluxKustomization, ctx: ResolveContext): PathResolution {
+  const substituted = substitute(ks.path, ctx.variables ?? {});
+  if (substituted === undefined) return { unresolvedReason: `spec.path "${ks.path}" uses a variable whose value is not known here` };
+  const path = substituted;
+  const ref = ks.sourceRef;
+  if (!ref) return { unresolvedReason: 'spec.sourceRef is missing' };
+  const source = ctx.sources.get(sourceKey(ref.kind, ref.namespace, ref.name));
+  switch (ref.kind) {
+    case 'GitRepository': {
+      if (source && !isOwnGitRepository(source, ctx.ownRepositories)) {
+        return { unresolvedReason: `its source GitRepository ${ref.name} is another repository or branch (${describeGitSource(source)})` };
+      }
+      const folder = joinRepoPath('', path);
+      return folder === undefined ? { unresolvedReason: `spec.path "${path}" leaves the repository` } : { folder };
+    }
+    case 'OCIRepository':
+    case 'Bucket': {
+      if (source) return { unresolvedReason: `its source ${ref.kind} ${ref.name} is an artifact built outside this repository (${String(source.object.spec?.url ?? source.object.spec?.bucketName ?? 'unknown')})` };
+      // An artifact of this repository pushed from a sub-folder: the nearest ancestor of the
+      // Kustomization's own file under which the path exists is the artifact's root.
+      for (const base of ancestors(ks.resource.file)) {
+        const folder = joinRepoPath(base, path);
+        if (folder !== undefined && ctx.isFolder(folder)) return { folder };
+      }
+      return { unresolvedReason: `the root of the ${ref.kind} artifact ${ref.name} could not be located in this repository` };
+    }
+    case 'ExternalArtifact':
+      return resolveGeneratedArtifact(ks, ref, path, ctx);
+    default:
+      return { unresolvedReason: `its source kind ${ref.kind} is not known` };
+  }
+}
+
+/** ArtifactGenerator copy rules (`@alias/dir/**` → `@artifact/dest/`) mapped back to folders. */
+function resolveGeneratedArtifact(ks: FluxKustomization, ref: SourceRef, path: string, ctx: ResolveContext): PathResolution {
+  const wanted = joinRepoPath('', path);
+  // Clusters often define generators of the same name; the one nearest the Kustomization wins.
+  const generators = ctx.generators
+    .map((g) => ({ g, shared: sharedPrefixLength(g.file, ks.resource.file) }))
+    .sort((a, b) => b.shared - a.shared)
+    .map((x) => x.g);
+  let reason = `ExternalArtifact ${ref.name} is generated outside this repository`;
+  for (const source of generators) {
+    const spec = source.object.spec ?? {};
+    const artifact = Array.isArray(spec.artifacts) ? spec.artifacts.find((a: any) => a?.name === ref.name) : undefined;
+    if (!artifact || !Array.isArray(artifact.copy)) continue;
+    for (const copy of artifact.copy) {
+      const from = /^@([^/]+)\/(.*?)\/?(\*\*)?$/.exec(String(copy?.from ?? ''));
+      const to = /^@artifact\/?(.*?)\/?$/.exec(String(copy?.to ?? ''));
+      if (!from || !to || wanted === undefined) continue;
+      const dest = to[1];
+      if (!(dest === '' || wanted === dest || wanted.startsWith(dest + '/'))) continue;
+      const rest = dest === '' ? wanted : wanted.slice(dest.length).replace(/^\//, '');
+      const base = artifactSourceRoot(source, from[1], from[2], ctx);
+      const folder = base === undefined ? undefined : joinRepoPath(base, `${from[2]}/${rest || '.'}`);
+      if (folder !== undefined && ctx.isFolder(folder)) return { folder };
+    }
+    reason = `no copy rule of ArtifactGenerator ${source.name} maps "${path}" to a folder of this repository`;
+  }
+  return { unresolvedReason: reason };
+}
+
+/** Where the generator's source alias is rooted in this repository, if it is this repository. */
+function artifactSourceRoot(generator: Resource, alias: string, copied: string, ctx: ResolveContext): string | undefined {
+  const spec = generator.object.spec ?? {};
+  const entry = Array.isArray(spec.sources) ? spec.sources.find((s: any) => s?.alias === alias) : undefined;
+  if (!entry) return undefined;
+  const namespace = typeof entry.namespace === 'string' ? entry.namespace : generator.namespace || 'flux-system';
+  const source = ctx.sources.get(sourceKey(String(entry.kind ?? 'GitRepository'), namespace, String(entry.name)));
+  if (entry.kind === 'GitRepository' || entry.kind === undefined) {
+    return source && !isOwnGitRepository(source, ctx.ownRepositories) ? undefined : '';
+  }
+  if (source) return undefined;
+  // An OCI artifact of this repository: its root is the ancestor under which the copied folder exists.
+  return ancestors(generator.file).find((base) => {
+    const folder = joinRepoPath(base, copied);
+    return folder !== undefined && ctx.isFolder(folder);
+  });
+}
+
+function sharedPrefixLength(a: string, b: string): number {
+  const as = a.split('/');
+  const bs = b.split('/');
+  let i = 0;
+  while (i < as.length && i < bs.length && as[i] === bs[i]) i++;
+  return i;
+}
+
+export function normaliseGitUrl(url: string): string {
+  return url
+    .trim()
+    .replace(/^[a-z+]+:\/\//i, '')
+    .replace(/^[^@/]+@/, '')
+    .replace(/:(?!\d)/, '/')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
+}
+
+function gitIdentity(source: Resource): string {
+  const spec = source.object.spec ?? {};
+  const ref = spec.ref ?? {};
+  return `${normaliseGitUrl(String(spec.url ?? ''))}#${String(ref.branch ?? ref.tag ?? ref.semver ?? ref.name ?? ref.commit ?? '')}`;
+}
+
+function describeGitSource(source: Resource): string {
+  const spec = source.object.spec ?? {};
+  const ref = spec.ref ?? {};
+  const at = ref.branch ?? ref.tag ?? ref.semver ?? ref.commit;
+  return `${String(spec.url ?? 'no url')}${at ? ` at ${String(at)}` : ''}`;
+}
+
+/** The identities under which the flux-system GitRepositories point at this repository. */
+export function ownRepositoryIdentities(sources: SourceIndex): Set<string> {
+  const own = new Set<string>();
+  for (const source of sources.values()) {
+    if (source.kind === 'GitRepository' && source.name === 'flux-system') own.add(gitIdentity(source));
+  }
+  return own;
+}
+
+function isOwnGitRepository(source: Resource, own: Set<string>): boolean {
+  if (source.name === 'flux-system') return true;
+  // Without the flux-system GitRepository to compare with, another GitRepository defined in the
+  // repository is taken to be another repository or branch.
+  return own.has(gitIdentity(source));
+}
+
+/** Flux post-build substitution of `${VAR}` / `${VAR:=default}`; undefined when a variable is unknown. */
+export function substitute(text: string, variables: Record<string, string>): string | undefined {
+  let unknown = false;
+  const result = text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?=([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => {
+    if (name in variables) return variables[name];
+    if (fallback !== undefined) return fallback;
+    unknown = true;
+    return '';
+  });
+  return unknown ? undefined : result;
+}
+
+export function postBuildVariables(ks: FluxKustomization): Record<string, string> {
+  const substituteMap = ks.resource.object.spec?.postBuild?.substitute;
+  const variables: Record<string, string> = {};
+  if (substituteMap && typeof substituteMap === 'object') {
+    for (const [k, v] of Object.entries(substituteMap)) variables[k] = String(v);
+  }
+  return variables;
+}
+

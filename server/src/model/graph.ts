@@ -1,0 +1,262 @@
+// Everything derived from the parsed files as a whole: kustomize folders, Flux objects, the
+// clusters with what each applies, reachability and effective namespaces.
+import { buildFolder, emptyBuild, findKustomizationFile, readKustomizeDir, type FileTree } from './kustomize';
+import {
+  isFluxKustomization,
+  isFluxSource,
+  isHelmRelease,
+  ownRepositoryIdentities,
+  postBuildVariables,
+  readDependsOn,
+  readFluxKustomization,
+  readHelmRelease,
+  resolveKustomizationPath,
+  sourceKey,
+  type ResolveContext,
+  type SourceIndex,
+} from './flux';
+import { basename, dirname, isWithin } from './paths';
+import type { GuardrailsConfig } from './config';
+import type { Cluster, FluxKustomization, HelmRelease, KustomizeDir, Resource, YamlFile } from './types';
+
+export interface RepoGraph {
+  kustomizeDirs: Map<string, KustomizeDir>;
+  sources: SourceIndex;
+  fluxKustomizations: FluxKustomization[];
+  helmReleases: HelmRelease[];
+  clusters: Cluster[];
+  /** Cluster names that apply each file. */
+  clustersOf: Map<string, Set<string>>;
+  /** The Flux Kustomizations that apply each file (none for files applied by a bare root). */
+  appliedBy: Map<string, FluxKustomization[]>;
+  /** Files used as kustomize patches: their documents are not resources of their own. */
+  patchFiles: Set<string>;
+  /** Namespace injected into each file's resources (Flux targetNamespace or kustomize namespace). */
+  injectedNamespace: Map<string, string>;
+  /** YAML files no cluster applies. */
+  unreachable: string[];
+}
+
+export interface GraphInput {
+  files: ReadonlyMap<string, YamlFile>;
+  tree: FileTree;
+  config: GuardrailsConfig;
+}
+
+const DEAD_PATH = /(^|\/)(\.[^/]+|archive|archived|deprecated|old|backup)(\/|$)|-old\.ya?ml$/i;
+
+export function deriveGraph(input: GraphInput): RepoGraph {
+  const { files, tree, config } = input;
+  const kustomizeDirs = new Map<string, KustomizeDir>();
+  const dirOf = (folder: string): KustomizeDir => {
+    let dir = kustomizeDirs.get(folder);
+    if (!dir) {
+      const file = findKustomizationFile(tree, folder);
+      dir = readKustomizeDir(folder, file ? files.get(file) : undefined, tree);
+      kustomizeDirs.set(folder, dir);
+    }
+    return dir;
+  };
+  // Every kustomization.yaml is read, reachable or not, so its entries can be checked.
+  for (const path of files.keys()) {
+    const folder = dirname(path);
+    if (findKustomizationFile(tree, folder) === path) dirOf(folder);
+  }
+
+  const sources: SourceIndex = new Map();
+  const generators: Resource[] = [];
+  const fluxByResource = new Map<Resource, FluxKustomization>();
+  const helmByResource = new Map<Resource, HelmRelease>();
+  for (const file of files.values()) {
+    for (const r of file.resources) {
+      const namespace = r.namespace || 'flux-system';
+      if (isFluxKustomization(r)) fluxByResource.set(r, readFluxKustomization(r, namespace));
+      else if (isHelmRelease(r)) helmByResource.set(r, readHelmRelease(r, r.namespace || 'default'));
+      else if (isFluxSource(r)) {
+        sources.set(sourceKey(r.kind, namespace, r.name), r);
+        if (r.kind === 'ArtifactGenerator') generators.push(r);
+      }
+    }
+  }
+  const resolveContext: ResolveContext = {
+    sources,
+    generators,
+    isFolder: (p) => tree.kindOf(p) === 'folder',
+    ownRepositories: ownRepositoryIdentities(sources),
+  };
+  for (const ks of fluxByResource.values()) Object.assign(ks, resolveKustomizationPath(ks, resolveContext));
+
+  const clustersOf = new Map<string, Set<string>>();
+  const appliedBy = new Map<string, FluxKustomization[]>();
+  const patchFiles = new Set<string>();
+  const injectedNamespace = new Map<string, string>();
+  const reached = new Set<string>();
+  const markReached = (file: string, cluster: Cluster) => {
+    reached.add(file);
+    let set = clustersOf.get(file);
+    if (!set) clustersOf.set(file, (set = new Set()));
+    set.add(cluster.name);
+  };
+
+  const apply = (cluster: Cluster, target: string, ks: FluxKustomization | undefined, visited: Set<FluxKustomization>) => {
+    const build = emptyBuild();
+    buildFolder(target, tree, dirOf, build, new Set(), undefined);
+    for (const file of [...build.kustomizationFiles, ...build.inputs]) markReached(file, cluster);
+    for (const file of build.patches) {
+      patchFiles.add(file);
+      markReached(file, cluster);
+    }
+    const children: FluxKustomization[] = [];
+    for (const file of build.manifests) {
+      markReached(file, cluster);
+      const namespace = ks?.targetNamespace ?? build.namespaces.get(file);
+      if (namespace !== undefined && !injectedNamespace.has(file)) injectedNamespace.set(file, namespace);
+      if (ks) {
+        let list = appliedBy.get(file);
+        if (!list) appliedBy.set(file, (list = []));
+        if (!list.includes(ks)) list.push(ks);
+        if (!ks.appliedFiles.includes(file)) ks.appliedFiles.push(file);
+      }
+      for (const r of files.get(file)?.resources ?? []) {
+        const child = fluxByResource.get(r);
+        if (child && child !== ks) children.push(child);
+      }
+    }
+    const variables = ks ? postBuildVariables(ks) : {};
+    for (const child of children) {
+      if (visited.has(child)) continue;
+      visited.add(child);
+      cluster.kustomizations.push(child);
+      let folder = child.folder;
+      if (folder === undefined && child.path.includes('${')) {
+        const resolved = resolveKustomizationPath(child, { ...resolveContext, variables });
+        if (resolved.folder !== undefined) {
+          folder = resolved.folder;
+          Object.assign(child, resolved, { unresolvedReason: undefined });
+        }
+      }
+      if (folder !== undefined && tree.kindOf(folder) !== 'missing') apply(cluster, folder, child, visited);
+    }
+  };
+
+  const clusters: Cluster[] = [];
+  const usedNames = new Set<string>();
+  const addCluster = (folder: string, rootKind: Cluster['rootKind'], rootKs?: FluxKustomization, name?: string) => {
+    let clusterName = name ?? clusterNameFor(folder);
+    if (usedNames.has(clusterName)) clusterName = folder || 'root';
+    usedNames.add(clusterName);
+    const cluster: Cluster = { name: clusterName, folder, rootFile: rootKs?.resource.file, rootKind, kustomizations: [] };
+    clusters.push(cluster);
+    const visited = new Set<FluxKustomization>();
+    if (rootKs) {
+      visited.add(rootKs);
+      cluster.kustomizations.push(rootKs);
+      markReached(rootKs.resource.file, cluster);
+    }
+    apply(cluster, folder, rootKs, visited);
+  };
+
+  if (config.clusters && config.clusters.length > 0) {
+    for (const c of config.clusters) addCluster(c.path, 'config', undefined, c.name);
+  } else {
+    // Strong roots: the flux-system sync Kustomization, a FluxInstance, or a Kustomization that
+    // applies the folder holding itself.
+    const strong: { folder: string; kind: Cluster['rootKind']; ks?: FluxKustomization }[] = [];
+    for (const ks of fluxByResource.values()) {
+      if (ks.folder === undefined || DEAD_PATH.test(ks.resource.file)) continue;
+      if (ks.name === 'flux-system' && ks.namespace === 'flux-system') strong.push({ folder: ks.folder, kind: 'flux-system', ks });
+      else if (isWithin(ks.resource.file, ks.folder) && ks.folder !== '') strong.push({ folder: ks.folder, kind: 'self-path', ks });
+    }
+    for (const file of files.values()) {
+      for (const r of file.resources) {
+        const path = r.kind === 'FluxInstance' ? r.object.spec?.sync?.path : undefined;
+        if (typeof path === 'string' && !DEAD_PATH.test(r.file)) {
+          const folder = path.replace(/^\.\/+/, '').replace(/\/+$/, '');
+          if (tree.kindOf(folder) === 'folder') strong.push({ folder, kind: 'FluxInstance' });
+        }
+      }
+    }
+    // Self-applying Kustomizations count only where no flux-system root reaches them.
+    const rank = (kind: Cluster['rootKind']) => (kind === 'self-path' ? 1 : 0);
+    strong.sort((a, b) => rank(a.kind) - rank(b.kind) || a.folder.localeCompare(b.folder));
+    for (const root of strong) {
+      if (clusters.some((c) => c.folder === root.folder)) continue;
+      if (root.kind === 'self-path' && root.ks && reached.has(root.ks.resource.file)) continue;
+      addCluster(root.folder, root.kind, root.ks);
+    }
+    // Weak roots: folders of Flux Kustomizations that nothing applies, shallowest first.
+    for (;;) {
+      const orphan = [...fluxByResource.values()]
+        .filter((ks) => !reached.has(ks.resource.file) && !DEAD_PATH.test(ks.resource.file) && !isPatchLike(ks))
+        .sort((a, b) => depth(a.resource.file) - depth(b.resource.file) || a.resource.file.localeCompare(b.resource.file))[0];
+      if (!orphan) break;
+      const folder = rootFolderOf(dirname(orphan.resource.file), tree, dirOf);
+      // An orphan inside a folder some cluster already builds is an unlisted file, not a root.
+      const kustomization = dirOf(folder).file;
+      const alreadyBuilt = kustomization !== undefined && reached.has(kustomization);
+      // Once a cluster is known, another root must look like one: beside it, or under clusters/.
+      const looksLikeCluster =
+        clusters.length === 0 || clusters.some((c) => dirname(c.folder) === dirname(folder)) || /(^|\/)clusters(\/|$)/.test(folder);
+      if (!alreadyBuilt && looksLikeCluster && !clusters.some((c) => c.folder === folder)) addCluster(folder, 'unreferenced');
+      // A root whose build does not include the orphan must not be tried again.
+      reached.add(orphan.resource.file);
+    }
+  }
+
+  // Namespaces are known only now: a Kustomization or HelmRelease without metadata.namespace
+  // takes the one its including kustomization injects.
+  for (const ks of fluxByResource.values()) {
+    const injected = injectedNamespace.get(ks.resource.file);
+    if (!ks.resource.namespace && injected) {
+      ks.namespace = injected;
+      ks.dependsOn = readDependsOn(ks.resource.object, injected);
+      if (ks.sourceRef && typeof ks.resource.object.spec?.sourceRef?.namespace !== 'string') ks.sourceRef.namespace = injected;
+    }
+  }
+  for (const hr of helmByResource.values()) {
+    const injected = injectedNamespace.get(hr.resource.file);
+    if (!hr.resource.namespace && injected) {
+      hr.namespace = injected;
+      hr.dependsOn = readDependsOn(hr.resource.object, injected);
+    }
+  }
+
+  const unreachable = [...files.keys()].filter((f) => !reached.has(f)).sort();
+  return {
+    kustomizeDirs,
+    sources,
+    fluxKustomizations: [...fluxByResource.values()].filter((ks) => !patchFiles.has(ks.resource.file)),
+    helmReleases: [...helmByResource.values()].filter((hr) => !patchFiles.has(hr.resource.file)),
+    clusters,
+    clustersOf,
+    appliedBy,
+    patchFiles,
+    injectedNamespace,
+    unreachable,
+  };
+}
+
+/** Climbs while the parent folder's kustomization includes the folder. */
+function rootFolderOf(folder: string, tree: FileTree, dirOf: (f: string) => KustomizeDir): string {
+  let current = folder;
+  while (current !== '') {
+    const parent = dirname(current);
+    const dir = dirOf(parent);
+    if (!dir.file || !dir.entries.some((e) => e.target === current)) break;
+    current = parent;
+  }
+  return current;
+}
+
+function clusterNameFor(folder: string): string {
+  return folder === '' ? 'root' : basename(folder);
+}
+
+function depth(path: string): number {
+  return path.split('/').length;
+}
+
+/** A Kustomization document without a sourceRef is almost always a patch written as a file. */
+function isPatchLike(ks: FluxKustomization): boolean {
+  return !ks.resource.object.spec?.sourceRef;
+}

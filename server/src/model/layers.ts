@@ -1,0 +1,141 @@
+// Layers and components: from `.gitops-guardrails.yaml` when it names layers, else from folder
+// naming conventions anchored at what the clusters apply. "No layers" is a valid answer.
+import picomatch from 'picomatch';
+import type { GuardrailsConfig } from './config';
+import type { RepoGraph } from './graph';
+import type { FileTree } from './kustomize';
+import { basename, dirname, isWithin } from './paths';
+import type { Component, Layer, YamlFile } from './types';
+
+/** Conventional layer folder names and their order (lower may be depended upon by higher). */
+export const CONVENTIONAL_LAYERS: ReadonlyArray<readonly [number, readonly string[]]> = [
+  [0, ['crds']],
+  [1, ['core', 'system', 'infrastructure', 'infra', 'controllers', 'operators']],
+  [2, ['services', 'datastores', 'databases', 'configs']],
+  [3, ['platform']],
+  [4, ['apps', 'applications', 'workloads', 'tenants']],
+];
+
+/** Folder names that group variants of components rather than being components. */
+const VARIANT_FOLDERS = new Set(['base', 'bases', 'overlays', 'overlay', 'components', 'staging', 'production', 'prod', 'dev', 'development', 'stg', 'test', 'qa', 'uat', 'preprod']);
+
+export interface LayerModel {
+  layers: Layer[];
+  /** Components of every layer, plus, without layers, one per Flux Kustomization target. */
+  components: Component[];
+  source: 'config' | 'convention' | 'none';
+}
+
+export function deriveLayers(
+  files: ReadonlyMap<string, YamlFile>,
+  folders: readonly string[],
+  tree: FileTree,
+  graph: RepoGraph,
+  config: GuardrailsConfig,
+): LayerModel {
+  let layers: Layer[] = [];
+  let source: LayerModel['source'] = 'none';
+  if (config.layers && config.layers.length > 0) {
+    source = 'config';
+    layers = config.layers.map((layer, order) => {
+      const match = picomatch(layer.paths, { dot: true });
+      return { name: layer.name, order, folders: folders.filter((f) => match(f)), components: [] };
+    });
+  } else {
+    const clusterFolders = graph.clusters.map((c) => c.folder).filter((f) => f !== '');
+    const live = (folder: string) => [...graph.clustersOf.keys()].some((file) => isWithin(file, folder));
+    const byName = new Map<string, Layer>();
+    for (const folder of folders) {
+      const name = basename(folder).toLowerCase();
+      const entry = CONVENTIONAL_LAYERS.find(([, names]) => names.includes(name));
+      if (!entry || clusterFolders.some((c) => isWithin(folder, c)) || !live(folder)) continue;
+      let layer = byName.get(name);
+      if (!layer) byName.set(name, (layer = { name, order: entry[0], folders: [], components: [] }));
+      layer.folders.push(folder);
+    }
+    // Layer folders stand side by side (environments/{core,apps}) or nest in an accepted layer
+    // (infrastructure/{controllers,configs}); a lone "apps" or "crds" folder is no layering.
+    const candidates = [...byName.values()].flatMap((l) => l.folders.map((folder) => ({ folder, order: l.order })));
+    const ordersBelow = new Map<string, Set<number>>();
+    for (const c of candidates) {
+      const parent = dirname(c.folder);
+      if (!ordersBelow.has(parent)) ordersBelow.set(parent, new Set());
+      ordersBelow.get(parent)!.add(c.order);
+    }
+    const accepted = new Set(candidates.filter((c) => (ordersBelow.get(dirname(c.folder))?.size ?? 0) >= 2).map((c) => c.folder));
+    for (const c of candidates) if (accepted.has(dirname(c.folder))) accepted.add(c.folder);
+    for (const layer of byName.values()) layer.folders = layer.folders.filter((f) => accepted.has(f));
+    layers = [...byName.values()].filter((l) => l.folders.length > 0).sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
+    if (new Set(layers.map((l) => l.order)).size >= 2) source = 'convention';
+    else layers = [];
+  }
+
+  const layerFolders = new Set(layers.flatMap((l) => l.folders));
+  const components: Component[] = [];
+  for (const layer of layers) {
+    for (const folder of layer.folders) {
+      for (const sub of componentFolders(folder, tree, layerFolders)) {
+        const component: Component = { name: basename(sub), layer: layer.name, folder: sub, namespaces: [] };
+        layer.components.push(component);
+        components.push(component);
+      }
+    }
+  }
+  if (layers.length === 0) {
+    const seen = new Set<string>();
+    for (const cluster of graph.clusters) {
+      for (const ks of cluster.kustomizations) {
+        if (ks.folder === undefined || ks.folder === cluster.folder || seen.has(ks.folder)) continue;
+        // A Kustomization that applies other Kustomizations is an entry point, not a component.
+        if (ks.appliedFiles.some((f) => (files.get(f)?.resources ?? []).some((r) => r.kind === 'Kustomization' && r.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')))) continue;
+        seen.add(ks.folder);
+        components.push({ name: ks.name, folder: ks.folder, namespaces: [] });
+      }
+    }
+  }
+  for (const component of components) component.namespaces = namespacesBelow(component.folder, files, graph);
+  return { layers, components, source };
+}
+
+function componentFolders(layerFolder: string, tree: FileTree, layerFolders: ReadonlySet<string>): string[] {
+  const result: string[] = [];
+  for (const sub of tree.children(layerFolder).folders) {
+    if (layerFolders.has(sub)) continue;
+    if (VARIANT_FOLDERS.has(basename(sub).toLowerCase())) {
+      if (basename(sub).toLowerCase().startsWith('base')) result.push(...tree.children(sub).folders.filter((f) => !layerFolders.has(f)));
+      continue;
+    }
+    result.push(sub);
+  }
+  return result;
+}
+
+function namespacesBelow(folder: string, files: ReadonlyMap<string, YamlFile>, graph: RepoGraph): string[] {
+  const namespaces = new Set<string>();
+  for (const [path, file] of files) {
+    if (!isWithin(path, folder) || graph.patchFiles.has(path)) continue;
+    for (const r of file.resources) {
+      if (r.kind === 'Namespace' && r.apiVersion === 'v1' && r.name) namespaces.add(r.name);
+      else {
+        const ns = graph.injectedNamespace.get(path) ?? r.namespace;
+        if (ns && !ns.includes('${')) namespaces.add(ns);
+      }
+    }
+  }
+  return [...namespaces].sort();
+}
+
+export function layerOfPath(layers: readonly Layer[], repoPath: string): Layer | undefined {
+  let best: Layer | undefined;
+  let bestLength = -1;
+  for (const layer of layers) {
+    for (const folder of layer.folders) {
+      if (isWithin(repoPath, folder) && folder.length > bestLength) {
+        best = layer;
+        bestLength = folder.length;
+      }
+    }
+  }
+  return best;
+}
+

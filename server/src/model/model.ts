@@ -1,0 +1,222 @@
+// The repository model: parsed files plus lazily derived graphs. A changed, created or deleted
+// file re-parses that file only; derived graphs are rebuilt only when a file's structure changed.
+import { promises as fs } from 'node:fs';
+import { CONFIG_FILE, DEFAULT_CONFIG, ignoreMatcher, readConfig, type ConfigProblem, type GuardrailsConfig } from './config';
+import { deriveGraph, type RepoGraph } from './graph';
+import type { FileTree, PathKind } from './kustomize';
+import { deriveLayers, type LayerModel } from './layers';
+import { isYamlPath, parseYamlFile } from './parse';
+import { ancestors, dirname, toAbsolute } from './paths';
+import { rangeAtPath } from './positions';
+import { scanWorkspace } from './scan';
+import type { NodePath, Range, Resource, YamlFile } from './types';
+
+export class RepoModel implements FileTree {
+  readonly root: string;
+  private readonly yaml = new Map<string, YamlFile>();
+  /** Every file of the workspace (YAML or not), repository-relative. */
+  private readonly allFiles = new Set<string>();
+  /** Folder → number of files below it, so folders vanish with their last file. */
+  private readonly folderCounts = new Map<string, number>();
+  private readonly childrenCache = new Map<string, { files: string[]; folders: string[] }>();
+  private readonly structureKeys = new Map<string, string>();
+  private derived?: { graph: RepoGraph; layers: LayerModel };
+  private configState?: { config: GuardrailsConfig; problems: ConfigProblem[]; ignored: (p: string) => boolean };
+  private readonly knownRuleIds: ReadonlySet<string>;
+
+  constructor(root: string, knownRuleIds: ReadonlySet<string> = new Set()) {
+    this.root = root;
+    this.knownRuleIds = knownRuleIds;
+  }
+
+  /** Scans and parses the whole workspace from disk. */
+  static async load(root: string, knownRuleIds?: ReadonlySet<string>, onProgress?: (done: number, total: number) => void): Promise<RepoModel> {
+    const model = new RepoModel(root, knownRuleIds);
+    const { files } = await scanWorkspace(root);
+    let done = 0;
+    for (const path of files) {
+      if (isYamlPath(path)) {
+        let text: string;
+        try {
+          text = await fs.readFile(toAbsolute(root, path), 'utf8');
+        } catch {
+          continue;
+        }
+        model.setFile(path, text);
+      } else {
+        model.setFile(path, null);
+      }
+      done++;
+      if (onProgress && done % 200 === 0) onProgress(done, files.length);
+    }
+    onProgress?.(files.length, files.length);
+    return model;
+  }
+
+  /**
+   * Records a file's new content: text for a YAML file, null for a file whose content does not
+   * matter (only its existence), undefined for a deleted file.
+   */
+  setFile(path: string, text: string | null | undefined): void {
+    const existed = this.allFiles.has(path);
+    if (text === undefined) {
+      if (!existed) return;
+      this.allFiles.delete(path);
+      this.yaml.delete(path);
+      this.structureKeys.delete(path);
+      this.countFolders(path, -1);
+      this.invalidate(path, true);
+      return;
+    }
+    if (!existed) {
+      this.allFiles.add(path);
+      this.countFolders(path, +1);
+    }
+    if (text === null || !isYamlPath(path)) {
+      if (!existed) this.invalidate(path, true);
+      return;
+    }
+    const file = parseYamlFile(path, text);
+    this.yaml.set(path, file);
+    const key = structureKey(file);
+    const changed = !existed || this.structureKeys.get(path) !== key;
+    this.structureKeys.set(path, key);
+    this.invalidate(path, changed);
+  }
+
+  private invalidate(path: string, structural: boolean): void {
+    if (path === CONFIG_FILE) this.configState = undefined;
+    if (structural) {
+      this.derived = undefined;
+      this.childrenCache.clear();
+    }
+  }
+
+  private countFolders(path: string, delta: number): void {
+    for (const folder of ancestors(path)) {
+      const count = (this.folderCounts.get(folder) ?? 0) + delta;
+      if (count <= 0) this.folderCounts.delete(folder);
+      else this.folderCounts.set(folder, count);
+    }
+  }
+
+  // FileTree
+  kindOf(repoPath: string): PathKind {
+    if (this.allFiles.has(repoPath)) return 'file';
+    if (this.folderCounts.has(repoPath)) return 'folder';
+    return 'missing';
+  }
+
+  children(folder: string): { files: string[]; folders: string[] } {
+    let cached = this.childrenCache.get(folder);
+    if (cached) return cached;
+    if (this.childrenCache.size === 0) this.indexChildren();
+    cached = this.childrenCache.get(folder) ?? { files: [], folders: [] };
+    return cached;
+  }
+
+  private indexChildren(): void {
+    const entry = (folder: string) => {
+      let e = this.childrenCache.get(folder);
+      if (!e) this.childrenCache.set(folder, (e = { files: [], folders: [] }));
+      return e;
+    };
+    for (const file of this.allFiles) entry(dirname(file)).files.push(file);
+    for (const folder of this.folderCounts.keys()) if (folder !== '') entry(dirname(folder)).folders.push(folder);
+    for (const e of this.childrenCache.values()) {
+      e.files.sort();
+      e.folders.sort();
+    }
+  }
+
+  get files(): ReadonlyMap<string, YamlFile> {
+    return this.yaml;
+  }
+
+  file(path: string): YamlFile | undefined {
+    return this.yaml.get(path);
+  }
+
+  get folders(): string[] {
+    return [...this.folderCounts.keys()].filter((f) => f !== '').sort();
+  }
+
+  get config(): GuardrailsConfig {
+    return this.configuration().config;
+  }
+
+  get configProblems(): ConfigProblem[] {
+    return this.configuration().problems;
+  }
+
+  isIgnored(path: string): boolean {
+    return this.configuration().ignored(path);
+  }
+
+  private configuration() {
+    if (!this.configState) {
+      const { config, problems } = readConfig(this.yaml.get(CONFIG_FILE), this.knownRuleIds);
+      this.configState = { config, problems, ignored: ignoreMatcher(config) };
+      // Layers and clusters depend on the configuration.
+      this.derived = undefined;
+    }
+    return this.configState;
+  }
+
+  get graph(): RepoGraph {
+    return this.derive().graph;
+  }
+
+  get layers(): LayerModel {
+    return this.derive().layers;
+  }
+
+  private derive() {
+    const config = this.configuration().config ?? DEFAULT_CONFIG;
+    if (!this.derived) {
+      const graph = deriveGraph({ files: this.yaml, tree: this, config });
+      const layers = deriveLayers(this.yaml, this.folders, this, graph, config);
+      this.derived = { graph, layers };
+    }
+    return this.derived;
+  }
+
+  /** All resources that are real objects (documents of patch files excluded). */
+  *resources(): Iterable<Resource> {
+    const patches = this.graph.patchFiles;
+    for (const file of this.yaml.values()) {
+      if (patches.has(file.path)) continue;
+      yield* file.resources;
+    }
+  }
+
+  /** The effective namespace of a resource: injected by kustomize or Flux, else its own. */
+  namespaceOf(resource: Resource): string | undefined {
+    return this.graph.injectedNamespace.get(resource.file) ?? resource.namespace;
+  }
+
+  /** The range of the node at `path` in a resource's document (nearest existing ancestor). */
+  rangeOf(resource: Resource, path: NodePath, target: 'value' | 'key' = 'value'): Range {
+    const file = this.yaml.get(resource.file);
+    const doc = file?.documents[resource.index];
+    return (file && doc && rangeAtPath(file.lineStarts, doc, path, target)) ?? resource.range;
+  }
+}
+
+/**
+ * What the derived graphs read from a file. Two versions of a file with the same key derive the
+ * same graphs, so an edit inside a Deployment's spec does not rebuild them.
+ */
+function structureKey(file: YamlFile): string {
+  const parts: unknown[] = [file.sopsEncrypted];
+  for (const r of file.resources) {
+    const o = r.object;
+    const structural =
+      r.apiVersion.includes('fluxcd.io') || r.kind === 'Namespace' || r.kind === 'Kustomization' || r.kind === 'Component' || r.kind === 'FluxInstance' || r.kind === 'CustomResourceDefinition';
+    let facts: unknown = null;
+    if (r.kind === 'HelmRelease') facts = o.spec?.dependsOn ?? null;
+    else if (structural) facts = r.apiVersion.includes('fluxcd.io') ? o.spec : o;
+    parts.push(r.apiVersion, r.kind, r.name, r.namespace ?? null, facts);
+  }
+  return JSON.stringify(parts);
+}

@@ -1,0 +1,73 @@
+// Parsing one file into documents and resources, keeping every node's source range.
+import { LineCounter, parseAllDocuments, isMap, type Document } from 'yaml';
+import { computeLineStarts, rangeFromOffsets } from './positions';
+import type { Resource, SyntaxProblem, YamlFile } from './types';
+
+export function isYamlPath(path: string): boolean {
+  return /\.ya?ml$/i.test(path);
+}
+
+export function parseYamlFile(path: string, text: string): YamlFile {
+  const lineStarts = computeLineStarts(text);
+  const syntaxErrors: SyntaxProblem[] = [];
+  let documents: Document.Parsed[] = [];
+  try {
+    documents = parseAllDocuments(text, { lineCounter: new LineCounter(), uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+    if (!Array.isArray(documents)) documents = [documents as unknown as Document.Parsed];
+  } catch (error) {
+    syntaxErrors.push({ message: `YAML could not be parsed: ${(error as Error).message}`, range: rangeFromOffsets(lineStarts, 0, 0) });
+  }
+  const resources: Resource[] = [];
+  let sopsEncrypted = false;
+  documents.forEach((doc, index) => {
+    for (const error of doc.errors) {
+      const [start, end] = error.pos;
+      syntaxErrors.push({ message: firstLine(error.message), range: rangeFromOffsets(lineStarts, start, Math.max(start, end)) });
+    }
+    if (doc.errors.length > 0 || !isMap(doc.contents)) return;
+    let object: any;
+    try {
+      object = doc.toJS({ maxAliasCount: 1000 });
+    } catch (error) {
+      syntaxErrors.push({ message: firstLine((error as Error).message), range: rangeFromOffsets(lineStarts, doc.range[0], doc.range[1]) });
+      return;
+    }
+    if (!object || typeof object !== 'object' || Array.isArray(object)) return;
+    if (isSopsMetadata(object.sops)) sopsEncrypted = true;
+    const kind = typeof object.kind === 'string' ? object.kind : '';
+    const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+    const metadata = object.metadata && typeof object.metadata === 'object' ? object.metadata : {};
+    if (!kind && !isKustomizationFileName(path)) return;
+    resources.push({
+      file: path,
+      index,
+      apiVersion,
+      kind: kind || 'Kustomization',
+      name: scalarString(metadata.name),
+      namespace: metadata.namespace === undefined ? undefined : scalarString(metadata.namespace),
+      object,
+      range: rangeFromOffsets(lineStarts, doc.range[0], doc.range[1]),
+    });
+  });
+  return { path, text, lineStarts, documents, resources, syntaxErrors, sopsEncrypted };
+}
+
+export function isKustomizationFileName(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return base === 'kustomization.yaml' || base === 'kustomization.yml' || base === 'Kustomization';
+}
+
+function isSopsMetadata(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const sops = value as Record<string, unknown>;
+  return 'mac' in sops || 'age' in sops || 'pgp' in sops || 'kms' in sops || 'lastmodified' in sops;
+}
+
+function scalarString(value: unknown): string {
+  return value === undefined || value === null ? '' : String(value);
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].trim();
+}
+

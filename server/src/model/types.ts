@@ -1,0 +1,172 @@
+// The repository model: every YAML document of the workspace and the graphs derived from them.
+// Rules and features only read it; `model/build.ts` is the only place that makes one.
+import type { Document } from 'yaml';
+
+/** A zero-based position, as LSP counts it (UTF-16 code units within the line). */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** A path into a YAML document: map keys and sequence indexes. */
+export type NodePath = ReadonlyArray<string | number>;
+
+export interface SyntaxProblem {
+  message: string;
+  range: Range;
+}
+
+/** One `*.yaml` / `*.yml` file of the repository, parsed once per change. */
+export interface YamlFile {
+  /** Path relative to the repository root, forward slashes, no leading `./`. */
+  path: string;
+  text: string;
+  /** Offsets of line starts, for offset → position. */
+  lineStarts: number[];
+  documents: Document.Parsed[];
+  resources: Resource[];
+  syntaxErrors: SyntaxProblem[];
+  /** The file carries SOPS metadata (a top-level `sops:` map with `mac` or key stanzas). */
+  sopsEncrypted: boolean;
+}
+
+/** One YAML document that looks like a Kubernetes object (or a kustomization.yaml). */
+export interface Resource {
+  file: string;
+  /** Index of the document within its file. */
+  index: number;
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** metadata.namespace as written in the file, if any. */
+  namespace?: string;
+  /** Plain JavaScript value of the document. */
+  object: any;
+  /** Range of the whole document. */
+  range: Range;
+}
+
+export type SourceKind =
+  | 'GitRepository'
+  | 'OCIRepository'
+  | 'HelmRepository'
+  | 'Bucket'
+  | 'ExternalArtifact'
+  | 'ArtifactGenerator';
+
+export interface SourceRef {
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
+/** A Flux Kustomization (kustomize.toolkit.fluxcd.io). */
+export interface FluxKustomization {
+  resource: Resource;
+  name: string;
+  namespace: string;
+  /** spec.path as written (may contain `${VAR}`). */
+  path: string;
+  sourceRef?: SourceRef;
+  /**
+   * The repository folder the path resolves to (relative, '' for the root), or undefined when the
+   * source is not this repository's root (another branch, an OCI artifact of a sub-folder that
+   * cannot be located, a generated artifact) or the path has unresolved variables.
+   */
+  folder?: string;
+  /** Why folder is undefined. */
+  unresolvedReason?: string;
+  dependsOn: DependencyRef[];
+  targetNamespace?: string;
+  /** Files this Kustomization applies (through kustomize inclusion), repository-relative. */
+  appliedFiles: string[];
+}
+
+export interface HelmRelease {
+  resource: Resource;
+  name: string;
+  namespace: string;
+  dependsOn: DependencyRef[];
+}
+
+/** An entry of a `dependsOn` list. */
+export interface DependencyRef {
+  name: string;
+  /** Namespace as written, else the dependent's own namespace. */
+  namespace: string;
+  /** Path of the entry node within its document, e.g. ['spec','dependsOn',0]. */
+  nodePath: NodePath;
+}
+
+/** A folder built by kustomize (or, without kustomization.yaml, applied whole as Flux does). */
+export interface KustomizeDir {
+  folder: string;
+  /** The kustomization.yaml (or .yml / Kustomization) file, if the folder has one. */
+  file?: string;
+  resource?: Resource;
+  /** kustomize `namespace:` of this folder. */
+  namespace?: string;
+  /** Entries of resources/components/patches/... that name a local path. */
+  entries: KustomizeEntry[];
+}
+
+export interface KustomizeEntry {
+  field: KustomizeField;
+  /** The value as written. */
+  value: string;
+  /** Resolved repository-relative target (file or folder). */
+  target: string;
+  /** What the target is on disk. */
+  exists: 'file' | 'folder' | 'missing' | 'remote';
+  nodePath: NodePath;
+}
+
+export interface Cluster {
+  name: string;
+  /** Repository-relative folder that is the cluster's root. */
+  folder: string;
+  /** The file that makes it a root (flux-system Kustomization, FluxInstance) when there is one. */
+  rootFile?: string;
+  /** How the root was found. */
+  rootKind: 'flux-system' | 'FluxInstance' | 'self-path' | 'unreferenced' | 'config';
+  /** Flux Kustomizations this cluster applies, in the order they are reached. */
+  kustomizations: FluxKustomization[];
+}
+
+export interface Layer {
+  name: string;
+  /** Position in the dependency order: lower layers may be depended upon by higher ones. */
+  order: number;
+  /** Repository-relative folders (or glob patterns) that belong to the layer. */
+  folders: string[];
+  components: Component[];
+}
+
+export interface Component {
+  name: string;
+  layer?: string;
+  /** Repository-relative folder of the component. */
+  folder: string;
+  /** Namespaces its resources land in, after kustomize `namespace:` and Flux targetNamespace. */
+  namespaces: string[];
+}
+
+export type KustomizeField =
+  | 'resources'
+  | 'components'
+  | 'bases'
+  | 'crds'
+  | 'patches'
+  | 'patchesStrategicMerge'
+  | 'patchesJson6902'
+  | 'configMapGenerator'
+  | 'secretGenerator'
+  | 'configurations'
+  | 'replacements'
+  | 'generators'
+  | 'transformers';

@@ -1,0 +1,78 @@
+// Text edits that rules offer as fixes: replace a node, remove a list entry, append to a list.
+import { isMap, isSeq, type Node } from 'yaml';
+import type { RepoModel } from '../model/model';
+import { nodeAt, pairAt, positionAt } from '../model/positions';
+import type { NodePath, Resource } from '../model/types';
+import type { FileChange, TextEdit } from './types';
+
+export function replaceNode(model: RepoModel, resource: Resource, path: NodePath, newText: string): FileChange {
+  return { kind: 'edit', file: resource.file, edits: [{ range: model.rangeOf(resource, path), newText }] };
+}
+
+/** Deletes the lines of one sequence entry (`- value`), comments on its lines included. */
+export function removeListEntry(model: RepoModel, resource: Resource, entryPath: NodePath): FileChange | undefined {
+  const file = model.file(resource.file);
+  const doc = file?.documents[resource.index];
+  if (!file || !doc) return undefined;
+  const node = nodeAt(doc, entryPath) as Node | undefined;
+  if (!node?.range) return undefined;
+  const startLine = positionAt(file.lineStarts, node.range[0]).line;
+  const endLine = positionAt(file.lineStarts, Math.max(node.range[0], node.range[1] - 1)).line;
+  const edit: TextEdit = {
+    range: { start: { line: startLine, character: 0 }, end: { line: endLine + 1, character: 0 } },
+    newText: '',
+  };
+  return { kind: 'edit', file: resource.file, edits: [edit] };
+}
+
+/**
+ * Appends `- value` to the block sequence at `listPath` (a key of a top-level map), creating the
+ * key at the end of the document when it is absent.
+ */
+export function appendToList(model: RepoModel, resource: Resource, listPath: NodePath, value: string): FileChange | undefined {
+  const file = model.file(resource.file);
+  const doc = file?.documents[resource.index];
+  if (!file || !doc) return undefined;
+  const list = nodeAt(doc, listPath);
+  if (isSeq(list) && list.items.length > 0 && !list.flow) {
+    const last = list.items[list.items.length - 1] as Node;
+    const first = list.items[0] as Node;
+    if (!last.range || !first.range) return undefined;
+    const firstPos = positionAt(file.lineStarts, first.range[0]);
+    const lastEnd = positionAt(file.lineStarts, Math.max(last.range[0], last.range[1] - 1));
+    const lineText = file.text.slice(file.lineStarts[firstPos.line], first.range[0]);
+    const dash = lineText.lastIndexOf('-');
+    const indent = ' '.repeat(Math.max(0, dash));
+    const at = { line: lastEnd.line + 1, character: 0 };
+    const newline = at.line >= file.lineStarts.length ? '\n' : '';
+    return { kind: 'edit', file: resource.file, edits: [{ range: { start: at, end: at }, newText: `${newline}${indent}- ${value}\n` }] };
+  }
+  if (list !== undefined && !(isSeq(list) && list.items.length === 0)) return undefined;
+  const parentPath = listPath.slice(0, -1);
+  const parent = nodeAt(doc, parentPath);
+  if (!isMap(parent) || !parent.range) return undefined;
+  const key = String(listPath[listPath.length - 1]);
+  const existingPair = pairAt(doc, listPath);
+  const parentStart = positionAt(file.lineStarts, parent.range[0]);
+  const indent = ' '.repeat(parentStart.character);
+  if (existingPair) {
+    const pairNode = existingPair.key as Node;
+    const keyPos = positionAt(file.lineStarts, pairNode.range![0]);
+    const lineEnd = { line: keyPos.line + 1, character: 0 };
+    return {
+      kind: 'edit',
+      file: resource.file,
+      edits: [{ range: { start: keyPos, end: lineEnd }, newText: `${key}:\n${indent}  - ${value}\n` }],
+    };
+  }
+  const endOffset = parent.range[1];
+  const endPos = positionAt(file.lineStarts, endOffset);
+  const atLineStart = endPos.character === 0;
+  const insertAt = atLineStart ? endPos : { line: endPos.line + 1, character: 0 };
+  const needsNewline = !atLineStart && insertAt.line >= file.lineStarts.length;
+  return {
+    kind: 'edit',
+    file: resource.file,
+    edits: [{ range: { start: insertAt, end: insertAt }, newText: `${needsNewline ? '\n' : ''}${indent}${key}:\n${indent}  - ${value}\n` }],
+  };
+}

@@ -1,0 +1,30 @@
+import { dependencyTargets } from './dependencies';
+import type { Rule, RuleFinding } from './types';
+
+export const fluxUnknownDependency: Rule = {
+  id: 'flux/unknown-dependency',
+  defaultSeverity: 'error',
+  description: 'A dependsOn entry that names no Kustomization or HelmRelease of the repository.',
+  help:
+    'Flux waits for a dependency that never becomes ready, so the dependent is never applied. A Kustomization may only depend on Kustomizations and a HelmRelease on HelmReleases, matched by name and namespace (the dependent\'s own namespace when none is given).',
+  fix: 'Completion offers the real names.',
+  check(model) {
+    const findings: RuleFinding[] = [];
+    const targets = dependencyTargets(model);
+    for (const dependent of [...targets.kustomizations.dependents, ...targets.helmReleases.dependents]) {
+      if (!model.graph.clustersOf.has(dependent.resource.file)) continue;
+      const index = dependent.resource.kind === 'HelmRelease' ? targets.helmReleases : targets.kustomizations;
+      for (const ref of dependent.dependsOn) {
+        if (index.byKey.has(`${ref.namespace}/${ref.name}`)) continue;
+        const elsewhere = index.byName.get(ref.name) ?? [];
+        const kind = dependent.resource.kind;
+        const message =
+          elsewhere.length > 0
+            ? `${kind} ${dependent.name} depends on ${ref.namespace}/${ref.name}, but ${ref.name} is in namespace ${[...new Set(elsewhere)].join(', ')}; set dependsOn namespace.`
+            : `${kind} ${dependent.name} depends on ${ref.name} in namespace ${ref.namespace}, but no ${kind} of that name exists in this repository.`;
+        findings.push({ file: dependent.resource.file, range: model.rangeOf(dependent.resource, ref.nodePath), message });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,28 @@
+// The rule catalogue. Adding a rule is adding its file and one line here.
+import { fluxDependencyCycle } from './flux-dependency-cycle';
+import { fluxPathNotFound } from './flux-path-not-found';
+import { fluxUnknownDependency } from './flux-unknown-dependency';
+import { kustomizeMissingResource } from './kustomize-missing-resource';
+import { kustomizeUnlistedManifest } from './kustomize-unlisted-manifest';
+import { yamlSyntax } from './yaml-syntax';
+import type { Rule } from './types';
+
+export const RULES: readonly Rule[] = [
+  yamlSyntax,
+  fluxPathNotFound,
+  fluxUnknownDependency,
+  fluxDependencyCycle,
+  kustomizeMissingResource,
+  kustomizeUnlistedManifest,
+];
+
+/** Rule ids the engine itself reports (problems of the configuration file). */
+export const CONFIG_RULE_ID = 'config/invalid';
+
+export const RULE_IDS: ReadonlySet<string> = new Set([...RULES.map((r) => r.id), CONFIG_RULE_ID]);
+
+export const DOCS_BASE = 'https://github.com/gitops-guardrails/gitops-guardrails/blob/main/README.md#';
+
+export function ruleDocsUrl(id: string): string {
+  return DOCS_BASE + id.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+}

@@ -1,0 +1,60 @@
+// "Did you mean": the nearest existing folder or file to a path that does not exist.
+import type { RepoModel } from '../model/model';
+import { basename, dirname } from '../model/paths';
+
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0];
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j];
+      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length];
+}
+
+/**
+ * The existing folder closest to a missing one: the deepest existing ancestor's descendants are
+ * compared by edit distance; a candidate must be reasonably close to count.
+ */
+export function closestFolder(model: RepoModel, missing: string): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const folder of model.folders) {
+    if (!hasManifests(model, folder)) continue;
+    const score = editDistance(folder, missing) + (basename(folder) === basename(missing) ? 0 : 1);
+    if (score < bestScore || (score === bestScore && best !== undefined && folder.length < best.length)) {
+      best = folder;
+      bestScore = score;
+    }
+  }
+  if (best !== undefined && bestScore <= Math.max(3, Math.floor(missing.length / 4))) return best;
+  // No near miss: the deepest part of the path that still exists.
+  for (let folder = dirname(missing); folder !== ''; folder = dirname(folder)) {
+    if (model.kindOf(folder) === 'folder') return folder;
+  }
+  return undefined;
+}
+
+export function closestFile(model: RepoModel, missing: string): string | undefined {
+  const folder = dirname(missing);
+  const name = basename(missing);
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const candidate of model.children(folder).files.concat(model.children(folder).folders)) {
+    const score = editDistance(basename(candidate), name);
+    if (score < bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best !== undefined && bestScore <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+}
+
+function hasManifests(model: RepoModel, folder: string): boolean {
+  return model.children(folder).files.some((f) => /\.ya?ml$/i.test(f)) || model.children(folder).folders.length > 0;
+}

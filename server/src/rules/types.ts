@@ -1,0 +1,61 @@
+// What a rule is and what it reports. A finding carries its fixes, so the LSP code actions and
+// `check --fix` share one code path.
+import type { Range } from '../model/types';
+import type { RepoModel } from '../model/model';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface RelatedLocation {
+  file: string;
+  range: Range;
+  message: string;
+}
+
+/** A text edit in one file; offsets are not used so that edits survive re-serialisation. */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export type FileChange =
+  | { kind: 'edit'; file: string; edits: TextEdit[] }
+  | { kind: 'create'; file: string; text: string }
+  | { kind: 'delete'; file: string };
+
+export interface Fix {
+  title: string;
+  changes: FileChange[];
+  /** Safe to apply unattended (`check --fix`). */
+  safe: boolean;
+  /** The preferred fix for its finding (quick fix shortcut). */
+  preferred?: boolean;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  range: Range;
+  related?: RelatedLocation[];
+  fixes?: Fix[];
+}
+
+/** A finding before the engine fills in the rule id and configured severity. */
+export type RuleFinding = Omit<Finding, 'rule' | 'severity'> & { severity?: Severity };
+
+export interface RuleMeta {
+  /** Stable id, e.g. `flux/path-not-found`. */
+  id: string;
+  defaultSeverity: Severity;
+  /** One sentence: what it flags. */
+  description: string;
+  /** A paragraph of help (README and SARIF). */
+  help: string;
+  /** What the quick fix does, or '—'. */
+  fix: string;
+}
+
+export interface Rule extends RuleMeta {
+  check(model: RepoModel): RuleFinding[];
+}
