@@ -185,9 +185,10 @@ export function deriveGraph(input: GraphInput): RepoGraph {
       addCluster(root.folder, root.kind, root.ks);
     }
     // Weak roots: folders of Flux Kustomizations that nothing applies, shallowest first.
+    const tried = new Set<string>();
     for (;;) {
       const orphan = [...fluxByResource.values()]
-        .filter((ks) => !reached.has(ks.resource.file) && !DEAD_PATH.test(ks.resource.file) && !isPatchLike(ks))
+        .filter((ks) => !reached.has(ks.resource.file) && !tried.has(ks.resource.file) && !DEAD_PATH.test(ks.resource.file) && !isPatchLike(ks))
         .sort((a, b) => depth(a.resource.file) - depth(b.resource.file) || a.resource.file.localeCompare(b.resource.file))[0];
       if (!orphan) break;
       const folder = rootFolderOf(dirname(orphan.resource.file), tree, dirOf);
@@ -199,7 +200,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
         clusters.length === 0 || clusters.some((c) => dirname(c.folder) === dirname(folder)) || /(^|\/)clusters(\/|$)/.test(folder);
       if (!alreadyBuilt && looksLikeCluster && !clusters.some((c) => c.folder === folder)) addCluster(folder, 'unreferenced');
       // A root whose build does not include the orphan must not be tried again.
-      reached.add(orphan.resource.file);
+      tried.add(orphan.resource.file);
     }
   }
 

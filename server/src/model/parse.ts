@@ -21,8 +21,8 @@ export function parseYamlFile(path: string, text: string): YamlFile {
   let sopsEncrypted = false;
   documents.forEach((doc, index) => {
     for (const error of doc.errors) {
-      const [start, end] = error.pos;
-      syntaxErrors.push({ message: firstLine(error.message), range: rangeFromOffsets(lineStarts, start, Math.max(start, end)) });
+      const [start, end] = openingOf(text, error.code, error.message, error.pos);
+      syntaxErrors.push({ message: firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''), range: rangeFromOffsets(lineStarts, start, Math.max(start, end)) });
     }
     if (doc.errors.length > 0 || !isMap(doc.contents)) return;
     let object: any;
@@ -55,6 +55,19 @@ export function parseYamlFile(path: string, text: string): YamlFile {
 export function isKustomizationFileName(path: string): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);
   return base === 'kustomization.yaml' || base === 'kustomization.yml' || base === 'Kustomization';
+}
+
+/**
+ * The parser reports an unclosed quote or bracket where it gave up (often the end of the file);
+ * the opening character is where the mistake is, so point from there to the end of its line.
+ */
+function openingOf(text: string, code: string, message: string, pos: [number, number]): [number, number] {
+  const opener = code === 'MISSING_CHAR' && /"quote/.test(message) ? '"' : code === 'MISSING_CHAR' && /'quote/.test(message) ? "'" : /flow (sequence|mapping)|end with a [\]}]/i.test(message) ? (/sequence|\]/.test(message) ? '[' : '{') : undefined;
+  if (!opener) return pos;
+  const at = text.lastIndexOf(opener, Math.max(0, pos[0] - 1));
+  if (at < 0) return pos;
+  const lineEnd = text.indexOf('\n', at);
+  return [at, lineEnd < 0 ? text.length : lineEnd];
 }
 
 function isSopsMetadata(value: unknown): boolean {

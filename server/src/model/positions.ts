@@ -62,7 +62,21 @@ export function pairAt(doc: Document, path: NodePath): Pair | undefined {
 export function nodeOffsets(node: Node | undefined | null): [number, number] | undefined {
   const r = node?.range;
   if (!r) return undefined;
-  return [r[0], r[1]];
+  return [r[0], Math.max(r[0], contentEnd(node!) ?? r[1])];
+}
+
+/** A block collection's range runs to the next line; its content ends with its last item. */
+function contentEnd(node: Node): number | undefined {
+  if (isMap(node) && !node.flow && node.items.length > 0) {
+    const last = node.items[node.items.length - 1];
+    const tail = (last.value ?? last.key) as Node | null;
+    return tail && typeof tail === 'object' && 'range' in tail && tail.range ? contentEnd(tail) ?? tail.range[1] : undefined;
+  }
+  if (isSeq(node) && !node.flow && node.items.length > 0) {
+    const last = node.items[node.items.length - 1] as Node | null;
+    return last?.range ? contentEnd(last) ?? last.range[1] : undefined;
+  }
+  return node.range?.[1];
 }
 
 /**

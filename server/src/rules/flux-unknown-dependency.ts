@@ -1,4 +1,5 @@
 import { dependencyTargets } from './dependencies';
+import { editDistance } from './similar';
 import type { Rule, RuleFinding } from './types';
 
 export const fluxUnknownDependency: Rule = {
@@ -18,10 +19,11 @@ export const fluxUnknownDependency: Rule = {
         if (index.byKey.has(`${ref.namespace}/${ref.name}`)) continue;
         const elsewhere = index.byName.get(ref.name) ?? [];
         const kind = dependent.resource.kind;
+        const near = [...index.byName.keys()].filter((n) => editDistance(n, ref.name) <= Math.max(1, Math.floor(ref.name.length / 4))).sort();
         const message =
           elsewhere.length > 0
             ? `${kind} ${dependent.name} depends on ${ref.namespace}/${ref.name}, but ${ref.name} is in namespace ${[...new Set(elsewhere)].join(', ')}; set dependsOn namespace.`
-            : `${kind} ${dependent.name} depends on ${ref.name} in namespace ${ref.namespace}, but no ${kind} of that name exists in this repository.`;
+            : `${kind} ${dependent.name} depends on ${ref.name} in namespace ${ref.namespace}, but no ${kind} of that name exists in this repository${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '.'}`;
         findings.push({ file: dependent.resource.file, range: model.rangeOf(dependent.resource, ref.nodePath), message });
       }
     }

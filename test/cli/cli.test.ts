@@ -1,0 +1,105 @@
+// The CLI as CI runs it: the built bundle in a child process, its output and exit codes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CLI = path.join(ROOT, 'dist/cli.js');
+const EXAMPLE = path.join(ROOT, 'examples/layered-repo');
+
+function run(args: string[], cwd = ROOT) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('check prints one line per finding and exits 1 when there is an error', () => {
+  const { code, stdout } = run(['check', 'examples/layered-repo']);
+  assert.equal(code, 1);
+  const lines = stdout.trim().split('\n');
+  assert.match(lines[lines.length - 1], /^\d+ findings: \d+ error\(s\), \d+ warning\(s\), \d+ other$/);
+  assert.ok(lines.includes('clusters/staging/apps.yaml:11:9: error flux/path-not-found: spec.path "./environments/apps/podinfo/overlays/staging" of Kustomization podinfo does not exist in this repository; did you mean "./environments/apps/podinfo"?'), stdout);
+});
+
+test('--format json has the documented shape with 1-based positions and forward-slash paths', () => {
+  const { code, stdout } = run(['check', EXAMPLE, '--format', 'json']);
+  assert.equal(code, 1);
+  const report = JSON.parse(stdout);
+  assert.equal(report.version, 1);
+  assert.ok(report.findings.length > 0);
+  for (const f of report.findings) {
+    assert.deepEqual(Object.keys(f), ['rule', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'related']);
+    assert.ok(['error', 'warning', 'information', 'hint'].includes(f.severity));
+    assert.ok(!f.file.includes('\\') && !path.isAbsolute(f.file));
+    assert.ok(f.line >= 1 && f.column >= 1);
+  }
+  const cycle = report.findings.find((f: any) => f.rule === 'flux/dependency-cycle');
+  assert.deepEqual(cycle.related[0], { file: 'clusters/us-west/observability.yaml', line: 16, column: 1, message: 'Kustomization loki is part of the cycle' });
+});
+
+test('--format sarif is SARIF 2.1.0 with every rule and its help', () => {
+  const { stdout } = run(['check', EXAMPLE, '--format=sarif']);
+  const sarif = JSON.parse(stdout);
+  assert.equal(sarif.version, '2.1.0');
+  const [run0] = sarif.runs;
+  const ids = run0.tool.driver.rules.map((r: any) => r.id);
+  assert.ok(ids.includes('flux/path-not-found') && ids.includes('kustomize/unlisted-manifest'));
+  for (const rule of run0.tool.driver.rules) assert.ok(rule.help.text.length > 20 && rule.shortDescription.text && rule.helpUri);
+  const result = run0.results.find((r: any) => r.ruleId === 'flux/path-not-found');
+  assert.equal(result.level, 'error');
+  assert.equal(run0.tool.driver.rules[result.ruleIndex].id, 'flux/path-not-found');
+  assert.deepEqual(result.locations[0].physicalLocation.artifactLocation, { uri: 'clusters/staging/apps.yaml', uriBaseId: '%SRCROOT%' });
+  assert.equal(result.locations[0].physicalLocation.region.startLine, 11);
+});
+
+test('exit 0 on a clean repository, 2 on usage and I/O errors', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gg-cli-'));
+  try {
+    mkdirSync(path.join(dir, 'apps'));
+    writeFileSync(path.join(dir, 'apps/cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
+    assert.equal(run(['check', dir]).code, 0);
+    const unknownFlag = run(['check', dir, '--strict']);
+    assert.equal(unknownFlag.code, 2);
+    assert.match(unknownFlag.stderr, /^Unknown option "--strict"\./);
+    assert.equal(run(['check', dir, '--format', 'xml']).stderr.split('\n')[0], '--format takes text, json or sarif, not "xml".');
+    const missing = run(['check', path.join(dir, 'nope')]);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stderr, `gitops-guardrails: ${path.join(dir, 'nope')} is not a directory.\n`);
+    assert.equal(run(['frobnicate']).code, 2);
+    assert.equal(run(['--version']).stdout.trim(), JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--fix leaves files alone when no finding has a fix that is safe unattended', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gg-cli-'));
+  try {
+    cpSync(EXAMPLE, dir, { recursive: true });
+    const before = readFileSync(path.join(dir, 'clusters/staging/apps.yaml'), 'utf8');
+    const { code } = run(['check', dir, '--fix', '--format', 'json']);
+    assert.equal(code, 1);
+    assert.equal(readFileSync(path.join(dir, 'clusters/staging/apps.yaml'), 'utf8'), before);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('index --json lists clusters with their Kustomizations, layers and unreachable files', () => {
+  const { code, stdout } = run(['index', EXAMPLE, '--json']);
+  assert.equal(code, 0);
+  const index = JSON.parse(stdout);
+  assert.deepEqual(index.clusters.map((c: any) => c.name), ['staging', 'us-west']);
+  const podinfo = index.clusters[0].kustomizations.find((k: any) => k.name === 'podinfo');
+  assert.deepEqual(podinfo, {
+    name: 'podinfo',
+    namespace: 'flux-system',
+    file: 'clusters/staging/apps.yaml',
+    path: './environments/apps/podinfo/overlays/staging',
+    folder: 'environments/apps/podinfo/overlays/staging',
+    dependsOn: [{ name: 'postgres', namespace: 'flux-system' }],
+  });
+  assert.deepEqual(index.layers.map((l: any) => l.name), ['core', 'services', 'apps']);
+});

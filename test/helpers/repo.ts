@@ -1,0 +1,71 @@
+// Builds models from inline files and applies fixes to them, for rule and model tests.
+import { runChecks } from '../../server/src/check';
+import { applyTextEdits } from '../../server/src/fixes';
+import { RepoModel } from '../../server/src/model/model';
+import { RULE_IDS, RULES } from '../../server/src/rules';
+import type { Finding, Fix } from '../../server/src/rules/types';
+
+/** Removes the common indentation of a template literal so fixtures can be indented in code. */
+export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const text = strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ''), '');
+  const lines = text.replace(/^\n/, '').replace(/\n[ \t]*$/, '\n').split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length));
+  return lines.map((l) => l.slice(indent)).join('\n');
+}
+
+export function repo(files: Record<string, string | null>): RepoModel {
+  const model = new RepoModel('/repo', RULE_IDS);
+  for (const [path, text] of Object.entries(files)) model.setFile(path, text);
+  return model;
+}
+
+export function check(model: RepoModel, ruleId?: string): Finding[] {
+  const rules = ruleId ? RULES.filter((r) => r.id === ruleId) : RULES;
+  if (ruleId && rules.length === 0) throw new Error(`no rule ${ruleId}`);
+  return runChecks(model, { rules, onRuleError: (_, e) => { throw e; } });
+}
+
+/** Applies a fix's changes to the in-memory model, as the editor or `check --fix` would. */
+export function applyFix(model: RepoModel, fix: Fix): void {
+  for (const change of fix.changes) {
+    if (change.kind === 'create') model.setFile(change.file, change.text);
+    else if (change.kind === 'delete') model.setFile(change.file, undefined);
+    else model.setFile(change.file, applyTextEdits(model.file(change.file)?.text ?? '', change.edits));
+  }
+}
+
+/** A compact `line:col-line:col` (1-based) view of a finding's range, for exact assertions. */
+export function at(f: Finding): string {
+  return `${f.range.start.line + 1}:${f.range.start.character + 1}-${f.range.end.line + 1}:${f.range.end.character + 1}`;
+}
+
+export function fluxKs(name: string, path: string, extra = ''): string {
+  return yaml`
+    apiVersion: kustomize.toolkit.fluxcd.io/v1
+    kind: Kustomization
+    metadata:
+      name: ${name}
+      namespace: flux-system
+    spec:
+      interval: 10m
+      path: ${path}
+      prune: true
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+  ` + extra;
+}
+
+export const FLUX_SYSTEM_SYNC = (cluster: string) => yaml`
+  apiVersion: kustomize.toolkit.fluxcd.io/v1
+  kind: Kustomization
+  metadata:
+    name: flux-system
+    namespace: flux-system
+  spec:
+    interval: 10m
+    path: ./clusters/${cluster}
+    sourceRef:
+      kind: GitRepository
+      name: flux-system
+`;

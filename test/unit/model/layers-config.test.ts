@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { at, check, FLUX_SYSTEM_SYNC, fluxKs, repo } from '../../helpers/repo';
+
+const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
+const layered = {
+  'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+  'clusters/prod/all.yaml': fluxKs('env', './environments'),
+  'environments/core/cert-manager/ns.yaml': ns('cert-manager'),
+  'environments/services/postgres/ns.yaml': ns('postgres'),
+  'environments/apps/web/ns.yaml': ns('web'),
+  'environments/apps/base/api/ns.yaml': ns('api'),
+};
+
+test('layers come from conventions: side-by-side layer folders, ordered, with components and namespaces', () => {
+  const { layers, source } = repo(layered).layers;
+  assert.equal(source, 'convention');
+  assert.deepEqual(
+    layers.map((l) => [l.name, l.order, l.folders, l.components.map((c) => `${c.name}:${c.namespaces.join(',')}`)]),
+    [
+      ['core', 1, ['environments/core'], ['cert-manager:cert-manager']],
+      ['services', 2, ['environments/services'], ['postgres:postgres']],
+      ['apps', 4, ['environments/apps'], ['api:api', 'web:web']],
+    ],
+  );
+});
+
+test('a lone "apps" folder is not a layering: no layers, components from Flux Kustomizations', () => {
+  const model = repo({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/apps.yaml': fluxKs('web', './kubernetes/apps/default/web'),
+    'kubernetes/apps/default/web/ns.yaml': ns('web'),
+  });
+  assert.equal(model.layers.source, 'none');
+  assert.deepEqual(model.layers.layers, []);
+  assert.deepEqual(model.layers.components.map((c) => [c.name, c.folder, c.namespaces]), [['web', 'kubernetes/apps/default/web', ['web']]]);
+});
+
+test('.gitops-guardrails.yaml names layers, their order and folders', () => {
+  const model = repo({
+    ...layered,
+    '.gitops-guardrails.yaml': 'layers:\n  - name: base\n    paths: [environments/core, environments/services]\n  - name: top\n    paths: environments/apps\n',
+  });
+  assert.equal(model.layers.source, 'config');
+  assert.deepEqual(model.layers.layers.map((l) => [l.name, l.order, l.components.map((c) => c.name)]), [
+    ['base', 0, ['cert-manager', 'postgres']],
+    ['top', 1, ['api', 'web']],
+  ]);
+});
+
+test('a bad config gets clear findings on the config file, never an exception', () => {
+  const model = repo({
+    ...layered,
+    '.gitops-guardrails.yaml': 'layers:\n  - name: core\nrules:\n  flux/path-not-fund: error\n  yaml/syntax: loud\nignor: []\n',
+  });
+  const findings = check(model).filter((f) => f.rule === 'config/invalid');
+  assert.deepEqual(findings.map((f) => [at(f), f.message]), [
+    ['2:5-2:15', 'Layer "core" needs "paths": a list of folders (globs allowed) whose subfolders are its components.'],
+    ['4:3-4:21', 'Unknown rule "flux/path-not-fund". Known rules of that family: flux/path-not-found, flux/unknown-dependency, flux/dependency-cycle.'],
+    ['5:16-5:20', 'Severity of "yaml/syntax" must be one of error, warning, information, hint, off.'],
+    ['6:1-6:6', 'Unknown key "ignor" in .gitops-guardrails.yaml; expected one of layers, rules, ignore, clusters.'],
+  ]);
+  const broken = repo({ '.gitops-guardrails.yaml': 'rules: [\n' });
+  assert.equal(check(broken).filter((f) => f.rule === 'config/invalid').length, 1);
+});
+
+test('config severities, ignored paths and suppression comments apply to every rule', () => {
+  const files = {
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/a.yaml': fluxKs('a', './missing-a'),
+    'clusters/prod/b.yaml': '# gitops-guardrails-disable-file flux/path-not-found\n' + fluxKs('b', './missing-b'),
+    'clusters/prod/c.yaml': fluxKs('c', './missing-c').replace('  path:', '  # gitops-guardrails-disable-next-line flux/path-not-found\n  path:'),
+    'clusters/prod/d.yaml': fluxKs('d', './missing-d').replace('  path:', '  # gitops-guardrails-disable-next-line yaml/syntax\n  path:'),
+    'legacy/broken.yaml': 'a: "',
+  };
+  assert.deepEqual(check(repo(files)).map((f) => `${f.rule}@${f.file}:${f.severity}`), [
+    'flux/path-not-found@clusters/prod/a.yaml:error',
+    'flux/path-not-found@clusters/prod/d.yaml:error',
+    'yaml/syntax@legacy/broken.yaml:error',
+  ]);
+  const configured = repo({ ...files, '.gitops-guardrails.yaml': 'rules:\n  flux/path-not-found: warning\n  yaml/syntax: "off"\nignore:\n  - clusters/prod/d.yaml\n' });
+  assert.deepEqual(check(configured).map((f) => `${f.rule}@${f.file}:${f.severity}`), ['flux/path-not-found@clusters/prod/a.yaml:warning']);
+});

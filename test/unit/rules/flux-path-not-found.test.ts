@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyFix, at, check, FLUX_SYSTEM_SYNC, fluxKs, repo, yaml } from '../../helpers/repo';
+
+const base = {
+  'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+  'apps/podinfo/kustomization.yaml': 'resources:\n  - deploy.yaml\n',
+  'apps/podinfo/deploy.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+};
+
+test('fires at spec.path of a Kustomization whose folder does not exist, and the fix repairs it', () => {
+  const model = repo({ ...base, 'clusters/prod/apps.yaml': fluxKs('apps', './apps/podinfoo') });
+  const findings = check(model, 'flux/path-not-found');
+  assert.equal(findings.length, 1);
+  const [f] = findings;
+  assert.equal(f.file, 'clusters/prod/apps.yaml');
+  assert.equal(at(f), '8:9-8:24');
+  assert.equal(f.severity, 'error');
+  assert.equal(f.message, 'spec.path "./apps/podinfoo" of Kustomization apps does not exist in this repository; did you mean "./apps/podinfo"?');
+  assert.equal(f.fixes?.[0].title, 'Change spec.path to ./apps/podinfo');
+  applyFix(model, f.fixes![0]);
+  assert.match(model.file('clusters/prod/apps.yaml')!.text, /path: \.\/apps\/podinfo\n/);
+  assert.deepEqual(check(model), []);
+});
+
+test('does not fire when the path exists', () => {
+  const model = repo({ ...base, 'clusters/prod/apps.yaml': fluxKs('apps', './apps/podinfo') });
+  assert.deepEqual(check(model, 'flux/path-not-found'), []);
+});
+
+test('a path whose source is another branch is unresolved, not missing', () => {
+  const model = repo({
+    ...base,
+    'clusters/prod/tenants.yaml': yaml`
+      apiVersion: source.toolkit.fluxcd.io/v1
+      kind: GitRepository
+      metadata:
+        name: team-a
+        namespace: flux-system
+      spec:
+        url: https://example.com/team-a
+        ref:
+          branch: team-a
+      ---
+      apiVersion: kustomize.toolkit.fluxcd.io/v1
+      kind: Kustomization
+      metadata:
+        name: team-a
+        namespace: flux-system
+      spec:
+        path: ./only/on/their/branch
+        sourceRef:
+          kind: GitRepository
+          name: team-a
+    `,
+  });
+  assert.deepEqual(check(model, 'flux/path-not-found'), []);
+  const ks = model.graph.fluxKustomizations.find((k) => k.name === 'team-a')!;
+  assert.equal(ks.folder, undefined);
+  assert.match(ks.unresolvedReason!, /another repository or branch/);
+});
+
+test('does not fire in a dead file no cluster applies', () => {
+  const model = repo({ ...base, '.archive/old-ks.yaml': fluxKs('old', './apps/gone') });
+  assert.deepEqual(check(model, 'flux/path-not-found'), []);
+});
+
+test('without a near miss, suggests the deepest existing part of the path', () => {
+  const model = repo({ ...base, 'clusters/prod/apps.yaml': fluxKs('apps', './apps/podinfo/overlays/production') });
+  const [f] = check(model, 'flux/path-not-found');
+  assert.equal(f.message, 'spec.path "./apps/podinfo/overlays/production" of Kustomization apps does not exist in this repository; did you mean "./apps/podinfo"?');
+});
