@@ -71,7 +71,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     for (const r of file.resources) {
       const namespace = r.namespace || 'flux-system';
       if (isFluxKustomization(r)) fluxByResource.set(r, readFluxKustomization(r, namespace));
-      else if (isHelmRelease(r)) helmByResource.set(r, readHelmRelease(r, r.namespace || 'default'));
+      else if (isHelmRelease(r)) helmByResource.set(r, readHelmRelease(r, r.namespace || ''));
       else if (isFluxSource(r)) {
         sources.set(sourceKey(r.kind, namespace, r.name), r);
         if (r.kind === 'ArtifactGenerator') generators.push(r);
@@ -86,6 +86,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
   };
   for (const ks of fluxByResource.values()) Object.assign(ks, resolveKustomizationPath(ks, resolveContext));
 
+  const namespaceToTarget = foldersReplacingTargetNamespace(kustomizeDirs, files);
   const clustersOf = new Map<string, Set<string>>();
   const appliedBy = new Map<string, FluxKustomization[]>();
   const patchFiles = new Set<string>();
@@ -119,7 +120,11 @@ export function deriveGraph(input: GraphInput): RepoGraph {
       }
       for (const r of files.get(file)?.resources ?? []) {
         const child = fluxByResource.get(r);
-        if (child && child !== ks) children.push(child);
+        if (!child || child === ks) continue;
+        children.push(child);
+        // A common kustomize replacement copies the build's Namespace into every child's targetNamespace.
+        const injected = build.namespaces.get(file);
+        if (child.targetNamespace === undefined && injected && namespaceToTarget.has(dirname(file))) child.targetNamespace = injected;
       }
     }
     const variables = ks ? postBuildVariables(ks) : {};
@@ -235,6 +240,33 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     injectedNamespace,
     unreachable,
   };
+}
+
+/**
+ * Folders whose kustomization has a replacement from a Namespace's name into the
+ * spec.targetNamespace of Flux Kustomizations (inline or in a replacements file).
+ */
+function foldersReplacingTargetNamespace(dirs: Map<string, KustomizeDir>, files: ReadonlyMap<string, YamlFile>): Set<string> {
+  const result = new Set<string>();
+  const targetsNamespace = (replacement: any) =>
+    replacement?.source?.kind === 'Namespace' &&
+    Array.isArray(replacement?.targets) &&
+    replacement.targets.some((t: any) => Array.isArray(t?.fieldPaths) && t.fieldPaths.includes('spec.targetNamespace'));
+  for (const dir of dirs.values()) {
+    const list = dir.resource?.object.replacements;
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      if (targetsNamespace(entry)) result.add(dir.folder);
+      const path = dir.entries.find((e) => e.field === 'replacements' && e.value === entry?.path)?.target;
+      const replacementFile = path ? files.get(path) : undefined;
+      const replacements = replacementFile?.documents.flatMap((d) => {
+        const value = d.toJS();
+        return Array.isArray(value) ? value : [value];
+      });
+      if (replacements?.some(targetsNamespace)) result.add(dir.folder);
+    }
+  }
+  return result;
 }
 
 /** Climbs while the parent folder's kustomization includes the folder. */

@@ -208,6 +208,8 @@ export class RepoModel implements FileTree {
  * same graphs, so an edit inside a Deployment's spec does not rebuild them.
  */
 function structureKey(file: YamlFile): string {
+  // A file without objects (replacements, values, patches as lists) is read whole by kustomize.
+  if (file.resources.length === 0) return `raw:${file.text}`;
   const parts: unknown[] = [file.sopsEncrypted];
   for (const r of file.resources) {
     const o = r.object;

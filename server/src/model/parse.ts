@@ -1,6 +1,6 @@
 // Parsing one file into documents and resources, keeping every node's source range.
 import { LineCounter, parseAllDocuments, isMap, type Document } from 'yaml';
-import { computeLineStarts, rangeFromOffsets } from './positions';
+import { computeLineStarts, positionAt, rangeFromOffsets } from './positions';
 import type { Resource, SyntaxProblem, YamlFile } from './types';
 
 export function isYamlPath(path: string): boolean {
@@ -22,6 +22,8 @@ export function parseYamlFile(path: string, text: string): YamlFile {
   documents.forEach((doc, index) => {
     for (const error of doc.errors) {
       const [start, end] = openingOf(text, error.code, error.message, error.pos);
+      // The parser often reports one mistake twice from the same place; the first says it best.
+      if (syntaxErrors.some((e) => e.range.start.line === positionAt(lineStarts, start).line)) continue;
       syntaxErrors.push({ message: firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''), range: rangeFromOffsets(lineStarts, start, Math.max(start, end)) });
     }
     if (doc.errors.length > 0 || !isMap(doc.contents)) return;

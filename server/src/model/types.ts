@@ -90,6 +90,7 @@ export interface FluxKustomization {
 export interface HelmRelease {
   resource: Resource;
   name: string;
+  /** '' when neither the file nor any kustomization or Flux Kustomization sets it. */
   namespace: string;
   dependsOn: DependencyRef[];
 }

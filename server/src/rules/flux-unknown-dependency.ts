@@ -18,6 +18,8 @@ export const fluxUnknownDependency: Rule = {
       for (const ref of dependent.dependsOn) {
         if (index.byKey.has(`${ref.namespace}/${ref.name}`)) continue;
         const elsewhere = index.byName.get(ref.name) ?? [];
+        // Where a namespace is only known after a kustomize build we cannot follow, do not guess.
+        if (elsewhere.length > 0 && (ref.namespace === '' || elsewhere.includes(''))) continue;
         const kind = dependent.resource.kind;
         const near = [...index.byName.keys()].filter((n) => editDistance(n, ref.name) <= Math.max(1, Math.floor(ref.name.length / 4))).sort();
         const message =

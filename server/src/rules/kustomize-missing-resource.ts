@@ -11,7 +11,8 @@ export const kustomizeMissingResource: Rule = {
   check(model) {
     const findings: RuleFinding[] = [];
     for (const dir of model.graph.kustomizeDirs.values()) {
-      if (!dir.resource) continue;
+      // Dead folders are listed once as unreachable, not linted as live.
+      if (!dir.resource || !dir.file || !model.graph.clustersOf.has(dir.file)) continue;
       for (const entry of dir.entries) {
         if (entry.exists !== 'missing') continue;
         const suggestion = closestFile(model, entry.target);

@@ -19,15 +19,22 @@ export const kustomizeUnlistedManifest: Rule = {
       if (!dir.file || !dir.resource || !clustersOf.has(dir.file)) continue;
       for (const path of model.children(dir.folder).files) {
         if (path === dir.file || named.has(path) || clustersOf.has(path)) continue;
+        // Patches are often kept beside the kustomization that a Flux Kustomization's spec.patches reads.
+        if (/(^|[._-])patch(es)?[._-]|[._-]patch\.ya?ml$/i.test(basename(path))) continue;
         const file = model.file(path);
         if (!file || file.resources.length === 0 || file.syntaxErrors.length > 0) continue;
         if (!file.resources.every((r) => r.apiVersion && r.kind && r.name)) continue;
         const first = file.resources[0];
         const change = appendToList(model, dir.resource, ['resources'], basename(path));
+        // An entry commented out by hand is a deliberate switch-off: say so, quietly.
+        const disabled = new RegExp(`^\\s*#\\s*-\\s*(\\./)?${escapeRegExp(basename(path))}\\s*(#.*)?$`, 'm').test(model.file(dir.file)?.text ?? '');
         findings.push({
           file: path,
           range: model.rangeOf(first, ['kind']),
-          message: `${first.kind} ${first.name} is never deployed: ${basename(path)} is not listed in ${dir.file}.`,
+          severity: disabled ? 'information' : undefined,
+          message: disabled
+            ? `${first.kind} ${first.name} is switched off: its entry in ${dir.file} is commented out, so it is never deployed.`
+            : `${first.kind} ${first.name} is never deployed: ${basename(path)} is not listed in ${dir.file}.`,
           related: [{ file: dir.file, range: dir.resource.range, message: 'the kustomization that decides what this folder applies' }],
           fixes: change ? [{ title: `Add ${basename(path)} to resources of ${dir.file}`, changes: [change], safe: false, preferred: true }] : undefined,
         });
@@ -36,3 +43,7 @@ export const kustomizeUnlistedManifest: Rule = {
     return findings;
   },
 };
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -126,3 +126,14 @@ test('kustomize/unlisted-manifest is quiet in a folder no cluster builds', () =>
   });
   assert.deepEqual(check(model, 'kustomize/unlisted-manifest'), []);
 });
+
+test('kustomize/unlisted-manifest: an entry commented out by hand is reported as switched off, as information', () => {
+  const model = repo({
+    ...base,
+    'apps/web/kustomization.yaml': 'resources:\n  - one.yaml\n  # - ./two.yaml\n',
+    'apps/web/two.yaml': cm('two'),
+  });
+  const [f] = check(model, 'kustomize/unlisted-manifest');
+  assert.equal(f.severity, 'information');
+  assert.equal(f.message, 'ConfigMap two is switched off: its entry in apps/web/kustomization.yaml is commented out, so it is never deployed.');
+});

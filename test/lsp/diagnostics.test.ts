@@ -1,0 +1,82 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  CodeActionRequest,
+  DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DidOpenTextDocumentNotification,
+  FileChangeType,
+  type CodeAction,
+  type TextDocumentEdit,
+} from 'vscode-languageserver-protocol/node';
+import { applyTextEdits } from '../../server/src/fixes';
+import { TestClient } from './client';
+
+const EXAMPLE = path.resolve(__dirname, '../../examples/layered-repo');
+let root: string;
+let client: TestClient;
+
+before(async () => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'gg-lsp-'));
+  cpSync(EXAMPLE, root, { recursive: true });
+  client = await TestClient.start(root);
+});
+
+after(async () => {
+  await client?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('publishes diagnostics for a file that was never opened, with rule code, source and docs link', async () => {
+  const [d] = await client.waitForDiagnostics('clusters/staging/apps.yaml', (list) => list.length > 0);
+  assert.equal(d.code, 'flux/path-not-found');
+  assert.equal(d.source, 'gitops-guardrails');
+  assert.equal(d.severity, 1);
+  assert.deepEqual(d.range, { start: { line: 10, character: 8 }, end: { line: 10, character: 52 } });
+  assert.equal(d.message, 'spec.path "./environments/apps/podinfo/overlays/staging" of Kustomization podinfo does not exist in this repository; did you mean "./environments/apps/podinfo"?');
+  assert.match(d.codeDescription!.href, /README\.md#flux-path-not-found$/);
+});
+
+test('a quick fix applied through the protocol removes its diagnostic', async () => {
+  const file = 'environments/apps/podinfo/pdb.yaml';
+  const [d] = await client.waitForDiagnostics(file, (list) => list.some((x) => x.code === 'kustomize/unlisted-manifest'));
+  const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri: client.uri(file) },
+    range: d.range,
+    context: { diagnostics: [d] },
+  })) as CodeAction[];
+  assert.deepEqual(actions.map((a) => a.title), ['Add pdb.yaml to resources of environments/apps/podinfo/kustomization.yaml']);
+  const [change] = actions[0].edit!.documentChanges as TextDocumentEdit[];
+  assert.equal(change.textDocument.uri, client.uri('environments/apps/podinfo/kustomization.yaml'));
+  // Apply the edit as an editor would: to the buffer it opens, then save it to disk.
+  const target = path.join(root, 'environments/apps/podinfo/kustomization.yaml');
+  const original = readFileSync(target, 'utf8');
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: change.textDocument.uri, languageId: 'yaml', version: 1, text: original } });
+  const edited = applyTextEdits(original, change.edits);
+  assert.ok(edited.includes('  - pdb.yaml\n'));
+  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: change.textDocument.uri, version: 2 }, contentChanges: [{ text: edited }] });
+  await client.waitForDiagnostics(file, (list) => list.length === 0);
+});
+
+test('edits in an open buffer are re-checked before saving', async () => {
+  const file = 'clusters/us-west/apps.yaml';
+  await client.waitForDiagnostics(file, (list) => list.some((x) => x.code === 'flux/unknown-dependency'));
+  const text = readFileSync(path.join(root, file), 'utf8');
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: client.uri(file), languageId: 'yaml', version: 1, text } });
+  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: client.uri(file), version: 2 },
+    contentChanges: [{ range: { start: { line: 9, character: 12 }, end: { line: 9, character: 21 } }, text: 'postgres' }],
+  });
+  await client.waitForDiagnostics(file, (list) => list.length === 0);
+});
+
+test('a file created on disk is picked up from a file-system notification', async () => {
+  const kustomization = 'environments/apps/podinfo/kustomization.yaml';
+  await client.waitForDiagnostics(kustomization, (list) => list.some((x) => x.code === 'kustomize/missing-resource'));
+  writeFileSync(path.join(root, 'environments/apps/podinfo/hpa.yaml'), 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: podinfo\n');
+  await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: client.uri('environments/apps/podinfo/hpa.yaml'), type: FileChangeType.Created }] });
+  await client.waitForDiagnostics(kustomization, (list) => !list.some((x) => x.code === 'kustomize/missing-resource'));
+});
