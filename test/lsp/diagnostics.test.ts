@@ -13,7 +13,7 @@ import {
   type TextDocumentEdit,
 } from 'vscode-languageserver-protocol/node';
 import { applyTextEdits } from '../../server/src/fixes';
-import { TestClient } from './client';
+import { TestClient } from '../helpers/lsp-client';
 
 const EXAMPLE = path.resolve(__dirname, '../../examples/layered-repo');
 let root: string;
