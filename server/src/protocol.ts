@@ -1,0 +1,108 @@
+// Custom requests shared by the client and the server, declared once (both sides import this).
+// Positions are LSP positions; files are document URIs.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+
+export interface Location {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+export interface ProblemCounts {
+  errors: number;
+  warnings: number;
+  /** Information and hints. */
+  others: number;
+}
+
+export interface ResourceItem {
+  kind: string;
+  name: string;
+  namespace?: string;
+  location: Location;
+  problems: ProblemCounts;
+}
+
+export interface ComponentItem {
+  name: string;
+  layer?: string;
+  /** Folder URI. */
+  folder: string;
+  namespaces: string[];
+  resources: ResourceItem[];
+  problems: ProblemCounts;
+}
+
+export interface KustomizationItem {
+  name: string;
+  namespace: string;
+  location: Location;
+  path: string;
+  /** Folder URI it applies, or undefined when unresolved. */
+  folder?: string;
+  unresolvedReason?: string;
+  dependsOn: string[];
+  components: ComponentItem[];
+  resourceCount: number;
+  problems: ProblemCounts;
+}
+
+export interface ClusterItem {
+  name: string;
+  folder: string;
+  rootLocation?: Location;
+  /** In dependency order: a Kustomization comes after those it depends on. */
+  kustomizations: KustomizationItem[];
+  problems: ProblemCounts;
+}
+
+export interface LayerItem {
+  name: string;
+  order: number;
+  components: ComponentItem[];
+}
+
+export interface ComponentsResult {
+  source: 'config' | 'convention' | 'none';
+  layers: LayerItem[];
+  /** Components outside any layer (repositories without layers). */
+  unlayered: ComponentItem[];
+}
+
+export interface GraphNode {
+  id: string;
+  kind: 'kustomization' | 'helmrelease';
+  label: string;
+  cluster?: string;
+  layer?: string;
+  component?: string;
+  location: Location;
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  kind: 'dependsOn';
+  /** The edge points up the layers (a lower layer depending on a higher one). */
+  upward: boolean;
+}
+
+export interface GraphResult {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  layers: string[];
+}
+
+export interface FileContext {
+  clusters: string[];
+  layer?: string;
+  component?: string;
+  /** SOPS state of the file. */
+  encryption?: 'encrypted' | 'plaintext-secret' | 'none';
+}
+
+export const ClustersRequest = new RequestType0<ClusterItem[], void>('gitopsGuardrails/clusters');
+export const ComponentsRequest = new RequestType0<ComponentsResult, void>('gitopsGuardrails/components');
+export const GraphRequest = new RequestType0<GraphResult, void>('gitopsGuardrails/graph');
+export const FileContextRequest = new RequestType<{ uri: string }, FileContext, void>('gitopsGuardrails/fileContext');
+/** Sent by the server after each re-check that changed the model or the findings. */
+export const ModelChangedNotification = new NotificationType<{ version: number }>('gitopsGuardrails/modelChanged');
