@@ -8,6 +8,7 @@ import { runChecks } from '../../server/src/check';
 import { RepoModel } from '../../server/src/model/model';
 import { RULE_IDS } from '../../server/src/rules';
 import { indexJson } from '../../server/src/output/index-json';
+import { applyTextEdits } from '../../server/src/fixes';
 import type { Finding } from '../../server/src/rules/types';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
@@ -77,4 +78,18 @@ test('paths relative to artifacts and other branches resolve or stay unresolved,
     assert.equal(ks.folder, folder, `${repo}: ${name}`);
     if (folder === undefined) assert.match(ks.unresolvedReason!, /another repository or branch/);
   }
+});
+
+test('the design seed at c2b6592: open-webui applies a CloudNativePG Cluster without depending on cloudnative-pg; the fix adds it', { skip }, async () => {
+  const model = await RepoModel.load(path.join(CORPUS, 'simplelumine__k8s-gitops@c2b6592'), RULE_IDS);
+  const [f, ...rest] = runChecks(model).filter((x) => x.rule === 'flux/missing-depends-on');
+  assert.equal(rest.length, 0);
+  assert.equal(f.file, 'clusters/us-west/apps/open-webui.yaml');
+  assert.match(f.message, /^Kustomization open-webui applies Cluster open-webui-db whose CRD \(postgresql\.cnpg\.io\) is installed by Kustomization cloudnative-pg, but does not depend on it/);
+  const [change] = f.fixes![0].changes;
+  assert.equal(change.kind, 'edit');
+  const text = applyTextEdits(model.file(f.file)!.text, change.kind === 'edit' ? change.edits : []);
+  model.setFile(f.file, text);
+  assert.match(text, /dependsOn:\n(\s+- name: [\w-]+\n)*\s+- name: cloudnative-pg\n/);
+  assert.deepEqual(runChecks(model).filter((x) => x.rule === 'flux/missing-depends-on'), []);
 });

@@ -2,6 +2,7 @@
 // explicit cluster roots. A bad config yields problems on the config file, never an exception.
 import picomatch from 'picomatch';
 import type { Severity } from '../rules/types';
+import { closeNames } from './distance';
 import { rangeAtPath } from './positions';
 import type { NodePath, Range, YamlFile } from './types';
 
@@ -23,6 +24,8 @@ export interface GuardrailsConfig {
   rules: Record<string, Severity | 'off'>;
   ignore: string[];
   clusters?: ClusterConfig[];
+  /** Charts that install CRDs, by chart name: the API groups they serve. */
+  crdCharts: Record<string, string[]>;
 }
 
 export interface ConfigProblem {
@@ -30,10 +33,10 @@ export interface ConfigProblem {
   range: Range;
 }
 
-export const DEFAULT_CONFIG: GuardrailsConfig = { rules: {}, ignore: [] };
+export const DEFAULT_CONFIG: GuardrailsConfig = { rules: {}, ignore: [], crdCharts: {} };
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
-const TOP_LEVEL_KEYS = ['layers', 'rules', 'ignore', 'clusters'];
+const TOP_LEVEL_KEYS = ['layers', 'rules', 'ignore', 'clusters', 'crdCharts'];
 
 export function readConfig(file: YamlFile | undefined, knownRuleIds: ReadonlySet<string>): { config: GuardrailsConfig; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
@@ -53,7 +56,7 @@ export function readConfig(file: YamlFile | undefined, knownRuleIds: ReadonlySet
   for (const key of Object.keys(raw)) {
     if (!TOP_LEVEL_KEYS.includes(key)) at([key], `Unknown key "${key}" in ${CONFIG_FILE}; expected one of ${TOP_LEVEL_KEYS.join(', ')}.`, 'key');
   }
-  const config: GuardrailsConfig = { rules: {}, ignore: [] };
+  const config: GuardrailsConfig = { rules: {}, ignore: [], crdCharts: {} };
 
   if (raw.layers !== undefined) {
     if (!Array.isArray(raw.layers)) at(['layers'], '"layers" must be a list of {name, paths}, lowest layer first.');
@@ -110,6 +113,16 @@ export function readConfig(file: YamlFile | undefined, knownRuleIds: ReadonlySet
       });
     }
   }
+  if (raw.crdCharts !== undefined) {
+    if (!raw.crdCharts || typeof raw.crdCharts !== 'object' || Array.isArray(raw.crdCharts)) at(['crdCharts'], '"crdCharts" must map chart names to the API groups whose CRDs they install.');
+    else {
+      for (const [chart, groups] of Object.entries(raw.crdCharts)) {
+        const list = typeof groups === 'string' ? [groups] : groups;
+        if (!Array.isArray(list) || !list.every((g) => typeof g === 'string')) at(['crdCharts', chart], `CRD groups of chart "${chart}" must be a list of API groups, e.g. [example.com].`);
+        else config.crdCharts[chart] = list;
+      }
+    }
+  }
   return { config, problems };
 }
 
@@ -128,6 +141,6 @@ function zeroRange(): Range {
 }
 
 function suggest(id: string, known: ReadonlySet<string>): string {
-  const close = [...known].filter((k) => k.endsWith(id.split('/').pop() ?? '') || k.startsWith(id.split('/')[0] + '/'));
-  return close.length > 0 && close.length <= 4 ? ` Known rules of that family: ${close.join(', ')}.` : '';
+  const close = closeNames(id, known);
+  return close.length > 0 ? ` Did you mean ${close.slice(0, 2).join(' or ')}?` : '';
 }

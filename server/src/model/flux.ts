@@ -1,5 +1,6 @@
 // Flux objects: Kustomizations, HelmReleases and sources, and what folder of this repository
 // a Kustomization's spec.path means given its source.
+import { parse as parseYaml } from 'yaml';
 import { ancestors, joinRepoPath } from './paths';
 import type { DependencyRef, FluxKustomization, HelmRelease, Resource, SourceRef } from './types';
 
@@ -228,3 +229,40 @@ export function postBuildVariables(ks: FluxKustomization): Record<string, string
   return variables;
 }
 
+
+/** A Kustomization's spec as the controller sees it: its own, with the parent's patches applied. */
+export function effectiveSpec(ks: FluxKustomization): any {
+  const own = ks.resource.object.spec ?? {};
+  return ks.inheritedSpec ? mergeObjects(own, ks.inheritedSpec) : own;
+}
+
+/**
+ * The spec fields that a parent's strategic-merge patches for Kustomizations set on `child`
+ * (patches whose target names another Kustomization are skipped).
+ */
+export function inheritedSpecFrom(parent: FluxKustomization, child: FluxKustomization): Record<string, unknown> | undefined {
+  let inherited: Record<string, unknown> | undefined;
+  for (const patch of parent.resource.object.spec?.patches ?? []) {
+    const target = patch?.target ?? {};
+    if (target.kind && target.kind !== 'Kustomization') continue;
+    if (target.group && target.group !== 'kustomize.toolkit.fluxcd.io') continue;
+    if (typeof target.name === 'string' && !new RegExp(`^(?:${target.name})$`).test(child.name)) continue;
+    if (typeof patch?.patch !== 'string') continue;
+    let parsed: any;
+    try {
+      parsed = parseYaml(patch.patch);
+    } catch {
+      continue;
+    }
+    if (parsed?.kind !== 'Kustomization' || !parsed.spec || typeof parsed.spec !== 'object') continue;
+    inherited = mergeObjects(inherited ?? {}, parsed.spec);
+  }
+  return inherited;
+}
+
+function mergeObjects(base: any, patch: any): any {
+  if (!base || typeof base !== 'object' || Array.isArray(base) || !patch || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const result: any = { ...base };
+  for (const [key, value] of Object.entries(patch)) result[key] = key in base ? mergeObjects(base[key], value) : value;
+  return result;
+}

@@ -6,6 +6,7 @@ import {
   isFluxSource,
   isHelmRelease,
   ownRepositoryIdentities,
+  inheritedSpecFrom,
   postBuildVariables,
   readDependsOn,
   readFluxKustomization,
@@ -102,7 +103,15 @@ export function deriveGraph(input: GraphInput): RepoGraph {
   const apply = (cluster: Cluster, target: string, ks: FluxKustomization | undefined, visited: Set<FluxKustomization>) => {
     const build = emptyBuild();
     buildFolder(target, tree, dirOf, build, new Set(), undefined);
-    for (const file of [...build.kustomizationFiles, ...build.inputs]) markReached(file, cluster);
+    for (const file of [...build.kustomizationFiles, ...build.inputs]) {
+      markReached(file, cluster);
+      // A kustomization.yaml can install things too (remote CRD bundles): remember who applies it.
+      if (ks && build.kustomizationFiles.has(file)) {
+        let list = appliedBy.get(file);
+        if (!list) appliedBy.set(file, (list = []));
+        if (!list.includes(ks)) list.push(ks);
+      }
+    }
     for (const file of build.patches) {
       patchFiles.add(file);
       markReached(file, cluster);
@@ -122,6 +131,11 @@ export function deriveGraph(input: GraphInput): RepoGraph {
         const child = fluxByResource.get(r);
         if (!child || child === ks) continue;
         children.push(child);
+        if (ks && !child.inheritedSpec) {
+          child.inheritedSpec = inheritedSpecFrom(ks, child);
+          const patched = child.inheritedSpec?.targetNamespace;
+          if (typeof patched === 'string') child.targetNamespace = patched;
+        }
         // A common kustomize replacement copies the build's Namespace into every child's targetNamespace.
         const injected = build.namespaces.get(file);
         if (child.targetNamespace === undefined && injected && namespaceToTarget.has(dirname(file))) child.targetNamespace = injected;

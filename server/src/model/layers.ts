@@ -75,7 +75,7 @@ export function deriveLayers(
   for (const layer of layers) {
     for (const folder of layer.folders) {
       for (const sub of componentFolders(folder, tree, layerFolders)) {
-        const component: Component = { name: basename(sub), layer: layer.name, folder: sub, namespaces: [] };
+        const component: Component = { name: basename(sub), layer: layer.name, folder: sub, namespaces: [], ownNamespaces: [] };
         layer.components.push(component);
         components.push(component);
       }
@@ -89,11 +89,11 @@ export function deriveLayers(
         // A Kustomization that applies other Kustomizations is an entry point, not a component.
         if (ks.appliedFiles.some((f) => (files.get(f)?.resources ?? []).some((r) => r.kind === 'Kustomization' && r.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')))) continue;
         seen.add(ks.folder);
-        components.push({ name: ks.name, folder: ks.folder, namespaces: [] });
+        components.push({ name: ks.name, folder: ks.folder, namespaces: [], ownNamespaces: [] });
       }
     }
   }
-  for (const component of components) component.namespaces = namespacesBelow(component.folder, files, graph);
+  for (const component of components) Object.assign(component, namespacesBelow(component.folder, files, graph));
   return { layers, components, source };
 }
 
@@ -110,19 +110,26 @@ function componentFolders(layerFolder: string, tree: FileTree, layerFolders: Rea
   return result;
 }
 
-function namespacesBelow(folder: string, files: ReadonlyMap<string, YamlFile>, graph: RepoGraph): string[] {
+function namespacesBelow(folder: string, files: ReadonlyMap<string, YamlFile>, graph: RepoGraph): { namespaces: string[]; ownNamespaces: string[] } {
   const namespaces = new Set<string>();
+  const declared = new Set<string>();
+  const injected = new Set<string>();
   for (const [path, file] of files) {
     if (!isWithin(path, folder) || graph.patchFiles.has(path)) continue;
+    const inject = graph.injectedNamespace.get(path);
+    if (inject && !inject.includes('${')) injected.add(inject);
     for (const r of file.resources) {
-      if (r.kind === 'Namespace' && r.apiVersion === 'v1' && r.name) namespaces.add(r.name);
-      else {
-        const ns = graph.injectedNamespace.get(path) ?? r.namespace;
+      if (r.kind === 'Namespace' && r.apiVersion === 'v1' && r.name && !r.name.includes('${')) {
+        namespaces.add(r.name);
+        declared.add(r.name);
+      } else {
+        const ns = inject ?? r.namespace;
         if (ns && !ns.includes('${')) namespaces.add(ns);
       }
     }
   }
-  return [...namespaces].sort();
+  const own = declared.size > 0 ? declared : injected;
+  return { namespaces: [...namespaces].sort(), ownNamespaces: [...own].sort() };
 }
 
 export function layerOfPath(layers: readonly Layer[], repoPath: string): Layer | undefined {
@@ -139,3 +146,23 @@ export function layerOfPath(layers: readonly Layer[], repoPath: string): Layer |
   return best;
 }
 
+
+/** The component whose folder holds a path (the deepest one). */
+export function componentOfPath(components: readonly Component[], repoPath: string): Component | undefined {
+  let best: Component | undefined;
+  for (const c of components) {
+    if (isWithin(repoPath, c.folder) && (!best || c.folder.length > best.folder.length)) best = c;
+  }
+  return best;
+}
+
+/** Components by the namespaces they own; a namespace two components share belongs to neither. */
+export function componentsByNamespace(components: readonly Component[]): Map<string, Component> {
+  const owners = new Map<string, Component | null>();
+  for (const c of components) {
+    for (const ns of c.ownNamespaces) owners.set(ns, owners.has(ns) && owners.get(ns) !== c ? null : c);
+  }
+  const result = new Map<string, Component>();
+  for (const [ns, c] of owners) if (c) result.set(ns, c);
+  return result;
+}

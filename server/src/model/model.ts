@@ -5,9 +5,10 @@ import { CONFIG_FILE, DEFAULT_CONFIG, ignoreMatcher, readConfig, type ConfigProb
 import { deriveGraph, type RepoGraph } from './graph';
 import type { FileTree, PathKind } from './kustomize';
 import { deriveLayers, type LayerModel } from './layers';
+import { bootstrapGroups, findCrdInstallers, type CrdInstaller } from './crds';
 import { isYamlPath, parseYamlFile } from './parse';
 import { ancestors, dirname, toAbsolute } from './paths';
-import { rangeAtPath } from './positions';
+import { nodeAt, rangeAtPath, rangeFromOffsets } from './positions';
 import { scanWorkspace } from './scan';
 import type { NodePath, Range, Resource, YamlFile } from './types';
 
@@ -20,7 +21,7 @@ export class RepoModel implements FileTree {
   private readonly folderCounts = new Map<string, number>();
   private readonly childrenCache = new Map<string, { files: string[]; folders: string[] }>();
   private readonly structureKeys = new Map<string, string>();
-  private derived?: { graph: RepoGraph; layers: LayerModel };
+  private derived?: { graph: RepoGraph; layers: LayerModel; crdInstallers?: Map<string, CrdInstaller[]>; bootstrapGroups?: Map<string, string> };
   private configState?: { config: GuardrailsConfig; problems: ConfigProblem[]; ignored: (p: string) => boolean };
   private readonly knownRuleIds: ReadonlySet<string>;
 
@@ -171,6 +172,30 @@ export class RepoModel implements FileTree {
     return this.derive().layers;
   }
 
+  /** Who installs the CRDs of each API group (CRD manifests and well-known charts). */
+  get crdInstallers(): Map<string, CrdInstaller[]> {
+    const derived = this.derive();
+    derived.crdInstallers ??= findCrdInstallers(
+      this.resources(),
+      [...derived.graph.kustomizeDirs.values()].flatMap((d) => (d.resource && d.entries.some((e) => e.exists === 'remote') ? [d.resource] : [])),
+      derived.graph.helmReleases,
+      derived.graph.sources,
+      this.config.crdCharts,
+    );
+    return derived.crdInstallers;
+  }
+
+  /** API groups whose CRDs a bootstrap step (helmfile, unreachable CRD manifests) installs, with the file. */
+  get bootstrapCrdGroups(): Map<string, string> {
+    const derived = this.derive();
+    derived.bootstrapGroups ??= bootstrapGroups(
+      derived.graph.unreachable,
+      (path) => (this.yaml.get(path)?.documents ?? []).filter((d) => d.errors.length === 0).map((d) => d.toJS()),
+      this.config.crdCharts,
+    );
+    return derived.bootstrapGroups;
+  }
+
   private derive() {
     const config = this.configuration().config ?? DEFAULT_CONFIG;
     if (!this.derived) {
@@ -193,6 +218,18 @@ export class RepoModel implements FileTree {
   /** The effective namespace of a resource: injected by kustomize or Flux, else its own. */
   namespaceOf(resource: Resource): string | undefined {
     return this.graph.injectedNamespace.get(resource.file) ?? resource.namespace;
+  }
+
+  /** The range of `text` inside the value at `path` where the source spells it out, else the value's. */
+  rangeOfText(resource: Resource, path: NodePath, text: string): Range {
+    const file = this.yaml.get(resource.file);
+    const doc = file?.documents[resource.index];
+    const node = doc ? nodeAt(doc, path) : undefined;
+    if (file && node?.range) {
+      const at = file.text.slice(node.range[0], node.range[1]).indexOf(text);
+      if (at >= 0) return rangeFromOffsets(file.lineStarts, node.range[0] + at, node.range[0] + at + text.length);
+    }
+    return this.rangeOf(resource, path);
   }
 
   /** The range of the node at `path` in a resource's document (nearest existing ancestor). */

@@ -85,6 +85,8 @@ export interface FluxKustomization {
   targetNamespace?: string;
   /** Files this Kustomization applies (through kustomize inclusion), repository-relative. */
   appliedFiles: string[];
+  /** spec fields the applying Kustomization's spec.patches set on this one (they win over its own). */
+  inheritedSpec?: Record<string, unknown>;
 }
 
 export interface HelmRelease {
@@ -155,6 +157,8 @@ export interface Component {
   folder: string;
   /** Namespaces its resources land in, after kustomize `namespace:` and Flux targetNamespace. */
   namespaces: string[];
+  /** Namespaces it owns: its Namespace objects, else the one its kustomization injects. */
+  ownNamespaces: string[];
 }
 
 export type KustomizeField =

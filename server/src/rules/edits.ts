@@ -1,7 +1,7 @@
 // Text edits that rules offer as fixes: replace a node, remove a list entry, append to a list.
 import { isMap, isSeq, type Node } from 'yaml';
 import type { RepoModel } from '../model/model';
-import { nodeAt, pairAt, positionAt } from '../model/positions';
+import { nodeAt, nodeOffsets, pairAt, positionAt } from '../model/positions';
 import type { NodePath, Resource } from '../model/types';
 import type { FileChange, TextEdit } from './types';
 
@@ -45,7 +45,7 @@ export function appendToList(model: RepoModel, resource: Resource, listPath: Nod
     const indent = ' '.repeat(Math.max(0, dash));
     const at = { line: lastEnd.line + 1, character: 0 };
     const newline = at.line >= file.lineStarts.length ? '\n' : '';
-    return { kind: 'edit', file: resource.file, edits: [{ range: { start: at, end: at }, newText: `${newline}${indent}- ${value}\n` }] };
+    return { kind: 'edit', file: resource.file, edits: [{ range: { start: at, end: at }, newText: `${newline}${indent}- ${continueLines(value, indent + '  ')}\n` }] };
   }
   if (list !== undefined && !(isSeq(list) && list.items.length === 0)) return undefined;
   const parentPath = listPath.slice(0, -1);
@@ -62,7 +62,7 @@ export function appendToList(model: RepoModel, resource: Resource, listPath: Nod
     return {
       kind: 'edit',
       file: resource.file,
-      edits: [{ range: { start: keyPos, end: lineEnd }, newText: `${key}:\n${indent}  - ${value}\n` }],
+      edits: [{ range: { start: keyPos, end: lineEnd }, newText: `${key}:\n${indent}  - ${continueLines(value, indent + '    ')}\n` }],
     };
   }
   const endOffset = parent.range[1];
@@ -73,6 +73,34 @@ export function appendToList(model: RepoModel, resource: Resource, listPath: Nod
   return {
     kind: 'edit',
     file: resource.file,
-    edits: [{ range: { start: insertAt, end: insertAt }, newText: `${needsNewline ? '\n' : ''}${indent}${key}:\n${indent}  - ${value}\n` }],
+    edits: [{ range: { start: insertAt, end: insertAt }, newText: `${needsNewline ? '\n' : ''}${indent}${key}:\n${indent}  - ${continueLines(value, indent + '    ')}\n` }],
   };
+}
+
+/** Indents every line but the first of a multi-line list entry under its `- `. */
+function continueLines(value: string, indent: string): string {
+  return value.split('\n').join('\n' + indent);
+}
+
+/**
+ * Appends `key: value` lines (given unindented, several lines allowed) at the end of the block
+ * map at `mapPath`, indented like its other keys.
+ */
+export function appendToMap(model: RepoModel, resource: Resource, mapPath: NodePath, lines: string): FileChange | undefined {
+  const file = model.file(resource.file);
+  const doc = file?.documents[resource.index];
+  if (!file || !doc) return undefined;
+  const map = nodeAt(doc, mapPath);
+  if (!isMap(map) || map.flow || map.items.length === 0) return undefined;
+  const firstKey = map.items[0].key as Node | null;
+  const lastPair = map.items[map.items.length - 1];
+  const lastNode = (lastPair.value ?? lastPair.key) as Node | null;
+  if (!firstKey?.range || !lastNode?.range) return undefined;
+  const indent = ' '.repeat(positionAt(file.lineStarts, firstKey.range[0]).character);
+  const [, end] = nodeOffsets(lastNode) ?? [0, 0];
+  const lastLine = positionAt(file.lineStarts, Math.max(lastNode.range[0], end - 1)).line;
+  const at = { line: lastLine + 1, character: 0 };
+  const newline = at.line >= file.lineStarts.length ? '\n' : '';
+  const text = lines.split('\n').map((l) => indent + l).join('\n') + '\n';
+  return { kind: 'edit', file: resource.file, edits: [{ range: { start: at, end: at }, newText: newline + text }] };
 }

@@ -5,6 +5,11 @@ import { fluxUnknownDependency } from './flux-unknown-dependency';
 import { kustomizeMissingResource } from './kustomize-missing-resource';
 import { kustomizeUnlistedManifest } from './kustomize-unlisted-manifest';
 import { yamlSyntax } from './yaml-syntax';
+import { layersDirection } from './layers-direction';
+import { fluxMissingDependsOn } from './flux-missing-depends-on';
+import { fluxCrdInSameKustomization } from './flux-crd-in-same-kustomization';
+import { fluxMissingDecryption } from './flux-missing-decryption';
+import { fluxInvalidSubstitution } from './flux-invalid-substitution';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -14,6 +19,11 @@ export const RULES: readonly Rule[] = [
   fluxDependencyCycle,
   kustomizeMissingResource,
   kustomizeUnlistedManifest,
+  layersDirection,
+  fluxMissingDependsOn,
+  fluxCrdInSameKustomization,
+  fluxMissingDecryption,
+  fluxInvalidSubstitution,
 ];
 
 /** Rule ids the engine itself reports (problems of the configuration file). */

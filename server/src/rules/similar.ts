@@ -1,21 +1,9 @@
 // "Did you mean": the nearest existing folder or file to a path that does not exist.
 import type { RepoModel } from '../model/model';
 import { basename, dirname } from '../model/paths';
+import { editDistance } from '../model/distance';
 
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0];
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j];
-      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return previous[b.length];
-}
+export { editDistance };
 
 /**
  * The existing folder closest to a missing one: the deepest existing ancestor's descendants are

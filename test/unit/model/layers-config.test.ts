@@ -56,9 +56,9 @@ test('a bad config gets clear findings on the config file, never an exception', 
   const findings = check(model).filter((f) => f.rule === 'config/invalid');
   assert.deepEqual(findings.map((f) => [at(f), f.message]), [
     ['2:5-2:15', 'Layer "core" needs "paths": a list of folders (globs allowed) whose subfolders are its components.'],
-    ['4:3-4:21', 'Unknown rule "flux/path-not-fund". Known rules of that family: flux/path-not-found, flux/unknown-dependency, flux/dependency-cycle.'],
+    ['4:3-4:21', 'Unknown rule "flux/path-not-fund". Did you mean flux/path-not-found?'],
     ['5:16-5:20', 'Severity of "yaml/syntax" must be one of error, warning, information, hint, off.'],
-    ['6:1-6:6', 'Unknown key "ignor" in .gitops-guardrails.yaml; expected one of layers, rules, ignore, clusters.'],
+    ['6:1-6:6', 'Unknown key "ignor" in .gitops-guardrails.yaml; expected one of layers, rules, ignore, clusters, crdCharts.'],
   ]);
   const broken = repo({ '.gitops-guardrails.yaml': 'rules: [\n' });
   assert.equal(check(broken).filter((f) => f.rule === 'config/invalid').length, 1);

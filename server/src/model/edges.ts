@@ -1,0 +1,119 @@
+// Dependency edges between components: what one component needs from another. Layer rules judge
+// their direction; every edge remembers the node it comes from, so a finding can point at it.
+import { apiGroup, isCustomResource } from './crds';
+import { componentOfPath, componentsByNamespace } from './layers';
+import type { RepoModel } from './model';
+import { isWithin } from './paths';
+import type { Component, NodePath, Resource } from './types';
+
+export type EdgeKind =
+  | 'Flux dependsOn'
+  | 'HelmRelease dependsOn'
+  | 'kustomize path'
+  | 'source reference'
+  | 'secret or config reference'
+  | 'service DNS name'
+  | 'route backend'
+  | 'NetworkPolicy namespaceSelector'
+  | 'custom resource';
+
+export interface DependencyEdge {
+  kind: EdgeKind;
+  from: Component;
+  to: Component;
+  /** Where the reference is written. */
+  resource: Resource;
+  nodePath: NodePath;
+  /** What is referenced, for messages (a name, a DNS name, a kind). */
+  target: string;
+  /** The reference is this text inside the value at nodePath (a DNS name in a URL). */
+  withinValue?: boolean;
+}
+
+const SERVICE_DNS = /\b([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\b/g;
+
+export function dependencyEdges(model: RepoModel): DependencyEdge[] {
+  const components = model.layers.components;
+  if (components.length === 0) return [];
+  const byNamespace = componentsByNamespace(components);
+  const { graph } = model;
+  const edges: DependencyEdge[] = [];
+  const push = (kind: EdgeKind, from: Component | undefined, to: Component | undefined, resource: Resource, nodePath: NodePath, target: string) => {
+    if (from && to && from !== to) edges.push({ kind, from, to, resource, nodePath, target, withinValue: kind === 'service DNS name' });
+  };
+  const ofKustomization = (folder: string | undefined) => (folder === undefined ? undefined : componentOfPath(components, folder));
+
+  // Flux Kustomizations stand for the component they apply; their files often live elsewhere.
+  const ksByKey = new Map(graph.fluxKustomizations.map((ks) => [`${ks.namespace}/${ks.name}`, ks]));
+  for (const ks of graph.fluxKustomizations) {
+    for (const ref of ks.dependsOn) {
+      const target = ksByKey.get(`${ref.namespace}/${ref.name}`);
+      push('Flux dependsOn', ofKustomization(ks.folder), ofKustomization(target?.folder), ks.resource, ref.nodePath, ref.name);
+    }
+  }
+  const hrByKey = new Map(graph.helmReleases.map((hr) => [`${hr.namespace}/${hr.name}`, hr]));
+  for (const hr of graph.helmReleases) {
+    for (const ref of hr.dependsOn) {
+      const target = hrByKey.get(`${ref.namespace}/${ref.name}`);
+      if (target) push('HelmRelease dependsOn', componentOfPath(components, hr.resource.file), componentOfPath(components, target.resource.file), hr.resource, ref.nodePath, ref.name);
+    }
+  }
+  for (const dir of graph.kustomizeDirs.values()) {
+    if (!dir.resource) continue;
+    const from = componentOfPath(components, dir.folder);
+    for (const entry of dir.entries) {
+      if (entry.exists === 'missing' || entry.exists === 'remote') continue;
+      const to = componentOfPath(components, entry.target);
+      if (to && !isWithin(dir.folder, to.folder)) push('kustomize path', from, to, dir.resource, entry.nodePath, entry.value);
+    }
+  }
+
+  const installers = model.crdInstallers;
+  for (const resource of model.resources()) {
+    if (!graph.clustersOf.has(resource.file)) continue;
+    const from = componentOfPath(components, resource.file);
+    if (!from) continue;
+    const object = resource.object;
+    const toNamespace = (ns: unknown) => (typeof ns === 'string' ? byNamespace.get(ns) : undefined);
+    const spec = object.spec ?? {};
+    if (spec.sourceRef?.namespace) push('source reference', from, toNamespace(spec.sourceRef.namespace), resource, ['spec', 'sourceRef', 'namespace'], `${spec.sourceRef.kind ?? ''} ${spec.sourceRef.name ?? ''}`.trim());
+    if (spec.chart?.spec?.sourceRef?.namespace) push('source reference', from, toNamespace(spec.chart.spec.sourceRef.namespace), resource, ['spec', 'chart', 'spec', 'sourceRef', 'namespace'], String(spec.chart.spec.sourceRef.name ?? ''));
+    if (spec.chartRef?.namespace) push('source reference', from, toNamespace(spec.chartRef.namespace), resource, ['spec', 'chartRef', 'namespace'], String(spec.chartRef.name ?? ''));
+    if (spec.kubeConfig?.secretRef?.namespace) push('secret or config reference', from, toNamespace(spec.kubeConfig.secretRef.namespace), resource, ['spec', 'kubeConfig', 'secretRef', 'namespace'], String(spec.kubeConfig.secretRef.name ?? ''));
+    if (Array.isArray(spec.backendRefs) || Array.isArray(spec.rules)) {
+      (spec.rules ?? []).forEach((rule: any, i: number) =>
+        (rule?.backendRefs ?? []).forEach((backend: any, j: number) => {
+          if (backend?.namespace) push('route backend', from, toNamespace(backend.namespace), resource, ['spec', 'rules', i, 'backendRefs', j, 'namespace'], `${backend.name}.${backend.namespace}`);
+        }),
+      );
+    }
+    if (resource.kind === 'NetworkPolicy') {
+      for (const direction of ['ingress', 'egress'] as const) {
+        (spec[direction] ?? []).forEach((rule: any, i: number) => {
+          const peers = rule?.[direction === 'ingress' ? 'from' : 'to'] ?? [];
+          peers.forEach((peer: any, j: number) => {
+            const ns = peer?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+            if (ns) push('NetworkPolicy namespaceSelector', from, toNamespace(ns), resource, ['spec', direction, i, direction === 'ingress' ? 'from' : 'to', j, 'namespaceSelector', 'matchLabels', 'kubernetes.io/metadata.name'], ns);
+          });
+        });
+      }
+    }
+    // Service DNS names anywhere in HelmRelease values, ConfigMaps and container env.
+    if (resource.kind === 'HelmRelease' || resource.kind === 'ConfigMap' || object.spec?.template?.spec?.containers) {
+      for (const [path, text] of stringLeaves(resource.kind === 'ConfigMap' ? object.data : resource.kind === 'HelmRelease' ? spec.values : spec.template?.spec, resource.kind === 'ConfigMap' ? ['data'] : resource.kind === 'HelmRelease' ? ['spec', 'values'] : ['spec', 'template', 'spec'])) {
+        for (const match of text.matchAll(SERVICE_DNS)) push('service DNS name', from, byNamespace.get(match[2]), resource, path, match[0]);
+      }
+    }
+    if (isCustomResource(resource)) {
+      const owners = (installers.get(apiGroup(resource.apiVersion)) ?? []).filter((i) => !i.kind || i.kind === resource.kind);
+      for (const owner of owners) push('custom resource', from, componentOfPath(components, owner.resource.file), resource, ['kind'], `${resource.kind} (${apiGroup(resource.apiVersion)})`);
+    }
+  }
+  return edges;
+}
+
+function* stringLeaves(value: unknown, path: NodePath): Generator<[NodePath, string]> {
+  if (typeof value === 'string') yield [path, value];
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* stringLeaves(value[i], [...path, i]);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* stringLeaves(v, [...path, k]);
+}

@@ -1,0 +1,138 @@
+import { effectiveSpec } from '../model/flux';
+import type { RepoModel } from '../model/model';
+import type { FluxKustomization, NodePath, Resource } from '../model/types';
+import type { Rule, RuleFinding } from './types';
+
+export const fluxInvalidSubstitution: Rule = {
+  id: 'flux/invalid-substitution',
+  defaultSeverity: 'error',
+  description: 'A ${...} that Flux post-build substitution cannot parse, or a variable no substitute/substituteFrom of the applying Kustomization provides.',
+  help:
+    'A Kustomization with spec.postBuild replaces ${VAR} in every manifest it applies. A malformed expression fails the whole build (error); a variable that neither postBuild.substitute nor the ConfigMaps and Secrets of substituteFrom provide, and that has no default (${VAR:=default}), becomes an empty string (warning). $${VAR} escapes. Variables are known only when every substituteFrom source is in the repository.',
+  fix: '—',
+  check(model) {
+    const findings: RuleFinding[] = [];
+    const seen = new Set<string>();
+    for (const ks of model.graph.fluxKustomizations) {
+      const provided = providedVariables(model, ks);
+      if (!provided) continue;
+      for (const file of ks.appliedFiles) {
+        if (model.graph.patchFiles.has(file)) continue;
+        for (const resource of model.file(file)?.resources ?? []) {
+          if (substitutionDisabled(resource)) continue;
+          for (const [path, text] of stringLeaves(resource.object, [])) {
+            for (const problem of problemsIn(text, provided.names, provided.complete)) {
+              const key = `${file}#${resource.index}#${path.join('/')}#${problem.expression}`;
+              if (seen.has(key)) continue;
+              seen.add(key);
+              findings.push({
+                file,
+                range: model.rangeOfText(resource, path, problem.expression),
+                severity: problem.kind === 'syntax' ? 'error' : 'warning',
+                message:
+                  problem.kind === 'syntax'
+                    ? `${problem.expression} is not a valid Flux substitution (${problem.reason}); the build of Kustomization ${ks.name} fails. Use \${NAME}, \${NAME:=default}, or $\${...} for a literal.`
+                    : `${problem.expression} is not provided by Kustomization ${ks.name} (${provided.sources}) and has no default: Flux replaces it with an empty string.`,
+              });
+            }
+          }
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+interface Provided {
+  names: Set<string>;
+  /** Every source is known, so a missing name is really missing. */
+  complete: boolean;
+  sources: string;
+}
+
+/** The variables a Kustomization substitutes, its own postBuild merged with what its parent's patches add. */
+export function providedVariables(model: RepoModel, ks: FluxKustomization): Provided | undefined {
+  const postBuilds: any[] = [];
+  let complete = true;
+  const spec = effectiveSpec(ks);
+  if (spec.postBuild) postBuilds.push(spec.postBuild);
+  if (postBuilds.length === 0) return undefined;
+  const names = new Set<string>();
+  const sources: string[] = [];
+  for (const postBuild of postBuilds) {
+    if (postBuild.substitute && typeof postBuild.substitute === 'object') {
+      for (const name of Object.keys(postBuild.substitute)) names.add(name);
+      sources.push('postBuild.substitute');
+    }
+    for (const from of Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : []) {
+      const object = findObject(model, String(from?.kind ?? ''), String(from?.name ?? ''), ks.namespace, ks);
+      sources.push(`${from?.kind} ${from?.name}`);
+      if (!object) {
+        complete = false;
+        continue;
+      }
+      for (const field of ['data', 'stringData']) for (const name of Object.keys(object.object[field] ?? {})) names.add(name);
+    }
+  }
+  return { names, complete, sources: [...new Set(sources)].join(', ') || 'postBuild' };
+}
+
+/** The ConfigMap or Secret a Kustomization reads variables from: the one its own cluster applies. */
+function findObject(model: RepoModel, kind: string, name: string, namespace: string, ks: FluxKustomization): Resource | undefined {
+  const clusters = model.graph.clustersOf.get(ks.resource.file) ?? new Set<string>();
+  const candidates = [...model.resources()].filter((r) => r.kind === kind && r.name === name && r.apiVersion === 'v1' && (model.namespaceOf(r) ?? namespace) === namespace);
+  const sameCluster = candidates.filter((r) => [...(model.graph.clustersOf.get(r.file) ?? [])].some((c) => clusters.has(c)));
+  if (sameCluster.length === 1) return sameCluster[0];
+  // Several clusters' objects and none of this one: which applies is unknown.
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+function substitutionDisabled(resource: Resource): boolean {
+  const key = 'kustomize.toolkit.fluxcd.io/substitute';
+  const metadata = resource.object.metadata ?? {};
+  return metadata.annotations?.[key] === 'disabled' || metadata.labels?.[key] === 'disabled';
+}
+
+interface Problem {
+  kind: 'syntax' | 'undefined';
+  expression: string;
+  reason?: string;
+}
+
+const NAME = /^[_a-zA-Z][_a-zA-Z0-9]*/;
+/** What may follow the name inside ${...}: the bash-style operators Flux's envsubst accepts. */
+const OPERATOR = /^(|[:=\-+?^,#%/][\s\S]*)$/;
+
+export function problemsIn(text: string, provided: Set<string>, complete: boolean): Problem[] {
+  const problems: Problem[] = [];
+  for (let i = text.indexOf('${'); i >= 0; i = text.indexOf('${', i + 2)) {
+    if (i > 0 && text[i - 1] === '$') continue;
+    const close = text.indexOf('}', i + 2);
+    if (close < 0) {
+      problems.push({ kind: 'syntax', expression: text.slice(i, Math.min(text.length, i + 24)), reason: 'it is never closed' });
+      break;
+    }
+    const expression = text.slice(i, close + 1);
+    const body = text.slice(i + 2, close);
+    const name = NAME.exec(body)?.[0];
+    if (!name) {
+      problems.push({ kind: 'syntax', expression, reason: body === '' ? 'the name is empty' : 'a name starts with a letter or _ and has only letters, digits and _' });
+      continue;
+    }
+    const rest = body.slice(name.length);
+    if (!OPERATOR.test(rest)) {
+      problems.push({ kind: 'syntax', expression, reason: `"${rest[0]}" cannot follow a variable name` });
+      continue;
+    }
+    const hasDefault = /^:?[=-]/.test(rest);
+    if (complete && !hasDefault && !provided.has(name)) problems.push({ kind: 'undefined', expression });
+  }
+  return problems;
+}
+
+function* stringLeaves(value: unknown, path: NodePath): Generator<[NodePath, string]> {
+  if (typeof value === 'string') yield [path, value];
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* stringLeaves(value[i], [...path, i]);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* stringLeaves(v, [...path, k]);
+}
+

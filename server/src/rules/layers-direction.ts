@@ -1,0 +1,40 @@
+import { dependencyEdges } from '../model/edges';
+import { removeListEntry } from './edits';
+import type { Rule, RuleFinding } from './types';
+
+export const layersDirection: Rule = {
+  id: 'layers/direction',
+  defaultSeverity: 'error',
+  description: 'A dependency that points up the layers (a lower layer needing a higher one).',
+  help:
+    'Layers are applied bottom-up (core, then services, then apps); a lower layer that needs a higher one cannot be brought up on its own and breaks the order the architecture promises. Edges: Flux and HelmRelease dependsOn, kustomize paths into another component, cross-namespace source and backend references, service DNS names in values, ConfigMaps and env, NetworkPolicy namespace selectors, and custom resources whose CRD a higher layer installs. Layers found by convention report warnings; layers named in .gitops-guardrails.yaml report errors.',
+  fix: 'Remove the dependsOn entry (for dependsOn edges).',
+  check(model) {
+    const { layers, source } = model.layers;
+    if (layers.length === 0) return [];
+    const order = new Map(layers.map((l) => [l.name, l.order]));
+    const ladder = [...layers].sort((a, b) => a.order - b.order).map((l) => l.name).join(' ← ');
+    const findings: RuleFinding[] = [];
+    const seen = new Set<string>();
+    for (const edge of dependencyEdges(model)) {
+      const fromOrder = edge.from.layer ? order.get(edge.from.layer) : undefined;
+      const toOrder = edge.to.layer ? order.get(edge.to.layer) : undefined;
+      if (fromOrder === undefined || toOrder === undefined || fromOrder >= toOrder) continue;
+      const key = `${edge.resource.file}#${edge.resource.index}#${edge.nodePath.join('/')}#${edge.target}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const finding: RuleFinding = {
+        file: edge.resource.file,
+        range: edge.withinValue ? model.rangeOfText(edge.resource, edge.nodePath, edge.target) : model.rangeOf(edge.resource, edge.nodePath),
+        severity: source === 'config' ? 'error' : 'warning',
+        message: `${edge.from.layer} component ${edge.from.name} depends on ${edge.to.layer} component ${edge.to.name} through a ${edge.kind} (${edge.target}); dependencies must point down the layers (${ladder}).`,
+      };
+      if (edge.kind === 'Flux dependsOn' || edge.kind === 'HelmRelease dependsOn') {
+        const removal = removeListEntry(model, edge.resource, edge.nodePath.slice(0, -1));
+        if (removal) finding.fixes = [{ title: `Remove the dependsOn entry ${edge.target}`, changes: [removal], safe: false }];
+      }
+      findings.push(finding);
+    }
+    return findings;
+  },
+};
