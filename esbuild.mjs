@@ -11,6 +11,7 @@ const common = {
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
+  minify: true,
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(version) },
 };

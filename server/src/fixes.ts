@@ -21,7 +21,7 @@ export function safeFixes(findings: readonly Finding[]): Fix[] {
   const touched = new Set<string>();
   const chosen: Fix[] = [];
   for (const finding of findings) {
-    const fix = finding.fixes?.find((f) => f.safe);
+    const fix = finding.fixes?.find((f) => f.safe && f.changes.length > 0 && !f.command);
     if (!fix) continue;
     const files = fix.changes.map((c) => c.file);
     if (files.some((f) => touched.has(f))) continue;

@@ -25,6 +25,11 @@ export function check(model: RepoModel, ruleId?: string): Finding[] {
   return runChecks(model, { rules, onRuleError: (_, e) => { throw e; } });
 }
 
+/** Errors and warnings only: what a fix must not add (kinds without a schema are information). */
+export function problems(model: RepoModel): Finding[] {
+  return check(model).filter((f) => f.severity === 'error' || f.severity === 'warning');
+}
+
 /** Applies a fix's changes to the in-memory model, as the editor or `check --fix` would. */
 export function applyFix(model: RepoModel, fix: Fix): void {
   for (const change of fix.changes) {
@@ -65,6 +70,7 @@ export const FLUX_SYSTEM_SYNC = (cluster: string) => yaml`
   spec:
     interval: 10m
     path: ./clusters/${cluster}
+    prune: true
     sourceRef:
       kind: GitRepository
       name: flux-system

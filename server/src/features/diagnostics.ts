@@ -44,7 +44,9 @@ export function codeActionsFor(root: string, findings: readonly Finding[], range
         kind: CodeActionKind.QuickFix,
         diagnostics: [toDiagnostic(root, finding)],
         isPreferred: fix.preferred,
-        edit: toWorkspaceEdit(root, fix),
+        ...(fix.changes.length > 0 ? { edit: toWorkspaceEdit(root, fix) } : {}),
+        // Commands take repository paths; the client resolves them against the workspace.
+        ...(fix.command ? { command: { title: fix.title, command: fix.command.id, arguments: fix.command.arguments.map((a) => (typeof a === 'string' ? repoPathToUri(root, a) : a)) } } : {}),
       });
     }
   }

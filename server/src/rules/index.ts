@@ -10,6 +10,8 @@ import { fluxMissingDependsOn } from './flux-missing-depends-on';
 import { fluxCrdInSameKustomization } from './flux-crd-in-same-kustomization';
 import { fluxMissingDecryption } from './flux-missing-decryption';
 import { fluxInvalidSubstitution } from './flux-invalid-substitution';
+import { schemaInvalid } from './schema-invalid';
+import { schemaDeprecatedApi } from './schema-deprecated-api';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -24,6 +26,8 @@ export const RULES: readonly Rule[] = [
   fluxCrdInSameKustomization,
   fluxMissingDecryption,
   fluxInvalidSubstitution,
+  schemaInvalid,
+  schemaDeprecatedApi,
 ];
 
 /** Rule ids the engine itself reports (problems of the configuration file). */

@@ -25,6 +25,8 @@ export type FileChange =
 export interface Fix {
   title: string;
   changes: FileChange[];
+  /** An editor command to run instead of (or after) the changes, e.g. encrypting with SOPS. */
+  command?: { id: string; arguments: unknown[] };
   /** Safe to apply unattended (`check --fix`). */
   safe: boolean;
   /** The preferred fix for its finding (quick fix shortcut). */

@@ -1,0 +1,256 @@
+import { isMap, isScalar, parseAllDocuments } from 'yaml';
+import type { RepoModel } from '../model/model';
+import { isKustomizationFileName } from '../model/parse';
+import { dirname, joinRepoPath } from '../model/paths';
+import { computeLineStarts, nodeAt, positionAt, rangeAtPath } from '../model/positions';
+import type { NodePath, Position, Range, Resource } from '../model/types';
+import { SchemaRegistry, type SchemaProblem, type ValidateOptions, type ValidationResult } from '../schema/index';
+import type { Rule, RuleFinding } from './types';
+
+export const schemaInvalid: Rule = {
+  id: 'schema/invalid',
+  defaultSeverity: 'error',
+  description: 'A document that fails its schema (Kubernetes 1.34, kustomization.yaml, Flux and the CRDs in the repository).',
+  help:
+    'The API server refuses an object with an unknown field, a value of the wrong type or a missing required field, and the Flux Kustomization that applies it fails as a whole. Kinds come from Kubernetes 1.34, kustomize, and the CustomResourceDefinitions found in the repository (Flux\'s own from a bundled copy when the repository has none). Flux `${VAR}` substitutions, SOPS `ENC[...]` values and HelmRelease values are not judged; kustomize patches are checked without required fields. A kind without any schema is reported once, as information.',
+  fix: '—',
+  check(model) {
+    const findings: RuleFinding[] = [];
+    const registry = registryFor(model);
+    const skip = deadFiles(model);
+    const unknown = new Map<string, Resource>();
+    const wrongApiVersion = new Map<string, Resource[]>();
+    for (const file of model.files.values()) {
+      if (skip(file.path)) continue;
+      const isPatch = model.graph.patchFiles.has(file.path);
+      for (const resource of file.resources) {
+        const options: ValidateOptions = {
+          isPatch,
+          isKustomization: isKustomizationFileName(file.path),
+          ignoreRequired: requiredComesFromAbove(model, resource),
+        };
+        const result = validateCached(registry, resource, options);
+        if (!Array.isArray(result)) {
+          if (!isPatch && !registry.deprecation(resource.apiVersion, resource.kind)) {
+            if (!unknown.has(result.unknownKind)) unknown.set(result.unknownKind, resource);
+            wrongApiVersion.set(result.unknownKind, [...(wrongApiVersion.get(result.unknownKind) ?? []), resource]);
+          }
+          continue;
+        }
+        for (const problem of result) {
+          findings.push({ file: file.path, range: model.rangeOf(resource, ...anchor(resource, problem)), message: problem.message });
+        }
+        if (!isPatch) findings.push(...inlinePatchesCached(model, registry, resource));
+      }
+    }
+    for (const [kind, resource] of unknown) {
+      // A kind written in the wrong one of the API groups we know is an error of its own, at every
+      // document. (Kind names are not unique across groups: a kind of an unknown group, such as
+      // Knative's Service, is not judged; the right group at another version may be newer than we know.)
+      const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
+      const known = registry.apiVersionsOf(resource.kind);
+      const current = known.filter((v) => !registry.deprecation(v, resource.kind));
+      const elsewhere = current.length ? current : known;
+      const misplaced = registry.isKnownGroup(resource.apiVersion) && !elsewhere.some((v) => groupOf(v) === groupOf(resource.apiVersion));
+      if (elsewhere.length > 0 && misplaced) {
+        for (const r of wrongApiVersion.get(kind) ?? [resource]) {
+          findings.push({
+            file: r.file,
+            range: model.rangeOf(r, ['apiVersion']),
+            message: `${r.kind} is not served by ${r.apiVersion}; use ${elsewhere.join(' or ')}`,
+          });
+        }
+        continue;
+      }
+      const why = registry.isKubernetesGroup(resource.apiVersion)
+        ? 'Kubernetes 1.34 does not serve it as a stable or beta API'
+        : 'its CustomResourceDefinition is not in this repository';
+      findings.push({
+        file: resource.file,
+        range: model.rangeOf(resource, ['kind']),
+        severity: 'information',
+        message: `No schema is known for ${kind}: ${why}, so documents of this kind are not validated.`,
+      });
+    }
+    return findings;
+  },
+};
+
+/**
+ * Where a problem reads best: a problem of the whole document at its kind, one of a list item
+ * (a missing required field) at the item's first key rather than across the whole item.
+ */
+function anchor(resource: Resource, problem: SchemaProblem): [NodePath, 'key' | 'value'] {
+  if (problem.path.length === 0) return [['kind'], 'value'];
+  if (problem.target === 'key' && typeof problem.path[problem.path.length - 1] === 'number') {
+    let item: any = resource.object;
+    for (const step of problem.path) item = item?.[step];
+    const first = item && typeof item === 'object' && !Array.isArray(item) ? Object.keys(item)[0] : undefined;
+    if (first !== undefined) return [[...problem.path, first], 'key'];
+  }
+  return [problem.path, problem.target];
+}
+
+interface ModelSchemas {
+  crds: unknown[];
+  registry: SchemaRegistry;
+}
+
+const registries = new WeakMap<RepoModel, ModelSchemas>();
+
+/** The schema registry of a model, rebuilt only when its CustomResourceDefinitions change. */
+export function registryFor(model: RepoModel): SchemaRegistry {
+  const crds: unknown[] = [];
+  for (const file of model.files.values()) {
+    for (const r of file.resources) if (r.kind === 'CustomResourceDefinition') crds.push(r.object);
+  }
+  const cached = registries.get(model);
+  if (cached && cached.crds.length === crds.length && cached.crds.every((c, i) => c === crds[i])) return cached.registry;
+  const registry = new SchemaRegistry();
+  registry.addCustomResourceDefinitions(crds);
+  registries.set(model, { crds, registry });
+  return registry;
+}
+
+const results = new WeakMap<object, { registry: SchemaRegistry; options: string; result: ValidationResult }>();
+
+/** A document's object is replaced when its file changes, so results are kept per object. */
+function validateCached(registry: SchemaRegistry, resource: Resource, options: ValidateOptions): ValidationResult {
+  const key = JSON.stringify(options);
+  const cached = results.get(resource.object);
+  if (cached && cached.registry === registry && cached.options === key) return cached.result;
+  const result = registry.validate(resource.object, options);
+  if (resource.object && typeof resource.object === 'object') results.set(resource.object, { registry, options: key, result });
+  return result;
+}
+
+/**
+ * Files not to lint as live: those no cluster applies (when the repository has clusters at all),
+ * and Helm chart templates, which are Go templates.
+ */
+export function deadFiles(model: RepoModel): (path: string) => boolean {
+  const unreachable = new Set(model.graph.clusters.length > 0 ? model.graph.unreachable : []);
+  return (path) => {
+    if (unreachable.has(path)) return true;
+    const template = /^(.*?)\/?templates\//.exec(path);
+    return template !== null && model.kindOf(joinRepoPath(template[1], 'Chart.yaml') ?? '') === 'file';
+  };
+}
+
+/**
+ * Whether fields the schema requires may be filled in from above: a Flux Kustomization that
+ * applies the file patches its kind (e.g. interval and prune of every child Kustomization), or the
+ * folder's kustomization patches its kind or creates selectors (commonLabels).
+ */
+function requiredComesFromAbove(model: RepoModel, resource: Resource): boolean {
+  const patchesKind = (patches: unknown) =>
+    Array.isArray(patches) &&
+    patches.some((p: any) => {
+      if (typeof p === 'string') return new RegExp(`^\\s*kind:\\s*${resource.kind}\\s*$`, 'm').test(p);
+      if (!p || typeof p !== 'object') return false;
+      if (p.target?.kind === resource.kind) return true;
+      return typeof p.patch === 'string' && new RegExp(`^\\s*kind:\\s*${resource.kind}\\s*$`, 'm').test(p.patch);
+    });
+  for (const ks of model.graph.appliedBy.get(resource.file) ?? []) {
+    if (patchesKind(ks.resource.object?.spec?.patches)) return true;
+  }
+  const folder = dirname(resource.file);
+  const kustomization = model.graph.kustomizeDirs.get(folder)?.resource?.object;
+  if (kustomization && typeof kustomization === 'object') {
+    if (kustomization.commonLabels) return true;
+    if (Array.isArray(kustomization.labels) && kustomization.labels.some((l: any) => l?.includeSelectors)) return true;
+    if (patchesKind(kustomization.patches)) return true;
+    // A patch file names its kind itself.
+    const files = [
+      ...(Array.isArray(kustomization.patches) ? kustomization.patches.map((p: any) => p?.path) : []),
+      ...(Array.isArray(kustomization.patchesStrategicMerge) ? kustomization.patchesStrategicMerge : []),
+    ].filter((p): p is string => typeof p === 'string' && !p.includes('\n'));
+    for (const p of files) {
+      const patch = model.file(joinRepoPath(folder, p) ?? '');
+      if (patch?.resources.some((r) => r.kind === resource.kind)) return true;
+    }
+  }
+  return false;
+}
+
+const inlineResults = new WeakMap<object, { registry: SchemaRegistry; findings: RuleFinding[] }>();
+
+function inlinePatchesCached(model: RepoModel, registry: SchemaRegistry, resource: Resource): RuleFinding[] {
+  if (!resource.object || typeof resource.object !== 'object') return [];
+  const cached = inlineResults.get(resource.object);
+  if (cached && cached.registry === registry) return cached.findings;
+  const findings = inlinePatchFindings(model, registry, resource);
+  inlineResults.set(resource.object, { registry, findings });
+  return findings;
+}
+
+/** Where inline patches sit: Flux Kustomization, kustomization.yaml, HelmRelease post-renderers. */
+function inlinePatchPaths(resource: Resource): NodePath[] {
+  const o = resource.object;
+  const lists: NodePath[] = [];
+  if (resource.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) lists.push(['spec', 'patches']);
+  else if (isKustomizationFileName(resource.file) && (!resource.apiVersion || resource.apiVersion.startsWith('kustomize.config.k8s.io/'))) lists.push(['patches']);
+  else if (resource.apiVersion.startsWith('helm.toolkit.fluxcd.io/') && Array.isArray(o?.spec?.postRenderers)) {
+    o.spec.postRenderers.forEach((_: unknown, i: number) => lists.push(['spec', 'postRenderers', i, 'kustomize', 'patches']));
+  }
+  const out: NodePath[] = [];
+  for (const list of lists) {
+    let value: any = o;
+    for (const step of list) value = value?.[step];
+    if (!Array.isArray(value)) continue;
+    value.forEach((p: any, i: number) => {
+      if (typeof p?.patch === 'string') out.push([...list, i, 'patch']);
+    });
+  }
+  return out;
+}
+
+/**
+ * Strategic-merge patches written inline as a block string are validated as patches, and their
+ * problems placed on the exact line inside the block.
+ */
+function inlinePatchFindings(model: RepoModel, registry: SchemaRegistry, resource: Resource): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const file = model.file(resource.file);
+  const doc = file?.documents[resource.index];
+  if (!file || !doc) return findings;
+  for (const path of inlinePatchPaths(resource)) {
+    let text: any = resource.object;
+    for (const step of path) text = text?.[step];
+    let documents;
+    try {
+      documents = parseAllDocuments(text as string);
+    } catch {
+      continue;
+    }
+    const node = nodeAt(doc, path);
+    const block = isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && node.range ? node : undefined;
+    const innerStarts = computeLineStarts(text as string);
+    for (const inner of Array.isArray(documents) ? documents : [documents]) {
+      if (inner.errors.length || !isMap(inner.contents)) continue;
+      const object = inner.toJS();
+      const result = registry.validate(object, { isPatch: true });
+      if (!Array.isArray(result)) continue;
+      for (const problem of result) {
+        const innerRange = block && block.type === 'BLOCK_LITERAL' ? rangeAtPath(innerStarts, inner, problem.path, problem.target) : undefined;
+        const range = innerRange ? shiftIntoBlock(file.text, file.lineStarts, block!.range![0], innerRange) : model.rangeOf(resource, path);
+        findings.push({ file: resource.file, range: range ?? model.rangeOf(resource, path), message: `In this patch: ${problem.message}` });
+      }
+    }
+  }
+  return findings;
+}
+
+/** A range inside a literal block's content, moved to where that content sits in the file. */
+function shiftIntoBlock(text: string, lineStarts: number[], blockStart: number, inner: Range): Range | undefined {
+  const header = positionAt(lineStarts, blockStart).line;
+  // The block's indentation is that of its first non-empty content line.
+  let indent: number | undefined;
+  for (let line = header + 1; line < lineStarts.length && indent === undefined; line++) {
+    const content = text.slice(lineStarts[line], line + 1 < lineStarts.length ? lineStarts[line + 1] - 1 : text.length);
+    if (content.trim()) indent = /^ */.exec(content)![0].length;
+  }
+  if (indent === undefined) return undefined;
+  const move = (p: Position): Position => ({ line: header + 1 + p.line, character: indent! + p.character });
+  return { start: move(inner.start), end: move(inner.end) };
+}
