@@ -10,6 +10,9 @@ import { fluxMissingDependsOn } from './flux-missing-depends-on';
 import { fluxCrdInSameKustomization } from './flux-crd-in-same-kustomization';
 import { fluxMissingDecryption } from './flux-missing-decryption';
 import { fluxInvalidSubstitution } from './flux-invalid-substitution';
+import { secretsUnencrypted } from './secrets-unencrypted';
+import { secretsNoCreationRule } from './secrets-no-creation-rule';
+import { secretsPlaintextCredential } from './secrets-plaintext-credential';
 import { schemaInvalid } from './schema-invalid';
 import { schemaDeprecatedApi } from './schema-deprecated-api';
 import type { Rule } from './types';
@@ -26,6 +29,9 @@ export const RULES: readonly Rule[] = [
   fluxCrdInSameKustomization,
   fluxMissingDecryption,
   fluxInvalidSubstitution,
+  secretsUnencrypted,
+  secretsNoCreationRule,
+  secretsPlaintextCredential,
   schemaInvalid,
   schemaDeprecatedApi,
 ];
@@ -37,6 +43,7 @@ export const RULE_IDS: ReadonlySet<string> = new Set([...RULES.map((r) => r.id),
 
 export const DOCS_BASE = 'https://github.com/gitops-guardrails/gitops-guardrails/blob/main/README.md#';
 
+/** The README section of a rule: GitHub's anchor for `### flux/path-not-found` is `fluxpath-not-found`. */
 export function ruleDocsUrl(id: string): string {
-  return DOCS_BASE + id.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  return DOCS_BASE + id.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-');
 }

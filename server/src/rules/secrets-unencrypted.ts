@@ -1,0 +1,50 @@
+import { creationRuleFor, isReference } from './sops-policy';
+import type { Fix, Rule, RuleFinding } from './types';
+
+export const ENCRYPT_COMMAND = 'gitopsGuardrails.sops.encrypt';
+
+export const secretsUnencrypted: Rule = {
+  id: 'secrets/unencrypted',
+  defaultSeverity: 'error',
+  description: 'A Secret with values in clear, or a file a .sops.yaml creation rule says must be encrypted that is not.',
+  help:
+    'A pushed commit is public to everyone who can read the repository, forever. Values that only reference a secret kept elsewhere (op://…, ${VAR}, <path:…>, templates) are not plaintext. The finding never quotes the value.',
+  fix: 'Encrypt with SOPS.',
+  check(model) {
+    const findings: RuleFinding[] = [];
+    for (const file of model.files.values()) {
+      if (file.sopsEncrypted || model.graph.patchFiles.has(file.path)) continue;
+      const encryptFix: Fix = { title: 'Encrypt with SOPS', changes: [], command: { id: ENCRYPT_COMMAND, arguments: [file.path] }, safe: false, preferred: true };
+      let reported = false;
+      for (const r of file.resources) {
+        if (r.kind !== 'Secret' || r.apiVersion !== 'v1') continue;
+        for (const field of ['data', 'stringData'] as const) {
+          const values = r.object[field];
+          if (!values || typeof values !== 'object') continue;
+          const clear = Object.entries(values).filter(([, v]) => !isReference(v));
+          if (clear.length === 0) continue;
+          findings.push({
+            file: file.path,
+            range: model.rangeOf(r, [field, clear[0][0]], 'key'),
+            message: `Secret ${r.name} has ${clear.length === 1 ? `a value in clear (${field}.${clear[0][0]})` : `${clear.length} values in clear in ${field} (${clear.map(([k]) => k).slice(0, 4).join(', ')}${clear.length > 4 ? ', …' : ''})`}; encrypt the file with SOPS before pushing.`,
+            fixes: [encryptFix],
+          });
+          reported = true;
+        }
+      }
+      if (reported || file.resources.length === 0) continue;
+      // A path the creation rules single out (*.sops.yaml) must be encrypted, whatever it holds.
+      const match = creationRuleFor(model, file.path);
+      const pathRegex = match?.rule?.pathRegex;
+      if (!pathRegex || /^\^?\.\*\$?$/.test(pathRegex)) continue;
+      if (!/sops|enc|secret/i.test(pathRegex)) continue;
+      findings.push({
+        file: file.path,
+        range: model.rangeOf(file.resources[0], ['kind']),
+        message: `${file.path} matches the creation rule path_regex ${pathRegex} of ${match!.config} but is not encrypted.`,
+        fixes: [encryptFix],
+      });
+    }
+    return findings;
+  },
+};
