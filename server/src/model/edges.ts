@@ -32,17 +32,41 @@ export interface DependencyEdge {
 
 const SERVICE_DNS = /\b([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\b/g;
 
+const structuralCache = new WeakMap<object, DependencyEdge[]>();
+const fileCache = new WeakMap<object, { layers: object; edges: DependencyEdge[] }>();
+
+/**
+ * Every dependency edge between components. Edges read from the graph (dependsOn, kustomize
+ * paths, custom resources) are cached per derivation; edges read from a file's contents (DNS
+ * names, namespaces in references) per parsed file, so an edit recomputes only its own file.
+ */
 export function dependencyEdges(model: RepoModel): DependencyEdge[] {
-  const components = model.layers.components;
-  if (components.length === 0) return [];
-  const byNamespace = componentsByNamespace(components);
-  const { graph } = model;
-  const edges: DependencyEdge[] = [];
-  const push = (kind: EdgeKind, from: Component | undefined, to: Component | undefined, resource: Resource, nodePath: NodePath, target: string) => {
+  const layers = model.layers;
+  if (layers.components.length === 0) return [];
+  let structural = structuralCache.get(layers);
+  if (!structural) structuralCache.set(layers, (structural = structuralEdges(model)));
+  const edges = [...structural];
+  for (const file of model.files.values()) {
+    if (!model.graph.clustersOf.has(file.path) || model.graph.patchFiles.has(file.path)) continue;
+    let cached = fileCache.get(file);
+    if (!cached || cached.layers !== layers) fileCache.set(file, (cached = { layers, edges: file.resources.flatMap((r) => referenceEdges(model, r)) }));
+    edges.push(...cached.edges);
+  }
+  return edges;
+}
+
+function edgeSink(edges: DependencyEdge[]) {
+  return (kind: EdgeKind, from: Component | undefined, to: Component | undefined, resource: Resource, nodePath: NodePath, target: string) => {
     if (from && to && from !== to) edges.push({ kind, from, to, resource, nodePath, target, withinValue: kind === 'service DNS name' });
   };
-  const ofKustomization = (folder: string | undefined) => (folder === undefined ? undefined : componentOfPath(components, folder));
+}
 
+function structuralEdges(model: RepoModel): DependencyEdge[] {
+  const components = model.layers.components;
+  const { graph } = model;
+  const edges: DependencyEdge[] = [];
+  const push = edgeSink(edges);
+  const ofKustomization = (folder: string | undefined) => (folder === undefined ? undefined : componentOfPath(components, folder));
   // Flux Kustomizations stand for the component they apply; their files often live elsewhere.
   const ksByKey = new Map(graph.fluxKustomizations.map((ks) => [`${ks.namespace}/${ks.name}`, ks]));
   for (const ks of graph.fluxKustomizations) {
@@ -67,46 +91,55 @@ export function dependencyEdges(model: RepoModel): DependencyEdge[] {
       if (to && !isWithin(dir.folder, to.folder)) push('kustomize path', from, to, dir.resource, entry.nodePath, entry.value);
     }
   }
-
   const installers = model.crdInstallers;
   for (const resource of model.resources()) {
-    if (!graph.clustersOf.has(resource.file)) continue;
+    if (!graph.clustersOf.has(resource.file) || !isCustomResource(resource)) continue;
     const from = componentOfPath(components, resource.file);
-    if (!from) continue;
-    const object = resource.object;
-    const toNamespace = (ns: unknown) => (typeof ns === 'string' ? byNamespace.get(ns) : undefined);
-    const spec = object.spec ?? {};
-    if (spec.sourceRef?.namespace) push('source reference', from, toNamespace(spec.sourceRef.namespace), resource, ['spec', 'sourceRef', 'namespace'], `${spec.sourceRef.kind ?? ''} ${spec.sourceRef.name ?? ''}`.trim());
-    if (spec.chart?.spec?.sourceRef?.namespace) push('source reference', from, toNamespace(spec.chart.spec.sourceRef.namespace), resource, ['spec', 'chart', 'spec', 'sourceRef', 'namespace'], String(spec.chart.spec.sourceRef.name ?? ''));
-    if (spec.chartRef?.namespace) push('source reference', from, toNamespace(spec.chartRef.namespace), resource, ['spec', 'chartRef', 'namespace'], String(spec.chartRef.name ?? ''));
-    if (spec.kubeConfig?.secretRef?.namespace) push('secret or config reference', from, toNamespace(spec.kubeConfig.secretRef.namespace), resource, ['spec', 'kubeConfig', 'secretRef', 'namespace'], String(spec.kubeConfig.secretRef.name ?? ''));
-    if (Array.isArray(spec.backendRefs) || Array.isArray(spec.rules)) {
-      (spec.rules ?? []).forEach((rule: any, i: number) =>
-        (rule?.backendRefs ?? []).forEach((backend: any, j: number) => {
-          if (backend?.namespace) push('route backend', from, toNamespace(backend.namespace), resource, ['spec', 'rules', i, 'backendRefs', j, 'namespace'], `${backend.name}.${backend.namespace}`);
-        }),
-      );
-    }
-    if (resource.kind === 'NetworkPolicy') {
-      for (const direction of ['ingress', 'egress'] as const) {
-        (spec[direction] ?? []).forEach((rule: any, i: number) => {
-          const peers = rule?.[direction === 'ingress' ? 'from' : 'to'] ?? [];
-          peers.forEach((peer: any, j: number) => {
-            const ns = peer?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
-            if (ns) push('NetworkPolicy namespaceSelector', from, toNamespace(ns), resource, ['spec', direction, i, direction === 'ingress' ? 'from' : 'to', j, 'namespaceSelector', 'matchLabels', 'kubernetes.io/metadata.name'], ns);
-          });
+    const owners = (installers.get(apiGroup(resource.apiVersion)) ?? []).filter((i) => !i.kind || i.kind === resource.kind);
+    for (const owner of owners) push('custom resource', from, componentOfPath(components, owner.resource.file), resource, ['kind'], `${resource.kind} (${apiGroup(resource.apiVersion)})`);
+  }
+  return edges;
+}
+
+/** References written inside one object: namespaces of sources and backends, DNS names. */
+function referenceEdges(model: RepoModel, resource: Resource): DependencyEdge[] {
+  const components = model.layers.components;
+  const byNamespace = componentsByNamespace(components);
+  const edges: DependencyEdge[] = [];
+  const push = edgeSink(edges);
+  const from = componentOfPath(components, resource.file);
+  if (!from) return edges;
+  const object = resource.object;
+  const toNamespace = (ns: unknown) => (typeof ns === 'string' ? byNamespace.get(ns) : undefined);
+  const spec = object.spec ?? {};
+  if (spec.sourceRef?.namespace) push('source reference', from, toNamespace(spec.sourceRef.namespace), resource, ['spec', 'sourceRef', 'namespace'], `${spec.sourceRef.kind ?? ''} ${spec.sourceRef.name ?? ''}`.trim());
+  if (spec.chart?.spec?.sourceRef?.namespace) push('source reference', from, toNamespace(spec.chart.spec.sourceRef.namespace), resource, ['spec', 'chart', 'spec', 'sourceRef', 'namespace'], String(spec.chart.spec.sourceRef.name ?? ''));
+  if (spec.chartRef?.namespace) push('source reference', from, toNamespace(spec.chartRef.namespace), resource, ['spec', 'chartRef', 'namespace'], String(spec.chartRef.name ?? ''));
+  if (spec.kubeConfig?.secretRef?.namespace) push('secret or config reference', from, toNamespace(spec.kubeConfig.secretRef.namespace), resource, ['spec', 'kubeConfig', 'secretRef', 'namespace'], String(spec.kubeConfig.secretRef.name ?? ''));
+  if (Array.isArray(spec.rules)) {
+    spec.rules.forEach((rule: any, i: number) =>
+      (Array.isArray(rule?.backendRefs) ? rule.backendRefs : []).forEach((backend: any, j: number) => {
+        if (backend?.namespace) push('route backend', from, toNamespace(backend.namespace), resource, ['spec', 'rules', i, 'backendRefs', j, 'namespace'], `${backend.name}.${backend.namespace}`);
+      }),
+    );
+  }
+  if (resource.kind === 'NetworkPolicy') {
+    for (const direction of ['ingress', 'egress'] as const) {
+      (Array.isArray(spec[direction]) ? spec[direction] : []).forEach((rule: any, i: number) => {
+        const side = direction === 'ingress' ? 'from' : 'to';
+        (Array.isArray(rule?.[side]) ? rule[side] : []).forEach((peer: any, j: number) => {
+          const ns = peer?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+          if (ns) push('NetworkPolicy namespaceSelector', from, toNamespace(ns), resource, ['spec', direction, i, side, j, 'namespaceSelector', 'matchLabels', 'kubernetes.io/metadata.name'], ns);
         });
-      }
+      });
     }
-    // Service DNS names anywhere in HelmRelease values, ConfigMaps and container env.
-    if (resource.kind === 'HelmRelease' || resource.kind === 'ConfigMap' || object.spec?.template?.spec?.containers) {
-      for (const [path, text] of stringLeaves(resource.kind === 'ConfigMap' ? object.data : resource.kind === 'HelmRelease' ? spec.values : spec.template?.spec, resource.kind === 'ConfigMap' ? ['data'] : resource.kind === 'HelmRelease' ? ['spec', 'values'] : ['spec', 'template', 'spec'])) {
-        for (const match of text.matchAll(SERVICE_DNS)) push('service DNS name', from, byNamespace.get(match[2]), resource, path, match[0]);
-      }
-    }
-    if (isCustomResource(resource)) {
-      const owners = (installers.get(apiGroup(resource.apiVersion)) ?? []).filter((i) => !i.kind || i.kind === resource.kind);
-      for (const owner of owners) push('custom resource', from, componentOfPath(components, owner.resource.file), resource, ['kind'], `${resource.kind} (${apiGroup(resource.apiVersion)})`);
+  }
+  // Service DNS names anywhere in HelmRelease values, ConfigMaps and container env.
+  const scanned: [unknown, NodePath] | undefined =
+    resource.kind === 'ConfigMap' ? [object.data, ['data']] : resource.kind === 'HelmRelease' ? [spec.values, ['spec', 'values']] : spec.template?.spec?.containers ? [spec.template.spec, ['spec', 'template', 'spec']] : undefined;
+  if (scanned) {
+    for (const [path, text] of stringLeaves(scanned[0], scanned[1])) {
+      for (const match of text.matchAll(SERVICE_DNS)) push('service DNS name', from, byNamespace.get(match[2]), resource, path, match[0]);
     }
   }
   return edges;

@@ -4,7 +4,7 @@ import picomatch from 'picomatch';
 import type { GuardrailsConfig } from './config';
 import type { RepoGraph } from './graph';
 import type { FileTree } from './kustomize';
-import { basename, dirname, isWithin } from './paths';
+import { ancestors, basename, dirname, isWithin } from './paths';
 import type { Component, Layer, YamlFile } from './types';
 
 /** Conventional layer folder names and their order (lower may be depended upon by higher). */
@@ -43,7 +43,9 @@ export function deriveLayers(
     });
   } else {
     const clusterFolders = graph.clusters.map((c) => c.folder).filter((f) => f !== '');
-    const live = (folder: string) => [...graph.clustersOf.keys()].some((file) => isWithin(file, folder));
+    const liveFolders = new Set<string>();
+    for (const file of graph.clustersOf.keys()) for (const folder of ancestors(file)) liveFolders.add(folder);
+    const live = (folder: string) => liveFolders.has(folder);
     const byName = new Map<string, Layer>();
     for (const folder of folders) {
       const name = basename(folder).toLowerCase();
@@ -93,7 +95,7 @@ export function deriveLayers(
       }
     }
   }
-  for (const component of components) Object.assign(component, namespacesBelow(component.folder, files, graph));
+  assignNamespaces(components, files, graph);
   return { layers, components, source };
 }
 
@@ -110,26 +112,36 @@ function componentFolders(layerFolder: string, tree: FileTree, layerFolders: Rea
   return result;
 }
 
-function namespacesBelow(folder: string, files: ReadonlyMap<string, YamlFile>, graph: RepoGraph): { namespaces: string[]; ownNamespaces: string[] } {
-  const namespaces = new Set<string>();
-  const declared = new Set<string>();
-  const injected = new Set<string>();
+/** One pass over the files: each file's namespaces go to the components that hold it. */
+function assignNamespaces(components: Component[], files: ReadonlyMap<string, YamlFile>, graph: RepoGraph): void {
+  const byFolder = new Map<string, Component[]>();
+  for (const c of components) byFolder.set(c.folder, [...(byFolder.get(c.folder) ?? []), c]);
+  const facts = new Map<Component, { namespaces: Set<string>; declared: Set<string>; injected: Set<string> }>();
+  for (const c of components) facts.set(c, { namespaces: new Set(), declared: new Set(), injected: new Set() });
   for (const [path, file] of files) {
-    if (!isWithin(path, folder) || graph.patchFiles.has(path)) continue;
+    if (graph.patchFiles.has(path)) continue;
+    const holders = ancestors(path).flatMap((folder) => byFolder.get(folder) ?? []);
+    if (holders.length === 0) continue;
     const inject = graph.injectedNamespace.get(path);
-    if (inject && !inject.includes('${')) injected.add(inject);
-    for (const r of file.resources) {
-      if (r.kind === 'Namespace' && r.apiVersion === 'v1' && r.name && !r.name.includes('${')) {
-        namespaces.add(r.name);
-        declared.add(r.name);
-      } else {
-        const ns = inject ?? r.namespace;
-        if (ns && !ns.includes('${')) namespaces.add(ns);
+    for (const holder of holders) {
+      const f = facts.get(holder)!;
+      if (inject && !inject.includes('${')) f.injected.add(inject);
+      for (const r of file.resources) {
+        if (r.kind === 'Namespace' && r.apiVersion === 'v1' && r.name && !r.name.includes('${')) {
+          f.namespaces.add(r.name);
+          f.declared.add(r.name);
+        } else {
+          const ns = inject ?? r.namespace;
+          if (ns && !ns.includes('${')) f.namespaces.add(ns);
+        }
       }
     }
   }
-  const own = declared.size > 0 ? declared : injected;
-  return { namespaces: [...namespaces].sort(), ownNamespaces: [...own].sort() };
+  for (const c of components) {
+    const f = facts.get(c)!;
+    c.namespaces = [...f.namespaces].sort();
+    c.ownNamespaces = [...(f.declared.size > 0 ? f.declared : f.injected)].sort();
+  }
 }
 
 export function layerOfPath(layers: readonly Layer[], repoPath: string): Layer | undefined {
@@ -147,22 +159,36 @@ export function layerOfPath(layers: readonly Layer[], repoPath: string): Layer |
 }
 
 
+const componentIndex = new WeakMap<readonly Component[], Map<string, Component>>();
+
 /** The component whose folder holds a path (the deepest one). */
 export function componentOfPath(components: readonly Component[], repoPath: string): Component | undefined {
-  let best: Component | undefined;
-  for (const c of components) {
-    if (isWithin(repoPath, c.folder) && (!best || c.folder.length > best.folder.length)) best = c;
+  let index = componentIndex.get(components);
+  if (!index) {
+    index = new Map();
+    for (const c of components) if (!index.has(c.folder)) index.set(c.folder, c);
+    componentIndex.set(components, index);
   }
-  return best;
+  if (index.has(repoPath)) return index.get(repoPath);
+  for (const folder of ancestors(repoPath)) {
+    const found = index.get(folder);
+    if (found) return found;
+  }
+  return undefined;
 }
+
+const namespaceIndex = new WeakMap<readonly Component[], Map<string, Component>>();
 
 /** Components by the namespaces they own; a namespace two components share belongs to neither. */
 export function componentsByNamespace(components: readonly Component[]): Map<string, Component> {
+  const cached = namespaceIndex.get(components);
+  if (cached) return cached;
   const owners = new Map<string, Component | null>();
   for (const c of components) {
     for (const ns of c.ownNamespaces) owners.set(ns, owners.has(ns) && owners.get(ns) !== c ? null : c);
   }
   const result = new Map<string, Component>();
   for (const [ns, c] of owners) if (c) result.set(ns, c);
+  namespaceIndex.set(components, result);
   return result;
 }

@@ -6,7 +6,7 @@ import { deriveGraph, type RepoGraph } from './graph';
 import type { FileTree, PathKind } from './kustomize';
 import { deriveLayers, type LayerModel } from './layers';
 import { bootstrapGroups, findCrdInstallers, type CrdInstaller } from './crds';
-import { isYamlPath, parseYamlFile } from './parse';
+import { isKustomizationFileName, isYamlPath, parseYamlFile } from './parse';
 import { ancestors, dirname, toAbsolute } from './paths';
 import { nodeAt, rangeAtPath, rangeFromOffsets } from './positions';
 import { scanWorkspace } from './scan';
@@ -35,20 +35,16 @@ export class RepoModel implements FileTree {
     const model = new RepoModel(root, knownRuleIds);
     const { files } = await scanWorkspace(root);
     let done = 0;
-    for (const path of files) {
-      if (isYamlPath(path)) {
-        let text: string;
-        try {
-          text = await fs.readFile(toAbsolute(root, path), 'utf8');
-        } catch {
-          continue;
-        }
-        model.setFile(path, text);
-      } else {
-        model.setFile(path, null);
-      }
-      done++;
-      if (onProgress && done % 200 === 0) onProgress(done, files.length);
+    // Reads run 32 at a time: one at a time the event loop, not the disk, is the bottleneck.
+    for (let start = 0; start < files.length; start += 32) {
+      const batch = files.slice(start, start + 32);
+      const texts = await Promise.all(batch.map((path) => (isYamlPath(path) ? fs.readFile(toAbsolute(root, path), 'utf8').catch(() => undefined) : null)));
+      batch.forEach((path, i) => {
+        const text = texts[i];
+        if (text !== undefined) model.setFile(path, text);
+      });
+      done += batch.length;
+      if (onProgress && Math.floor(done / 200) !== Math.floor((done - batch.length) / 200)) onProgress(done, files.length);
     }
     onProgress?.(files.length, files.length);
     return model;
@@ -78,9 +74,15 @@ export class RepoModel implements FileTree {
       return;
     }
     const file = parseYamlFile(path, text);
-    this.yaml.set(path, file);
+    const previous = this.yaml.get(path);
     const key = structureKey(file);
     const changed = !existed || this.structureKeys.get(path) !== key;
+    if (!changed && previous && previous.resources.length === file.resources.length) {
+      // The derived graphs keep pointing at the previous Resource objects: refresh them in place
+      // so that ranges and contents seen through the graph are the new ones.
+      file.resources = file.resources.map((fresh, i) => Object.assign(previous.resources[i], fresh));
+    }
+    this.yaml.set(path, file);
     this.structureKeys.set(path, key);
     this.invalidate(path, changed);
   }
@@ -245,15 +247,16 @@ export class RepoModel implements FileTree {
  * same graphs, so an edit inside a Deployment's spec does not rebuild them.
  */
 function structureKey(file: YamlFile): string {
-  // A file without objects (replacements, values, patches as lists) is read whole by kustomize.
-  if (file.resources.length === 0) return `raw:${file.text}`;
+  // A file without objects (replacements, values, .sops.yaml) is read whole; so is a
+  // kustomization.yaml, whose comments say which entries were switched off.
+  if (file.resources.length === 0 || isKustomizationFileName(file.path)) return `raw:${file.text}`;
   const parts: unknown[] = [file.sopsEncrypted];
   for (const r of file.resources) {
     const o = r.object;
     const structural =
       r.apiVersion.includes('fluxcd.io') || r.kind === 'Namespace' || r.kind === 'Kustomization' || r.kind === 'Component' || r.kind === 'FluxInstance' || r.kind === 'CustomResourceDefinition';
     let facts: unknown = null;
-    if (r.kind === 'HelmRelease') facts = o.spec?.dependsOn ?? null;
+    if (r.kind === 'HelmRelease') facts = [o.spec?.dependsOn ?? null, o.spec?.chart?.spec?.chart ?? null, o.spec?.chartRef ?? null, o.spec?.install?.createNamespace ?? null];
     else if (structural) facts = r.apiVersion.includes('fluxcd.io') ? o.spec : o;
     parts.push(r.apiVersion, r.kind, r.name, r.namespace ?? null, facts);
   }

@@ -1,5 +1,5 @@
 // Parsing one file into documents and resources, keeping every node's source range.
-import { LineCounter, parseAllDocuments, isMap, type Document } from 'yaml';
+import { parseAllDocuments, isMap, type Document } from 'yaml';
 import { computeLineStarts, positionAt, rangeFromOffsets } from './positions';
 import type { Resource, SyntaxProblem, YamlFile } from './types';
 
@@ -12,7 +12,7 @@ export function parseYamlFile(path: string, text: string): YamlFile {
   const syntaxErrors: SyntaxProblem[] = [];
   let documents: Document.Parsed[] = [];
   try {
-    documents = parseAllDocuments(text, { lineCounter: new LineCounter(), uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+    documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
     if (!Array.isArray(documents)) documents = [documents as unknown as Document.Parsed];
   } catch (error) {
     syntaxErrors.push({ message: `YAML could not be parsed: ${(error as Error).message}`, range: rangeFromOffsets(lineStarts, 0, 0) });

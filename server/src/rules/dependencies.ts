@@ -17,8 +17,12 @@ export interface DependencyIndex {
   byName: Map<string, string[]>;
 }
 
+const cache = new WeakMap<object, { kustomizations: DependencyIndex; helmReleases: DependencyIndex }>();
+
 export function dependencyTargets(model: RepoModel): { kustomizations: DependencyIndex; helmReleases: DependencyIndex } {
-  return { kustomizations: index(model.graph.fluxKustomizations), helmReleases: index(model.graph.helmReleases) };
+  let targets = cache.get(model.graph);
+  if (!targets) cache.set(model.graph, (targets = { kustomizations: index(model.graph.fluxKustomizations), helmReleases: index(model.graph.helmReleases) }));
+  return targets;
 }
 
 function index(dependents: Dependent[]): DependencyIndex {

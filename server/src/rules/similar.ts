@@ -12,7 +12,19 @@ export { editDistance };
 export function closestFolder(model: RepoModel, missing: string): string | undefined {
   let best: string | undefined;
   let bestScore = Infinity;
-  for (const folder of model.folders) {
+  // Candidates: the folders below the deepest existing ancestor's parent (siblings of the typo).
+  let anchor = dirname(missing);
+  while (anchor !== '' && model.kindOf(anchor) !== 'folder') anchor = dirname(anchor);
+  const base = anchor === '' ? '' : dirname(anchor);
+  const candidates: string[] = [];
+  const collect = (folder: string, depth: number) => {
+    for (const sub of model.children(folder).folders) {
+      candidates.push(sub);
+      if (depth < 3) collect(sub, depth + 1);
+    }
+  };
+  collect(base, 0);
+  for (const folder of candidates) {
     if (!hasManifests(model, folder)) continue;
     const score = editDistance(folder, missing) + (basename(folder) === basename(missing) ? 0 : 1);
     if (score < bestScore || (score === bestScore && best !== undefined && folder.length < best.length)) {
