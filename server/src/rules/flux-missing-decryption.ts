@@ -26,7 +26,7 @@ export const fluxMissingDecryption: Rule = {
       findings.push({
         file: ks.resource.file,
         range: model.rangeOf(ks.resource, ks.resource.object.spec?.decryption ? ['spec', 'decryption'] : ['metadata', 'name']),
-        message: `Kustomization ${ks.name} applies ${encrypted.length === 1 ? 'a SOPS-encrypted file' : `${encrypted.length} SOPS-encrypted files`} (${encrypted[0]}${encrypted.length > 1 ? ', …' : ''}) but has no spec.decryption with provider sops; they would reach the cluster encrypted.`,
+        message: `Kustomization ${ks.name} applies ${encrypted.length === 1 ? 'a SOPS-encrypted file' : `${encrypted.length} SOPS-encrypted files`} (${encrypted[0]}${encrypted.length > 1 ? ', …' : ''}) but has no spec.decryption with provider sops; ${encrypted.length === 1 ? 'it' : 'they'} would reach the cluster encrypted.`,
         related: encrypted.slice(0, 5).map((f) => ({ file: f, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: 'SOPS-encrypted file applied by this Kustomization' })),
         fixes: change && !ks.resource.object.spec?.decryption ? [{ title: `Add decryption with provider sops (secret ${secretName})`, changes: [change], safe: true, preferred: true }] : undefined,
       });

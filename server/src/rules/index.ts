@@ -13,6 +13,7 @@ import { fluxInvalidSubstitution } from './flux-invalid-substitution';
 import { secretsUnencrypted } from './secrets-unencrypted';
 import { secretsNoCreationRule } from './secrets-no-creation-rule';
 import { secretsPlaintextCredential } from './secrets-plaintext-credential';
+import { secretsPartiallyEncrypted } from './secrets-partially-encrypted';
 import { schemaInvalid } from './schema-invalid';
 import { schemaDeprecatedApi } from './schema-deprecated-api';
 import type { Rule } from './types';
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   fluxInvalidSubstitution,
   secretsUnencrypted,
   secretsNoCreationRule,
+  secretsPartiallyEncrypted,
   secretsPlaintextCredential,
   schemaInvalid,
   schemaDeprecatedApi,

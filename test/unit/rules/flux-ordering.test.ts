@@ -141,7 +141,7 @@ test('flux/missing-decryption fires on a Kustomization applying SOPS files witho
   assert.equal(rest.length, 0);
   assert.equal(f.file, 'clusters/prod/b.yaml');
   assert.equal(at(f), '4:9-4:10');
-  assert.equal(f.message, 'Kustomization b applies a SOPS-encrypted file (b/secret.sops.yaml) but has no spec.decryption with provider sops; they would reach the cluster encrypted.');
+  assert.equal(f.message, 'Kustomization b applies a SOPS-encrypted file (b/secret.sops.yaml) but has no spec.decryption with provider sops; it would reach the cluster encrypted.');
   assert.equal(f.fixes![0].title, 'Add decryption with provider sops (secret sops-keys)');
   applyFix(model, f.fixes![0]);
   assert.match(model.file('clusters/prod/b.yaml')!.text, /    name: flux-system\n  decryption:\n    provider: sops\n    secretRef:\n      name: sops-keys\n$/);

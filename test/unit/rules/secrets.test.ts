@@ -95,3 +95,23 @@ test('secrets/plaintext-credential fires on HelmRelease values, ConfigMaps, env 
   ]);
   for (const f of findings) assert.ok(!/correct-horse|s3cr3t|mailpass|tok_123/.test(f.message));
 });
+
+test('secrets/partially-encrypted fires at a value edited in clear inside a real SOPS file, naming the path only', async () => {
+  const { encrypt } = await import('../../../server/src/sops/index');
+  const encrypted = await encrypt(secret('  token: first-example-value\n  webhook: second-example-value\n'), {
+    filePath: 'apps/db/secret.sops.yaml',
+    recipients: ['age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw'],
+    selection: { key: 'encrypted_regex', value: '^(data|stringData)$' },
+  });
+  const model = repo({ 'apps/db/secret.sops.yaml': encrypted });
+  assert.deepEqual(check(model, 'secrets/partially-encrypted'), []);
+  assert.deepEqual(check(model, 'secrets/unencrypted'), []);
+  const edited = encrypted.replace(/webhook: ENC\[[^\]]*\]/, 'webhook: hand-edited-example');
+  model.setFile('apps/db/secret.sops.yaml', edited);
+  const [f, ...rest] = check(model, 'secrets/partially-encrypted');
+  assert.equal(rest.length, 0);
+  assert.equal(f.range.start.line, edited.split('\n').findIndex((l) => l.includes('webhook:')));
+  assert.equal(f.message, 'stringData.webhook is in clear in an encrypted position of this SOPS file; sops will refuse to decrypt it. Re-encrypt the file.');
+  assert.equal(f.fixes![0].command!.id, 'gitopsGuardrails.sops.reencrypt');
+  assert.ok(!f.message.includes('hand-edited'));
+});

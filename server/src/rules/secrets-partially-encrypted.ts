@@ -1,0 +1,54 @@
+import type { NodePath, YamlFile } from '../model/types';
+import { findUnencryptedValues } from '../sops/inspect';
+import type { Rule, RuleFinding } from './types';
+
+export const REENCRYPT_COMMAND = 'gitopsGuardrails.sops.reencrypt';
+
+export const secretsPartiallyEncrypted: Rule = {
+  id: 'secrets/partially-encrypted',
+  defaultSeverity: 'error',
+  description: 'A SOPS file with a value in an encrypted position that is not ENC[...].',
+  help:
+    'Someone edited an encrypted file by hand: the value is in clear in the repository, and sops refuses to decrypt the file (the MAC no longer matches). Re-encrypt it through the editor command, which keeps the other values\' ciphertext. The finding names the key path, never the value.',
+  fix: 'Re-encrypt.',
+  check(model) {
+    const findings: RuleFinding[] = [];
+    for (const file of model.files.values()) {
+      if (!file.sopsEncrypted) continue;
+      let paths: string[];
+      try {
+        paths = findUnencryptedValues(file.text, { filePath: file.path });
+      } catch {
+        continue;
+      }
+      for (const display of paths) {
+        const { document, path } = parseDisplayPath(display);
+        const resource = file.resources.find((r) => r.index === document);
+        findings.push({
+          file: file.path,
+          range: resource ? model.rangeOf(resource, path) : wholeDocument(file, document),
+          message: `${display.replace(/^\[document \d+\] /, '')} is in clear in an encrypted position of this SOPS file; sops will refuse to decrypt it. Re-encrypt the file.`,
+          fixes: [{ title: 'Re-encrypt with SOPS', changes: [], command: { id: REENCRYPT_COMMAND, arguments: [file.path] }, safe: false, preferred: true }],
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+/** `[document 2] spec.items[0].password` → document index 1 and its node path. */
+export function parseDisplayPath(display: string): { document: number; path: NodePath } {
+  const match = /^\[document (\d+)\] (.*)$/.exec(display);
+  const document = match ? Number(match[1]) - 1 : 0;
+  const rest = match ? match[2] : display;
+  const path: (string | number)[] = [];
+  for (const part of rest.match(/[^.[\]]+|\[\d+\]/g) ?? []) path.push(/^\[\d+\]$/.test(part) ? Number(part.slice(1, -1)) : part);
+  return { document, path };
+}
+
+function wholeDocument(file: YamlFile, document: number) {
+  const start = file.documents[document]?.range?.[0] ?? 0;
+  const line = file.lineStarts.findIndex((s, i) => s <= start && (file.lineStarts[i + 1] ?? Infinity) > start);
+  return { start: { line: Math.max(0, line), character: 0 }, end: { line: Math.max(0, line), character: 0 } };
+}
+
