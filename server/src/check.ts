@@ -3,7 +3,8 @@
 import { CONFIG_FILE } from './model/config';
 import type { RepoModel } from './model/model';
 import { CONFIG_RULE_ID, RULES } from './rules';
-import type { Finding, Rule, Severity } from './rules/types';
+import type { YamlFile } from './model/types';
+import type { Finding, Rule, RuleFinding, Severity } from './rules/types';
 
 export interface CheckOptions {
   rules?: readonly Rule[];
@@ -24,7 +25,7 @@ export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding
     if (severity === 'off') continue;
     let reported;
     try {
-      reported = rule.check(model);
+      reported = reuse(model, rule);
     } catch (error) {
       options.onRuleError?.(rule, error);
       continue;
@@ -43,6 +44,42 @@ export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding
     return !s.suppresses(f.rule, f.range.start.line);
   });
   return kept.sort(compareFindings);
+}
+
+const structureCache = new WeakMap<object, Map<string, { findings: RuleFinding[]; files: Map<string, YamlFile | undefined> }>>();
+const fileCache = new WeakMap<YamlFile, Map<string, { graph: object; findings: RuleFinding[] }>>();
+
+/** A rule's findings, reused from an earlier check where its scope says they cannot have changed. */
+function reuse(model: RepoModel, rule: Rule): RuleFinding[] {
+  const graph = model.graph;
+  if (rule.scope === 'file' && rule.checkFile) {
+    const findings: RuleFinding[] = [];
+    for (const file of model.files.values()) {
+      let byRule = fileCache.get(file);
+      if (!byRule) fileCache.set(file, (byRule = new Map()));
+      let cached = byRule.get(rule.id);
+      if (!cached || cached.graph !== graph) byRule.set(rule.id, (cached = { graph, findings: rule.checkFile(model, file) }));
+      findings.push(...cached.findings);
+    }
+    return findings;
+  }
+  if (rule.scope === 'structure') {
+    let byRule = structureCache.get(graph);
+    if (!byRule) structureCache.set(graph, (byRule = new Map()));
+    const cached = byRule.get(rule.id);
+    // Ranges come from the files' texts: a finding is stale when a file it points into changed.
+    if (cached && [...cached.files].every(([path, file]) => model.file(path) === file)) return cached.findings;
+    const findings = rule.check(model);
+    const files = new Map<string, YamlFile | undefined>();
+    for (const f of findings) {
+      files.set(f.file, model.file(f.file));
+      for (const r of f.related ?? []) files.set(r.file, model.file(r.file));
+      for (const fix of f.fixes ?? []) for (const change of fix.changes) files.set(change.file, model.file(change.file));
+    }
+    byRule.set(rule.id, { findings, files });
+    return findings;
+  }
+  return rule.check(model);
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -4,6 +4,7 @@ import type { Rule, RuleFinding } from './types';
 export const fluxCrdInSameKustomization: Rule = {
   id: 'flux/crd-in-same-kustomization',
   defaultSeverity: 'error',
+  scope: 'structure',
   description: 'A custom resource applied by the same Flux Kustomization as the HelmRelease that installs its CRD.',
   help:
     'The kustomize-controller dry-runs the whole Kustomization before applying it. On a fresh cluster the CRD does not exist yet (the HelmRelease that installs it has not run), so the dry-run fails and nothing of the Kustomization is applied, the HelmRelease included: it never converges. CRD manifests in the same Kustomization are fine (Flux applies CRDs first); a HelmRelease is not.',

@@ -4,6 +4,7 @@ import type { Rule, RuleFinding } from './types';
 export const fluxDependencyCycle: Rule = {
   id: 'flux/dependency-cycle',
   defaultSeverity: 'error',
+  scope: 'structure',
   description: 'A cycle in dependsOn.',
   help: 'Every member of a dependsOn cycle waits for another forever; none of them is ever applied.',
   fix: '—',

@@ -5,6 +5,7 @@ import type { Rule, RuleFinding } from './types';
 export const fluxMissingDecryption: Rule = {
   id: 'flux/missing-decryption',
   defaultSeverity: 'error',
+  scope: 'structure',
   description: 'A Flux Kustomization that applies SOPS-encrypted files but has no spec.decryption with provider sops.',
   help: 'Without spec.decryption the kustomize-controller applies the encrypted document as it is: the apply fails on the sops metadata, or a Secret full of ENC[...] strings reaches the cluster.',
   fix: 'Add spec.decryption with provider sops and the secretRef the repository\'s other Kustomizations use.',

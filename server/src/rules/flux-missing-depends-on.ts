@@ -6,6 +6,7 @@ import type { Rule, RuleFinding } from './types';
 export const fluxMissingDependsOn: Rule = {
   id: 'flux/missing-depends-on',
   defaultSeverity: 'warning',
+  scope: 'structure',
   description: 'A Flux Kustomization that applies custom resources whose CRD another Kustomization installs, without depending on it.',
   help:
     'On a fresh cluster (or after the operator is removed) the apply fails until the CRD exists; Flux retries, so it converges only if the other Kustomization happens to become ready, and its health checks report failures meanwhile. dependsOn makes the order explicit. Flux\'s own CRDs come with flux-system and need no dependsOn.',

@@ -5,6 +5,7 @@ import type { Rule, RuleFinding } from './types';
 export const fluxPathNotFound: Rule = {
   id: 'flux/path-not-found',
   defaultSeverity: 'error',
+  scope: 'structure',
   description: 'A Flux Kustomization whose spec.path does not exist in the repository.',
   help:
     'The kustomize-controller fails with "kustomization path not found" and applies nothing. Paths whose source is not this repository (another branch, an OCI artifact, a generated artifact) are not checked.',

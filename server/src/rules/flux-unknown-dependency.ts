@@ -5,6 +5,7 @@ import type { Rule, RuleFinding } from './types';
 export const fluxUnknownDependency: Rule = {
   id: 'flux/unknown-dependency',
   defaultSeverity: 'error',
+  scope: 'structure',
   description: 'A dependsOn entry that names no Kustomization or HelmRelease of the repository.',
   help:
     'Flux waits for a dependency that never becomes ready, so the dependent is never applied. A Kustomization may only depend on Kustomizations and a HelmRelease on HelmReleases, matched by name and namespace (the dependent\'s own namespace when none is given).',

@@ -5,6 +5,7 @@ import type { Fix, Rule, RuleFinding } from './types';
 export const kustomizeMissingResource: Rule = {
   id: 'kustomize/missing-resource',
   defaultSeverity: 'error',
+  scope: 'structure',
   description: 'A kustomization.yaml entry that points at nothing.',
   help: 'kustomize build fails on an entry whose file or folder does not exist, so Flux applies nothing of the whole Kustomization.',
   fix: 'Replace with the closest existing name, or remove the entry.',

@@ -5,6 +5,7 @@ import type { Rule, RuleFinding } from './types';
 export const kustomizeUnlistedManifest: Rule = {
   id: 'kustomize/unlisted-manifest',
   defaultSeverity: 'warning',
+  scope: 'structure',
   description: 'A manifest in a folder with kustomization.yaml that no kustomization includes (never deployed).',
   help:
     'When a folder has a kustomization.yaml, Flux applies only what it lists. A Kubernetes manifest beside it that nothing includes is never deployed, which is usually a forgotten entry.',

@@ -1,19 +1,22 @@
 import type { NodePath, YamlFile } from '../model/types';
 import { findUnencryptedValues } from '../sops/inspect';
-import type { Rule, RuleFinding } from './types';
+import { fileRule, type Rule, type RuleFinding } from './types';
 
 export const REENCRYPT_COMMAND = 'gitopsGuardrails.sops.reencrypt';
 
-export const secretsPartiallyEncrypted: Rule = {
-  id: 'secrets/partially-encrypted',
-  defaultSeverity: 'error',
-  description: 'A SOPS file with a value in an encrypted position that is not ENC[...].',
-  help:
-    'Someone edited an encrypted file by hand: the value is in clear in the repository, and sops refuses to decrypt the file (the MAC no longer matches). Re-encrypt it through the editor command, which keeps the other values\' ciphertext. The finding names the key path, never the value.',
-  fix: 'Re-encrypt.',
-  check(model) {
+export const secretsPartiallyEncrypted: Rule = fileRule(
+  {
+    id: 'secrets/partially-encrypted',
+    defaultSeverity: 'error',
+    description: 'A SOPS file with a value in an encrypted position that is not ENC[...].',
+    help:
+      'Someone edited an encrypted file by hand: the value is in clear in the repository, and sops refuses to decrypt the file (the MAC no longer matches). Re-encrypt it through the editor command, which keeps the other values\' ciphertext. The finding names the key path, never the value.',
+    fix: 'Re-encrypt.',
+  },
+  // One file at a time, so the engine reuses the findings of unchanged files.
+  (model, one) => {
     const findings: RuleFinding[] = [];
-    for (const file of model.files.values()) {
+    for (const file of [one]) {
       if (!file.sopsEncrypted) continue;
       let paths: string[];
       try {
@@ -34,7 +37,7 @@ export const secretsPartiallyEncrypted: Rule = {
     }
     return findings;
   },
-};
+);
 
 /** `[document 2] spec.items[0].password` → document index 1 and its node path. */
 export function parseDisplayPath(display: string): { document: number; path: NodePath } {

@@ -1,17 +1,20 @@
 import type { NodePath, Resource } from '../model/types';
 import { isReference } from './sops-policy';
-import type { Rule, RuleFinding } from './types';
+import { fileRule, type Rule, type RuleFinding } from './types';
 
-export const secretsPlaintextCredential: Rule = {
-  id: 'secrets/plaintext-credential',
-  defaultSeverity: 'warning',
-  description: 'A credential-looking value in clear in HelmRelease values, ConfigMaps or container env (password, token, apiKey, a connection string with a password).',
-  help:
-    'Chart values, ConfigMaps and env are not encrypted by the usual encrypted_regex (^(data|stringData)$), so a password written there is pushed in clear. Keep it in a SOPS-encrypted Secret and reference it (valuesFrom, existingSecret, secretKeyRef). References (${VAR}, op://…, templates) are fine. The finding never quotes the value.',
-  fix: '—',
-  check(model) {
+export const secretsPlaintextCredential: Rule = fileRule(
+  {
+    id: 'secrets/plaintext-credential',
+    defaultSeverity: 'warning',
+    description: 'A credential-looking value in clear in HelmRelease values, ConfigMaps or container env (password, token, apiKey, a connection string with a password).',
+    help:
+      'Chart values, ConfigMaps and env are not encrypted by the usual encrypted_regex (^(data|stringData)$), so a password written there is pushed in clear. Keep it in a SOPS-encrypted Secret and reference it (valuesFrom, existingSecret, secretKeyRef). References (${VAR}, op://…, templates) are fine. The finding never quotes the value.',
+    fix: '—',
+  },
+  // One file at a time, so the engine reuses the findings of unchanged files.
+  (model, one) => {
     const findings: RuleFinding[] = [];
-    for (const file of model.files.values()) {
+    for (const file of [one]) {
       if (file.sopsEncrypted || model.graph.patchFiles.has(file.path)) continue;
       for (const r of file.resources) {
         for (const hit of credentialsIn(r)) {
@@ -25,7 +28,7 @@ export const secretsPlaintextCredential: Rule = {
     }
     return findings;
   },
-};
+);
 
 interface Hit {
   path: NodePath;

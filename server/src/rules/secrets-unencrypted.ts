@@ -1,18 +1,21 @@
 import { creationRuleFor, isReference } from './sops-policy';
-import type { Fix, Rule, RuleFinding } from './types';
+import { fileRule, type Fix, type Rule, type RuleFinding } from './types';
 
 export const ENCRYPT_COMMAND = 'gitopsGuardrails.sops.encrypt';
 
-export const secretsUnencrypted: Rule = {
-  id: 'secrets/unencrypted',
-  defaultSeverity: 'error',
-  description: 'A Secret with values in clear, or a file a .sops.yaml creation rule says must be encrypted that is not.',
-  help:
-    'A pushed commit is public to everyone who can read the repository, forever. Values that only reference a secret kept elsewhere (op://…, ${VAR}, <path:…>, templates) are not plaintext. The finding never quotes the value.',
-  fix: 'Encrypt with SOPS.',
-  check(model) {
+export const secretsUnencrypted: Rule = fileRule(
+  {
+    id: 'secrets/unencrypted',
+    defaultSeverity: 'error',
+    description: 'A Secret with values in clear, or a file a .sops.yaml creation rule says must be encrypted that is not.',
+    help:
+      'A pushed commit is public to everyone who can read the repository, forever. Values that only reference a secret kept elsewhere (op://…, ${VAR}, <path:…>, templates) are not plaintext. The finding never quotes the value.',
+    fix: 'Encrypt with SOPS.',
+  },
+  // One file at a time, so the engine reuses the findings of unchanged files.
+  (model, one) => {
     const findings: RuleFinding[] = [];
-    for (const file of model.files.values()) {
+    for (const file of [one]) {
       if (file.sopsEncrypted || model.graph.patchFiles.has(file.path)) continue;
       const encryptFix: Fix = { title: 'Encrypt with SOPS', changes: [], command: { id: ENCRYPT_COMMAND, arguments: [file.path] }, safe: false, preferred: true };
       let reported = false;
@@ -47,4 +50,4 @@ export const secretsUnencrypted: Rule = {
     }
     return findings;
   },
-};
+);

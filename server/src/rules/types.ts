@@ -1,6 +1,6 @@
 // What a rule is and what it reports. A finding carries its fixes, so the LSP code actions and
 // `check --fix` share one code path.
-import type { Range } from '../model/types';
+import type { Range, YamlFile } from '../model/types';
 import type { RepoModel } from '../model/model';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -59,5 +59,24 @@ export interface RuleMeta {
 }
 
 export interface Rule extends RuleMeta {
+  /**
+   * What the findings depend on, so the engine can reuse them between checks:
+   * 'structure' — only the derived graph (reused until it is rebuilt, and while the files the
+   * findings point into are unchanged); 'file' — one file at a time (checkFile, reused per
+   * parsed file). Without a scope the rule runs on every check.
+   */
+  scope?: 'structure' | 'file';
   check(model: RepoModel): RuleFinding[];
+  /** For scope 'file': the findings of one file. */
+  checkFile?(model: RepoModel, file: YamlFile): RuleFinding[];
+}
+
+/** A rule whose findings in a file depend only on that file (and the derived graph). */
+export function fileRule(meta: RuleMeta, checkFile: (model: RepoModel, file: YamlFile) => RuleFinding[]): Rule {
+  return {
+    ...meta,
+    scope: 'file',
+    checkFile,
+    check: (model) => [...model.files.values()].flatMap((file) => checkFile(model, file)),
+  };
 }
