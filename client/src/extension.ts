@@ -1,11 +1,25 @@
-// Starts the language server; views and commands register themselves here as they land.
+// Starts the language server, then registers what shows its model: views, graph, status bar.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerGraph } from './graph';
+import { ServerModel } from './serverModel';
+import { registerStatusBar } from './status/statusBar';
+import { registerViews } from './views';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const settings = vscode.workspace.getConfiguration('gitopsGuardrails');
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      if (!event.affectsConfiguration('gitopsGuardrails.enable')) return;
+      const reload = await vscode.window.showInformationMessage('Reload the window to apply the change of "gitopsGuardrails.enable".', 'Reload Window');
+      if (reload) await vscode.commands.executeCommand('workbench.action.reloadWindow');
+    }),
+  );
+  if (!settings.get<boolean>('enable', true)) return;
+
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.stdio },
@@ -13,11 +27,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'yaml' }],
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*') },
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*'), configurationSection: 'gitopsGuardrails' },
+    // Rule severities from the settings; the repository's .gitops-guardrails.yaml wins over them.
+    initializationOptions: { rules: settings.get<Record<string, string>>('rules', {}) },
   };
   client = new LanguageClient('gitopsGuardrails', 'GitOps Guardrails', serverOptions, clientOptions);
   await client.start();
-  context.subscriptions.push(client);
+  const model = new ServerModel(client);
+  context.subscriptions.push(client, model);
+  registerViews(context, model);
+  registerGraph(context, model);
+  registerStatusBar(context, model);
 }
 
 export async function deactivate(): Promise<void> {

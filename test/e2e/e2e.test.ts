@@ -1,0 +1,224 @@
+// End-to-end tests in a real VS Code (the server bundled with code-server, driven by Chromium),
+// in Neovim as a second LSP client, and from the packaged .vsix. Run with `npm run test:e2e`;
+// harness/ does the installing and process handling, suite/ runs inside the extension host.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import { cliFindings, diffFindings, findingsFromPublishedDiagnostics, formatFinding, type ComparableFinding } from './harness/findings';
+import { ensureInstalled } from './harness/install';
+import { collectNeovimDiagnostics } from './harness/neovim';
+import { EXAMPLE_WORKSPACE, EXTENSION_DIR, EXTENSION_ID, RESULTS_DIR } from './harness/paths';
+import { killTrackedProcessGroups, removeAtExit, removeTemporaryDir } from './harness/processes';
+import { bundleSuite } from './harness/suiteBundle';
+import { formatBytes, manifestFiles, packageVsix } from './harness/vsix';
+import { createServerDirs, installExtension, VsCodeServer } from './harness/vscodeServer';
+import { Browser, runExtensionTests, Workbench, type ExtensionTestRun } from './harness/workbench';
+import { E2E_ENV } from './suite/env';
+
+/** Once installed, a run takes well under a minute; past this something hangs. */
+const HARD_TIMEOUT_MS = 5 * 60_000;
+const EXTENSION_HOST_TIMEOUT_MS = 120_000;
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'package.json'), 'utf8')) as {
+  displayName: string;
+  contributes?: { commands?: { command: string; title: string; category?: string }[] };
+};
+const DISPLAY_NAME = MANIFEST.displayName;
+/** Paths that must never ship in the .vsix (they are sources, tests or tooling). */
+const NOT_SHIPPED = ['node_modules/', 'test/', 'examples/', 'server/src/', 'client/src/', 'bench/', 'scripts/', '.ci/', 'out/', 'test-results/', 'src/'];
+
+let browser: Browser | undefined;
+let suiteEntry: string;
+let expectedFindings: ComparableFinding[] = [];
+let expectedFindingsFile: string;
+function scratchDir(prefix: string): string {
+  return removeAtExit(fs.mkdtempSync(path.join(os.tmpdir(), `gg-e2e-${prefix}-`)));
+}
+
+/** A contributed command as the palette lists it ("Category: Title"). */
+function paletteLabel(commandId: string): string {
+  const command = MANIFEST.contributes?.commands?.find((candidate) => candidate.command === commandId);
+  assert.ok(command, `package.json contributes no command ${commandId}`);
+  return command.category ? `${command.category}: ${command.title}` : command.title;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function saveLog(name: string, lines: string[]): string {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${name}.log`);
+  fs.writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+before(async () => {
+  const install = await ensureInstalled();
+  process.stderr.write(`[e2e] machine ready in ${install.seconds.toFixed(1)} s` +
+    `${install.debianPackagesInstalled.length ? `; apt installed ${install.debianPackagesInstalled.join(' ')}` : ''}\n`);
+  // Everything after the install has a hard limit, so a stuck workbench can never hang CI.
+  setTimeout(() => {
+    process.stderr.write(`\n[e2e] HARD TIMEOUT: the end-to-end tests ran longer than ${HARD_TIMEOUT_MS / 60_000} min; ` +
+      'killing the VS Code server, Chromium and Neovim. Screenshots and logs are in test-results/.\n');
+    killTrackedProcessGroups();
+    process.exit(1);
+  }, HARD_TIMEOUT_MS).unref();
+  for (const built of ['extension.js', 'server.js', 'cli.js']) {
+    assert.ok(fs.existsSync(path.join(EXTENSION_DIR, 'dist', built)), `dist/${built} is missing: run \`npm run build\` first`);
+  }
+  const suite = await bundleSuite();
+  suiteEntry = suite.entry;
+  removeAtExit(suite.outDir);
+  expectedFindings = (await cliFindings(EXAMPLE_WORKSPACE)).findings;
+  expectedFindingsFile = path.join(scratchDir('cli'), 'findings.json');
+  fs.writeFileSync(expectedFindingsFile, JSON.stringify(expectedFindings.map(formatFinding)));
+  browser = await Browser.launch();
+}, { timeout: 30 * 60_000 });
+
+after(async () => {
+  await browser?.close();
+  killTrackedProcessGroups();
+});
+
+/** Reports every mocha test of an extension-host run as a subtest, with the failures' stacks. */
+async function reportExtensionHostRun(t: TestContext, name: string, run: ExtensionTestRun, resultsFile: string): Promise<void> {
+  const logFile = saveLog(name, [...run.log, '', '--- browser console ---', ...run.console]);
+  const results = fs.existsSync(resultsFile)
+    ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as { tests: { title: string; state: string; durationMs?: number; error?: string }[] }
+    : { tests: [] };
+  for (const outcome of results.tests) {
+    await t.test(outcome.title, { skip: outcome.state === 'skipped' }, () => {
+      if (outcome.state !== 'passed') assert.fail(outcome.error ?? 'failed');
+    });
+  }
+  const loadFailed = results.tests.length === 0;
+  assert.equal(run.exitCode, 0,
+    `the extension host suite exited with ${run.exitCode}` +
+    `${loadFailed ? ' before any test ran (the suite could not load, or the workbench failed)' : ''}; full log: ${logFile}` +
+    `${loadFailed ? `\n${run.log.slice(-30).join('\n')}` : ''}`);
+}
+
+test('extension host suite passes', { timeout: EXTENSION_HOST_TIMEOUT_MS + 30_000 }, async (t) => {
+  const resultsFile = path.join(scratchDir('results'), 'mocha.json');
+  const server = await VsCodeServer.start({
+    env: { [E2E_ENV.results]: resultsFile, [E2E_ENV.expectedExtensionRoot]: EXTENSION_DIR, [E2E_ENV.cliFindings]: expectedFindingsFile },
+  });
+  try {
+    const run = await runExtensionTests(browser!, server, {
+      folder: EXAMPLE_WORKSPACE,
+      extensionPath: EXTENSION_DIR,
+      testsPath: suiteEntry,
+      timeoutMs: EXTENSION_HOST_TIMEOUT_MS,
+      screenshotName: 'extension-host-suite',
+    });
+    await reportExtensionHostRun(t, 'extension-host-suite', run, resultsFile);
+  } finally {
+    await server.stop();
+  }
+});
+
+describe('workbench UI', () => {
+  let server: VsCodeServer;
+  let workbench: Workbench;
+
+  before(async () => {
+    server = await VsCodeServer.start();
+    workbench = new Workbench(await browser!.newPage());
+    await workbench.open(server.workbenchUrl(EXAMPLE_WORKSPACE, { extensionPath: EXTENSION_DIR }));
+  }, { timeout: 90_000 });
+
+  after(async () => {
+    if (workbench) saveLog('workbench-ui', workbench.console);
+    await workbench?.page.close().catch(() => undefined);
+    await server?.stop();
+  });
+
+  test('Problems panel lists findings', { timeout: 60_000 }, async () => {
+    const rules = new Set(expectedFindings.map((finding) => finding.rule));
+    try {
+      const rows = await workbench.problemsPanelRows((texts) => texts.some((row) => row.includes('gitops-guardrails') && [...rules].some((rule) => row.includes(rule))));
+      assert.ok(rows.length > 0);
+    } finally {
+      await workbench.screenshot('problems-panel');
+    }
+  });
+
+  test('command palette runs a command', { timeout: 60_000 }, async () => {
+    try {
+      // Our own command, with an effect a person sees: the dependency graph opens in a tab.
+      await workbench.runCommandFromPalette(paletteLabel('gitopsGuardrails.showGraph'));
+      await workbench.page.locator('.tab.active', { hasText: 'Dependency Graph' }).waitFor({ timeout: 15_000 });
+      await workbench.screenshot('command-palette-graph');
+      // A built-in one whose view proves the extension is running in this workbench.
+      await workbench.runCommandFromPalette('Developer: Show Running Extensions');
+      await workbench.page.locator('.tab.active', { hasText: 'Running Extensions' }).waitFor({ timeout: 15_000 });
+      // The list shows the display name, or the id for an extension under development.
+      await workbench.scrollListToRow('.runtime-extensions-editor .monaco-list', new RegExp([DISPLAY_NAME, EXTENSION_ID].map(escapeRegExp).join('|')));
+    } finally {
+      await workbench.screenshot('command-palette');
+    }
+  });
+});
+
+test('neovim receives the same diagnostics', { timeout: 60_000 }, async () => {
+  assert.ok(expectedFindings.length > 0, 'the CLI reports no findings on examples/layered-repo, so there is nothing to compare');
+  const opened = path.join(EXAMPLE_WORKSPACE, expectedFindings[0]!.file);
+  const report = await collectNeovimDiagnostics({
+    serverCommand: [process.execPath, path.join(EXTENSION_DIR, 'dist', 'server.js'), '--stdio'],
+    rootDir: EXAMPLE_WORKSPACE,
+    file: opened,
+  });
+  assert.ok(report.attached && report.initialized, `neovim did not attach the server: ${JSON.stringify({ ...report, diagnostics: undefined })}`);
+  assert.ok(report.publishCount > 0, `the server published no diagnostics within ${report.waitedMs} ms; errors: ${report.errors.join('; ')}`);
+  const received = findingsFromPublishedDiagnostics(EXAMPLE_WORKSPACE, report.diagnostics);
+  saveLog('neovim-diagnostics', received.map(formatFinding));
+  assert.deepEqual(received, expectedFindings,
+    `neovim's diagnostics differ from \`gitops-guardrails check --format json\`:\n${diffFindings(expectedFindings, received)}`);
+});
+
+test('vsix installs and activates', { timeout: EXTENSION_HOST_TIMEOUT_MS + 90_000 }, async (t) => {
+  const vsix = await packageVsix(EXTENSION_DIR, scratchDir('vsix'));
+  process.stderr.write(`[e2e] ${path.basename(vsix.file)}: ${formatBytes(vsix.bytes)}, ${vsix.entries.length} files\n`);
+  t.diagnostic(`vsix size ${formatBytes(vsix.bytes)} (${vsix.bytes} bytes): ${vsix.entries.join(', ')}`);
+  for (const required of manifestFiles(EXTENSION_DIR)) {
+    assert.ok(vsix.entries.includes(required), `the .vsix lacks ${required}, which package.json refers to`);
+  }
+  const unwanted = vsix.entries.filter((entry) => NOT_SHIPPED.some((prefix) => entry.startsWith(prefix)));
+  assert.deepEqual(unwanted, [], 'the .vsix ships files that .vscodeignore should keep out');
+
+  const extensionsDir = scratchDir('installed-extensions');
+  const installDirs = createServerDirs(extensionsDir);
+  try {
+    await installExtension(vsix.file, installDirs);
+  } finally {
+    removeTemporaryDir(installDirs.root);
+  }
+  assert.ok(fs.readdirSync(extensionsDir).some((dir) => dir.startsWith('gitops-guardrails.gitops-guardrails-')),
+    `--install-extension left no gitops-guardrails folder in ${extensionsDir}`);
+
+  // extensionTestsPath needs a development extension beside it; an empty one keeps the installed
+  // package the only copy of ours.
+  const runnerDir = scratchDir('test-runner');
+  fs.writeFileSync(path.join(runnerDir, 'package.json'), JSON.stringify({
+    name: 'e2e-test-runner', publisher: 'gitops-guardrails-e2e', version: '0.0.0', engines: { vscode: '^1.100.0' },
+  }));
+  const resultsFile = path.join(scratchDir('results'), 'mocha.json');
+  const server = await VsCodeServer.start({
+    extensionsDir,
+    env: { [E2E_ENV.results]: resultsFile, [E2E_ENV.grep]: '@smoke', [E2E_ENV.expectedExtensionRoot]: extensionsDir },
+  });
+  try {
+    const run = await runExtensionTests(browser!, server, {
+      folder: EXAMPLE_WORKSPACE,
+      extensionPath: runnerDir,
+      testsPath: suiteEntry,
+      timeoutMs: EXTENSION_HOST_TIMEOUT_MS,
+      screenshotName: 'vsix-smoke',
+    });
+    await reportExtensionHostRun(t, 'vsix-smoke', run, resultsFile);
+  } finally {
+    await server.stop();
+  }
+});
