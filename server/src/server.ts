@@ -1,16 +1,31 @@
 // The language server: LSP wiring only. Everything it reports comes from CheckSession.
 import {
+  CodeLensRefreshRequest,
   createConnection,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  LSPErrorCodes,
   ProposedFeatures,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
   type InitializeParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeLenses } from './features/codeLens';
+import { completion } from './features/completion';
+import { definition } from './features/definition';
 import { codeActionsFor, toDiagnostic } from './features/diagnostics';
+import { documentLinks } from './features/documentLinks';
+import { fileContext } from './features/fileContext';
+import { dependencyGraph } from './features/graph';
+import { hover } from './features/hover';
+import { references } from './features/references';
+import { prepareRename, rename } from './features/rename';
+import { documentSymbols, workspaceSymbols } from './features/symbols';
+import { clusters, components } from './features/tree';
+import { ClustersRequest, ComponentsRequest, FileContextRequest, GraphRequest, ModelChangedNotification } from './protocol';
 import { CheckSession } from './session';
 import { repoPathToUri, uriToAbsolute, uriToRepoPath } from './uris';
 import type { Finding } from './rules/types';
@@ -22,15 +37,27 @@ let ready: Promise<void> | undefined;
 let root: string | undefined;
 let canRegisterWatchers = false;
 let recheckTimer: NodeJS.Timeout | undefined;
+let modelVersion = 0;
+let canRefreshCodeLenses = false;
 
 connection.onInitialize((params: InitializeParams) => {
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
   root = folder ? uriToAbsolute(folder) : params.rootPath ?? undefined;
   canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      definitionProvider: true,
+      referencesProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      completionProvider: { triggerCharacters: [' ', '/'] },
+      renameProvider: { prepareProvider: true },
+      hoverProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
     },
     serverInfo: { name: 'gitops-guardrails' },
   };
@@ -62,6 +89,7 @@ async function indexWorkspace(workspaceRoot: string): Promise<void> {
       if (file) session.setText(file, document.getText());
     }
     publish(session.recheck());
+    notifyModelChanged();
     connection.console.info(`gitops-guardrails: indexed ${session.model.files.size} YAML files in ${Date.now() - started} ms`);
   } catch (error) {
     connection.console.error(`gitops-guardrails: indexing failed: ${(error as Error).message}`);
@@ -77,11 +105,20 @@ function publish(changed: Map<string, Finding[]>): void {
   }
 }
 
+/** Views and code lenses show the whole model: after a re-check, they ask again. */
+function notifyModelChanged(): void {
+  void connection.sendNotification(ModelChangedNotification, { version: ++modelVersion });
+  if (canRefreshCodeLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+}
+
 function scheduleRecheck(): void {
   if (recheckTimer) clearTimeout(recheckTimer);
   recheckTimer = setTimeout(() => {
     recheckTimer = undefined;
-    if (session) publish(session.recheck());
+    if (session) {
+      publish(session.recheck());
+      notifyModelChanged();
+    }
   }, 40);
 }
 
@@ -119,6 +156,91 @@ connection.onCodeAction(async (params) => {
   const file = session && uriToRepoPath(session.root, params.textDocument.uri);
   if (!session || !file) return [];
   return codeActionsFor(session.root, session.findings(file), params.range);
+});
+
+/** The session and the repository path of a document, once indexing is done. */
+async function target(uri: string): Promise<{ session: CheckSession; file: string } | undefined> {
+  await ready;
+  const file = session && uriToRepoPath(session.root, uri);
+  return session && file !== undefined ? { session, file } : undefined;
+}
+
+async function model() {
+  await ready;
+  return session?.model;
+}
+
+connection.onDefinition(async (params) => {
+  const t = await target(params.textDocument.uri);
+  return t ? definition(t.session.model, t.file, params.position) : null;
+});
+
+connection.onReferences(async (params) => {
+  const t = await target(params.textDocument.uri);
+  return t ? references(t.session.model, t.file, params.position, params.context.includeDeclaration) : null;
+});
+
+connection.onDocumentLinks(async (params) => {
+  const t = await target(params.textDocument.uri);
+  return t ? documentLinks(t.session.model, t.file) : null;
+});
+
+connection.onCompletion(async (params) => {
+  const t = await target(params.textDocument.uri);
+  return t ? completion(t.session.model, t.file, params.position) : null;
+});
+
+connection.onPrepareRename(async (params) => {
+  const t = await target(params.textDocument.uri);
+  return (t && prepareRename(t.session.model, t.file, params.position)) ?? null;
+});
+
+connection.onRenameRequest(async (params) => {
+  const t = await target(params.textDocument.uri);
+  if (!t) return null;
+  const result = rename(t.session.model, t.file, params.position, params.newName);
+  if ('error' in result) throw new ResponseError(LSPErrorCodes.RequestFailed, result.error);
+  return result.edit;
+});
+
+connection.onHover(async (params) => {
+  const t = await target(params.textDocument.uri);
+  return (t && hover(t.session.model, t.file, params.position)) ?? null;
+});
+
+connection.onCodeLens(async (params) => {
+  const t = await target(params.textDocument.uri);
+  return t ? codeLenses(t.session.model, t.file) : null;
+});
+
+connection.onDocumentSymbol(async (params) => {
+  const t = await target(params.textDocument.uri);
+  return t ? documentSymbols(t.session.model, t.file) : null;
+});
+
+connection.onWorkspaceSymbol(async (params) => {
+  const m = await model();
+  return m ? workspaceSymbols(m, params.query) : [];
+});
+
+connection.onRequest(ClustersRequest, async () => {
+  await ready;
+  return session ? clusters(session.model, (file) => session!.findings(file)) : [];
+});
+
+connection.onRequest(ComponentsRequest, async () => {
+  await ready;
+  return session ? components(session.model, (file) => session!.findings(file)) : { source: 'none' as const, layers: [], unlayered: [] };
+});
+
+connection.onRequest(GraphRequest, async () => {
+  const m = await model();
+  return m ? dependencyGraph(m) : { nodes: [], edges: [], layers: [] };
+});
+
+connection.onRequest(FileContextRequest, async (params) => {
+  const t = await target(params.uri);
+  return t ? fileContext(t.session.model, t.file) : { clusters: [] };
 });
 
 documents.listen(connection);

@@ -1,5 +1,7 @@
 // A real LSP client over stdio for tests: spawns dist/server.js and speaks JSON-RPC to it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -14,7 +16,12 @@ import {
   type ProtocolConnection,
   type Diagnostic,
   type PublishDiagnosticsParams,
+  DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification,
+  type Position,
+  type Range,
 } from 'vscode-languageserver-protocol/node';
+import { ModelChangedNotification } from '../../server/src/protocol';
 
 export const SERVER = path.resolve(__dirname, '../../dist/server.js');
 
@@ -23,6 +30,11 @@ export class TestClient {
   private readonly diagnostics = new Map<string, Diagnostic[]>();
   private waiters: Array<() => void> = [];
   readonly stderr: string[] = [];
+  /** Versions of the modelChanged notifications received so far. */
+  readonly modelVersions: number[] = [];
+  /** How often the server asked the client to refresh its code lenses. */
+  codeLensRefreshes = 0;
+  private readonly versions = new Map<string, number>();
 
   private constructor(
     private readonly child: ChildProcess,
@@ -36,13 +48,24 @@ export class TestClient {
       this.waiters = [];
       waiters.forEach((w) => w());
     });
+    this.connection.onNotification(ModelChangedNotification, ({ version }) => {
+      this.modelVersions.push(version);
+      const waiters = this.waiters;
+      this.waiters = [];
+      waiters.forEach((w) => w());
+    });
     // The server asks for progress tokens and registrations; a real client answers them.
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/codeLens/refresh', () => {
+      this.codeLensRefreshes++;
+      return null;
+    });
     this.connection.listen();
   }
 
-  static async start(root: string): Promise<TestClient> {
+  /** `workspace` adds client capabilities of that section (e.g. `{ codeLens: { refreshSupport: true } }`). */
+  static async start(root: string, workspace: Record<string, unknown> = {}): Promise<TestClient> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new TestClient(child, root);
     await client.connection.sendRequest(InitializeRequest.type, {
@@ -50,7 +73,7 @@ export class TestClient {
       rootUri: client.uri(''),
       workspaceFolders: [{ uri: client.uri(''), name: 'repo' }],
       capabilities: {
-        workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true } },
+        workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true }, ...workspace },
         window: { workDoneProgress: true },
         textDocument: { publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true } },
       },
@@ -82,6 +105,56 @@ export class TestClient {
     }
   }
 
+  /** Waits until a modelChanged notification newer than `after` arrives (the first one: indexing is done). */
+  async waitForModelChange(after = 0, timeout = 10000): Promise<number> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const latest = this.modelVersions[this.modelVersions.length - 1];
+      if (latest !== undefined && latest > after) return latest;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for modelChanged after ${after}; stderr: ${this.stderr.join('')}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /**
+   * The range of the first `text` in a workspace file on disk, so tests on a repository that others
+   * keep extending do not depend on line numbers.
+   */
+  locate(repoPath: string, text: string): Range {
+    const content = readFileSync(path.join(this.root, repoPath), 'utf8');
+    const offset = content.indexOf(text);
+    if (offset < 0) throw new Error(`${text} not found in ${repoPath}`);
+    const before = content.slice(0, offset).split('\n');
+    const line = before.length - 1;
+    const character = before[line].length;
+    return range(line, character, line, character + text.length);
+  }
+
+  /** The diagnostics last published for a file ([] when none were). */
+  diagnosticsOf(repoPath: string): Diagnostic[] {
+    return this.diagnostics.get(this.uri(repoPath)) ?? [];
+  }
+
+  /** Opens a document with the given text, as an editor does. */
+  async open(repoPath: string, text: string): Promise<void> {
+    this.versions.set(repoPath, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: this.uri(repoPath), languageId: 'yaml', version: 1, text } });
+  }
+
+  /** Replaces an open document's whole text. */
+  async change(repoPath: string, text: string): Promise<void> {
+    const version = (this.versions.get(repoPath) ?? 1) + 1;
+    this.versions.set(repoPath, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: this.uri(repoPath), version }, contentChanges: [{ text }] });
+  }
+
   async stop(): Promise<void> {
     try {
       await this.connection.sendRequest(ShutdownRequest.type);
@@ -92,4 +165,34 @@ export class TestClient {
     this.connection.dispose();
     this.child.kill();
   }
+}
+
+/** Writes files into a new temporary folder and returns its path. */
+export function tempRepo(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gg-lsp-'));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  }
+  return root;
+}
+
+/** A fresh copy of examples/layered-repo in a temporary folder. */
+export function copyExample(): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gg-lsp-'));
+  cpSync(path.resolve(__dirname, '../../examples/layered-repo'), root, { recursive: true });
+  return root;
+}
+
+/** A zero-based range, written compactly in tests. */
+export function range(startLine: number, startCharacter: number, endLine: number, endCharacter: number): Range {
+  return { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } };
+}
+
+/** Removes the `$0` marker from a text and returns where it was. */
+export function cursor(text: string, marker = '$0'): { text: string; position: Position } {
+  const offset = text.indexOf(marker);
+  if (offset < 0) throw new Error(`no ${marker} in text`);
+  const before = text.slice(0, offset).split('\n');
+  return { text: text.slice(0, offset) + text.slice(offset + marker.length), position: { line: before.length - 1, character: before[before.length - 1].length } };
 }

@@ -1,0 +1,33 @@
+// Code lenses: what each Flux Kustomization applies, and whether each Secret is encrypted.
+import type { CodeLens } from 'vscode-languageserver';
+import { isFluxKustomization } from '../model/flux';
+import type { RepoModel } from '../model/model';
+import type { FluxKustomization } from '../model/types';
+import { contentStart } from './cursor';
+import { fluxObjectOf } from './crossReferences';
+import { plural, summarize } from './fluxSummary';
+
+export function codeLenses(model: RepoModel, path: string): CodeLens[] {
+  const file = model.file(path);
+  if (!file) return [];
+  const lenses: CodeLens[] = [];
+  for (const resource of file.resources) {
+    let title: string | undefined;
+    const flux = isFluxKustomization(resource) ? (fluxObjectOf(model, resource) as FluxKustomization | undefined) : undefined;
+    if (flux) title = kustomizationTitle(model, flux);
+    else if (resource.kind === 'Secret' && resource.apiVersion === 'v1') title = file.sopsEncrypted ? 'SOPS-encrypted' : 'not encrypted';
+    if (title === undefined) continue;
+    const start = contentStart(file, file.documents[resource.index]);
+    // An empty command id shows the title as text; the client may give it an action later.
+    lenses.push({ range: { start, end: start }, command: { title, command: '' } });
+  }
+  return lenses;
+}
+
+function kustomizationTitle(model: RepoModel, ks: FluxKustomization): string {
+  const summary = summarize(model, ks);
+  const where = summary.clusters.length > 0 ? summary.clusters.join(', ') : 'no cluster';
+  if (ks.folder === undefined) return `path unresolved · ${where}`;
+  if (!summary.folderExists) return `path not found · ${where}`;
+  return `applies ${plural(summary.resourceCount, 'resource')} · ${plural(summary.components.length, 'component')} · ${where}`;
+}

@@ -1,0 +1,61 @@
+// Data of the dependency graph view: Flux Kustomizations and HelmReleases per cluster, their
+// dependsOn edges, and which edges point up the layers.
+import type { RepoModel } from '../model/model';
+import { layerOfPath } from '../model/layers';
+import { isWithin } from '../model/paths';
+import type { FluxKustomization, HelmRelease } from '../model/types';
+import type { GraphEdge, GraphNode, GraphResult } from '../protocol';
+import { locationOf } from './tree';
+
+interface Placed {
+  node: GraphNode;
+  object: FluxKustomization | HelmRelease;
+  order?: number;
+}
+
+export function dependencyGraph(model: RepoModel): GraphResult {
+  const { graph } = model;
+  const placed: Placed[] = [];
+  const ids = new Set<string>();
+  const place = (object: FluxKustomization | HelmRelease, kind: GraphNode['kind'], cluster: string | undefined) => {
+    // A Kustomization belongs where it applies; a HelmRelease where it is written.
+    const where = kind === 'kustomization' && 'folder' in object && object.folder !== undefined ? object.folder : object.resource.file;
+    const layer = layerOfPath(model.layers.layers, where);
+    const component = model.layers.components.filter((c) => isWithin(where, c.folder)).sort((a, b) => b.folder.length - a.folder.length)[0];
+    let id = `${cluster ?? '-'}/${kind}/${object.namespace}/${object.name}`;
+    for (let n = 2; ids.has(id); n++) id = `${cluster ?? '-'}/${kind}/${object.namespace}/${object.name}#${n}`;
+    ids.add(id);
+    placed.push({
+      node: { id, kind, label: object.name, cluster, layer: layer?.name, component: component?.name, location: locationOf(model, object.resource) },
+      object,
+      order: layer?.order,
+    });
+  };
+  const inAnyCluster = new Set<FluxKustomization | HelmRelease>();
+  for (const cluster of graph.clusters) {
+    for (const ks of cluster.kustomizations) {
+      place(ks, 'kustomization', cluster.name);
+      inAnyCluster.add(ks);
+    }
+    for (const hr of graph.helmReleases) {
+      if (!graph.clustersOf.get(hr.resource.file)?.has(cluster.name)) continue;
+      place(hr, 'helmrelease', cluster.name);
+      inAnyCluster.add(hr);
+    }
+  }
+  for (const ks of graph.fluxKustomizations) if (!inAnyCluster.has(ks)) place(ks, 'kustomization', undefined);
+  for (const hr of graph.helmReleases) if (!inAnyCluster.has(hr)) place(hr, 'helmrelease', undefined);
+
+  const edges: GraphEdge[] = [];
+  for (const from of placed) {
+    for (const ref of from.object.dependsOn) {
+      const to = placed.find(
+        (p) => p.node.kind === from.node.kind && p.node.cluster === from.node.cluster && p.object.name === ref.name && (!ref.namespace || !p.object.namespace || p.object.namespace === ref.namespace),
+      );
+      if (!to) continue;
+      const upward = from.order !== undefined && to.order !== undefined && from.order < to.order;
+      edges.push({ from: from.node.id, to: to.node.id, kind: 'dependsOn', upward });
+    }
+  }
+  return { nodes: placed.map((p) => p.node), edges, layers: model.layers.layers.map((l) => l.name) };
+}

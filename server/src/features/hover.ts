@@ -1,0 +1,80 @@
+// Hover: what a Flux Kustomization applies, and what a dependsOn entry waits for.
+import { isScalar, type Node } from 'yaml';
+import { MarkupKind, type Hover } from 'vscode-languageserver';
+import { isFluxKustomization, isHelmRelease } from '../model/flux';
+import type { RepoModel } from '../model/model';
+import { rangeFromOffsets } from '../model/positions';
+import type { FluxKustomization, HelmRelease, Position, Range, YamlFile } from '../model/types';
+import { cursorAt, scalarRange } from './cursor';
+import { fluxObjectOf, resolve, type SymbolAt } from './crossReferences';
+import { plural, summarize } from './fluxSummary';
+
+export function hover(model: RepoModel, path: string, position: Position): Hover | undefined {
+  const secret = sopsHover(model, path, position);
+  if (secret) return secret;
+  const file = model.file(path);
+  const cursor = file && cursorAt(file, position);
+  if (!file || !cursor?.resource || !cursor.node) return undefined;
+  const resource = cursor.resource;
+  const where = cursor.path.join('/');
+  const range = nodeRange(file, cursor.node);
+  const flux = fluxObjectOf(model, resource);
+  if (isFluxKustomization(resource) && flux && (where === 'metadata/name' || where === 'kind')) {
+    return markdown(kustomizationText(model, flux as FluxKustomization), range);
+  }
+  if ((isFluxKustomization(resource) || isHelmRelease(resource)) && flux && cursor.path.length >= 3 && where.startsWith('spec/dependsOn/')) {
+    const ref = flux.dependsOn.find((d) => d.nodePath[2] === cursor.path[2]);
+    if (ref) {
+      const symbol: SymbolAt = { key: { kind: resource.kind, name: ref.name, namespace: ref.namespace || undefined }, range, file: path };
+      return markdown(dependencyText(model, symbol), range);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Hover on an `ENC[...]` value of a SOPS file.
+ * TODO: the SOPS engine (server/src/sops) fills this in: cipher, data key state, creation rule.
+ */
+export function sopsHover(_model: RepoModel, _file: string, _position: Position): Hover | undefined {
+  return undefined;
+}
+
+function nodeRange(file: YamlFile, node: Node): Range {
+  if (isScalar(node)) return scalarRange(file, node);
+  const [start, end] = node.range ?? [0, 0];
+  return rangeFromOffsets(file.lineStarts, start, end);
+}
+
+function markdown(value: string, range: Range): Hover {
+  return { contents: { kind: MarkupKind.Markdown, value }, range };
+}
+
+function kustomizationText(model: RepoModel, ks: FluxKustomization): string {
+  const summary = summarize(model, ks);
+  const lines = [`**Kustomization** \`${ks.namespace}/${ks.name}\``];
+  if (ks.folder === undefined) lines.push(`\`spec.path\` is unresolved: ${ks.unresolvedReason ?? 'unknown reason'}.`);
+  else if (!summary.folderExists) lines.push(`\`spec.path\` \`${ks.path}\` does not exist in this repository.`);
+  else {
+    const components = summary.components.map((c) => (c.layer ? `${c.name} (${c.layer})` : c.name));
+    lines.push(
+      `Applies \`${ks.folder || '.'}\`: ${plural(summary.resourceCount, 'resource')} · ${plural(components.length, 'component')}${components.length > 0 ? `: ${components.join(', ')}` : ''}`,
+    );
+  }
+  lines.push(summary.clusters.length > 0 ? `Clusters: ${summary.clusters.join(', ')}` : 'No cluster applies it.');
+  return lines.join('\n\n');
+}
+
+function dependencyText(model: RepoModel, symbol: SymbolAt): string {
+  const { kind, name, namespace } = symbol.key;
+  const targets = resolve(model, symbol);
+  if (targets.length === 0) return `No ${kind} \`${namespace ? `${namespace}/` : ''}${name}\` in this repository.`;
+  return targets
+    .map((d) => {
+      const target = fluxObjectOf(model, d.resource) as FluxKustomization | HelmRelease | undefined;
+      const dependsOn = (target?.dependsOn ?? []).map((r) => (r.namespace && r.namespace !== target?.namespace ? `${r.namespace}/${r.name}` : r.name));
+      const id = `${target?.namespace ? `${target.namespace}/` : ''}${name}`;
+      return `**${kind}** \`${id}\`\n\n\`${d.resource.file}\` · depends on: ${dependsOn.length > 0 ? dependsOn.join(', ') : 'nothing'}`;
+    })
+    .join('\n\n---\n\n');
+}
