@@ -27,6 +27,7 @@ import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { clusters, components } from './features/tree';
 import { ClustersRequest, ComponentsRequest, FileContextRequest, GraphRequest, ModelChangedNotification } from './protocol';
 import { CheckSession } from './session';
+import { readSettings, type EditorSettings } from './settings';
 import { repoPathToUri, uriToAbsolute, uriToRepoPath } from './uris';
 import type { Finding } from './rules/types';
 
@@ -38,6 +39,7 @@ let root: string | undefined;
 let canRegisterWatchers = false;
 let recheckTimer: NodeJS.Timeout | undefined;
 let modelVersion = 0;
+let settings: EditorSettings = readSettings(undefined);
 let canRefreshCodeLenses = false;
 
 connection.onInitialize((params: InitializeParams) => {
@@ -45,6 +47,7 @@ connection.onInitialize((params: InitializeParams) => {
   root = folder ? uriToAbsolute(folder) : params.rootPath ?? undefined;
   canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  settings = readSettings(params.initializationOptions, (m) => connection.console.warn(m));
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -61,6 +64,15 @@ connection.onInitialize((params: InitializeParams) => {
     },
     serverInfo: { name: 'gitops-guardrails' },
   };
+});
+
+connection.onDidChangeConfiguration(async (params) => {
+  const section = (params.settings as any)?.gitopsGuardrails;
+  if (!section) return;
+  settings = readSettings(section, (m) => connection.console.warn(m));
+  await ready;
+  session?.setSeverities(settings.severities);
+  scheduleRecheck();
 });
 
 connection.onInitialized(() => {
@@ -81,7 +93,7 @@ async function indexWorkspace(workspaceRoot: string): Promise<void> {
   try {
     session = await CheckSession.open(
       workspaceRoot,
-      { onRuleError: (rule, error) => connection.console.error(`rule ${rule.id} failed: ${(error as Error).stack ?? error}`) },
+      { severities: settings.severities, onRuleError: (rule, error) => connection.console.error(`rule ${rule.id} failed: ${(error as Error).stack ?? error}`) },
       (done, total) => progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} files`),
     );
     for (const document of documents.all()) {

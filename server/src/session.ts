@@ -13,8 +13,13 @@ export class CheckSession {
 
   private constructor(
     readonly model: RepoModel,
-    private readonly options: CheckOptions,
+    private options: CheckOptions,
   ) {}
+
+  /** Severities from the editor's settings changed: the next recheck uses them. */
+  setSeverities(severities: CheckOptions['severities']): void {
+    this.options = { ...this.options, severities };
+  }
 
   static async open(root: string, options: CheckOptions = {}, onProgress?: (done: number, total: number) => void): Promise<CheckSession> {
     return new CheckSession(await RepoModel.load(root, RULE_IDS, onProgress), options);

@@ -65,13 +65,14 @@ export class TestClient {
   }
 
   /** `workspace` adds client capabilities of that section (e.g. `{ codeLens: { refreshSupport: true } }`). */
-  static async start(root: string, workspace: Record<string, unknown> = {}): Promise<TestClient> {
+  static async start(root: string, workspace: Record<string, unknown> = {}, initializationOptions?: unknown): Promise<TestClient> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new TestClient(child, root);
     await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: client.uri(''),
       workspaceFolders: [{ uri: client.uri(''), name: 'repo' }],
+      initializationOptions,
       capabilities: {
         workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true }, ...workspace },
         window: { workDoneProgress: true },
