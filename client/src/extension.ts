@@ -5,11 +5,16 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { registerGraph } from './graph';
 import { ServerModel } from './serverModel';
 import { registerStatusBar } from './status/statusBar';
-import { registerViews } from './views';
+import { registerViews, type RegisteredViews } from './views';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What the extension exports: its views' data, for the end-to-end tests (not a stable API). */
+export interface GitOpsGuardrailsApi {
+  views?: RegisteredViews;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<GitOpsGuardrailsApi> {
   const settings = vscode.workspace.getConfiguration('gitopsGuardrails');
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (event) => {
@@ -18,7 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (reload) await vscode.commands.executeCommand('workbench.action.reloadWindow');
     }),
   );
-  if (!settings.get<boolean>('enable', true)) return;
+  if (!settings.get<boolean>('enable', true)) return {};
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
@@ -28,16 +33,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'yaml' }],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*'), configurationSection: 'gitopsGuardrails' },
-    // Rule severities from the settings; the repository's .gitops-guardrails.yaml wins over them.
-    initializationOptions: { rules: settings.get<Record<string, string>>('rules', {}) },
+    // Rule severities from the settings (the repository's .gitops-guardrails.yaml wins over them)
+    // and where SOPS keys and the sops binary are.
+    initializationOptions: { rules: settings.get<Record<string, string>>('rules', {}), sops: settings.get<Record<string, unknown>>('sops', {}) },
   };
   client = new LanguageClient('gitopsGuardrails', 'GitOps Guardrails', serverOptions, clientOptions);
   await client.start();
   const model = new ServerModel(client);
   context.subscriptions.push(client, model);
-  registerViews(context, model);
+  const views = registerViews(context, model);
   registerGraph(context, model);
   registerStatusBar(context, model);
+  return { views };
 }
 
 export async function deactivate(): Promise<void> {

@@ -13,7 +13,13 @@ export const REVEAL_ACTIVE_FILE_COMMAND = 'gitopsGuardrails.revealActiveFile';
 
 const describeUri = (uri: string) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri), false);
 
-export function registerViews(context: vscode.ExtensionContext, model: ServerModel): void {
+/** The views' data providers, handed to tests through the extension's exports. */
+export interface RegisteredViews {
+  clusters: TreeNodeProvider;
+  components: TreeNodeProvider;
+}
+
+export function registerViews(context: vscode.ExtensionContext, model: ServerModel): RegisteredViews {
   const clusters = new TreeNodeProvider(async () => clustersTree(await model.clusters(), describeUri), 'clusters');
   const components = new TreeNodeProvider(async () => componentsTree(await model.components(), describeUri), 'components');
   const refresh = () => {
@@ -45,4 +51,5 @@ export function registerViews(context: vscode.ExtensionContext, model: ServerMod
       await vscode.commands.executeCommand('workbench.view.extension.gitopsGuardrails');
     }),
   );
+  return { clusters, components };
 }
