@@ -1,5 +1,6 @@
 // A real LSP client over stdio for tests: spawns dist/server.js and speaks JSON-RPC to it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -154,6 +155,19 @@ export class TestClient {
     const version = (this.versions.get(repoPath) ?? 1) + 1;
     this.versions.set(repoPath, version);
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: this.uri(repoPath), version }, contentChanges: [{ text }] });
+  }
+
+  /** Starts a server on `root` and waits until it has indexed it and published its model. */
+  static async ready(root: string): Promise<TestClient> {
+    const client = await TestClient.start(root);
+    await client.waitForModelChange();
+    return client;
+  }
+
+  /** Stops the server and removes its workspace (a temporary copy). */
+  async close(): Promise<void> {
+    await this.stop();
+    rmSync(this.root, { recursive: true, force: true });
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,5 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { CodeLensRequest, type CodeLens } from 'vscode-languageserver-protocol/node';
 import { copyExample, range, tempRepo, TestClient } from '../helpers/lsp-client';
 import { APP_FILES } from './fixture-app';
@@ -29,12 +28,7 @@ before(async () => {
   await Promise.all([layered.waitForModelChange(), app.waitForModelChange()]);
 });
 
-after(async () => {
-  for (const client of [layered, app]) {
-    await client?.stop();
-    if (client) rmSync(client.root, { recursive: true, force: true });
-  }
-});
+after(() => Promise.all([layered, app].map((client) => client?.close())));
 
 async function lensesOf(client: TestClient, file: string) {
   const lenses = (await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri(file) } })) as CodeLens[] | null;

@@ -1,6 +1,5 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { CompletionRequest, type CompletionItem, type CompletionList, type TextEdit } from 'vscode-languageserver-protocol/node';
 import { yaml } from '../helpers/repo';
 import { cursor, range, tempRepo, TestClient } from '../helpers/lsp-client';
@@ -39,14 +38,10 @@ const EXTRA: Record<string, string> = {
 };
 
 before(async () => {
-  client = await TestClient.start(tempRepo({ ...APP_FILES, ...EXTRA }));
-  await client.waitForModelChange();
+  client = await TestClient.ready(tempRepo({ ...APP_FILES, ...EXTRA }));
 });
 
-after(async () => {
-  await client?.stop();
-  if (client) rmSync(client.root, { recursive: true, force: true });
-});
+after(() => client?.close());
 
 /** Opens `file` with `marked` as its text and completes at the `$0` marker. */
 async function complete(file: string, marked: string): Promise<CompletionItem[]> {

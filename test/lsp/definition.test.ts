@@ -1,6 +1,5 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { DefinitionRequest, type Location } from 'vscode-languageserver-protocol/node';
 import { copyExample, range, tempRepo, TestClient } from '../helpers/lsp-client';
 import { APP_FILES } from './fixture-app';
@@ -14,12 +13,7 @@ before(async () => {
   await Promise.all([app.waitForModelChange(), layered.waitForModelChange()]);
 });
 
-after(async () => {
-  for (const client of [app, layered]) {
-    await client?.stop();
-    if (client) rmSync(client.root, { recursive: true, force: true });
-  }
-});
+after(() => Promise.all([app, layered].map((client) => client?.close())));
 
 async function definitionAt(client: TestClient, file: string, line: number, character: number): Promise<Array<{ file: string; range: Location['range'] }>> {
   const result = (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: client.uri(file) }, position: { line, character } })) as Location[] | null;

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DocumentLinkRequest, type DocumentLink } from 'vscode-languageserver-protocol/node';
 import { copyExample, range, TestClient } from '../helpers/lsp-client';
@@ -8,14 +8,10 @@ import { copyExample, range, TestClient } from '../helpers/lsp-client';
 let client: TestClient;
 
 before(async () => {
-  client = await TestClient.start(copyExample());
-  await client.waitForModelChange();
+  client = await TestClient.ready(copyExample());
 });
 
-after(async () => {
-  await client?.stop();
-  if (client) rmSync(client.root, { recursive: true, force: true });
-});
+after(() => client?.close());
 
 /** The range of an entry's value, after its `- `. */
 const shift = (r: ReturnType<typeof range>) => range(r.start.line, r.start.character + 2, r.end.line, r.end.character);

@@ -1,6 +1,5 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { FileContextRequest } from '../../server/src/protocol';
 import { copyExample, tempRepo, TestClient } from '../helpers/lsp-client';
 import { APP_FILES } from './fixture-app';
@@ -14,12 +13,7 @@ before(async () => {
   await Promise.all([layered.waitForModelChange(), app.waitForModelChange()]);
 });
 
-after(async () => {
-  for (const client of [layered, app]) {
-    await client?.stop();
-    if (client) rmSync(client.root, { recursive: true, force: true });
-  }
-});
+after(() => Promise.all([layered, app].map((client) => client?.close())));
 
 const contextOf = (client: TestClient, file: string) => client.connection.sendRequest(FileContextRequest, { uri: client.uri(file) });
 

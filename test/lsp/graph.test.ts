@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GraphRequest } from '../../server/src/protocol';
 import { copyExample, TestClient } from '../helpers/lsp-client';
@@ -8,14 +8,10 @@ import { copyExample, TestClient } from '../helpers/lsp-client';
 let client: TestClient;
 
 before(async () => {
-  client = await TestClient.start(copyExample());
-  await client.waitForModelChange();
+  client = await TestClient.ready(copyExample());
 });
 
-after(async () => {
-  await client?.stop();
-  if (client) rmSync(client.root, { recursive: true, force: true });
-});
+after(() => client?.close());
 
 test('nodes per cluster with their layer and component; dependsOn edges', async () => {
   const graph = await client.connection.sendRequest(GraphRequest);

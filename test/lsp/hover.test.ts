@@ -1,6 +1,5 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { HoverRequest, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { yaml } from '../helpers/repo';
 import { copyExample, range, tempRepo, TestClient } from '../helpers/lsp-client';
@@ -15,12 +14,7 @@ before(async () => {
   await Promise.all([layered.waitForModelChange(), app.waitForModelChange()]);
 });
 
-after(async () => {
-  for (const client of [layered, app]) {
-    await client?.stop();
-    if (client) rmSync(client.root, { recursive: true, force: true });
-  }
-});
+after(() => Promise.all([layered, app].map((client) => client?.close())));
 
 async function hoverAt(client: TestClient, file: string, line: number, character: number) {
   const hover = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri(file) }, position: { line, character } })) as Hover | null;

@@ -1,6 +1,5 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { PrepareRenameRequest, RenameRequest, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-protocol/node';
 import { copyExample, range, tempRepo, TestClient } from '../helpers/lsp-client';
 import { APP_FILES } from './fixture-app';
@@ -14,12 +13,7 @@ before(async () => {
   await Promise.all([layered.waitForModelChange(), app.waitForModelChange()]);
 });
 
-after(async () => {
-  for (const client of [layered, app]) {
-    await client?.stop();
-    if (client) rmSync(client.root, { recursive: true, force: true });
-  }
-});
+after(() => Promise.all([layered, app].map((client) => client?.close())));
 
 function prepare(client: TestClient, file: string, line: number, character: number) {
   return client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: client.uri(file) }, position: { line, character } });

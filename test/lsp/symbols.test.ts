@@ -1,20 +1,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { DocumentSymbolRequest, SymbolKind, WorkspaceSymbolRequest, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver-protocol/node';
 import { copyExample, range, TestClient } from '../helpers/lsp-client';
 
 let client: TestClient;
 
 before(async () => {
-  client = await TestClient.start(copyExample());
-  await client.waitForModelChange();
+  client = await TestClient.ready(copyExample());
 });
 
-after(async () => {
-  await client?.stop();
-  if (client) rmSync(client.root, { recursive: true, force: true });
-});
+after(() => client?.close());
 
 test('one document symbol per YAML document, named Kind/name, selecting metadata.name', async () => {
   const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: client.uri('clusters/us-west/core.yaml') } })) as DocumentSymbol[];

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { ClustersRequest, ComponentsRequest, FileContextRequest, type ProblemCounts } from '../../server/src/protocol';
@@ -9,14 +9,10 @@ import { copyExample, range, TestClient } from '../helpers/lsp-client';
 let client: TestClient;
 
 before(async () => {
-  client = await TestClient.start(copyExample());
-  await client.waitForModelChange();
+  client = await TestClient.ready(copyExample());
 });
 
-after(async () => {
-  await client?.stop();
-  if (client) rmSync(client.root, { recursive: true, force: true });
-});
+after(() => client?.close());
 
 /** Every YAML file below a folder of the workspace, repository-relative. */
 function yamlFilesBelow(folder: string): string[] {
@@ -46,7 +42,7 @@ test('clusters list their Kustomizations in dependency order, stable otherwise',
   assert.deepEqual(clusters.map((c) => [c.name, c.folder, c.kustomizations.map((k) => k.name)]), [
     ['staging', client.uri('clusters/staging'), ['flux-system', 'cert-manager', 'cert-manager-issuers', 'cloudnative-pg', 'postgres', 'podinfo']],
     // The grafana ↔ loki cycle keeps the order in which the cluster reaches them.
-    ['us-west', client.uri('clusters/us-west'), ['flux-system', 'podinfo', 'cert-manager', 'cert-manager-issuers', 'cloudnative-pg', 'postgres', 'grafana', 'loki']],
+    ['us-west', client.uri('clusters/us-west'), ['flux-system', 'podinfo', 'cert-manager', 'cert-manager-issuers', 'cloudnative-pg', 'echo', 'postgres', 'grafana', 'loki']],
   ]);
   assert.deepEqual(clusters[0].rootLocation, { uri: client.uri('clusters/staging/flux-system/gotk-sync.yaml'), range: range(14, 8, 14, 19) });
 });
