@@ -47,21 +47,35 @@ export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding
 }
 
 const structureCache = new WeakMap<object, Map<string, { findings: RuleFinding[]; files: Map<string, YamlFile | undefined> }>>();
-const fileCache = new WeakMap<YamlFile, Map<string, { graph: object; findings: RuleFinding[] }>>();
+
+interface FileRuleState {
+  graph: object;
+  byPath: Map<string, { file: YamlFile; findings: RuleFinding[] }>;
+  all: RuleFinding[];
+}
+const fileRuleStates = new WeakMap<RepoModel, Map<string, FileRuleState>>();
 
 /** A rule's findings, reused from an earlier check where its scope says they cannot have changed. */
 function reuse(model: RepoModel, rule: Rule): RuleFinding[] {
   const graph = model.graph;
   if (rule.scope === 'file' && rule.checkFile) {
-    const findings: RuleFinding[] = [];
-    for (const file of model.files.values()) {
-      let byRule = fileCache.get(file);
-      if (!byRule) fileCache.set(file, (byRule = new Map()));
-      let cached = byRule.get(rule.id);
-      if (!cached || cached.graph !== graph) byRule.set(rule.id, (cached = { graph, findings: rule.checkFile(model, file) }));
-      findings.push(...cached.findings);
+    let states = fileRuleStates.get(model);
+    if (!states) fileRuleStates.set(model, (states = new Map()));
+    let state = states.get(rule.id);
+    if (!state || state.graph !== graph) states.set(rule.id, (state = { graph, byPath: new Map(), all: [] }));
+    // Only the files parsed since the last check are checked again.
+    let changed = state.byPath.size !== model.files.size;
+    for (const [path, file] of model.files) {
+      const entry = state.byPath.get(path);
+      if (entry?.file === file) continue;
+      state.byPath.set(path, { file, findings: rule.checkFile(model, file) });
+      changed = true;
     }
-    return findings;
+    if (changed) {
+      for (const path of state.byPath.keys()) if (!model.files.has(path)) state.byPath.delete(path);
+      state.all = [...state.byPath.values()].flatMap((e) => e.findings);
+    }
+    return state.all;
   }
   if (rule.scope === 'structure') {
     let byRule = structureCache.get(graph);

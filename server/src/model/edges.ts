@@ -4,7 +4,7 @@ import { apiGroup, isCustomResource } from './crds';
 import { componentOfPath, componentsByNamespace } from './layers';
 import type { RepoModel } from './model';
 import { isWithin } from './paths';
-import type { Component, NodePath, Resource } from './types';
+import type { Component, NodePath, Resource, YamlFile } from './types';
 
 export type EdgeKind =
   | 'Flux dependsOn'
@@ -32,27 +32,37 @@ export interface DependencyEdge {
 
 const SERVICE_DNS = /\b([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\b/g;
 
-const structuralCache = new WeakMap<object, DependencyEdge[]>();
+const structuralCache = new WeakMap<object, Map<string, DependencyEdge[]>>();
 const fileCache = new WeakMap<object, { layers: object; edges: DependencyEdge[] }>();
 
 /**
  * Every dependency edge between components. Edges read from the graph (dependsOn, kustomize
  * paths, custom resources) are cached per derivation; edges read from a file's contents (DNS
- * names, namespaces in references) per parsed file, so an edit recomputes only its own file.
+ * names, namespaces in references) per parsed file.
  */
 export function dependencyEdges(model: RepoModel): DependencyEdge[] {
+  return [...model.files.values()].flatMap((file) => edgesOfFile(model, file));
+}
+
+/** The edges written in one file: so a rule can look at one changed file at a time. */
+export function edgesOfFile(model: RepoModel, file: YamlFile): DependencyEdge[] {
   const layers = model.layers;
   if (layers.components.length === 0) return [];
   let structural = structuralCache.get(layers);
-  if (!structural) structuralCache.set(layers, (structural = structuralEdges(model)));
-  const edges = [...structural];
-  for (const file of model.files.values()) {
-    if (!model.graph.clustersOf.has(file.path) || model.graph.patchFiles.has(file.path)) continue;
-    let cached = fileCache.get(file);
-    if (!cached || cached.layers !== layers) fileCache.set(file, (cached = { layers, edges: file.resources.flatMap((r) => referenceEdges(model, r)) }));
-    edges.push(...cached.edges);
+  if (!structural) {
+    structural = new Map();
+    for (const edge of structuralEdges(model)) {
+      const list = structural.get(edge.resource.file) ?? [];
+      list.push(edge);
+      structural.set(edge.resource.file, list);
+    }
+    structuralCache.set(layers, structural);
   }
-  return edges;
+  const own = structural.get(file.path) ?? [];
+  if (!model.graph.clustersOf.has(file.path) || model.graph.patchFiles.has(file.path)) return own;
+  let cached = fileCache.get(file);
+  if (!cached || cached.layers !== layers) fileCache.set(file, (cached = { layers, edges: file.resources.flatMap((r) => referenceEdges(model, r)) }));
+  return own.length === 0 ? cached.edges : [...own, ...cached.edges];
 }
 
 function edgeSink(edges: DependencyEdge[]) {

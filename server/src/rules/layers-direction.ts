@@ -1,22 +1,25 @@
-import { dependencyEdges } from '../model/edges';
+import { edgesOfFile } from '../model/edges';
 import { removeListEntry } from './edits';
-import type { Rule, RuleFinding } from './types';
+import { fileRule, type Rule, type RuleFinding } from './types';
 
-export const layersDirection: Rule = {
-  id: 'layers/direction',
-  defaultSeverity: 'error',
-  description: 'A dependency that points up the layers (a lower layer needing a higher one).',
-  help:
-    'Layers are applied bottom-up (core, then services, then apps); a lower layer that needs a higher one cannot be brought up on its own and breaks the order the architecture promises. Edges: Flux and HelmRelease dependsOn, kustomize paths into another component, cross-namespace source and backend references, service DNS names in values, ConfigMaps and env, NetworkPolicy namespace selectors, and custom resources whose CRD a higher layer installs. Layers found by convention report warnings; layers named in .gitops-guardrails.yaml report errors.',
-  fix: 'Remove the dependsOn entry (for dependsOn edges).',
-  check(model) {
+export const layersDirection: Rule = fileRule(
+  {
+    id: 'layers/direction',
+    defaultSeverity: 'error',
+    description: 'A dependency that points up the layers (a lower layer needing a higher one).',
+    help:
+      'Layers are applied bottom-up (core, then services, then apps); a lower layer that needs a higher one cannot be brought up on its own and breaks the order the architecture promises. Edges: Flux and HelmRelease dependsOn, kustomize paths into another component, cross-namespace source and backend references, service DNS names in values, ConfigMaps and env, NetworkPolicy namespace selectors, and custom resources whose CRD a higher layer installs. Layers found by convention report warnings; layers named in .gitops-guardrails.yaml report errors.',
+    fix: 'Remove the dependsOn entry (for dependsOn edges).',
+  },
+  // One file at a time: the edges written in it.
+  (model, file) => {
     const { layers, source } = model.layers;
     if (layers.length === 0) return [];
     const order = new Map(layers.map((l) => [l.name, l.order]));
     const ladder = [...layers].sort((a, b) => a.order - b.order).map((l) => l.name).join(' ← ');
     const findings: RuleFinding[] = [];
     const seen = new Set<string>();
-    for (const edge of dependencyEdges(model)) {
+    for (const edge of edgesOfFile(model, file)) {
       const fromOrder = edge.from.layer ? order.get(edge.from.layer) : undefined;
       const toOrder = edge.to.layer ? order.get(edge.to.layer) : undefined;
       if (fromOrder === undefined || toOrder === undefined || fromOrder >= toOrder) continue;
@@ -37,4 +40,4 @@ export const layersDirection: Rule = {
     }
     return findings;
   },
-};
+);

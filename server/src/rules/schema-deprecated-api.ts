@@ -14,11 +14,17 @@ export const schemaDeprecatedApi: Rule = {
   help:
     'Kubernetes and Flux stop serving beta API versions some releases after their successor is out; a manifest that still uses one fails to apply after the upgrade. kustomize keeps reading its deprecated fields (bases, commonLabels, patchesStrategicMerge, patchesJson6902, vars) but warns and will drop them. The quick fix bumps the apiVersion (check the fields the new version renamed) or rewrites the kustomize field.',
   fix: 'Bump the apiVersion; rewrite bases, patchesJson6902, patchesStrategicMerge and commonLabels mechanically.',
+  scope: 'file',
   check(model) {
+    return [...model.files.values()].flatMap((file) => schemaDeprecatedApi.checkFile!(model, file));
+  },
+  // One file at a time, so the engine reuses the findings of unchanged files.
+  checkFile(model, file) {
     const findings: RuleFinding[] = [];
     const registry = registryFor(model);
     const skip = deadFiles(model);
-    for (const resource of model.resources()) {
+    if (model.graph.patchFiles.has(file.path)) return findings;
+    for (const resource of file.resources) {
       if (skip(resource.file)) continue;
       if (resource.apiVersion && resource.kind) {
         const deprecation = registry.deprecation(resource.apiVersion, resource.kind);

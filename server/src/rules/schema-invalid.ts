@@ -3,7 +3,7 @@ import type { RepoModel } from '../model/model';
 import { isKustomizationFileName } from '../model/parse';
 import { dirname, joinRepoPath } from '../model/paths';
 import { computeLineStarts, nodeAt, positionAt, rangeAtPath } from '../model/positions';
-import type { NodePath, Position, Range, Resource } from '../model/types';
+import type { NodePath, Position, Range, Resource, YamlFile } from '../model/types';
 import { SchemaRegistry, type SchemaProblem, type ValidateOptions, type ValidationResult } from '../schema/index';
 import type { Rule, RuleFinding } from './types';
 
@@ -22,25 +22,11 @@ export const schemaInvalid: Rule = {
     const wrongApiVersion = new Map<string, Resource[]>();
     for (const file of model.files.values()) {
       if (skip(file.path)) continue;
-      const isPatch = model.graph.patchFiles.has(file.path);
-      for (const resource of file.resources) {
-        const options: ValidateOptions = {
-          isPatch,
-          isKustomization: isKustomizationFileName(file.path),
-          ignoreRequired: requiredComesFromAbove(model, resource),
-        };
-        const result = validateCached(registry, resource, options);
-        if (!Array.isArray(result)) {
-          if (!isPatch && !registry.deprecation(resource.apiVersion, resource.kind)) {
-            if (!unknown.has(result.unknownKind)) unknown.set(result.unknownKind, resource);
-            wrongApiVersion.set(result.unknownKind, [...(wrongApiVersion.get(result.unknownKind) ?? []), resource]);
-          }
-          continue;
-        }
-        for (const problem of result) {
-          findings.push({ file: file.path, range: model.rangeOf(resource, ...anchor(resource, problem)), message: problem.message });
-        }
-        if (!isPatch) findings.push(...inlinePatchesCached(model, registry, resource));
+      const result = fileResultCached(model, registry, file);
+      findings.push(...result.findings);
+      for (const [kind, resource] of result.unknown) {
+        if (!unknown.has(kind)) unknown.set(kind, resource);
+        wrongApiVersion.set(kind, [...(wrongApiVersion.get(kind) ?? []), resource]);
       }
     }
     for (const [kind, resource] of unknown) {
@@ -76,6 +62,40 @@ export const schemaInvalid: Rule = {
   },
 };
 
+interface FileResult {
+  findings: RuleFinding[];
+  /** Documents whose kind has no schema, by kind. */
+  unknown: [string, Resource][];
+}
+
+const fileResults = new WeakMap<YamlFile, { graph: object; registry: SchemaRegistry; result: FileResult }>();
+
+/** One file's problems, kept while the file, the derived graph and the registry are the same. */
+function fileResultCached(model: RepoModel, registry: SchemaRegistry, file: YamlFile): FileResult {
+  const cached = fileResults.get(file);
+  if (cached && cached.graph === model.graph && cached.registry === registry) return cached.result;
+  const result: FileResult = { findings: [], unknown: [] };
+  const isPatch = model.graph.patchFiles.has(file.path);
+  for (const resource of file.resources) {
+    const options: ValidateOptions = {
+      isPatch,
+      isKustomization: isKustomizationFileName(file.path),
+      ignoreRequired: requiredComesFromAbove(model, resource),
+    };
+    const validation = validateCached(registry, resource, options);
+    if (!Array.isArray(validation)) {
+      if (!isPatch && !registry.deprecation(resource.apiVersion, resource.kind)) result.unknown.push([validation.unknownKind, resource]);
+      continue;
+    }
+    for (const problem of validation) {
+      result.findings.push({ file: file.path, range: model.rangeOf(resource, ...anchor(resource, problem)), message: problem.message });
+    }
+    if (!isPatch) result.findings.push(...inlinePatchesCached(model, registry, resource));
+  }
+  fileResults.set(file, { graph: model.graph, registry, result });
+  return result;
+}
+
 /**
  * Where a problem reads best: a problem of the whole document at its kind, one of a list item
  * (a missing required field) at the item's first key rather than across the whole item.
@@ -100,17 +120,26 @@ const registries = new WeakMap<RepoModel, ModelSchemas>();
 
 /** The schema registry of a model, rebuilt only when its CustomResourceDefinitions change. */
 export function registryFor(model: RepoModel): SchemaRegistry {
+  // CRDs are part of the structure: while the derived graph stands, so does the registry.
+  const byGraph = registryByGraph.get(model.graph);
+  if (byGraph) return byGraph;
   const crds: unknown[] = [];
   for (const file of model.files.values()) {
     for (const r of file.resources) if (r.kind === 'CustomResourceDefinition') crds.push(r.object);
   }
   const cached = registries.get(model);
-  if (cached && cached.crds.length === crds.length && cached.crds.every((c, i) => c === crds[i])) return cached.registry;
+  if (cached && cached.crds.length === crds.length && cached.crds.every((c, i) => c === crds[i])) {
+    registryByGraph.set(model.graph, cached.registry);
+    return cached.registry;
+  }
   const registry = new SchemaRegistry();
   registry.addCustomResourceDefinitions(crds);
   registries.set(model, { crds, registry });
+  registryByGraph.set(model.graph, registry);
   return registry;
 }
+
+const registryByGraph = new WeakMap<object, SchemaRegistry>();
 
 const results = new WeakMap<object, { registry: SchemaRegistry; options: string; result: ValidationResult }>();
 
@@ -129,6 +158,16 @@ function validateCached(registry: SchemaRegistry, resource: Resource, options: V
  * and Helm chart templates, which are Go templates.
  */
 export function deadFiles(model: RepoModel): (path: string) => boolean {
+  const cached = deadByGraph.get(model.graph);
+  if (cached) return cached;
+  const dead = deadFilesOf(model);
+  deadByGraph.set(model.graph, dead);
+  return dead;
+}
+
+const deadByGraph = new WeakMap<object, (path: string) => boolean>();
+
+function deadFilesOf(model: RepoModel): (path: string) => boolean {
   const unreachable = new Set(model.graph.clusters.length > 0 ? model.graph.unreachable : []);
   return (path) => {
     if (unreachable.has(path)) return true;
