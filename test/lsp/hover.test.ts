@@ -84,7 +84,7 @@ test('a dependsOn entry shows its target: file and its own dependencies', async 
   });
 });
 
-test('other positions have no hover; ENC[...] values wait for the SOPS engine', async () => {
-  assert.equal(await hoverAt(layered, 'clusters/us-west/apps.yaml', 6, 4), null);
+test('other positions have no hover: a comment, and ENC[...] values without the SOPS hover', async () => {
+  assert.equal(await hoverAt(layered, 'clusters/us-west/apps.yaml', 8, 6), null);
   assert.equal(await hoverAt(app, 'clusters/prod/sops-age.yaml', 6, 20), null);
 });

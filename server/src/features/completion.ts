@@ -10,6 +10,7 @@ import { nodeAt, positionAt } from '../model/positions';
 import type { Position, YamlFile } from '../model/types';
 import { cursorAt, scalarOffsets, scalarRange, type Cursor } from './cursor';
 import { ownerNamespace } from './crossReferences';
+import { schemaCompletion, withSchemaItems } from './schemaAssist';
 
 const SOURCE_KINDS: Record<string, string[]> = {
   kustomization: ['GitRepository', 'OCIRepository', 'Bucket', 'ExternalArtifact'],
@@ -30,7 +31,12 @@ interface Context {
   isHelmRelease: boolean;
 }
 
+/** The names below first, then the fields and values the schema allows there (schemaAssist.ts). */
 export function completion(model: RepoModel, path: string, position: Position): CompletionItem[] {
+  return withSchemaItems(namedCompletion(model, path, position), schemaCompletion(model, path, position));
+}
+
+function namedCompletion(model: RepoModel, path: string, position: Position): CompletionItem[] {
   const file = model.file(path);
   const cursor = file && cursorAt(file, position);
   if (!file || !cursor || cursor.onKey || !isScalar(cursor.node)) return [];

@@ -1,4 +1,5 @@
-// Hover: what a Flux Kustomization applies, and what a dependsOn entry waits for.
+// Hover: what a Flux Kustomization applies, and what a dependsOn entry waits for; elsewhere, the
+// field's schema (schemaAssist.ts).
 import { isScalar, type Node } from 'yaml';
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import { isFluxKustomization, isHelmRelease } from '../model/flux';
@@ -8,13 +9,14 @@ import type { FluxKustomization, HelmRelease, Position, Range, YamlFile } from '
 import { cursorAt, scalarRange } from './cursor';
 import { fluxObjectOf, resolve, type SymbolAt } from './crossReferences';
 import { plural, summarize } from './fluxSummary';
+import { schemaHover } from './schemaAssist';
 
 export function hover(model: RepoModel, path: string, position: Position): Hover | undefined {
   const secret = sopsHover(model, path, position);
   if (secret) return secret;
   const file = model.file(path);
   const cursor = file && cursorAt(file, position);
-  if (!file || !cursor?.resource || !cursor.node) return undefined;
+  if (!file || !cursor?.resource || !cursor.node) return schemaHover(model, path, position);
   const resource = cursor.resource;
   const where = cursor.path.join('/');
   const range = nodeRange(file, cursor.node);
@@ -29,7 +31,7 @@ export function hover(model: RepoModel, path: string, position: Position): Hover
       return markdown(dependencyText(model, symbol), range);
     }
   }
-  return undefined;
+  return schemaHover(model, path, position);
 }
 
 /**
