@@ -44,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
   const views = registerViews(context, model);
   registerGraph(context, model);
   registerStatusBar(context, model);
+  (await import('./sops')).registerSopsCommands(context, client);
   return { views };
 }
 

@@ -106,3 +106,47 @@ export const GraphRequest = new RequestType0<GraphResult, void>('gitopsGuardrail
 export const FileContextRequest = new RequestType<{ uri: string }, FileContext, void>('gitopsGuardrails/fileContext');
 /** Sent by the server after each re-check that changed the model or the findings. */
 export const ModelChangedNotification = new NotificationType<{ version: number }>('gitopsGuardrails/modelChanged');
+
+// SOPS commands (`server/src/features/sops.ts`). Texts travel in memory only; an error is a
+// ResponseError whose message is the engine's (file and key paths, never a value).
+export interface SopsTextParams {
+  /** The file's URI: picks the format, the `.sops.yaml` creation rule, and names it in messages. */
+  uri: string;
+  text: string;
+}
+
+export interface SopsTextResult {
+  text: string;
+}
+
+export interface SopsReencryptParams {
+  uri: string;
+  /** The encrypted file the plaintext was decrypted from: its data key and unchanged ciphertexts are kept. */
+  original: string;
+  /** The edited plaintext. */
+  edited: string;
+}
+
+export interface SopsRepairResult {
+  text: string;
+  /** Key paths of the values that were in clear (never the values). */
+  repaired: string[];
+}
+
+export interface SopsStatus {
+  encrypted: boolean;
+  /** age recipients, then other master keys (PGP fingerprints, KMS ARNs, …). */
+  recipients: string[];
+  lastModified?: string;
+  /** Key paths of values in encrypted positions that are in clear (a hand-edited sops file). */
+  unencryptedValues?: string[];
+  /** Not encrypted, and holds a Secret with `data` or `stringData`. */
+  plaintextSecret?: boolean;
+}
+
+export const SopsEncryptRequest = new RequestType<SopsTextParams, SopsTextResult, void>('gitopsGuardrails/sops/encrypt');
+export const SopsDecryptRequest = new RequestType<SopsTextParams, SopsTextResult, void>('gitopsGuardrails/sops/decrypt');
+export const SopsReencryptRequest = new RequestType<SopsReencryptParams, SopsTextResult, void>('gitopsGuardrails/sops/reencrypt');
+/** Encrypts the clear values of a partially encrypted file with its own data key and recomputes the MAC. */
+export const SopsRepairRequest = new RequestType<SopsTextParams, SopsRepairResult, void>('gitopsGuardrails/sops/repair');
+export const SopsStatusRequest = new RequestType<SopsTextParams, SopsStatus, void>('gitopsGuardrails/sops/status');

@@ -255,5 +255,6 @@ connection.onRequest(FileContextRequest, async (params) => {
   return t ? fileContext(t.session.model, t.file) : { clusters: [] };
 });
 
+void import('./features/sops').then((sops) => sops.registerSopsRequests(connection, () => root, () => settings.sops));
 documents.listen(connection);
 connection.listen();

@@ -84,7 +84,20 @@ test('a dependsOn entry shows its target: file and its own dependencies', async 
   });
 });
 
-test('other positions have no hover: a comment, and ENC[...] values without the SOPS hover', async () => {
+test('other positions have no hover: a comment', async () => {
   assert.equal(await hoverAt(layered, 'clusters/us-west/apps.yaml', 8, 6), null);
-  assert.equal(await hoverAt(app, 'clusters/prod/sops-age.yaml', 6, 20), null);
+});
+
+test('an ENC[...] value shows its recipients and last-modified time, never a value', async () => {
+  const hover = await hoverAt(app, 'clusters/prod/sops-age.yaml', 6, 20);
+  assert.ok(hover);
+  assert.equal(hover.value, [
+    '**SOPS-encrypted str** (AES-256-GCM)',
+    '',
+    'Recipients:',
+    '- age `age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw`',
+    '',
+    'Last modified 2025-01-01T00:00:00Z by sops 3.9.0',
+  ].join('\n'));
+  assert.deepEqual(hover.range, { start: { line: 6, character: 14 }, end: { line: 6, character: 65 } });
 });

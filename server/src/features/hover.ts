@@ -10,6 +10,7 @@ import { cursorAt, scalarRange } from './cursor';
 import { fluxObjectOf, resolve, type SymbolAt } from './crossReferences';
 import { plural, summarize } from './fluxSummary';
 import { schemaHover } from './schemaAssist';
+import { inspect, type SopsFileInfo } from '../sops/index';
 
 export function hover(model: RepoModel, path: string, position: Position): Hover | undefined {
   const secret = sopsHover(model, path, position);
@@ -34,12 +35,42 @@ export function hover(model: RepoModel, path: string, position: Position): Hover
   return schemaHover(model, path, position);
 }
 
-/**
- * Hover on an `ENC[...]` value of a SOPS file.
- * TODO: the SOPS engine (server/src/sops) fills this in: cipher, data key state, creation rule.
- */
-export function sopsHover(_model: RepoModel, _file: string, _position: Position): Hover | undefined {
-  return undefined;
+/** Hover on an `ENC[...]` value of a SOPS file: who can decrypt it and when it was last written. */
+export function sopsHover(model: RepoModel, path: string, position: Position): Hover | undefined {
+  const file = model.file(path);
+  if (!file?.sopsEncrypted) return undefined;
+  const cursor = cursorAt(file, position);
+  const node = cursor?.node;
+  if (!node || !isScalar(node) || typeof node.value !== 'string' || !/^ENC\[AES256_GCM,/.test(node.value)) return undefined;
+  let info: Pick<SopsFileInfo, 'recipients' | 'lastModified' | 'version' | 'hasMac'>;
+  try {
+    info = inspect(file.text, { filePath: path });
+  } catch {
+    // Metadata sops would refuse (a damaged stanza) still says who it was meant for.
+    const sops = cursor.resource?.object.sops ?? {};
+    const list = (v: unknown) => (Array.isArray(v) ? v : []);
+    info = {
+      recipients: { age: list(sops.age).map((a: any) => String(a?.recipient ?? '?')), pgp: list(sops.pgp).map((p: any) => String(p?.fp ?? '?')), other: {} },
+      lastModified: typeof sops.lastmodified === 'string' ? sops.lastmodified : '',
+      version: typeof sops.version === 'string' ? sops.version : '',
+      hasMac: typeof sops.mac === 'string',
+    };
+  }
+  const type = /type:(\w+)\]$/.exec(node.value)?.[1] ?? 'unknown';
+  const recipients = [
+    ...info.recipients.age.map((r) => `- age \`${r}\``),
+    ...info.recipients.pgp.map((r) => `- PGP \`${r}\``),
+    ...Object.entries(info.recipients.other).flatMap(([kind, keys]) => keys.map((k) => `- ${kind} \`${k}\``)),
+  ];
+  const lines = [
+    `**SOPS-encrypted ${type}** (AES-256-GCM)`,
+    '',
+    `Recipients:`,
+    ...(recipients.length > 0 ? recipients : ['- none recorded']),
+    '',
+    `Last modified ${info.lastModified || 'at an unknown time'} by sops ${info.version || '?'}${info.hasMac ? '' : ' · **no MAC**'}`,
+  ];
+  return markdown(lines.join('\n'), scalarRange(file, node));
 }
 
 function nodeRange(file: YamlFile, node: Node): Range {

@@ -8,6 +8,8 @@
  * - `encrypt(plaintext, {filePath, creationRule | recipients | repoRoot, format})`: a new sops file.
  * - `reencrypt(originalEncrypted, editedPlaintext, {identities})`: same data key, unchanged
  *   values keep their ciphertext.
+ * - `repairPartiallyEncrypted(text, {identities})`: a hand-edited file's clear values encrypted with
+ *   its own data key, the other ciphertexts kept, a new MAC (the old one cannot match).
  * - `findCreationRule(repoRoot, filePath)`: the `.sops.yaml` rule sops would use.
  * - `loadIdentities(options)`: the user's age identities, looked up as sops does.
  * - `findUnencryptedValues(text)`: key paths of clear values in encrypted positions.
@@ -31,3 +33,5 @@ export { SopsError } from './errors';
 export type { SopsErrorCode } from './errors';
 export type { AnyFormat, SopsFormat } from './format';
 export type { Selection, SelectionKey } from './selection';
+export { repairPartiallyEncrypted } from './repair';
+export type { RepairOptions, RepairResult } from './repair';

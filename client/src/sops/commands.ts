@@ -1,0 +1,124 @@
+// The SOPS commands: Encrypt File, Decrypt File in Place, Edit Decrypted, Re-encrypt File.
+import * as vscode from 'vscode';
+import { SopsRequestError, type SopsRequests } from './sopsRequests';
+import { commandTarget, currentText, decryptedUri, describe } from './targets';
+
+export const SOPS_COMMANDS = {
+  encrypt: 'gitopsGuardrails.sops.encrypt',
+  decrypt: 'gitopsGuardrails.sops.decrypt',
+  edit: 'gitopsGuardrails.sops.edit',
+  reencrypt: 'gitopsGuardrails.sops.reencrypt',
+} as const;
+
+/** Codes of the errors a key setting can fix. */
+const KEY_ERRORS = new Set(['NO_IDENTITY', 'NO_MATCHING_KEY']);
+
+class UserError extends Error {}
+
+async function reportFailure(action: string, error: unknown): Promise<void> {
+  const message = error instanceof SopsRequestError || error instanceof UserError ? error.message : `unexpected error (${(error as Error)?.name ?? 'Error'})`;
+  if (error instanceof SopsRequestError && error.sopsCode && KEY_ERRORS.has(error.sopsCode)) {
+    const choice = await vscode.window.showErrorMessage(`GitOps Guardrails: ${action} failed: ${message}`, 'Set Age Key File');
+    if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'gitopsGuardrails.sops.ageKeyFile');
+    return;
+  }
+  void vscode.window.showErrorMessage(`GitOps Guardrails: ${action} failed: ${message}`);
+}
+
+function target(argument: unknown, verb: string): vscode.Uri {
+  const file = commandTarget(argument);
+  if (!file) throw new UserError(`open or select a YAML file on disk to ${verb}`);
+  return file;
+}
+
+/** Replaces a file's whole text through its editor model and saves it, as a user edit would. */
+async function replaceAndSave(file: vscode.Uri, text: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(file);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(file, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
+  if (!(await vscode.workspace.applyEdit(edit))) throw new UserError(`${describe(file)} could not be edited`);
+  if (!(await document.save())) throw new UserError(`${describe(file)} could not be saved`);
+}
+
+async function encryptFile(requests: SopsRequests, argument: unknown): Promise<void> {
+  const file = target(argument, 'encrypt');
+  const { text } = await currentText(file);
+  const ciphertext = await requests.encrypt(file, text);
+  await replaceAndSave(file, ciphertext);
+  void vscode.window.setStatusBarMessage(`$(lock) Encrypted ${describe(file)} with SOPS`, 4000);
+}
+
+/** Options of a programmatic call (tests, other extensions, which can read the file anyway). */
+export interface SopsCommandOptions {
+  /** Decrypt in place without the modal confirmation. */
+  confirmed?: boolean;
+}
+
+async function decryptInPlace(requests: SopsRequests, argument: unknown, options: SopsCommandOptions = {}): Promise<void> {
+  const file = target(argument, 'decrypt');
+  const { text, document } = await currentText(file);
+  if (document?.isDirty) throw new UserError(`${describe(file)} has unsaved changes; save or revert it first`);
+  const choice = options.confirmed ? 'Decrypt to Disk' : await vscode.window.showWarningMessage(
+    `Decrypt ${describe(file)} in place?`,
+    {
+      modal: true,
+      detail:
+        'The plaintext will be written to disk, where backups, other programs and a careless `git add` can read it. "Edit Decrypted" keeps it in memory instead and re-encrypts on every save.',
+    },
+    'Decrypt to Disk',
+    'Edit Decrypted',
+  );
+  if (choice === 'Edit Decrypted') return editDecrypted(requests, file);
+  if (choice !== 'Decrypt to Disk') return;
+  const plaintext = await requests.decrypt(file, text);
+  // Written as a file, not saved from an editor: VS Code's Local History keeps a copy of every
+  // editor save, and this plaintext should exist in one place only.
+  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(plaintext));
+}
+
+async function editDecrypted(requests: SopsRequests, argument: unknown): Promise<void> {
+  const file = target(argument, 'edit');
+  const { text, document } = await currentText(file);
+  if (document?.isDirty) throw new UserError(`${describe(file)} has unsaved changes; save or revert it first`);
+  const status = await requests.status(file, text);
+  if (!status.encrypted) throw new UserError(`${describe(file)} is not SOPS-encrypted; run "Encrypt File with SOPS" first`);
+  if (status.unencryptedValues?.length) {
+    const choice = await vscode.window.showWarningMessage(
+      `${describe(file)} has values in clear in encrypted positions (${status.unencryptedValues.join(', ')}), so it cannot be decrypted. Re-encrypt it first?`,
+      { modal: true },
+      'Re-encrypt',
+    );
+    if (choice !== 'Re-encrypt') return;
+    await reencryptFile(requests, file);
+  }
+  await vscode.window.showTextDocument(decryptedUri(file), { preview: false });
+}
+
+async function reencryptFile(requests: SopsRequests, argument: unknown): Promise<void> {
+  const file = target(argument, 're-encrypt');
+  const { text } = await currentText(file);
+  const { text: repaired, repaired: paths } = await requests.repair(file, text);
+  if (paths.length === 0) {
+    void vscode.window.showInformationMessage(`GitOps Guardrails: ${describe(file)} has no value in clear; nothing to re-encrypt.`);
+    return;
+  }
+  await replaceAndSave(file, repaired);
+  void vscode.window.showInformationMessage(`GitOps Guardrails: re-encrypted ${paths.join(', ')} in ${describe(file)}.`);
+}
+
+export function registerCommands(requests: SopsRequests): vscode.Disposable[] {
+  const command = (id: string, action: string, run: (requests: SopsRequests, argument: unknown, options?: SopsCommandOptions) => Promise<void>) =>
+    vscode.commands.registerCommand(id, async (argument?: unknown, options?: SopsCommandOptions) => {
+      try {
+        await run(requests, argument, options);
+      } catch (error) {
+        await reportFailure(action, error);
+      }
+    });
+  return [
+    command(SOPS_COMMANDS.encrypt, 'Encrypt', encryptFile),
+    command(SOPS_COMMANDS.decrypt, 'Decrypt', decryptInPlace),
+    command(SOPS_COMMANDS.edit, 'Edit Decrypted', editDecrypted),
+    command(SOPS_COMMANDS.reencrypt, 'Re-encrypt', reencryptFile),
+  ];
+}

@@ -1,0 +1,116 @@
+// The SOPS commands' requests: encrypt, decrypt, re-encrypt an edit, repair a hand edit, status.
+// Stateless: texts arrive and leave in the messages, nothing is cached, written or logged, and an
+// error's message is the engine's own (file, key path and where keys were looked for; no value).
+import { dirname, isAbsolute, relative } from 'node:path';
+import { LSPErrorCodes, ResponseError, type Connection } from 'vscode-languageserver';
+import { parseAllDocuments } from 'yaml';
+import {
+  SopsDecryptRequest,
+  SopsEncryptRequest,
+  SopsReencryptRequest,
+  SopsRepairRequest,
+  SopsStatusRequest,
+  type SopsStatus,
+} from '../protocol';
+import { decrypt, encrypt, findUnencryptedValues, inspect, reencrypt, repairPartiallyEncrypted, SopsError } from '../sops';
+import type { IdentityOptions, SopsBinaryOptions } from '../sops';
+import { findRepoRoot } from '../sops/repoRoot';
+import { uriToAbsolute } from '../uris';
+
+/** The `gitopsGuardrails.sops.*` settings (server/src/settings.ts keeps them current). */
+export interface SopsSettings {
+  /** A key file tried before the SOPS_AGE_* variables. */
+  ageKeyFile?: string;
+  /** The sops binary; otherwise `sops` from the PATH. */
+  binary?: string;
+  /** Consent to run SOPS_AGE_KEY_CMD. */
+  allowKeyCommand?: boolean;
+}
+
+/** What a request needs: the file's path, the repository root, and how to find keys and sops. */
+interface SopsContext {
+  filePath: string;
+  repoRoot: string;
+  identityOptions: IdentityOptions;
+  sopsBinary: SopsBinaryOptions;
+}
+
+function contextFor(uri: string, root: string | undefined, settings: SopsSettings): SopsContext {
+  const filePath = uriToAbsolute(uri);
+  if (!filePath) throw new SopsError('UNSUPPORTED', `${uri}: only files on disk (file: URIs) can be encrypted or decrypted`);
+  // `.sops.yaml` lookup stops at the workspace root; a file outside it uses its own Git work tree.
+  const inWorkspace = root !== undefined && !relative(root, filePath).startsWith('..') && !isAbsolute(relative(root, filePath));
+  const repoRoot = inWorkspace ? root : findRepoRoot(dirname(filePath));
+  return {
+    filePath,
+    repoRoot,
+    identityOptions: { env: process.env, keyFile: settings.ageKeyFile, allowKeyCommand: settings.allowKeyCommand === true },
+    sopsBinary: { binaryPath: settings.binary, env: process.env, cwd: repoRoot },
+  };
+}
+
+/** True when a plain (unencrypted) text holds a Secret with `data` or `stringData`. */
+function holdsPlaintextSecret(text: string): boolean {
+  try {
+    return parseAllDocuments(text).some((doc) => {
+      if (!('contents' in doc)) return false;
+      const object = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null;
+      if (!object || typeof object !== 'object' || object.kind !== 'Secret') return false;
+      return [object.data, object.stringData].some((values) => values && typeof values === 'object' && Object.keys(values).length > 0);
+    });
+  } catch {
+    return false;
+  }
+}
+
+export function sopsStatus(text: string, filePath?: string): SopsStatus {
+  let info;
+  try {
+    info = inspect(text, { filePath });
+  } catch {
+    return { encrypted: false, recipients: [], plaintextSecret: holdsPlaintextSecret(text) };
+  }
+  const recipients = [...info.recipients.age, ...info.recipients.pgp, ...Object.values(info.recipients.other).flat()];
+  return { encrypted: true, recipients, lastModified: info.lastModified, unencryptedValues: findUnencryptedValues(text, { filePath }) };
+}
+
+/** An engine failure as the response's error: the message is the engine's; anything else only by name. */
+function toResponseError(error: unknown): ResponseError<{ sopsCode?: string }> {
+  if (error instanceof SopsError) return new ResponseError(LSPErrorCodes.RequestFailed, error.message, { sopsCode: error.code });
+  // Foreign errors may quote their input (a YAML parser quoting a line), so only the name goes out.
+  const e = error as NodeJS.ErrnoException;
+  return new ResponseError(LSPErrorCodes.RequestFailed, `SOPS: unexpected error (${e?.name ?? 'Error'}${e?.code ? ` ${e.code}` : ''})`, {});
+}
+
+/**
+ * Registers the SOPS requests of `protocol.ts`. `getRoot` is the workspace root (where the
+ * `.sops.yaml` lookup stops); `settings` the current `gitopsGuardrails.sops.*` settings, read at
+ * each request so that a change applies at once. Keys come from the server's environment too.
+ */
+export function registerSopsRequests(connection: Connection, getRoot: () => string | undefined, settings: () => SopsSettings): void {
+  const run = async <T>(uri: string, action: (context: SopsContext) => Promise<T>): Promise<T> => {
+    try {
+      return await action(contextFor(uri, getRoot(), settings()));
+    } catch (error) {
+      throw toResponseError(error);
+    }
+  };
+
+  connection.onRequest(SopsEncryptRequest, ({ uri, text }) =>
+    run(uri, async (c) => ({ text: await encrypt(text, { filePath: c.filePath, repoRoot: c.repoRoot, sopsBinary: c.sopsBinary }) })),
+  );
+  connection.onRequest(SopsDecryptRequest, ({ uri, text }) =>
+    run(uri, async (c) => ({ text: await decrypt(text, { filePath: c.filePath, identityOptions: c.identityOptions, sopsBinary: c.sopsBinary }) })),
+  );
+  connection.onRequest(SopsReencryptRequest, ({ uri, original, edited }) =>
+    run(uri, async (c) => ({ text: await reencrypt(original, edited, { filePath: c.filePath, identityOptions: c.identityOptions }) })),
+  );
+  connection.onRequest(SopsRepairRequest, ({ uri, text }) => run(uri, (c) => repairPartiallyEncrypted(text, { filePath: c.filePath, identityOptions: c.identityOptions })));
+  connection.onRequest(SopsStatusRequest, ({ uri, text }) => {
+    try {
+      return sopsStatus(text, uriToAbsolute(uri));
+    } catch (error) {
+      throw toResponseError(error);
+    }
+  });
+}
