@@ -104,3 +104,59 @@ export function appendToMap(model: RepoModel, resource: Resource, mapPath: NodeP
   const text = lines.split('\n').map((l) => indent + l).join('\n') + '\n';
   return { kind: 'edit', file: resource.file, edits: [{ range: { start: at, end: at }, newText: newline + text }] };
 }
+
+/**
+ * Sets `key` to a block value (lines given unindented) in the block map at `mapPath`: replaces
+ * an empty value (`key:`, `key: {}`) in place, else appends `key:` after the map's last entry.
+ */
+export function insertIntoMap(model: RepoModel, resource: Resource, mapPath: NodePath, key: string, block: string): FileChange | undefined {
+  const file = model.file(resource.file);
+  const doc = file?.documents[resource.index];
+  if (!file || !doc) return undefined;
+  const existing = pairAt(doc, [...mapPath, key]);
+  if (!existing) return appendToMap(model, resource, mapPath, `${key}:\n${block.split('\n').map((l) => '  ' + l).join('\n')}`);
+  const keyNode = existing.key as Node | null;
+  const value = existing.value as Node | null;
+  if (!keyNode?.range) return undefined;
+  const empty = value === null || (isMap(value) && value.items.length === 0) || (isSeq(value) && value.items.length === 0) || (!isMap(value) && !isSeq(value) && (value as any).value == null);
+  if (!empty) return undefined;
+  const keyPos = positionAt(file.lineStarts, keyNode.range[0]);
+  const end = value?.range ? positionAt(file.lineStarts, nodeOffsets(value)![1]) : positionAt(file.lineStarts, keyNode.range[1]);
+  const indent = ' '.repeat(keyPos.character + 2);
+  const text = `${key}:\n${block.split('\n').map((l) => indent + l).join('\n')}`;
+  // Replace through the end of the value; a trailing `:` of a null value is part of the key's line.
+  const lineEnd = file.text.indexOf('\n', file.lineStarts[end.line]);
+  const endOfLine = { line: end.line, character: (lineEnd < 0 ? file.text.length : lineEnd) - file.lineStarts[end.line] };
+  const rest = file.text.slice(file.lineStarts[end.line] + end.character, file.lineStarts[end.line] + endOfLine.character);
+  const through = /^\s*:?\s*(\{\s*\}|\[\s*\]|~|null)?\s*(#.*)?$/.test(rest) ? endOfLine : end;
+  return { kind: 'edit', file: resource.file, edits: [{ range: { start: keyPos, end: through }, newText: text }] };
+}
+
+/** `base` when the folder has no file of that name, else `stem-2.ext`, `stem-3.ext`, … */
+export function freeFileName(model: RepoModel, folder: string, base: string): string {
+  const at = (name: string) => (folder ? `${folder}/${name}` : name);
+  if (model.kindOf(at(base)) === 'missing') return base;
+  const dot = base.lastIndexOf('.');
+  for (let i = 2; ; i++) {
+    const name = `${base.slice(0, dot)}-${i}${base.slice(dot)}`;
+    if (model.kindOf(at(name)) === 'missing') return name;
+  }
+}
+
+/**
+ * Creates a manifest in a folder and lists it in the folder's kustomization.yaml resources; a
+ * folder without kustomization.yaml is applied whole by Flux, so creating the file is enough.
+ */
+export function createManifest(model: RepoModel, folder: string, baseName: string, text: string): { file: string; changes: FileChange[] } | undefined {
+  const name = freeFileName(model, folder, baseName);
+  const file = folder ? `${folder}/${name}` : name;
+  const changes: FileChange[] = [{ kind: 'create', file, text }];
+  const dir = model.graph.kustomizeDirs.get(folder);
+  if (dir?.file) {
+    if (!dir.resource) return undefined;
+    const entry = appendToList(model, dir.resource, ['resources'], name);
+    if (!entry) return undefined;
+    changes.push(entry);
+  }
+  return { file, changes };
+}

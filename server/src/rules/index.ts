@@ -16,6 +16,13 @@ import { secretsPlaintextCredential } from './secrets-plaintext-credential';
 import { secretsPartiallyEncrypted } from './secrets-partially-encrypted';
 import { schemaInvalid } from './schema-invalid';
 import { schemaDeprecatedApi } from './schema-deprecated-api';
+import { quotaMissing } from './quota-missing';
+import { quotaNoLimitrange } from './quota-no-limitrange';
+import { quotaOverBudget } from './quota-over-budget';
+import { resourcesMissing } from './resources-missing';
+import { namespaceMissing } from './namespace-missing';
+import { namespaceForeign } from './namespace-foreign';
+import { netpolMissingDefaultDeny } from './netpol-missing-default-deny';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -36,6 +43,13 @@ export const RULES: readonly Rule[] = [
   secretsPlaintextCredential,
   schemaInvalid,
   schemaDeprecatedApi,
+  quotaMissing,
+  quotaNoLimitrange,
+  quotaOverBudget,
+  resourcesMissing,
+  namespaceMissing,
+  namespaceForeign,
+  netpolMissingDefaultDeny,
 ];
 
 /** Rule ids the engine itself reports (problems of the configuration file). */

@@ -21,6 +21,7 @@ const issuer = 'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n
 const base = {
   'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
   'infra/cert-manager/release.yaml': certManagerRelease,
+  'infra/cert-manager/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: cert-manager\n',
 };
 
 test('flux/missing-depends-on fires on a Kustomization applying a CR whose CRD another one installs; the fix adds dependsOn', () => {

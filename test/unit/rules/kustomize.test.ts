@@ -103,7 +103,7 @@ test('kustomize/unlisted-manifest: the fix creates resources when the kustomizat
   const [f] = check(model, 'kustomize/unlisted-manifest');
   applyFix(model, f.fixes![0]);
   assert.equal(model.file('apps/web/kustomization.yaml')!.text, 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: web\nresources:\n  - one.yaml\n');
-  assert.deepEqual(check(model), []);
+  assert.deepEqual(check(model, 'kustomize/unlisted-manifest'), []);
 });
 
 test('kustomize/unlisted-manifest is quiet for patches, values files, listed files and folders without kustomization.yaml', () => {

@@ -1,0 +1,369 @@
+// What each cluster applies, object by object, after kustomize and Flux have transformed it:
+// kustomize `namespace:`, `replicas:`, strategic-merge and JSON 6902 patches, Flux
+// `targetNamespace`, `spec.patches` and `postBuild.substitute`. The quota, resources and namespace
+// rules judge these objects; each keeps the source document it came from, for ranges and fixes.
+import { parse as parseYaml } from 'yaml';
+import type { RepoModel } from '../model/model';
+import { effectiveSpec, postBuildVariables, substitute } from '../model/flux';
+import { isKustomizationFileName } from '../model/parse';
+import { basename, dirname, joinRepoPath } from '../model/paths';
+import type { Cluster, FluxKustomization, Resource, YamlFile } from '../model/types';
+
+export interface BuiltObject {
+  /** The source document. */
+  resource: Resource;
+  /** The object as the cluster receives it. */
+  object: any;
+  kind: string;
+  name: string;
+  /** Effective namespace ('' for cluster-scoped objects and objects with none). */
+  namespace: string;
+  /** The kustomization.yaml or Flux Kustomization file whose namespace setting put it there. */
+  namespaceSetBy?: string;
+  /** Changed by a replicas entry or a patch on the way. */
+  patched: boolean;
+  /** The Flux Kustomization that applies it (none for a bare cluster root). */
+  ks?: FluxKustomization;
+}
+
+export interface ClusterObjects {
+  cluster: Cluster;
+  objects: BuiltObject[];
+}
+
+/** Kinds without a namespace: kustomize and Flux never set one on them. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'StorageClass', 'PriorityClass', 'PersistentVolume',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'IngressClass', 'APIService', 'CSIDriver', 'RuntimeClass', 'VolumeSnapshotClass',
+  'ClusterIssuer', 'ClusterPolicy', 'CiliumClusterwideNetworkPolicy', 'ClusterSecretStore', 'ClusterExternalSecret', 'GatewayClass',
+  'Node', 'CSINode', 'VolumeAttachment', 'FluxInstance', 'ClusterPolicyReport', 'ClusterTask',
+]);
+
+export function isClusterScoped(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind);
+}
+
+const cache = new WeakMap<RepoModel, { files: YamlFile[]; result: ClusterObjects[] }>();
+
+/** Every cluster's objects; cached until a file of the model changes. */
+export function clusterObjects(model: RepoModel): ClusterObjects[] {
+  const files = [...model.files.values()];
+  const cached = cache.get(model);
+  if (cached && cached.files.length === files.length && cached.files.every((f, i) => f === files[i])) return cached.result;
+  const result = model.graph.clusters.map((cluster) => ({ cluster, objects: buildCluster(model, cluster) }));
+  cache.set(model, { files, result });
+  return result;
+}
+
+function buildCluster(model: RepoModel, cluster: Cluster): BuiltObject[] {
+  const byKey = new Map<string, BuiltObject>();
+  const add = (objects: BuiltObject[]) => {
+    for (const o of objects) byKey.set(`${o.kind}/${o.namespace}/${o.name}/${o.resource.apiVersion.split('/')[0]}`, o);
+  };
+  // A parent's build can change a child Kustomization's spec (replacements, patches): keep it.
+  const builtSpecs = new Map<Resource, any>();
+  const remember = (objects: BuiltObject[]) => {
+    for (const o of objects) if (o.kind === 'Kustomization' && o.resource.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) builtSpecs.set(o.resource, o.object?.spec ?? {});
+  };
+  if (!cluster.kustomizations.some((ks) => ks.folder === cluster.folder)) {
+    const objects = buildTarget(model, cluster.folder, new Set());
+    remember(objects);
+    add(objects);
+  }
+  for (const ks of cluster.kustomizations) {
+    if (ks.folder === undefined || model.kindOf(ks.folder) === 'missing') continue;
+    const objects = buildTarget(model, ks.folder, new Set());
+    const spec = effectiveSpec(ks);
+    const built = builtSpecs.get(ks.resource);
+    const targetNamespace = built?.targetNamespace ?? ks.targetNamespace ?? spec.targetNamespace;
+    if (typeof targetNamespace === 'string' && targetNamespace) setNamespace(objects, targetNamespace, ks.resource.file);
+    if (Array.isArray(spec.patches)) {
+      for (const patch of spec.patches) if (patch && typeof patch.patch === 'string') applyPatchText(objects, patch.patch, patch.target);
+    }
+    const variables = postBuildVariables(ks);
+    if (Object.keys(variables).length > 0) for (const o of objects) o.object = substituteStrings(o.object, variables);
+    remember(objects);
+    for (const o of objects) {
+      o.ks = ks;
+      o.name = String(o.object?.metadata?.name ?? o.name);
+      o.namespace = isClusterScoped(o.kind) ? '' : String(o.object?.metadata?.namespace ?? '');
+    }
+    add(objects);
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Builds a folder (kustomization or plain) or a single manifest into objects. `stack` guards
+ * against cycles only: a base or component may be included by several kustomizations.
+ */
+function buildTarget(model: RepoModel, target: string, stack: Set<string>): BuiltObject[] {
+  if (stack.has(target)) return [];
+  stack.add(target);
+  try {
+    return buildUnguarded(model, target, stack);
+  } finally {
+    stack.delete(target);
+  }
+}
+
+function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): BuiltObject[] {
+  const kind = model.kindOf(target);
+  if (kind === 'file') {
+    if (isKustomizationFileName(basename(target))) return buildTarget(model, dirname(target), seen);
+    return objectsOf(model, target);
+  }
+  if (kind !== 'folder') return [];
+  const dir = model.graph.kustomizeDirs.get(target);
+  if (!dir?.file || !dir.resource) {
+    const { files, folders } = model.children(target);
+    const objects = files.filter((f) => /\.ya?ml$/i.test(f)).flatMap((f) => objectsOf(model, f));
+    for (const folder of folders) objects.push(...buildTarget(model, folder, seen));
+    return objects;
+  }
+  const objects: BuiltObject[] = [];
+  for (const entry of dir.entries) {
+    if (entry.exists === 'missing' || entry.exists === 'remote') continue;
+    if (entry.field === 'resources' || entry.field === 'bases' || entry.field === 'components' || entry.field === 'crds') {
+      objects.push(...buildTarget(model, entry.target, seen));
+    }
+  }
+  const k = dir.resource.object;
+  const at = (path: unknown) => (typeof path === 'string' ? joinRepoPath(target, path.trim()) : undefined);
+  if (typeof k.namespace === 'string' && k.namespace) setNamespace(objects, k.namespace, dir.file);
+  if (Array.isArray(k.replicas)) {
+    for (const r of k.replicas) {
+      if (!r || typeof r.name !== 'string' || typeof r.count !== 'number') continue;
+      for (const o of objects) {
+        if (['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'].includes(o.kind) && o.object?.metadata?.name === r.name) {
+          o.object.spec = { ...(o.object.spec ?? {}), replicas: r.count };
+          o.patched = true;
+        }
+      }
+    }
+  }
+  for (const r of Array.isArray(k.replacements) ? k.replacements : []) {
+    if (!r || typeof r !== 'object') continue;
+    if (typeof r.path === 'string') {
+      const path = at(r.path);
+      for (const doc of path ? model.file(path)?.documents ?? [] : []) {
+        if (doc.errors.length > 0) continue;
+        const value = doc.toJS();
+        for (const entry of Array.isArray(value) ? value : [value]) applyReplacement(objects, entry);
+      }
+    } else applyReplacement(objects, r);
+  }
+  for (const p of Array.isArray(k.patches) ? k.patches : []) {
+    if (!p || typeof p !== 'object') continue;
+    const text = typeof p.patch === 'string' ? p.patch : fileText(model, at(p.path));
+    if (text !== undefined) applyPatchText(objects, text, p.target);
+  }
+  for (const p of Array.isArray(k.patchesStrategicMerge) ? k.patchesStrategicMerge : []) {
+    const text = typeof p === 'string' ? (p.includes('\n') ? p : fileText(model, at(p))) : undefined;
+    if (text !== undefined) applyPatchText(objects, text, undefined);
+  }
+  for (const p of Array.isArray(k.patchesJson6902) ? k.patchesJson6902 : []) {
+    if (!p || typeof p !== 'object') continue;
+    const text = typeof p.patch === 'string' ? p.patch : fileText(model, at(p.path));
+    if (text !== undefined) applyPatchText(objects, text, p.target);
+  }
+  return objects;
+}
+
+function objectsOf(model: RepoModel, path: string): BuiltObject[] {
+  const file = model.file(path);
+  if (!file) return [];
+  return file.resources
+    .filter((r) => r.kind && r.apiVersion && !(r.kind === 'Kustomization' && r.apiVersion.startsWith('kustomize.config.k8s.io')))
+    .map((r) => ({
+      resource: r,
+      object: structuredClone(r.object),
+      kind: r.kind,
+      name: r.name,
+      namespace: isClusterScoped(r.kind) ? '' : r.namespace ?? '',
+      patched: false,
+    }));
+}
+
+function fileText(model: RepoModel, path: string | undefined): string | undefined {
+  return path === undefined ? undefined : model.file(path)?.text;
+}
+
+/** kustomize's namespace transformer: every namespaced object moves, and a Namespace is renamed. */
+function setNamespace(objects: BuiltObject[], namespace: string, setBy: string): void {
+  for (const o of objects) {
+    if (o.kind === 'Namespace') {
+      o.object.metadata = { ...(o.object.metadata ?? {}), name: namespace };
+      o.name = namespace;
+      o.namespaceSetBy = setBy;
+    } else if (!isClusterScoped(o.kind)) {
+      o.object.metadata = { ...(o.object.metadata ?? {}), namespace };
+      o.namespace = namespace;
+      o.namespaceSetBy = setBy;
+    }
+  }
+}
+
+/** A kustomize replacement: a value of one object copied into fields of others (dotted paths only). */
+function applyReplacement(objects: BuiltObject[], replacement: any): void {
+  const source = replacement?.source;
+  if (!source || typeof source.kind !== 'string') return;
+  const from = objects.find((o) => o.kind === source.kind && (source.name === undefined || o.object?.metadata?.name === source.name));
+  const value = from ? getPath(from.object, String(source.fieldPath ?? 'metadata.name')) : undefined;
+  if (value === undefined) return;
+  for (const target of Array.isArray(replacement.targets) ? replacement.targets : []) {
+    const select = target?.select ?? {};
+    for (const o of objects) {
+      if (!matches(o, { kind: select.kind, name: select.name, group: select.group, namespace: select.namespace })) continue;
+      for (const fieldPath of Array.isArray(target.fieldPaths) ? target.fieldPaths : []) {
+        const keys = String(fieldPath).split('.');
+        const exists = getPath(o.object, String(fieldPath)) !== undefined;
+        if (!exists && target.options?.create !== true) continue;
+        let node = o.object;
+        for (const key of keys.slice(0, -1)) node = node[key] && typeof node[key] === 'object' ? node[key] : (node[key] = {});
+        node[keys[keys.length - 1]] = structuredClone(value);
+        o.patched = true;
+      }
+    }
+  }
+}
+
+function getPath(object: any, dotted: string): unknown {
+  let node = object;
+  for (const key of dotted.split('.')) node = node && typeof node === 'object' ? node[key] : undefined;
+  return node;
+}
+
+interface PatchTarget {
+  group?: string;
+  version?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  labelSelector?: string;
+}
+
+/** A patch's text: strategic-merge documents, or a JSON 6902 operation list. */
+function applyPatchText(objects: BuiltObject[], text: string, target: PatchTarget | undefined): void {
+  let docs: unknown[];
+  try {
+    docs = text.split(/^---\s*$/m).map((part) => parseYaml(part)).filter((d) => d != null);
+  } catch {
+    return;
+  }
+  for (const doc of docs) {
+    if (Array.isArray(doc)) {
+      if (!target) continue;
+      for (const o of objects) if (matches(o, target)) applyJson6902(o, doc);
+    } else if (doc && typeof doc === 'object') {
+      const patch = doc as any;
+      const self: PatchTarget = { kind: patch.kind, name: patch.metadata?.name };
+      for (const o of objects) {
+        if (!matches(o, target ?? self)) continue;
+        const { metadata, apiVersion, kind, ...rest } = patch;
+        const { name, namespace, ...metaRest } = metadata ?? {};
+        o.object = strategicMerge(o.object, { ...rest, metadata: metaRest });
+        o.patched = true;
+      }
+    }
+  }
+}
+
+function matches(o: BuiltObject, target: PatchTarget): boolean {
+  const full = (pattern: string, value: string) => {
+    try {
+      return new RegExp(`^(?:${pattern})$`).test(value);
+    } catch {
+      return pattern === value;
+    }
+  };
+  if (target.kind && target.kind !== o.kind) return false;
+  if (target.name && !full(target.name, String(o.object?.metadata?.name ?? ''))) return false;
+  if (target.namespace && !full(target.namespace, String(o.object?.metadata?.namespace ?? ''))) return false;
+  const [group, version] = o.resource.apiVersion.includes('/') ? o.resource.apiVersion.split('/') : ['', o.resource.apiVersion];
+  if (target.group !== undefined && target.group !== group) return false;
+  if (target.version && target.version !== version) return false;
+  if (target.labelSelector) {
+    const labels = o.object?.metadata?.labels ?? {};
+    for (const term of target.labelSelector.split(',')) {
+      const m = /^\s*([^=!\s]+)\s*(!=|==|=)\s*(\S*)\s*$/.exec(term);
+      if (!m) continue;
+      const equal = String(labels[m[1]] ?? '') === m[3] && m[1] in labels;
+      if (m[2] === '!=' ? equal : !equal) return false;
+    }
+  }
+  return true;
+}
+
+/** Strategic merge as far as budgets need it: maps merge, lists of named maps merge by name. */
+export function strategicMerge(base: any, patch: any): any {
+  if (patch === null) return undefined;
+  if (Array.isArray(patch)) {
+    if (!Array.isArray(base) || !patch.every((p) => p && typeof p === 'object' && typeof p.name === 'string')) return structuredClone(patch);
+    const result = base.map((b: any) => b);
+    for (const item of patch) {
+      const index = result.findIndex((b: any) => b && b.name === item.name);
+      if (item.$patch === 'delete') {
+        if (index >= 0) result.splice(index, 1);
+      } else if (index >= 0) result[index] = strategicMerge(result[index], item);
+      else result.push(structuredClone(item));
+    }
+    return result;
+  }
+  if (!patch || typeof patch !== 'object') return patch;
+  if (!base || typeof base !== 'object' || Array.isArray(base)) return structuredClone(patch);
+  if (patch.$patch === 'replace') {
+    const { $patch, ...rest } = patch;
+    return structuredClone(rest);
+  }
+  const result: any = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === '$patch') continue;
+    const merged = strategicMerge(base[key], value);
+    if (merged === undefined) delete result[key];
+    else result[key] = merged;
+  }
+  return result;
+}
+
+function applyJson6902(o: BuiltObject, operations: unknown[]): void {
+  for (const op of operations as any[]) {
+    if (!op || typeof op.path !== 'string' || !['add', 'replace', 'remove'].includes(op.op)) continue;
+    const keys = op.path.split('/').slice(1).map((k: string) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (keys.length === 0) continue;
+    let parent: any = o.object;
+    for (const key of keys.slice(0, -1)) {
+      if (parent == null || typeof parent !== 'object') break;
+      if (parent[key] === undefined && op.op === 'add') parent[key] = {};
+      parent = parent[key];
+    }
+    if (parent == null || typeof parent !== 'object') continue;
+    const last = keys[keys.length - 1];
+    if (Array.isArray(parent)) {
+      const index = last === '-' ? parent.length : Number(last);
+      if (!Number.isInteger(index)) continue;
+      if (op.op === 'add') parent.splice(index, 0, structuredClone(op.value));
+      else if (op.op === 'replace') parent[index] = structuredClone(op.value);
+      else parent.splice(index, 1);
+    } else if (op.op === 'remove') delete parent[last];
+    else parent[last] = structuredClone(op.value);
+    o.patched = true;
+  }
+}
+
+/** Flux post-build substitution of the variables a Kustomization sets; unknown ones stay as written. */
+function substituteStrings(value: any, variables: Record<string, string>): any {
+  if (typeof value === 'string') {
+    if (!value.includes('${')) return value;
+    const replaced = value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::?=[^}]*)?\}/g, (expr) => substitute(expr, variables) ?? expr);
+    return /^\d+$/.test(replaced) && /^\$\{[^}]*\}$/.test(value) ? Number(replaced) : replaced;
+  }
+  if (Array.isArray(value)) return value.map((v) => substituteStrings(v, variables));
+  if (value && typeof value === 'object') {
+    const result: any = {};
+    for (const [k, v] of Object.entries(value)) result[k] = substituteStrings(v, variables);
+    return result;
+  }
+  return value;
+}

@@ -1,0 +1,168 @@
+import { formatQuantity } from '../budget/quantity-format';
+import { compare, type Quantity } from '../budget/quantity';
+import { proposeQuotaHard } from '../budget/quota-proposal';
+import { workloadBudget } from '../budget/pod';
+import type { WorkloadBudget } from '../budget/types';
+import type { RepoModel } from '../model/model';
+import { parse as parseYaml } from 'yaml';
+import type { BuiltObject } from './cluster-objects';
+import { createManifest } from './edits';
+import { anchorOf, componentNamespaces, namespaceBudgets, workloadsOf, type NamespaceBudget } from './namespace-budgets';
+import { limitRangeText } from './quota-no-limitrange';
+import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';
+import type { FileChange, Rule, RuleFinding } from './types';
+
+export const quotaMissing: Rule = {
+  id: 'quota/missing',
+  defaultSeverity: 'information',
+  description: 'A component namespace without a ResourceQuota.',
+  help:
+    'The policy: every component namespace has a ResourceQuota as its budget, so one component cannot starve the others. A repository that has not adopted it yet gets one finding per namespace, as information; raise `quota/missing` to error in `.gitops-guardrails.yaml` once it has. kube-system, kube-public, kube-node-lease and flux-system are left alone.',
+  fix: "Create resourcequota.yaml sized from the namespace's workloads (the largest need of any cluster, with 20% headroom and rollout surge), with a LimitRange of default requests when the namespace has none, and add them to kustomization.yaml.",
+  check(model) {
+    const findings: RuleFinding[] = [];
+    const budgets = namespaceBudgets(model);
+    for (const [namespace, components] of componentNamespaces(model)) {
+      const inClusters = budgets.filter((b) => b.namespace === namespace);
+      const without = inClusters.filter((b) => b.quotas.length === 0);
+      if (without.length === 0) continue;
+      const anchor = anchorOf(model, namespace, components, without);
+      if (!anchor) continue;
+      // Where another cluster has a quota, a file shared by both clusters would give it a second one.
+      const partial = without.length < inClusters.length;
+      const fix = partial ? undefined : quotaFix(model, namespace, anchor.folder, without);
+      const where = partial ? ` in ${without.map((b) => b.cluster).join(', ')} (${inClusters.filter((b) => b.quotas.length > 0).map((b) => b.cluster).join(', ')} has one)` : '';
+      findings.push({
+        file: anchor.file,
+        range: anchor.range,
+        message: `Namespace ${namespace} has no ResourceQuota${where}: nothing bounds what its workloads may request (the policy: a ResourceQuota as every component namespace's budget).`,
+        fixes: fix ? [fix] : undefined,
+      });
+    }
+    return findings;
+  },
+};
+
+/**
+ * The quota (and, where the namespace has none, a LimitRange giving containers default requests)
+ * that the quick fix creates. Only pods and requests are proposed: a quota on limits refuses every container without
+ * one, and charts have containers their values do not show. The fix is safe for `check --fix`
+ * only when every pod of the namespace is visible here.
+ */
+function quotaFix(model: RepoModel, namespace: string, folder: string, budgets: readonly NamespaceBudget[]) {
+  let needsLimitRange = false;
+  const hard = new Map<string, Quantity>();
+  const sources: string[] = [];
+  const unseen = new Set<string>();
+  for (const budget of budgets) {
+    let { workloads } = budget;
+    // A quota on requests refuses any later container without them: give the namespace defaults.
+    if (budget.limitRanges.length === 0) {
+      needsLimitRange = true;
+      const limitRange = parseYaml(limitRangeText(namespace, new Set()));
+      workloads = workloadsOf(budget.objects, [limitRange]).workloads;
+    }
+    for (const w of workloads) if (w.budget.estimatedFrom && w.source.object?.spec?.values?.controllers === undefined) unseen.add(`HelmRelease ${w.source.name}`);
+    for (const chart of budget.unseenCharts) unseen.add(`HelmRelease ${chart.name}`);
+    for (const o of budget.objects) if (mayRunPods(o)) unseen.add(`${o.kind} ${o.name}`);
+    const all: WorkloadBudget[] = workloads.map((w) => w.budget);
+    // A chart whose values show no workload runs at least one pod, given the LimitRange's defaults.
+    for (const chart of budget.unseenCharts) all.push(defaultPod(chart.name));
+    if (all.length === 0) all.push(defaultPod('allowance'));
+    for (const [name, q] of proposeQuotaHard(all)) {
+      if (name.startsWith('limits.')) continue;
+      const current = hard.get(name);
+      if (!current || compare(q, current) > 0) hard.set(name, q);
+    }
+    sources.push(`${budget.cluster}: ${all.map((w) => w.name).join(', ')}`);
+  }
+  if (hard.size === 0) return undefined;
+  const order = ['pods', 'requests.cpu', 'requests.memory'];
+  const review = [...unseen].sort();
+  const lines = [
+    `# Sized by gitops-guardrails from the workloads of namespace ${namespace} (${sources.join('; ')}),`,
+    '# with 20% headroom and rollout surge. Charts whose values show no resources count as one default pod.',
+    ...(review.length > 0 ? [`# Not seen, review before applying: pods of ${review.join(', ')}.`] : []),
+    'apiVersion: v1',
+    'kind: ResourceQuota',
+    'metadata:',
+    '  name: namespace-budget',
+    `  namespace: ${namespace}`,
+    'spec:',
+    '  hard:',
+    ...[...hard].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])).map(([name, q]) => `    ${name}: "${formatQuantity(q, name)}"`),
+  ];
+  const changes: FileChange[] = [];
+  const quota = createManifest(model, folder, 'resourcequota.yaml', lines.join('\n') + '\n');
+  if (!quota) return undefined;
+  changes.push(...quota.changes);
+  let title = `Create ${quota.file} for namespace ${namespace}`;
+  if (needsLimitRange) {
+    const limitRange = createManifest(model, folder, 'limitrange.yaml', limitRangeText(namespace, new Set()));
+    if (!limitRange) return undefined;
+    changes.push(...limitRange.changes);
+    title += ` and ${limitRange.file} with container defaults`;
+  }
+  if (review.length > 0) title += ` (review: pods of ${review.length === 1 ? review[0] : `${review.length} charts and custom resources`} are not counted)`;
+  return { title, changes: mergeEdits(changes), safe: review.length === 0, preferred: true };
+}
+
+/** Operators' custom resources that run pods in their own namespace (and so are not counted here). */
+const POD_MAKING_KINDS: Readonly<Record<string, readonly string[]>> = {
+  'volsync.backube': ['ReplicationSource', 'ReplicationDestination'],
+  'postgresql.cnpg.io': ['Cluster', 'Pooler'],
+  'monitoring.coreos.com': ['Prometheus', 'Alertmanager', 'ThanosRuler', 'PrometheusAgent'],
+  'grafana.integreatly.org': ['Grafana'],
+  'operator.victoriametrics.com': ['VMSingle', 'VMCluster', 'VMAgent', 'VMAlert', 'VMAlertmanager', 'VMAuth', 'VLSingle', 'VLCluster', 'VLogs'],
+  'dragonflydb.io': ['Dragonfly'],
+  'actions.github.com': ['AutoscalingRunnerSet'],
+  'actions.summerwind.dev': ['RunnerDeployment', 'RunnerSet'],
+};
+/** Groups whose custom resources never run pods of their own (beyond the kinds above). */
+const NO_POD_GROUPS = /(^|\.)(k8s\.io|fluxcd\.io|cert-manager\.io|external-secrets\.io|monitoring\.coreos\.com|traefik\.io|traefik\.containo\.us|cilium\.io|kyverno\.io|grafana\.integreatly\.org|operator\.victoriametrics\.com|volsync\.backube|postgresql\.cnpg\.io|gateway\.envoyproxy\.io)$/;
+
+/**
+ * A custom resource an operator turns into pods: a known kind, or an unknown group whose spec
+ * looks like a workload's (instances, replicas, resources, image).
+ */
+function mayRunPods(o: BuiltObject): boolean {
+  const group = o.resource.apiVersion.includes('/') ? o.resource.apiVersion.split('/')[0] : '';
+  if (!group.includes('.')) return false;
+  if (POD_MAKING_KINDS[group]?.includes(o.kind)) return true;
+  if (NO_POD_GROUPS.test(group)) return false;
+  const spec = o.object?.spec;
+  return !!spec && typeof spec === 'object' && ['instances', 'replicas', 'resources', 'image'].some((k) => k in spec);
+}
+
+/** Two entries appended to the same kustomization.yaml become one edit with both lines. */
+function mergeEdits(changes: FileChange[]): FileChange[] {
+  const result: FileChange[] = [];
+  for (const change of changes) {
+    const previous = result.find((c) => c.kind === 'edit' && change.kind === 'edit' && c.file === change.file);
+    if (previous && previous.kind === 'edit' && change.kind === 'edit') {
+      const [a] = previous.edits;
+      const [b] = change.edits;
+      if (a && b && a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character && a.range.end.line === b.range.end.line) {
+        a.newText = joinAppends(a.newText, b.newText);
+        continue;
+      }
+    }
+    result.push(change);
+  }
+  return result;
+}
+
+/** Two `- entry` insertions at one place: the second's entry line goes after the first's. */
+function joinAppends(first: string, second: string): string {
+  const entry = second.split('\n').filter((l) => /^\s*- /.test(l)).pop();
+  return entry ? first.replace(/\n?$/, '\n') + entry + '\n' : first;
+}
+
+function defaultPod(name: string): WorkloadBudget {
+  const object = {
+    kind: 'Pod',
+    metadata: { name },
+    spec: { containers: [{ name, resources: { requests: { ...DEFAULT_CONTAINER_RESOURCES.requests } } }] },
+  };
+  return workloadBudget(object)!;
+}

@@ -1,0 +1,93 @@
+import { estimateHelmReleaseWorkloads } from '../budget/helm-values';
+import { workloadBudget, WORKLOAD_KINDS } from '../budget/pod';
+import type { ContainerBudget } from '../budget/types';
+import type { NodePath, Resource } from '../model/types';
+import { clusterObjects } from './cluster-objects';
+import { insertIntoMap } from './edits';
+import type { Rule, RuleFinding } from './types';
+
+/** What the quick fixes write for a container without resources (one place, so a setting can replace it). */
+export const DEFAULT_CONTAINER_RESOURCES = {
+  requests: { cpu: '100m', memory: '128Mi' },
+  limits: { memory: '256Mi' },
+} as const;
+
+export function defaultResourcesBlock(): string {
+  const lines: string[] = [];
+  for (const side of ['requests', 'limits'] as const) {
+    lines.push(`${side}:`);
+    for (const [name, value] of Object.entries(DEFAULT_CONTAINER_RESOURCES[side])) lines.push(`  ${name}: ${value}`);
+  }
+  return lines.join('\n');
+}
+
+export const resourcesMissing: Rule = {
+  id: 'resources/missing',
+  defaultSeverity: 'warning',
+  description: 'A container without resource requests or limits (workload manifests and app-template controllers in HelmRelease values).',
+  help:
+    'A container that sets neither requests nor limits is scheduled as if it used nothing, is the first to be evicted, and is refused by the admission of a ResourceQuota on cpu or memory unless a LimitRange gives defaults. Overlay and Flux patches that add resources are taken into account; a HelmRelease with `valuesFrom` is not judged.',
+  fix: 'Insert a resources block (requests cpu 100m, memory 128Mi; limits memory 256Mi).',
+  check(model) {
+    const findings: RuleFinding[] = [];
+    const reported = new Set<string>();
+    for (const { objects } of clusterObjects(model)) {
+      for (const o of objects) {
+        const manifest = WORKLOAD_KINDS.has(o.kind) && !o.resource.apiVersion.includes('fluxcd.io');
+        const release = o.kind === 'HelmRelease' && o.resource.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
+        if (!manifest && !release) continue;
+        // Values from a ConfigMap or Secret may set the resources: the release's own values do not tell.
+        if (release && Array.isArray(o.object?.spec?.valuesFrom) && o.object.spec.valuesFrom.length > 0) continue;
+        const containers = manifest
+          ? workloadBudget(o.object)?.containers ?? []
+          : estimateHelmReleaseWorkloads(o.object).flatMap((w) => (w.podPath[2] === 'controllers' ? w.containers : []));
+        for (const container of containers) {
+          if (!container.setsNoRequests || !container.setsNoLimits) continue;
+          const path = sourcePath(o.resource, container, manifest);
+          if (!path) continue;
+          const key = `${o.resource.file}#${o.resource.index}#${path.join('/')}`;
+          if (reported.has(key)) continue;
+          reported.add(key);
+          findings.push(finding(model, o.resource, container, path, manifest));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/** The container's path in the source document: manifests by container name, app-template by key. */
+function sourcePath(resource: Resource, container: ContainerBudget, manifest: boolean): NodePath | undefined {
+  if (!manifest) {
+    let node: any = resource.object;
+    for (const step of container.path) node = node?.[step];
+    return node && typeof node === 'object' ? container.path : undefined;
+  }
+  const field = container.path[container.path.length - 2];
+  const listPath = container.path.slice(0, -1);
+  let list: any = resource.object;
+  for (const step of listPath) list = list?.[step];
+  if (!Array.isArray(list)) return undefined;
+  const index = list.findIndex((c: any) => c && c.name === container.name);
+  return index >= 0 && typeof field === 'string' ? [...listPath, index] : undefined;
+}
+
+function finding(model: import('../model/model').RepoModel, resource: Resource, container: ContainerBudget, path: NodePath, manifest: boolean): RuleFinding {
+  let value: any = resource.object;
+  for (const step of path) value = value?.[step];
+  const hasEmptyResources = value && typeof value === 'object' && 'resources' in value;
+  const range = hasEmptyResources
+    ? model.rangeOf(resource, [...path, 'resources'], 'key')
+    : manifest
+      ? model.rangeOf(resource, [...path, 'name'])
+      : model.rangeOf(resource, path, 'key');
+  const role = container.role === 'container' ? 'Container' : container.role === 'init' ? 'Init container' : 'Sidecar container';
+  const owner = manifest ? `${resource.kind} ${resource.name}` : `HelmRelease ${resource.name} (controller ${String(path[3])}, estimated from chart values)`;
+  const change = insertIntoMap(model, resource, path, 'resources', defaultResourcesBlock());
+  return {
+    file: resource.file,
+    range,
+    message: `${role} ${container.name} of ${owner} sets no resource requests or limits: it is scheduled as if it used nothing, evicted first under pressure, and refused where a ResourceQuota tracks cpu or memory without a LimitRange default.`,
+    fixes: change ? [{ title: 'Add resources (requests cpu 100m, memory 128Mi; limits memory 256Mi)', changes: [change], safe: true, preferred: true }] : undefined,
+  };
+}
