@@ -1,4 +1,5 @@
-// Code lenses: what each Flux Kustomization applies, and whether each Secret is encrypted.
+// Code lenses: what each Flux Kustomization applies, whether each Secret is encrypted, and what
+// each ResourceQuota's namespace uses of it.
 import type { CodeLens } from 'vscode-languageserver';
 import { isFluxKustomization } from '../model/flux';
 import type { RepoModel } from '../model/model';
@@ -6,6 +7,7 @@ import type { FluxKustomization } from '../model/types';
 import { contentStart } from './cursor';
 import { fluxObjectOf } from './crossReferences';
 import { plural, summarize } from './fluxSummary';
+import { quotaLenses } from './quota';
 
 export function codeLenses(model: RepoModel, path: string): CodeLens[] {
   const file = model.file(path);
@@ -21,7 +23,8 @@ export function codeLenses(model: RepoModel, path: string): CodeLens[] {
     // An empty command id shows the title as text; the client may give it an action later.
     lenses.push({ range: { start, end: start }, command: { title, command: '' } });
   }
-  return lenses;
+  // Above each ResourceQuota: its usage per cluster (`us-west: cpu 1.5/4 · memory 3Gi/8Gi · pods 6/20`).
+  return [...lenses, ...quotaLenses(model, path)];
 }
 
 function kustomizationTitle(model: RepoModel, ks: FluxKustomization): string {

@@ -10,6 +10,7 @@ import { cursorAt, scalarRange } from './cursor';
 import { fluxObjectOf, resolve, type SymbolAt } from './crossReferences';
 import { plural, summarize } from './fluxSummary';
 import { schemaHover } from './schemaAssist';
+import { quotaHover } from './quota';
 import { inspect, type SopsFileInfo } from '../sops/index';
 
 export function hover(model: RepoModel, path: string, position: Position): Hover | undefined {
@@ -31,6 +32,11 @@ export function hover(model: RepoModel, path: string, position: Position): Hover
       const symbol: SymbolAt = { key: { kind: resource.kind, name: ref.name, namespace: ref.namespace || undefined }, range, file: path };
       return markdown(dependencyText(model, symbol), range);
     }
+  }
+  // On a Namespace or ResourceQuota: usage against the hard limits, per cluster.
+  if ((resource.kind === 'Namespace' || resource.kind === 'ResourceQuota') && (where === 'kind' || where === 'metadata/name')) {
+    const usage = quotaHover(model, resource);
+    if (usage) return markdown(usage, range);
   }
   return schemaHover(model, path, position);
 }
