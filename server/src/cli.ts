@@ -15,6 +15,9 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
+/** A bound on --fix passes: each applies what is safe, then the repository is checked again. */
+const MAX_FIX_PASSES = 100;
+
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -99,18 +102,24 @@ async function check(args: string[], io: CliIO): Promise<number> {
     return EXIT_USAGE;
   }
   const onRuleError = (rule: { id: string }, error: unknown) => io.stderr(`gitops-guardrails: rule ${rule.id} failed: ${(error as Error).message}\n`);
-  let model = await loadModel(parsed.dir);
+  const model = await loadModel(parsed.dir);
   let findings = runChecks(model, { onRuleError });
   if (parsed.fix) {
-    // Fixes can enable or overlap each other: apply one per file and pass, a few passes at most.
-    for (let pass = 0; pass < 5; pass++) {
+    // Fixes can enable or overlap each other: apply a pass, update the model with the files it
+    // wrote and check again, until nothing safe is left.
+    for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
       const fixes = safeFixes(findings);
       if (fixes.length === 0) break;
+      const written = new Set<string>();
       for (const fix of fixes) {
         const changed = await writeFix(parsed.dir, fix);
+        changed.forEach((file) => written.add(file));
         io.stderr(`fixed: ${fix.title} (${changed.join(', ')})\n`);
       }
-      model = await loadModel(parsed.dir);
+      for (const file of written) {
+        const text = await fs.readFile(path.join(parsed.dir, file), 'utf8').catch(() => undefined);
+        model.setFile(file, text);
+      }
       findings = runChecks(model, { onRuleError });
     }
   }

@@ -16,16 +16,22 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
   return result;
 }
 
-/** The fixes to apply unattended: one safe fix per finding, at most one fix per file per pass. */
+/**
+ * The fixes to apply unattended in one pass: one safe fix per finding, at most one fix per file,
+ * and at most one exclusive fix (see Fix.exclusive).
+ */
 export function safeFixes(findings: readonly Finding[]): Fix[] {
   const touched = new Set<string>();
   const chosen: Fix[] = [];
+  let exclusiveTaken = false;
   for (const finding of findings) {
     const fix = finding.fixes?.find((f) => f.safe && f.changes.length > 0 && !f.command);
     if (!fix) continue;
+    if (fix.exclusive && exclusiveTaken) continue;
     const files = fix.changes.map((c) => c.file);
     if (files.some((f) => touched.has(f))) continue;
     files.forEach((f) => touched.add(f));
+    if (fix.exclusive) exclusiveTaken = true;
     chosen.push(fix);
   }
   return chosen;

@@ -74,14 +74,25 @@ test('exit 0 on a clean repository, 2 on usage and I/O errors', () => {
   }
 });
 
-test('--fix leaves files alone when no finding has a fix that is safe unattended', () => {
+test('--fix applies the fixes that are safe unattended, writes them, and reports what is left', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gg-cli-'));
   try {
     cpSync(EXAMPLE, dir, { recursive: true });
-    const before = readFileSync(path.join(dir, 'clusters/staging/apps.yaml'), 'utf8');
-    const { code } = run(['check', dir, '--fix', '--format', 'json']);
-    assert.equal(code, 1);
-    assert.equal(readFileSync(path.join(dir, 'clusters/staging/apps.yaml'), 'utf8'), before);
+    const rules = (stdout: string) => new Set(JSON.parse(stdout).findings.map((f: { rule: string }) => f.rule));
+    const before = rules(run(['check', dir, '--format', 'json']).stdout);
+    const untouched = readFileSync(path.join(dir, 'clusters/staging/apps.yaml'), 'utf8');
+    const fixed = run(['check', dir, '--fix', '--format', 'json']);
+    assert.equal(fixed.code, 1);
+    const after = rules(fixed.stdout);
+    for (const rule of ['flux/missing-decryption', 'flux/missing-depends-on', 'namespace/missing', 'resources/missing', 'quota/no-limitrange']) {
+      assert.ok(before.has(rule) && !after.has(rule), `${rule} should have been fixed`);
+    }
+    // Fixes that need a person stay findings, and the files they would change are untouched.
+    assert.ok(after.has('flux/path-not-found') && after.has('kustomize/unlisted-manifest'));
+    assert.equal(readFileSync(path.join(dir, 'clusters/staging/apps.yaml'), 'utf8'), untouched);
+    assert.ok(!after.has('flux/dependency-cycle') || before.has('flux/dependency-cycle'));
+    assert.match(fixed.stderr, /^fixed: Add dependsOn cloudnative-pg \(clusters\/us-west\/apps\.yaml\)$/m);
+    assert.match(readFileSync(path.join(dir, 'environments/apps/echo/namespace.yaml'), 'utf8'), /kind: Namespace\nmetadata:\n  name: echo\n/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

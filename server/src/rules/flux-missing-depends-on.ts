@@ -46,7 +46,7 @@ export const fluxMissingDependsOn: Rule = {
           { file: first.resource.file, range: model.rangeOf(first.resource, ['kind']), message: `${first.resource.kind} ${first.resource.name} needs the CRD` },
           { file: installer.resource.file, range: model.rangeOf(installer.resource, ['metadata', 'name']), message: `Kustomization ${installer.name} installs ${first.group}` },
         ],
-        fixes: change ? [{ title: `Add dependsOn ${installer.name}`, changes: [change], safe: true, preferred: true }] : undefined,
+        fixes: change ? [{ title: `Add dependsOn ${installer.name}`, changes: [change], safe: true, preferred: true, exclusive: true }] : undefined,
       });
     }
     return findings;

@@ -31,6 +31,12 @@ export interface Fix {
   safe: boolean;
   /** The preferred fix for its finding (quick fix shortcut). */
   preferred?: boolean;
+  /**
+   * The fix changes what other fixes would propose (it adds an ordering edge): unattended, it is
+   * applied alone and the repository re-checked before the next one, so two fixes never combine
+   * into a cycle.
+   */
+  exclusive?: boolean;
 }
 
 export interface Finding {
