@@ -116,6 +116,20 @@ export function workloadNotes(workloads: readonly NamespaceWorkload[], names?: R
   return notes;
 }
 
+const byNamespaceCache = new WeakMap<object, Map<string, NamespaceBudget[]>>();
+
+/** The budgets of each namespace, across clusters; cached with the budgets. */
+export function budgetsByNamespace(model: RepoModel): Map<string, NamespaceBudget[]> {
+  const budgets = namespaceBudgets(model);
+  let grouped = byNamespaceCache.get(budgets);
+  if (!grouped) {
+    grouped = new Map();
+    for (const b of budgets) grouped.set(b.namespace, [...(grouped.get(b.namespace) ?? []), b]);
+    byNamespaceCache.set(budgets, grouped);
+  }
+  return grouped;
+}
+
 /** Namespaces components own, with their components (ordered by folder); system namespaces aside. */
 export function componentNamespaces(model: RepoModel): Map<string, Component[]> {
   const result = new Map<string, Component[]>();
@@ -159,10 +173,21 @@ export function anchorOf(model: RepoModel, namespace: string, components: readon
   return undefined;
 }
 
+const namespaceIndex = new WeakMap<object, Map<string, Map<string, BuiltObject[]>>>();
+
 /** The Namespace objects named `namespace` in the clusters of `budgets` (after kustomize renamed them). */
 function namespaceObjects(model: RepoModel, budgets: readonly NamespaceBudget[], namespace: string): BuiltObject[] {
+  const all = clusterObjects(model);
+  let index = namespaceIndex.get(all);
+  if (!index) {
+    // cluster → Namespace name → its objects: one pass instead of one scan per namespace.
+    index = new Map(all.map((c) => {
+      const byName = new Map<string, BuiltObject[]>();
+      for (const o of c.objects) if (o.kind === 'Namespace' && o.resource.apiVersion === 'v1') byName.set(o.name, [...(byName.get(o.name) ?? []), o]);
+      return [c.cluster.name, byName] as const;
+    }));
+    namespaceIndex.set(all, index);
+  }
   const clusters = new Set(budgets.map((b) => b.cluster));
-  return clusterObjects(model)
-    .filter((c) => clusters.has(c.cluster.name))
-    .flatMap((c) => c.objects.filter((o) => o.kind === 'Namespace' && o.resource.apiVersion === 'v1' && o.name === namespace));
+  return all.filter((c) => clusters.has(c.cluster.name)).flatMap((c) => index!.get(c.cluster.name)?.get(namespace) ?? []);
 }

@@ -1,6 +1,6 @@
 import { clusterObjects, type BuiltObject } from './cluster-objects';
 import { createManifest } from './edits';
-import { anchorOf, componentNamespaces, namespaceBudgets } from './namespace-budgets';
+import { anchorOf, budgetsByNamespace, componentNamespaces } from './namespace-budgets';
 import type { Rule, RuleFinding } from './types';
 
 export const netpolMissingDefaultDeny: Rule = {
@@ -12,11 +12,14 @@ export const netpolMissingDefaultDeny: Rule = {
   fix: 'Create a default-deny NetworkPolicy (ingress) in the component folder and add it to kustomization.yaml (not applied by check --fix: it cuts traffic the namespace may rely on).',
   check(model) {
     const findings: RuleFinding[] = [];
-    const budgets = namespaceBudgets(model);
-    const objectsOf = new Map(clusterObjects(model).map((c) => [c.cluster.name, c.objects]));
+    const byNamespace = budgetsByNamespace(model);
+    // Namespaced policies sit with their namespace's objects; clusterwide ones are few.
+    const clusterwide = new Map(clusterObjects(model).map((c) => [c.cluster.name, c.objects.filter((o) => o.kind === 'CiliumClusterwideNetworkPolicy')]));
     for (const [namespace, components] of componentNamespaces(model)) {
-      const inClusters = budgets.filter((b) => b.namespace === namespace);
-      const without = inClusters.filter((b) => !(objectsOf.get(b.cluster) ?? []).some((o) => isPolicyFor(o, namespace)));
+      const inClusters = byNamespace.get(namespace) ?? [];
+      const without = inClusters.filter(
+        (b) => !b.objects.some((o) => isPolicyFor(o, namespace)) && !(clusterwide.get(b.cluster) ?? []).some((o) => isPolicyFor(o, namespace)),
+      );
       if (without.length === 0) continue;
       const anchor = anchorOf(model, namespace, components, without);
       if (!anchor) continue;

@@ -7,7 +7,7 @@ import type { RepoModel } from '../model/model';
 import { parse as parseYaml } from 'yaml';
 import type { BuiltObject } from './cluster-objects';
 import { createManifest } from './edits';
-import { anchorOf, componentNamespaces, namespaceBudgets, workloadsOf, type NamespaceBudget } from './namespace-budgets';
+import { anchorOf, budgetsByNamespace, componentNamespaces, workloadsOf, type NamespaceBudget } from './namespace-budgets';
 import { limitRangeText } from './quota-no-limitrange';
 import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';
 import type { FileChange, Rule, RuleFinding } from './types';
@@ -21,9 +21,9 @@ export const quotaMissing: Rule = {
   fix: "Create resourcequota.yaml sized from the namespace's workloads (the largest need of any cluster, with 20% headroom and rollout surge), with a LimitRange of default requests when the namespace has none, and add them to kustomization.yaml.",
   check(model) {
     const findings: RuleFinding[] = [];
-    const budgets = namespaceBudgets(model);
+    const byNamespace = budgetsByNamespace(model);
     for (const [namespace, components] of componentNamespaces(model)) {
-      const inClusters = budgets.filter((b) => b.namespace === namespace);
+      const inClusters = byNamespace.get(namespace) ?? [];
       const without = inClusters.filter((b) => b.quotas.length === 0);
       if (without.length === 0) continue;
       const anchor = anchorOf(model, namespace, components, without);
