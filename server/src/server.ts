@@ -123,15 +123,23 @@ function notifyModelChanged(): void {
   if (canRefreshCodeLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 }
 
+/**
+ * Re-checks once typing pauses. On a large repository a check takes a while and blocks the
+ * server, so the pause waited for grows with the last check's duration: completion and hover
+ * stay responsive while someone types.
+ */
+let lastCheckMs = 0;
 function scheduleRecheck(): void {
   if (recheckTimer) clearTimeout(recheckTimer);
   recheckTimer = setTimeout(() => {
     recheckTimer = undefined;
     if (session) {
+      const started = Date.now();
       publish(session.recheck());
       notifyModelChanged();
+      lastCheckMs = Date.now() - started;
     }
-  }, 40);
+  }, Math.min(1000, Math.max(40, 2 * lastCheckMs)));
 }
 
 documents.onDidChangeContent(async (event) => {

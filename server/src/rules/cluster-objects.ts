@@ -137,7 +137,7 @@ function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): Bu
       if (!r || typeof r.name !== 'string' || typeof r.count !== 'number') continue;
       for (const o of objects) {
         if (['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'].includes(o.kind) && o.object?.metadata?.name === r.name) {
-          o.object.spec = { ...(o.object.spec ?? {}), replicas: r.count };
+          o.object = { ...o.object, spec: { ...(o.object.spec ?? {}), replicas: r.count } };
           o.patched = true;
         }
       }
@@ -178,7 +178,8 @@ function objectsOf(model: RepoModel, path: string): BuiltObject[] {
     .filter((r) => r.kind && r.apiVersion && !(r.kind === 'Kustomization' && r.apiVersion.startsWith('kustomize.config.k8s.io')))
     .map((r) => ({
       resource: r,
-      object: structuredClone(r.object),
+      // Shared with the model, never written: every transformation below copies what it changes.
+      object: r.object,
       kind: r.kind,
       name: r.name,
       namespace: isClusterScoped(r.kind) ? '' : r.namespace ?? '',
@@ -194,11 +195,11 @@ function fileText(model: RepoModel, path: string | undefined): string | undefine
 function setNamespace(objects: BuiltObject[], namespace: string, setBy: string): void {
   for (const o of objects) {
     if (o.kind === 'Namespace') {
-      o.object.metadata = { ...(o.object.metadata ?? {}), name: namespace };
+      o.object = { ...o.object, metadata: { ...(o.object.metadata ?? {}), name: namespace } };
       o.name = namespace;
       o.namespaceSetBy = setBy;
     } else if (!isClusterScoped(o.kind)) {
-      o.object.metadata = { ...(o.object.metadata ?? {}), namespace };
+      o.object = { ...o.object, metadata: { ...(o.object.metadata ?? {}), namespace } };
       o.namespace = namespace;
       o.namespaceSetBy = setBy;
     }
@@ -212,6 +213,7 @@ function applyReplacement(objects: BuiltObject[], replacement: any): void {
   const from = objects.find((o) => o.kind === source.kind && (source.name === undefined || o.object?.metadata?.name === source.name));
   const value = from ? getPath(from.object, String(source.fieldPath ?? 'metadata.name')) : undefined;
   if (value === undefined) return;
+  const copied = new Set<BuiltObject>();
   for (const target of Array.isArray(replacement.targets) ? replacement.targets : []) {
     const select = target?.select ?? {};
     for (const o of objects) {
@@ -220,6 +222,11 @@ function applyReplacement(objects: BuiltObject[], replacement: any): void {
         const keys = String(fieldPath).split('.');
         const exists = getPath(o.object, String(fieldPath)) !== undefined;
         if (!exists && target.options?.create !== true) continue;
+        // Written in place below: a deep copy, so no object of the model is ever changed.
+        if (!copied.has(o)) {
+          o.object = structuredClone(o.object);
+          copied.add(o);
+        }
         let node = o.object;
         for (const key of keys.slice(0, -1)) node = node[key] && typeof node[key] === 'object' ? node[key] : (node[key] = {});
         node[keys[keys.length - 1]] = structuredClone(value);
@@ -328,6 +335,8 @@ export function strategicMerge(base: any, patch: any): any {
 }
 
 function applyJson6902(o: BuiltObject, operations: unknown[]): void {
+  // Operations write in place: work on a copy of the model's object.
+  o.object = structuredClone(o.object);
   for (const op of operations as any[]) {
     if (!op || typeof op.path !== 'string' || !['add', 'replace', 'remove'].includes(op.op)) continue;
     const keys = op.path.split('/').slice(1).map((k: string) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
