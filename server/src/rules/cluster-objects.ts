@@ -73,25 +73,52 @@ function buildCluster(model: RepoModel, cluster: Cluster): BuiltObject[] {
   }
   for (const ks of cluster.kustomizations) {
     if (ks.folder === undefined || model.kindOf(ks.folder) === 'missing') continue;
-    const objects = buildTarget(model, ks.folder, new Set());
-    const spec = effectiveSpec(ks);
-    const built = builtSpecs.get(ks.resource);
-    const targetNamespace = built?.targetNamespace ?? ks.targetNamespace ?? spec.targetNamespace;
+    const objects = kustomizationObjects(model, ks, builtSpecs.get(ks.resource)?.targetNamespace);
+    remember(objects);
+    add(objects);
+  }
+  return [...byKey.values()];
+}
+
+interface KustomizationBuild {
+  key: string;
+  reads: Map<string, YamlFile | undefined>;
+  objects: BuiltObject[];
+}
+
+/** Builds are kept per Flux Kustomization (they live as long as the derived graph). */
+const kustomizationBuilds = new WeakMap<FluxKustomization, KustomizationBuild>();
+
+/**
+ * What one Flux Kustomization applies, transformed; reused while every file its build read is
+ * unchanged, so an edit rebuilds only the Kustomizations that apply the edited file.
+ */
+function kustomizationObjects(model: RepoModel, ks: FluxKustomization, builtTargetNamespace: unknown): BuiltObject[] {
+  const spec = effectiveSpec(ks);
+  const targetNamespace = builtTargetNamespace ?? ks.targetNamespace ?? spec.targetNamespace;
+  const key = JSON.stringify([targetNamespace ?? null]);
+  const cached = kustomizationBuilds.get(ks);
+  if (cached && cached.key === key && [...cached.reads].every(([path, file]) => model.file(path) === file)) return cached.objects;
+  const outer = reads;
+  reads = new Map();
+  try {
+    const objects = buildTarget(model, ks.folder!, new Set());
     if (typeof targetNamespace === 'string' && targetNamespace) setNamespace(objects, targetNamespace, ks.resource.file);
     if (Array.isArray(spec.patches)) {
       for (const patch of spec.patches) if (patch && typeof patch.patch === 'string') applyPatchText(objects, patch.patch, patch.target);
     }
     const variables = postBuildVariables(ks);
     if (Object.keys(variables).length > 0) for (const o of objects) o.object = substituteStrings(o.object, variables);
-    remember(objects);
     for (const o of objects) {
       o.ks = ks;
       o.name = String(o.object?.metadata?.name ?? o.name);
       o.namespace = isClusterScoped(o.kind) ? '' : String(o.object?.metadata?.namespace ?? '');
     }
-    add(objects);
+    kustomizationBuilds.set(ks, { key, reads, objects });
+    return objects;
+  } finally {
+    reads = outer;
   }
-  return [...byKey.values()];
 }
 
 /**
@@ -171,8 +198,12 @@ function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): Bu
   return objects;
 }
 
+/** Files read by the build under way, so a Flux Kustomization's build can be reused. */
+let reads: Map<string, YamlFile | undefined> | undefined;
+
 function objectsOf(model: RepoModel, path: string): BuiltObject[] {
   const file = model.file(path);
+  reads?.set(path, file);
   if (!file) return [];
   return file.resources
     .filter((r) => r.kind && r.apiVersion && !(r.kind === 'Kustomization' && r.apiVersion.startsWith('kustomize.config.k8s.io')))
@@ -188,6 +219,7 @@ function objectsOf(model: RepoModel, path: string): BuiltObject[] {
 }
 
 function fileText(model: RepoModel, path: string | undefined): string | undefined {
+  if (path !== undefined) reads?.set(path, model.file(path));
   return path === undefined ? undefined : model.file(path)?.text;
 }
 

@@ -33,6 +33,8 @@ export interface NamespaceBudget {
 }
 
 const cache = new WeakMap<object, NamespaceBudget[]>();
+/** The last budgets of a model by `cluster/namespace`, to reuse those whose objects did not change. */
+const previousBudgets = new WeakMap<RepoModel, Map<string, NamespaceBudget>>();
 
 /** Every (cluster, namespace) pair that holds an object, LimitRange defaults applied; cached with the cluster objects. */
 export function namespaceBudgets(model: RepoModel): NamespaceBudget[] {
@@ -52,6 +54,13 @@ export function namespaceBudgets(model: RepoModel): NamespaceBudget[] {
       byNamespace.set(namespace, list);
     }
     for (const [namespace, list] of [...byNamespace].sort((a, b) => a[0].localeCompare(b[0]))) {
+      // The same objects as last time (unchanged Kustomization builds): the same budget.
+      const key = `${cluster.name}/${namespace}`;
+      const previous = previousBudgets.get(model)?.get(key);
+      if (previous && previous.objects.length === list.length && previous.objects.every((o, i) => o === list[i])) {
+        result.push(previous);
+        continue;
+      }
       const limitRanges = list.filter((o) => o.kind === 'LimitRange');
       const { workloads, unseenCharts, claims } = workloadsOf(list, limitRanges.map((o) => o.object));
       result.push({
@@ -66,6 +75,7 @@ export function namespaceBudgets(model: RepoModel): NamespaceBudget[] {
       });
     }
   }
+  previousBudgets.set(model, new Map(result.map((b) => [`${b.cluster}/${b.namespace}`, b])));
   return result;
 }
 
