@@ -38,9 +38,7 @@ export const resourcesMissing: Rule = {
         if (!manifest && !release) continue;
         // Values from a ConfigMap or Secret may set the resources: the release's own values do not tell.
         if (release && Array.isArray(o.object?.spec?.valuesFrom) && o.object.spec.valuesFrom.length > 0) continue;
-        const containers = manifest
-          ? workloadBudget(o.object)?.containers ?? []
-          : estimateHelmReleaseWorkloads(o.object).flatMap((w) => (w.podPath[2] === 'controllers' ? w.containers : []));
+        const containers = containersOf(o.object, manifest);
         for (const container of containers) {
           if (!container.setsNoRequests || !container.setsNoLimits) continue;
           const path = sourcePath(o.resource, container, manifest);
@@ -55,6 +53,20 @@ export const resourcesMissing: Rule = {
     return findings;
   },
 };
+
+/** Containers of an object, kept per object: unchanged builds hand out the same objects. */
+const containerCache = new WeakMap<object, ContainerBudget[]>();
+function containersOf(object: any, manifest: boolean): ContainerBudget[] {
+  if (!object || typeof object !== 'object') return [];
+  let containers = containerCache.get(object);
+  if (!containers) {
+    containers = manifest
+      ? workloadBudget(object)?.containers ?? []
+      : estimateHelmReleaseWorkloads(object).flatMap((w) => (w.podPath[2] === 'controllers' ? w.containers : []));
+    containerCache.set(object, containers);
+  }
+  return containers;
+}
 
 /** The container's path in the source document: manifests by container name, app-template by key. */
 function sourcePath(resource: Resource, container: ContainerBudget, manifest: boolean): NodePath | undefined {
