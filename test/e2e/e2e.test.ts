@@ -1,20 +1,20 @@
 // End-to-end tests in a real VS Code (the server bundled with code-server, driven by Chromium),
 // in Neovim as a second LSP client, and from the packaged .vsix. Run with `npm run test:e2e`;
-// harness/ does the installing and process handling, suite/ runs inside the extension host.
+// runner/ does the installing and process handling, suite/ runs inside the extension host.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { cliFindings, diffFindings, findingsFromPublishedDiagnostics, formatFinding, type ComparableFinding } from './harness/findings';
-import { ensureInstalled } from './harness/install';
-import { collectNeovimDiagnostics } from './harness/neovim';
-import { EXAMPLE_WORKSPACE, EXTENSION_DIR, EXTENSION_ID, RESULTS_DIR } from './harness/paths';
-import { killTrackedProcessGroups, removeAtExit, removeTemporaryDir } from './harness/processes';
-import { bundleSuite } from './harness/suiteBundle';
-import { formatBytes, manifestFiles, packageVsix } from './harness/vsix';
-import { createServerDirs, installExtension, VsCodeServer } from './harness/vscodeServer';
-import { Browser, runExtensionTests, Workbench, type ExtensionTestRun } from './harness/workbench';
+import { cliFindings, diffFindings, findingsFromPublishedDiagnostics, formatFinding, type ComparableFinding } from './runner/findings';
+import { ensureInstalled } from './runner/install';
+import { collectNeovimDiagnostics } from './runner/neovim';
+import { EXAMPLE_WORKSPACE, EXTENSION_DIR, EXTENSION_ID, RESULTS_DIR } from './runner/paths';
+import { killTrackedProcessGroups, removeAtExit, removeTemporaryDir } from './runner/processes';
+import { bundleSuite } from './runner/suiteBundle';
+import { formatBytes, manifestFiles, packageVsix } from './runner/vsix';
+import { createServerDirs, installExtension, VsCodeServer } from './runner/vscodeServer';
+import { Browser, runExtensionTests, Workbench, type ExtensionTestRun } from './runner/workbench';
 import { E2E_ENV } from './suite/env';
 
 /** Once installed, a run takes well under a minute; past this something hangs. */

@@ -1,6 +1,6 @@
 -- Attaches a language server to the current buffer with Neovim's built-in LSP client (0.7+),
 -- collects every textDocument/publishDiagnostics it receives, writes them as JSON and quits.
--- Settings come from the environment (see test/e2e/harness/neovim.ts).
+-- Settings come from the environment (see test/e2e/runner/neovim.ts).
 local server_command = vim.fn.json_decode(os.getenv('GG_LSP_COMMAND'))
 local root_dir = os.getenv('GG_LSP_ROOT')
 local output_file = os.getenv('GG_LSP_OUTPUT')

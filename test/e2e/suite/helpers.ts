@@ -136,7 +136,7 @@ const SEVERITY_NAMES: Record<vscode.DiagnosticSeverity, string> = {
 
 /**
  * A diagnostic as one line, in the CLI's terms (file relative to the workspace, 1-based range),
- * the same format as `formatFinding` in harness/findings.ts.
+ * the same format as `formatFinding` in runner/findings.ts.
  */
 export function formatDiagnostic(uri: vscode.Uri, d: vscode.Diagnostic): string {
   const { start, end } = d.range;

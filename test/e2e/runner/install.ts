@@ -114,7 +114,7 @@ export async function ensureInstalled(): Promise<{ debianPackagesInstalled: stri
   return { debianPackagesInstalled, seconds: (Date.now() - started) / 1000 };
 }
 
-// Lets the install run on its own: `node --import tsx test/e2e/harness/install.ts`.
+// Lets the install run on its own: `node --import tsx test/e2e/runner/install.ts`.
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(__filename)) {
   ensureInstalled().then(
     ({ debianPackagesInstalled, seconds }) => log(`ready in ${seconds.toFixed(1)} s; apt installed: ${debianPackagesInstalled.join(' ') || 'nothing'}`),
