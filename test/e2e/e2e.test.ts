@@ -15,7 +15,7 @@ import { bundleSuite } from './runner/suiteBundle';
 import { formatBytes, manifestFiles, packageVsix } from './runner/vsix';
 import { createServerDirs, installExtension, VsCodeServer } from './runner/vscodeServer';
 import { Browser, runExtensionTests, Workbench, type ExtensionTestRun } from './runner/workbench';
-import { E2E_ENV } from './suite/env';
+import { E2E_ENV } from './suite/setup-env';
 
 /** Once installed, a run takes well under a minute; past this something hangs. */
 const HARD_TIMEOUT_MS = 5 * 60_000;

@@ -13,7 +13,7 @@ import {
   SopsStatusRequest,
 } from '../../server/src/protocol';
 import { copyExample, TestClient } from '../helpers/lsp-client';
-import { MOCK_IDENTITY, TEST_IDENTITY, TEST_RECIPIENT } from '../unit/sops/testKeys';
+import { MOCK_IDENTITY, TEST_IDENTITY, TEST_RECIPIENT } from '../unit/sops/fixture-keys';
 
 const VECTOR_KEYS = path.resolve(__dirname, '../../../shared/sops/vectors/age/keys.txt');
 const needsVectors = existsSync(VECTOR_KEYS) ? false : `needs the shared SOPS vectors at ${VECTOR_KEYS} (absent)`;

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
-export { E2E_ENV } from './env';
+export { E2E_ENV } from './setup-env';
 
 export const EXTENSION_ID = 'gitops-guardrails.gitops-guardrails';
 export const DIAGNOSTIC_SOURCE = 'gitops-guardrails';

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
-import { E2E_ENV } from './env';
+import { E2E_ENV } from './setup-env';
 
 interface TestOutcome {
   title: string;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resetSchemaTimings, schemaTimings } from '../../../server/src/schema/index';
-import { CORPUS, runCorpusRepository } from './corpus';
+import { CORPUS, runCorpusRepository } from './corpus-helpers';
 
 const repositories = existsSync(CORPUS) ? readdirSync(CORPUS).filter((d) => !d.endsWith('.md')).sort() : [];
 const skip = repositories.length ? false : `no corpus at ${CORPUS} (../shared is absent)`;

@@ -1,4 +1,4 @@
-import './ensure-generated';
+import './setup-generated';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SchemaRegistry } from '../../../server/src/schema/index';

@@ -1,4 +1,4 @@
-import './ensure-generated';
+import './setup-generated';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

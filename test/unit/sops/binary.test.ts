@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decrypt, decryptFile, encrypt, findSopsBinary } from '../../../server/src/sops/index';
 import { needsVectors, vector } from './helpers';
-import { MOCK_IDENTITY } from './testKeys';
+import { MOCK_IDENTITY } from './fixture-keys';
 
 let dir: string;
 let fakeSops: string;

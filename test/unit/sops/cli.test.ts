@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runSopsCommand } from '../../../server/src/sops/cli';
-import { MOCK_IDENTITY, TEST_IDENTITY, TEST_RECIPIENT } from './testKeys';
+import { MOCK_IDENTITY, TEST_IDENTITY, TEST_RECIPIENT } from './fixture-keys';
 
 let repo: string;
 const PLAIN = 'kind: Secret\nstringData:\n    password: hunter2\n';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decrypt, encrypt, findCreationRule, findSopsConfig, inspect, parseCreationRules } from '../../../server/src/sops/index';
 import { needsVectors, vector } from './helpers';
-import { TEST_IDENTITY, TEST_IDENTITY_2, TEST_RECIPIENT, TEST_RECIPIENT_2 } from './testKeys';
+import { TEST_IDENTITY, TEST_IDENTITY_2, TEST_RECIPIENT, TEST_RECIPIENT_2 } from './fixture-keys';
 
 let repo: string;
 const write = (rel: string, text: string) => {

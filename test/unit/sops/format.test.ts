@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decrypt, encrypt, SopsError } from '../../../server/src/sops/index';
-import { TEST_IDENTITY, TEST_RECIPIENT } from './testKeys';
+import { TEST_IDENTITY, TEST_RECIPIENT } from './fixture-keys';
 
 const enc = (plain: string, extra: Parameters<typeof encrypt>[1] = {}) =>
   encrypt(plain, { recipients: [TEST_RECIPIENT], format: 'yaml', now: new Date('2026-01-02T03:04:05.678Z'), ...extra });

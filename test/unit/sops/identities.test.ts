@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decrypt, encrypt, loadIdentities, parseIdentities, userConfigDir } from '../../../server/src/sops/index';
-import { MOCK_IDENTITY, TEST_IDENTITY, TEST_IDENTITY_2, TEST_RECIPIENT } from './testKeys';
+import { MOCK_IDENTITY, TEST_IDENTITY, TEST_IDENTITY_2, TEST_RECIPIENT } from './fixture-keys';
 
 let dir: string;
 const file = (rel: string, text: string) => {

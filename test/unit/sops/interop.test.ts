@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { decrypt, encrypt } from '../../../server/src/sops/index';
 import { needsTool } from './helpers';
-import { TEST_IDENTITY, TEST_IDENTITY_2, TEST_RECIPIENT, TEST_RECIPIENT_2 } from './testKeys';
+import { TEST_IDENTITY, TEST_IDENTITY_2, TEST_RECIPIENT, TEST_RECIPIENT_2 } from './fixture-keys';
 
 const PLAIN_YAML = `# database credentials
 db:

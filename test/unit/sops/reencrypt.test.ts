@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decrypt, encrypt, reencrypt } from '../../../server/src/sops/index';
 import { identitiesIn, needsVectors, vector } from './helpers';
-import { TEST_IDENTITY, TEST_RECIPIENT } from './testKeys';
+import { TEST_IDENTITY, TEST_RECIPIENT } from './fixture-keys';
 
 const PLAIN = `# credentials
 db:

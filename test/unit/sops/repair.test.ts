@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { decrypt, encrypt, findUnencryptedValues, repairPartiallyEncrypted } from '../../../server/src/sops/index';
 import { repoRoot } from './helpers';
-import { MOCK_IDENTITY, TEST_IDENTITY, TEST_RECIPIENT } from './testKeys';
+import { MOCK_IDENTITY, TEST_IDENTITY, TEST_RECIPIENT } from './fixture-keys';
 
 const PLAIN = `db:
     user: admin

@@ -7,7 +7,7 @@ import { emitYaml } from '../../../server/src/sops/yamlEmit';
 import { parseYaml } from '../../../server/src/sops/yamlParse';
 import { emitJson, parseJson } from '../../../server/src/sops/jsonStore';
 import type { SopsComment, SopsMapping, SopsNode, SopsPair } from '../../../server/src/sops/tree';
-import { TEST_IDENTITY, TEST_RECIPIENT } from './testKeys';
+import { TEST_IDENTITY, TEST_RECIPIENT } from './fixture-keys';
 
 const tricky = fc.constantFrom('', '123', '014', '1_000', '0x1F', 'true', 'yes', 'null', '~', '2024-01-01', '1.5', '- x', 'a: b', '#c', 'ENC[nope]', ' lead', 'multi\nline\n', 'tab\there', 'ünïcødé ✓');
 const text = fc.oneof(tricky, fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 8 }));

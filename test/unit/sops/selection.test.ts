@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decrypt, encrypt, findUnencryptedValues, inspect } from '../../../server/src/sops/index';
 import type { Selection } from '../../../server/src/sops/index';
-import { TEST_IDENTITY, TEST_RECIPIENT } from './testKeys';
+import { TEST_IDENTITY, TEST_RECIPIENT } from './fixture-keys';
 
 const SECRET = `apiVersion: v1
 kind: Secret

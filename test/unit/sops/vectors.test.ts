@@ -5,7 +5,7 @@ import { decrypt, decryptFile, decryptWithDataKey, inspect, SopsError } from '..
 import { unwrapDataKey } from '../../../server/src/sops/age';
 import { parseIni } from '../../../server/src/sops/iniStore';
 import { readMetadata } from '../../../server/src/sops/metadata';
-import { TEST_RECIPIENT, TEST_RECIPIENT_2 } from './testKeys';
+import { TEST_RECIPIENT, TEST_RECIPIENT_2 } from './fixture-keys';
 import { fixture, gpgDecrypt, identitiesIn, needsTool, needsVectors, pgpEnc, vector, withGnupgHome } from './helpers';
 
 const ageKeys = () => [...identitiesIn('age/keys.txt')];

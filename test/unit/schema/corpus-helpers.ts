@@ -1,6 +1,6 @@
 // Runs the schema engine over every YAML document of a corpus repository, as the model will:
 // CRDs of the repository registered first, kustomize patch files validated as patches.
-import './ensure-generated';
+import './setup-generated';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
