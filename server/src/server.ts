@@ -207,7 +207,7 @@ connection.onDocumentLinks(async (params) => {
 
 connection.onCompletion(async (params) => {
   const t = await target(params.textDocument.uri);
-  return t ? completion(t.session.model, t.file, params.position) : null;
+  return t ? completion(t.session.model, t.file, params.position, params.context?.triggerCharacter === ' ') : null;
 });
 
 connection.onPrepareRename(async (params) => {

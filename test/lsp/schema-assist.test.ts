@@ -126,10 +126,11 @@ async function hoverAt(file: string, position: Position) {
 }
 
 /** Opens `file` with `marked` as its text and completes at the `$0` marker. */
-async function complete(file: string, marked: string): Promise<CompletionItem[]> {
+async function complete(file: string, marked: string, triggerCharacter?: string): Promise<CompletionItem[]> {
   const { text, position } = cursor(marked);
   await client.open(file, text);
-  const result = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: client.uri(file) }, position })) as CompletionItem[] | CompletionList | null;
+  const context = triggerCharacter ? { triggerKind: 2 as const, triggerCharacter } : undefined;
+  const result = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: client.uri(file) }, position, context })) as CompletionItem[] | CompletionList | null;
   return Array.isArray(result) ? result : (result?.items ?? []);
 }
 
@@ -315,4 +316,10 @@ test('no schema, no items: an unknown kind, a free-form map, a block string, an 
   assert.deepEqual(edit(await complete('apps/labels.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: v\n  $0\n'), 'labels'), ['labels:\n    $0', range(4, 2, 4, 2)]);
   assert.deepEqual(await complete('apps/kustomization.yaml', 'patches:\n  - patch: |\n      apiVersion: v1\n      $0\n'), []);
   assert.deepEqual(await complete('apps/deployment.yaml', `${CONTAINER_HEAD}\n          resources: $0\n`), []);
+});
+
+test('a space typed to indent a blank line does not pop the field list; asking for completion there does', async () => {
+  const marked = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  $0\n';
+  assert.deepEqual(await complete('apps/indent.yaml', marked, ' '), []);
+  assert.ok(labels(await complete('apps/indent.yaml', marked)).includes('name'));
 });

@@ -32,8 +32,17 @@ interface Context {
 }
 
 /** The names below first, then the fields and values the schema allows there (schemaAssist.ts). */
-export function completion(model: RepoModel, path: string, position: Position): CompletionItem[] {
-  return withSchemaItems(namedCompletion(model, path, position), schemaCompletion(model, path, position));
+/**
+ * `triggeredBySpace`: the client asked because a space was typed. On a line of nothing but
+ * indentation that is someone indenting, not asking for field names, so only names are offered.
+ */
+export function completion(model: RepoModel, path: string, position: Position, triggeredBySpace = false): CompletionItem[] {
+  const named = namedCompletion(model, path, position);
+  const file = model.file(path);
+  const lineStart = file?.lineStarts[position.line];
+  const before = file && lineStart !== undefined ? file.text.slice(lineStart, lineStart + position.character) : '';
+  if (triggeredBySpace && before.trim() === '') return named;
+  return withSchemaItems(named, schemaCompletion(model, path, position));
 }
 
 function namedCompletion(model: RepoModel, path: string, position: Position): CompletionItem[] {
