@@ -62,7 +62,7 @@ export interface LayerItem {
 }
 
 export interface ComponentsResult {
-  source: 'config' | 'convention' | 'none';
+  source: 'config' | 'convention' | 'labels' | 'none';
   layers: LayerItem[];
   /** Components outside any layer (repositories without layers). */
   unlayered: ComponentItem[];

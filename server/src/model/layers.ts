@@ -5,7 +5,7 @@ import type { GuardrailsConfig } from './config';
 import type { RepoGraph } from './graph';
 import type { FileTree } from './kustomize';
 import { ancestors, basename, dirname, isWithin } from './paths';
-import type { Component, Layer, YamlFile } from './types';
+import type { Component, FluxKustomization, Layer, YamlFile } from './types';
 
 /** Conventional layer folder names and their order (lower may be depended upon by higher). */
 export const CONVENTIONAL_LAYERS: ReadonlyArray<readonly [number, readonly string[]]> = [
@@ -23,7 +23,7 @@ export interface LayerModel {
   layers: Layer[];
   /** Components of every layer, plus, without layers, one per Flux Kustomization target. */
   components: Component[];
-  source: 'config' | 'convention' | 'none';
+  source: 'config' | 'convention' | 'labels' | 'none';
 }
 
 export function deriveLayers(
@@ -81,6 +81,14 @@ export function deriveLayers(
         layer.components.push(component);
         components.push(component);
       }
+    }
+  }
+  if (layers.length === 0) {
+    const labelled = layersFromLabels(graph);
+    if (labelled) {
+      source = 'labels';
+      layers = labelled.layers;
+      components.push(...labelled.components);
     }
   }
   if (layers.length === 0) {
@@ -160,6 +168,56 @@ export function layerOfPath(layers: readonly Layer[], repoPath: string): Layer |
 
 
 const componentIndex = new WeakMap<readonly Component[], Map<string, Component>>();
+
+/** A Flux Kustomization's layer label: `layer`, or any `<prefix>/layer`. */
+function layerLabel(ks: FluxKustomization): string | undefined {
+  const labels = ks.resource.object.metadata?.labels;
+  if (!labels || typeof labels !== 'object') return undefined;
+  for (const [key, value] of Object.entries(labels)) {
+    if ((key === 'layer' || key.endsWith('/layer')) && typeof value === 'string' && value) return value;
+  }
+  return undefined;
+}
+
+/**
+ * Layers named by a label on the Flux Kustomizations, each Kustomization's folder a component.
+ * Conventional names give the order; other names are ordered by their dependsOn edges.
+ */
+function layersFromLabels(graph: RepoGraph): { layers: Layer[]; components: Component[] } | undefined {
+  const byLayer = new Map<string, FluxKustomization[]>();
+  for (const cluster of graph.clusters) {
+    for (const ks of cluster.kustomizations) {
+      const layer = layerLabel(ks);
+      if (layer && ks.folder !== undefined && !(byLayer.get(layer) ?? []).includes(ks)) byLayer.set(layer, [...(byLayer.get(layer) ?? []), ks]);
+    }
+  }
+  if (byLayer.size < 2) return undefined;
+  const layerOf = new Map<string, string>();
+  for (const [layer, list] of byLayer) for (const ks of list) layerOf.set(`${ks.namespace}/${ks.name}`, layer);
+  // A layer whose Kustomizations depend on another layer's comes after it.
+  const below = new Map<string, Set<string>>([...byLayer.keys()].map((l) => [l, new Set<string>()]));
+  for (const [layer, list] of byLayer) {
+    for (const ks of list) for (const ref of ks.dependsOn) {
+      const target = layerOf.get(`${ref.namespace}/${ref.name}`);
+      if (target && target !== layer) below.get(layer)!.add(target);
+    }
+  }
+  const conventional = (name: string) => CONVENTIONAL_LAYERS.find(([, names]) => names.includes(name.toLowerCase()))?.[0];
+  const depth = (layer: string, seen = new Set<string>()): number => {
+    if (seen.has(layer)) return 0;
+    seen.add(layer);
+    return Math.max(-1, ...[...below.get(layer)!].map((l) => depth(l, seen))) + 1;
+  };
+  const ordered = [...byLayer.keys()].sort((a, b) => (conventional(a) ?? depth(a)) - (conventional(b) ?? depth(b)) || a.localeCompare(b));
+  const components: Component[] = [];
+  const layers: Layer[] = ordered.map((name, order) => {
+    const list = byLayer.get(name)!;
+    const own = list.map((ks) => ({ name: ks.name, layer: name, folder: ks.folder!, namespaces: [], ownNamespaces: [] }));
+    components.push(...own);
+    return { name, order, folders: list.map((ks) => ks.folder!), components: own };
+  });
+  return { layers, components };
+}
 
 /** The component whose folder holds a path (the deepest one). */
 export function componentOfPath(components: readonly Component[], repoPath: string): Component | undefined {

@@ -8,7 +8,7 @@ export const layersDirection: Rule = fileRule(
     defaultSeverity: 'error',
     description: 'A dependency that points up the layers (a lower layer needing a higher one).',
     help:
-      'Layers are applied bottom-up (core, then services, then apps); a lower layer that needs a higher one cannot be brought up on its own and breaks the order the architecture promises. Edges: Flux and HelmRelease dependsOn, kustomize paths into another component, cross-namespace source and backend references, service DNS names in values, ConfigMaps and env, NetworkPolicy namespace selectors, and custom resources whose CRD a higher layer installs. Layers found by convention report warnings; layers named in .gitops-guardrails.yaml report errors.',
+      'Layers are applied bottom-up (core, then services, then apps); a lower layer that needs a higher one cannot be brought up on its own and breaks the order the architecture promises. Edges: Flux and HelmRelease dependsOn, kustomize paths into another component, cross-namespace source and backend references, service DNS names in values, ConfigMaps and env, NetworkPolicy namespace selectors, and custom resources whose CRD a higher layer installs. Layers found by convention or labels report warnings; layers named in .gitops-guardrails.yaml report errors.',
     fix: 'Remove the dependsOn entry (for dependsOn edges).',
   },
   // One file at a time: the edges written in it.

@@ -81,3 +81,34 @@ test('config severities, ignored paths and suppression comments apply to every r
   const configured = repo({ ...files, '.gitops-guardrails.yaml': 'rules:\n  flux/path-not-found: warning\n  yaml/syntax: "off"\nignore:\n  - clusters/prod/d.yaml\n' });
   assert.deepEqual(check(configured).map((f) => `${f.rule}@${f.file}:${f.severity}`), ['flux/path-not-found@clusters/prod/a.yaml:warning']);
 });
+
+test('layers can come from a layer label on the Flux Kustomizations, ordered by name or by dependsOn', () => {
+  const labelled = (name: string, path: string, layer: string, extra = '') =>
+    fluxKs(name, path, extra).replace('  namespace: flux-system\n', `  namespace: flux-system\n  labels:\n    example.com/layer: ${layer}\n`);
+  const model = repo({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/a.yaml': labelled('ingress', './k8s/ingress', 'edge', '  dependsOn:\n    - name: shop\n'),
+    'clusters/prod/b.yaml': labelled('shop', './k8s/shop', 'business'),
+    'k8s/ingress/ns.yaml': ns('ingress'),
+    'k8s/shop/ns.yaml': ns('shop'),
+  });
+  assert.equal(model.layers.source, 'labels');
+  assert.deepEqual(model.layers.layers.map((l) => [l.name, l.order, l.components.map((c) => `${c.name}:${c.namespaces.join(',')}`)]), [
+    ['business', 0, ['shop:shop']],
+    ['edge', 1, ['ingress:ingress']],
+  ]);
+  // The same Kustomizations with the dependency reversed: a lower layer now needs a higher one.
+  const reversed = repo({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/a.yaml': labelled('ingress', './k8s/ingress', 'infrastructure'),
+    'clusters/prod/b.yaml': labelled('shop', './k8s/shop', 'apps', ''),
+    'clusters/prod/c.yaml': labelled('dns', './k8s/dns', 'infrastructure', '  dependsOn:\n    - name: shop\n'),
+    'k8s/ingress/ns.yaml': ns('ingress'),
+    'k8s/shop/ns.yaml': ns('shop'),
+    'k8s/dns/ns.yaml': ns('dns'),
+  });
+  assert.deepEqual(reversed.layers.layers.map((l) => l.name), ['infrastructure', 'apps']);
+  assert.deepEqual(check(reversed, 'layers/direction').map((f) => f.message), [
+    'infrastructure component dns depends on apps component shop through a Flux dependsOn (shop); dependencies must point down the layers (infrastructure ← apps).',
+  ]);
+});
