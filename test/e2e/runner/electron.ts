@@ -1,16 +1,16 @@
 // The same extension-host suite in a VS Code that @vscode/test-electron downloads: for
 // contributors with internet access. CI and these machines cannot download VS Code, so
-// `npm test` runs the suite in code-server instead (test/e2e/e2e.test.ts).
+// `npm test` runs the suite in code-server instead (../e2e.test.ts).
 //
 //   npm run test:e2e:electron
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { cliFindings, formatFinding } from './runner/findings';
-import { EXAMPLE_WORKSPACE, EXTENSION_DIR } from './runner/paths';
-import { bundleSuite } from './runner/suiteBundle';
-import { E2E_ENV } from './suite/setup-env';
+import { cliFindings, formatFinding } from './findings';
+import { EXAMPLE_WORKSPACE, EXTENSION_DIR } from './paths';
+import { bundleSuite } from './suiteBundle';
+import { E2E_ENV } from '../suite/setup-env';
 
 async function main(): Promise<void> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-e2e-electron-'));
