@@ -201,3 +201,20 @@ function namespaceObjects(model: RepoModel, budgets: readonly NamespaceBudget[],
   const clusters = new Set(budgets.map((b) => b.cluster));
   return all.filter((c) => clusters.has(c.cluster.name)).flatMap((c) => index!.get(c.cluster.name)?.get(namespace) ?? []);
 }
+
+const memos = new WeakMap<RepoModel, Map<string, { inputs: readonly unknown[]; value: unknown }>>();
+
+/**
+ * A value computed from `inputs` (budgets, components, the graph), reused while every input is the
+ * same object as last time: budgets are reused while their namespace's objects are unchanged, so
+ * an edit recomputes the findings of the namespaces it touches only.
+ */
+export function memoized<T>(model: RepoModel, key: string, inputs: readonly unknown[], compute: () => T): T {
+  let byKey = memos.get(model);
+  if (!byKey) memos.set(model, (byKey = new Map()));
+  const cached = byKey.get(key);
+  if (cached && cached.inputs.length === inputs.length && cached.inputs.every((input, i) => input === inputs[i])) return cached.value as T;
+  const value = compute();
+  byKey.set(key, { inputs, value });
+  return value;
+}

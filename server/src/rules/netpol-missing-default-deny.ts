@@ -1,6 +1,6 @@
 import { clusterObjects, type BuiltObject } from './cluster-objects';
 import { createManifest } from './edits';
-import { anchorOf, budgetsByNamespace, componentNamespaces } from './namespace-budgets';
+import { anchorOf, budgetsByNamespace, componentNamespaces, memoized } from './namespace-budgets';
 import type { Rule, RuleFinding } from './types';
 
 export const netpolMissingDefaultDeny: Rule = {
@@ -17,22 +17,26 @@ export const netpolMissingDefaultDeny: Rule = {
     const clusterwide = new Map(clusterObjects(model).map((c) => [c.cluster.name, c.objects.filter((o) => o.kind === 'CiliumClusterwideNetworkPolicy')]));
     for (const [namespace, components] of componentNamespaces(model)) {
       const inClusters = byNamespace.get(namespace) ?? [];
-      const without = inClusters.filter(
-        (b) => !b.objects.some((o) => isPolicyFor(o, namespace)) && !(clusterwide.get(b.cluster) ?? []).some((o) => isPolicyFor(o, namespace)),
-      );
-      if (without.length === 0) continue;
-      const anchor = anchorOf(model, namespace, components, without);
-      if (!anchor) continue;
-      // A policy file shared with a cluster that has one already would be a second policy there: no fix.
-      const partial = without.length < inClusters.length;
-      const created = partial ? undefined : createManifest(model, anchor.folder, 'networkpolicy.yaml', defaultDeny(namespace));
-      const where = partial ? ` in ${without.map((b) => b.cluster).join(', ')}` : '';
-      findings.push({
-        file: anchor.file,
-        range: anchor.range,
-        message: `Namespace ${namespace} has no default-deny NetworkPolicy (podSelector: {})${where}: every pod of the cluster can reach its pods.`,
-        fixes: created ? [{ title: `Create ${created.file} (default-deny ingress for namespace ${namespace})`, changes: created.changes, safe: false, preferred: true }] : undefined,
+      // Reused while the namespace's budgets (its objects in every cluster) and the graph are unchanged.
+      const finding = memoized(model, `netpol/missing-default-deny ${namespace}`, [model.graph, ...components, ...inClusters, ...[...clusterwide.values()].flat()], (): RuleFinding | undefined => {
+        const without = inClusters.filter(
+          (b) => !b.objects.some((o) => isPolicyFor(o, namespace)) && !(clusterwide.get(b.cluster) ?? []).some((o) => isPolicyFor(o, namespace)),
+        );
+        if (without.length === 0) return undefined;
+        const anchor = anchorOf(model, namespace, components, without);
+        if (!anchor) return undefined;
+        // A policy file shared with a cluster that has one already would be a second policy there: no fix.
+        const partial = without.length < inClusters.length;
+        const created = partial ? undefined : createManifest(model, anchor.folder, 'networkpolicy.yaml', defaultDeny(namespace));
+        const where = partial ? ` in ${without.map((b) => b.cluster).join(', ')}` : '';
+        return {
+          file: anchor.file,
+          range: anchor.range,
+          message: `Namespace ${namespace} has no default-deny NetworkPolicy (podSelector: {})${where}: every pod of the cluster can reach its pods.`,
+          fixes: created ? [{ title: `Create ${created.file} (default-deny ingress for namespace ${namespace})`, changes: created.changes, safe: false, preferred: true }] : undefined,
+        };
       });
+      if (finding) findings.push(finding);
     }
     return findings;
   },

@@ -7,7 +7,7 @@ import type { RepoModel } from '../model/model';
 import { parse as parseYaml } from 'yaml';
 import type { BuiltObject } from './cluster-objects';
 import { createManifest } from './edits';
-import { anchorOf, budgetsByNamespace, componentNamespaces, workloadsOf, type NamespaceBudget } from './namespace-budgets';
+import { anchorOf, budgetsByNamespace, componentNamespaces, memoized, workloadsOf, type NamespaceBudget } from './namespace-budgets';
 import { limitRangeText } from './quota-no-limitrange';
 import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';
 import type { FileChange, Rule, RuleFinding } from './types';
@@ -24,20 +24,24 @@ export const quotaMissing: Rule = {
     const byNamespace = budgetsByNamespace(model);
     for (const [namespace, components] of componentNamespaces(model)) {
       const inClusters = byNamespace.get(namespace) ?? [];
-      const without = inClusters.filter((b) => b.quotas.length === 0);
-      if (without.length === 0) continue;
-      const anchor = anchorOf(model, namespace, components, without);
-      if (!anchor) continue;
-      // Where another cluster has a quota, a file shared by both clusters would give it a second one.
-      const partial = without.length < inClusters.length;
-      const fix = partial ? undefined : quotaFix(model, namespace, anchor.folder, without);
-      const where = partial ? ` in ${without.map((b) => b.cluster).join(', ')} (${inClusters.filter((b) => b.quotas.length > 0).map((b) => b.cluster).join(', ')} has one)` : '';
-      findings.push({
-        file: anchor.file,
-        range: anchor.range,
-        message: `Namespace ${namespace} has no ResourceQuota${where}: nothing bounds what its workloads may request (the policy: a ResourceQuota as every component namespace's budget).`,
-        fixes: fix ? [fix] : undefined,
+      // Reused while the namespace's budgets (its objects in every cluster) and the graph are unchanged.
+      const finding = memoized(model, `quota/missing ${namespace}`, [model.graph, ...components, ...inClusters], (): RuleFinding | undefined => {
+        const without = inClusters.filter((b) => b.quotas.length === 0);
+        if (without.length === 0) return undefined;
+        const anchor = anchorOf(model, namespace, components, without);
+        if (!anchor) return undefined;
+        // Where another cluster has a quota, a file shared by both clusters would give it a second one.
+        const partial = without.length < inClusters.length;
+        const fix = partial ? undefined : quotaFix(model, namespace, anchor.folder, without);
+        const where = partial ? ` in ${without.map((b) => b.cluster).join(', ')} (${inClusters.filter((b) => b.quotas.length > 0).map((b) => b.cluster).join(', ')} has one)` : '';
+        return {
+          file: anchor.file,
+          range: anchor.range,
+          message: `Namespace ${namespace} has no ResourceQuota${where}: nothing bounds what its workloads may request (the policy: a ResourceQuota as every component namespace's budget).`,
+          fixes: fix ? [fix] : undefined,
+        };
       });
+      if (finding) findings.push(finding);
     }
     return findings;
   },

@@ -2,6 +2,7 @@ import { admissionGaps, admissionRefusal, readResourceQuota, type AdmissionGap }
 import { dirname } from '../model/paths';
 import { createManifest } from './edits';
 import { namespaceBudgets } from './namespace-budgets';
+import type { NamespaceBudget } from './namespace-budgets';
 import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';
 import type { Rule, RuleFinding } from './types';
 
@@ -22,7 +23,7 @@ export const quotaNoLimitrange: Rule = {
       for (const quota of budget.quotas) {
         const spec = readResourceQuota(quota.object);
         if (!spec) continue;
-        const gaps = admissionGaps(spec, budget.workloads.map((w) => w.budget));
+        const gaps = gapsOf(budget, quota, spec);
         if (gaps.length === 0) continue;
         const key = `${quota.resource.file}#${quota.resource.index}`;
         const seen = byQuota.get(key);
@@ -83,4 +84,15 @@ export function limitRangeText(namespace: string, required: ReadonlySet<string>)
   if (required.has('limits.memory')) limits.push(`        memory: ${DEFAULT_CONTAINER_RESOURCES.limits.memory}`);
   if (limits.length > 0) lines.push('      default:', ...limits);
   return lines.join('\n') + '\n';
+}
+
+const gapCache = new WeakMap<object, Map<object, AdmissionGap[]>>();
+
+/** Admission gaps of a quota in one namespace budget, kept while the budget is the same object. */
+function gapsOf(budget: NamespaceBudget, quota: object, spec: NonNullable<ReturnType<typeof readResourceQuota>>): AdmissionGap[] {
+  let byQuota = gapCache.get(budget);
+  if (!byQuota) gapCache.set(budget, (byQuota = new Map()));
+  let gaps = byQuota.get(quota);
+  if (!gaps) byQuota.set(quota, (gaps = admissionGaps(spec, budget.workloads.map((w) => w.budget))));
+  return gaps;
 }

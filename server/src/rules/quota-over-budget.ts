@@ -1,5 +1,5 @@
 import { quotaUsage, readResourceQuota } from '../budget/quota';
-import { namespaceBudgets, workloadNotes } from './namespace-budgets';
+import { memoized, namespaceBudgets, workloadNotes, type NamespaceBudget } from './namespace-budgets';
 import type { Rule, RuleFinding } from './types';
 
 export const quotaOverBudget: Rule = {
@@ -12,31 +12,39 @@ export const quotaOverBudget: Rule = {
   check(model) {
     const findings: RuleFinding[] = [];
     for (const budget of namespaceBudgets(model)) {
-      const workloads = budget.workloads.map((w) => w.budget);
-      for (const quota of budget.quotas) {
-        const spec = readResourceQuota(quota.object);
-        if (!spec) continue;
-        const usage = quotaUsage(spec, workloads, { claims: budget.claims });
-        for (const resource of usage.resources) {
-          if (!resource.exceeded) continue;
-          const names = new Set(resource.contributions.map((c) => c.workload));
-          const notes = workloadNotes(budget.workloads, names);
-          const contributors = budget.workloads.filter((w) => names.has(w.budget.name));
-          findings.push({
-            file: quota.resource.file,
-            range: model.rangeOf(quota.resource, ['spec', 'hard', resource.resource]),
-            message:
-              `${budget.cluster}: ${resource.explanation}; ResourceQuota ${spec.name} refuses the pods beyond it in namespace ${budget.namespace}.` +
-              (notes.length > 0 ? ` (${notes.join('. ')})` : ''),
-            related: contributors.slice(0, 5).map((w) => ({
-              file: w.source.resource.file,
-              range: model.rangeOf(w.source.resource, ['metadata', 'name']),
-              message: `${w.budget.kind} ${w.budget.name}${w.source.patched ? ' (patched for this cluster)' : ''}`,
-            })),
-          });
-        }
-      }
+      findings.push(...memoized(model, `quota/over-budget ${budget.cluster}/${budget.namespace}`, [budget], () => overBudget(model, budget)));
     }
     return findings;
   },
 };
+
+/** One namespace of one cluster: each hard value its workloads exceed. */
+function overBudget(model: Parameters<Rule['check']>[0], budget: NamespaceBudget): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const workloads = budget.workloads.map((w) => w.budget);
+  for (const quota of budget.quotas) {
+    const spec = readResourceQuota(quota.object);
+    if (!spec) continue;
+    const usage = quotaUsage(spec, workloads, { claims: budget.claims });
+    for (const resource of usage.resources) {
+      if (!resource.exceeded) continue;
+      const names = new Set(resource.contributions.map((c) => c.workload));
+      const notes = workloadNotes(budget.workloads, names);
+      const contributors = budget.workloads.filter((w) => names.has(w.budget.name));
+      findings.push({
+        file: quota.resource.file,
+        range: model.rangeOf(quota.resource, ['spec', 'hard', resource.resource]),
+        message:
+          `${budget.cluster}: ${resource.explanation}; ResourceQuota ${spec.name} refuses the pods beyond it in namespace ${budget.namespace}.` +
+          (notes.length > 0 ? ` (${notes.join('. ')})` : ''),
+        related: contributors.slice(0, 5).map((w) => ({
+          file: w.source.resource.file,
+          range: model.rangeOf(w.source.resource, ['metadata', 'name']),
+          message: `${w.budget.kind} ${w.budget.name}${w.source.patched ? ' (patched for this cluster)' : ''}`,
+        })),
+      });
+    }
+  }
+  return findings;
+}
+
