@@ -1,6 +1,7 @@
 // Dependency edges between components: what one component needs from another. Layer rules judge
 // their direction; every edge remembers the node it comes from, so a finding can point at it.
 import { apiGroup, isCustomResource } from './crds';
+import { stringLeaves } from './values';
 import { componentOfPath, componentsByNamespace } from './layers';
 import type { RepoModel } from './model';
 import { isWithin } from './paths';
@@ -155,8 +156,3 @@ function referenceEdges(model: RepoModel, resource: Resource): DependencyEdge[] 
   return edges;
 }
 
-function* stringLeaves(value: unknown, path: NodePath): Generator<[NodePath, string]> {
-  if (typeof value === 'string') yield [path, value];
-  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* stringLeaves(value[i], [...path, i]);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* stringLeaves(v, [...path, k]);
-}

@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, stringify, type Node } from 'yaml';
 import type { RepoModel } from '../model/model';
 import { isKustomizationFileName } from '../model/parse';
-import { nodeAt, pairAt, positionAt, rangeFromOffsets } from '../model/positions';
+import { nodeAt, nodeOffsets, pairAt, positionAt, rangeFromOffsets } from '../model/positions';
 import type { Resource } from '../model/types';
 import { deprecatedKustomizeFields, type DeprecatedKustomizeField } from '../schema/index';
 import { deadFiles, registryFor } from './schema-invalid';
@@ -91,7 +91,7 @@ function kustomizeRewrite(model: RepoModel, resource: Resource, field: Deprecate
       const indent = ' '.repeat(keyRange.start.character);
       const labels = stringify({ labels: [{ pairs: resource.object.commonLabels, includeSelectors: true }] }).trimEnd();
       const text = labels.split('\n').map((line, i) => (i === 0 ? line : indent + line)).join('\n');
-      const end = positionAt(file.lineStarts, Math.max(key.range[0], contentEnd(value)));
+      const end = positionAt(file.lineStarts, Math.max(key.range[0], nodeOffsets(value)![1]));
       edits.push({ range: { start: keyRange.start, end }, newText: text });
       break;
     }
@@ -106,13 +106,3 @@ function kustomizeRewrite(model: RepoModel, resource: Resource, field: Deprecate
   };
 }
 
-/** Where a block map's text ends: after its last value, before the newline. */
-function contentEnd(node: Node): number {
-  if (isMap(node) && !node.flow && node.items.length > 0) {
-    const last = node.items[node.items.length - 1];
-    const tail = (last.value ?? last.key) as Node | null;
-    if (tail && typeof tail === 'object' && tail.range) return contentEnd(tail);
-  }
-  const r = node.range!;
-  return r[1];
-}

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { JsonFinding } from '../../../server/src/output/json';
 import { fileURLToPath } from 'node:url';
 import { EXTENSION_DIR } from './paths';
 import { runCommand } from './processes';
@@ -18,16 +19,8 @@ export interface ComparableFinding {
   endColumn: number;
 }
 
-interface CliFinding {
-  rule: string;
-  severity: string;
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  message: string;
-}
+/** What `check --format json` prints for one finding (the CLI's own type). */
+type CliFinding = JsonFinding;
 
 export interface LspDiagnostic {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
