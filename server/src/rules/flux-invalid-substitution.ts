@@ -1,5 +1,6 @@
 import { effectiveSpec } from '../model/flux';
 import type { RepoModel } from '../model/model';
+import { stringLeaves } from '../model/values';
 import type { FluxKustomization, NodePath, Resource } from '../model/types';
 import type { Rule, RuleFinding } from './types';
 
@@ -13,8 +14,10 @@ export const fluxInvalidSubstitution: Rule = {
   check(model) {
     const findings: RuleFinding[] = [];
     const seen = new Set<string>();
+    // ConfigMaps and Secrets by kind and name, found once per check rather than once per reference.
+    const sources = variableSources(model);
     for (const ks of model.graph.fluxKustomizations) {
-      const provided = providedVariables(model, ks);
+      const provided = providedVariables(model, ks, sources);
       if (!provided) continue;
       for (const file of ks.appliedFiles) {
         if (model.graph.patchFiles.has(file)) continue;
@@ -51,7 +54,7 @@ interface Provided {
 }
 
 /** The variables a Kustomization substitutes, its own postBuild merged with what its parent's patches add. */
-export function providedVariables(model: RepoModel, ks: FluxKustomization): Provided | undefined {
+export function providedVariables(model: RepoModel, ks: FluxKustomization, objects: Map<string, Resource[]>): Provided | undefined {
   const postBuilds: any[] = [];
   let complete = true;
   const spec = effectiveSpec(ks);
@@ -65,7 +68,7 @@ export function providedVariables(model: RepoModel, ks: FluxKustomization): Prov
       sources.push('postBuild.substitute');
     }
     for (const from of Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : []) {
-      const object = findObject(model, String(from?.kind ?? ''), String(from?.name ?? ''), ks.namespace, ks);
+      const object = findObject(model, objects.get(`${String(from?.kind ?? '')}/${String(from?.name ?? '')}`) ?? [], ks.namespace, ks);
       sources.push(`${from?.kind} ${from?.name}`);
       if (!object) {
         complete = false;
@@ -77,10 +80,21 @@ export function providedVariables(model: RepoModel, ks: FluxKustomization): Prov
   return { names, complete, sources: [...new Set(sources)].join(', ') || 'postBuild' };
 }
 
+/** Every v1 ConfigMap and Secret, by `Kind/name`. */
+function variableSources(model: RepoModel): Map<string, Resource[]> {
+  const byName = new Map<string, Resource[]>();
+  for (const r of model.resources()) {
+    if (r.apiVersion !== 'v1' || (r.kind !== 'ConfigMap' && r.kind !== 'Secret')) continue;
+    const key = `${r.kind}/${r.name}`;
+    byName.set(key, [...(byName.get(key) ?? []), r]);
+  }
+  return byName;
+}
+
 /** The ConfigMap or Secret a Kustomization reads variables from: the one its own cluster applies. */
-function findObject(model: RepoModel, kind: string, name: string, namespace: string, ks: FluxKustomization): Resource | undefined {
+function findObject(model: RepoModel, named: readonly Resource[], namespace: string, ks: FluxKustomization): Resource | undefined {
   const clusters = model.graph.clustersOf.get(ks.resource.file) ?? new Set<string>();
-  const candidates = [...model.resources()].filter((r) => r.kind === kind && r.name === name && r.apiVersion === 'v1' && (model.namespaceOf(r) ?? namespace) === namespace);
+  const candidates = named.filter((r) => (model.namespaceOf(r) ?? namespace) === namespace);
   const sameCluster = candidates.filter((r) => [...(model.graph.clustersOf.get(r.file) ?? [])].some((c) => clusters.has(c)));
   if (sameCluster.length === 1) return sameCluster[0];
   // Several clusters' objects and none of this one: which applies is unknown.
@@ -130,9 +144,4 @@ export function problemsIn(text: string, provided: Set<string>, complete: boolea
   return problems;
 }
 
-function* stringLeaves(value: unknown, path: NodePath): Generator<[NodePath, string]> {
-  if (typeof value === 'string') yield [path, value];
-  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* stringLeaves(value[i], [...path, i]);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* stringLeaves(v, [...path, k]);
-}
 
