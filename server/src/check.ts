@@ -4,6 +4,7 @@ import { CONFIG_FILE } from './model/config';
 import type { RepoModel } from './model/model';
 import { CONFIG_RULE_ID, RULES } from './rules';
 import type { YamlFile } from './model/types';
+import { perFile } from './rules/memo';
 import type { Finding, Rule, RuleFinding, Severity } from './rules/types';
 
 export interface CheckOptions {
@@ -15,10 +16,15 @@ export interface CheckOptions {
 }
 
 export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding[] {
-  const findings: Finding[] = [];
   const configured = model.config.rules;
-  for (const problem of model.configProblems) {
-    findings.push({ rule: CONFIG_RULE_ID, severity: 'error', file: CONFIG_FILE, range: problem.range, message: problem.message });
+  const state = engineState(model);
+  const parts: Finding[][] = [];
+  const problems = model.configProblems;
+  if (problems.length > 0) {
+    if (state.config?.problems !== problems) {
+      state.config = { problems, findings: problems.map((problem) => ({ rule: CONFIG_RULE_ID, severity: 'error', file: CONFIG_FILE, range: problem.range, message: problem.message })) };
+    }
+    parts.push(state.config.findings);
   }
   for (const rule of options.rules ?? RULES) {
     const severity = configured[rule.id] ?? options.severities?.[rule.id] ?? rule.defaultSeverity;
@@ -31,51 +37,70 @@ export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding
       continue;
     }
     // A configured severity overrides the one a rule picks for a particular finding.
-    const forced = configured[rule.id] ?? options.severities?.[rule.id];
+    const forced = (configured[rule.id] ?? options.severities?.[rule.id]) as Severity | undefined;
+    // The same findings under the same configuration: the same engine findings as last time.
+    const previous = state.processed.get(rule.id);
+    if (previous && previous.reported === reported && previous.severity === severity && previous.forced === forced && previous.config === model.config) {
+      parts.push(previous.findings);
+      continue;
+    }
+    const findings: Finding[] = [];
     for (const f of reported) {
       if (model.isIgnored(f.file)) continue;
-      findings.push({ ...f, rule: rule.id, severity: (forced as Severity | undefined) ?? f.severity ?? severity });
+      findings.push({ ...f, rule: rule.id, severity: forced ?? f.severity ?? severity });
     }
+    state.processed.set(rule.id, { reported, severity, forced, config: model.config, findings });
+    parts.push(findings);
   }
-  const suppressions = new Map<string, Suppressions>();
-  const kept = findings.filter((f) => {
-    let s = suppressions.get(f.file);
-    if (!s) suppressions.set(f.file, (s = readSuppressions(model.file(f.file)?.text ?? '')));
-    return !s.suppresses(f.rule, f.range.start.line);
+  // Sorting is the costly step on a large repository: skipped when every rule's findings are the same arrays.
+  let sorted: Finding[];
+  if (state.sorted && state.sorted.parts.length === parts.length && state.sorted.parts.every((p, i) => p === parts[i])) sorted = state.sorted.findings;
+  else {
+    sorted = parts.flat().sort(compareFindings);
+    state.sorted = { parts, findings: sorted };
+  }
+  // Suppression comments live in the files' texts: read again whenever a text changed.
+  return sorted.filter((f) => {
+    const file = model.file(f.file);
+    const text = file?.text ?? '';
+    let s = state.suppressions.get(f.file);
+    if (!s || s.text !== text) state.suppressions.set(f.file, (s = { text, suppressions: readSuppressions(text) }));
+    return !s.suppressions.suppresses(f.rule, f.range.start.line);
   });
-  return kept.sort(compareFindings);
+}
+
+interface EngineState {
+  /** Per rule: what it reported last, under which severities, and the engine findings made of it. */
+  processed: Map<string, { reported: RuleFinding[]; severity: Severity; forced: Severity | undefined; config: object; findings: Finding[] }>;
+  sorted?: { parts: Finding[][]; findings: Finding[] };
+  config?: { problems: readonly unknown[]; findings: Finding[] };
+  suppressions: Map<string, { text: string; suppressions: Suppressions }>;
+}
+const engineStates = new WeakMap<RepoModel, EngineState>();
+
+function engineState(model: RepoModel): EngineState {
+  let state = engineStates.get(model);
+  if (!state) engineStates.set(model, (state = { processed: new Map(), suppressions: new Map() }));
+  return state;
 }
 
 const structureCache = new WeakMap<object, Map<string, { findings: RuleFinding[]; files: Map<string, YamlFile | undefined> }>>();
 
-interface FileRuleState {
-  graph: object;
-  byPath: Map<string, { file: YamlFile; findings: RuleFinding[] }>;
-  all: RuleFinding[];
-}
-const fileRuleStates = new WeakMap<RepoModel, Map<string, FileRuleState>>();
+const fileRuleFindings = new WeakMap<RepoModel, Map<string, { byPath: Map<string, RuleFinding[]>; all: RuleFinding[] }>>();
 
 /** A rule's findings, reused from an earlier check where its scope says they cannot have changed. */
 function reuse(model: RepoModel, rule: Rule): RuleFinding[] {
   const graph = model.graph;
   if (rule.scope === 'file' && rule.checkFile) {
-    let states = fileRuleStates.get(model);
-    if (!states) fileRuleStates.set(model, (states = new Map()));
-    let state = states.get(rule.id);
-    if (!state || state.graph !== graph) states.set(rule.id, (state = { graph, byPath: new Map(), all: [] }));
-    // Only the files parsed since the last check are checked again.
-    let changed = state.byPath.size !== model.files.size;
-    for (const [path, file] of model.files) {
-      const entry = state.byPath.get(path);
-      if (entry?.file === file) continue;
-      state.byPath.set(path, { file, findings: rule.checkFile(model, file) });
-      changed = true;
-    }
-    if (changed) {
-      for (const path of state.byPath.keys()) if (!model.files.has(path)) state.byPath.delete(path);
-      state.all = [...state.byPath.values()].flatMap((e) => e.findings);
-    }
-    return state.all;
+    // Only the files changed since the last check are checked again.
+    const { byPath, changed } = perFile(model, `rule ${rule.id}`, (file) => rule.checkFile!(model, file), (findings) => findings.length === 0);
+    let joined = fileRuleFindings.get(model);
+    if (!joined) fileRuleFindings.set(model, (joined = new Map()));
+    const previous = joined.get(rule.id);
+    if (previous && previous.byPath === byPath && !changed) return previous.all;
+    const all = [...byPath.values()].flat();
+    joined.set(rule.id, { byPath, all });
+    return all;
   }
   if (rule.scope === 'structure') {
     let byRule = structureCache.get(graph);

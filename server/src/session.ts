@@ -75,6 +75,6 @@ function sameFindings(a: Finding[] | undefined, b: Finding[]): boolean {
   if (!a || a.length !== b.length) return false;
   return a.every((f, i) => {
     const g = b[i];
-    return f.rule === g.rule && f.message === g.message && f.severity === g.severity && JSON.stringify(f.range) === JSON.stringify(g.range);
+    return f === g || (f.rule === g.rule && f.message === g.message && f.severity === g.severity && JSON.stringify(f.range) === JSON.stringify(g.range));
   });
 }

@@ -12,6 +12,9 @@ import { nodeAt, rangeAtPath, rangeFromOffsets } from './positions';
 import { scanWorkspace } from './scan';
 import type { NodePath, Range, Resource, YamlFile } from './types';
 
+/** How many changed paths the model remembers for `changedSince`. */
+const CHANGE_LOG_LIMIT = 4096;
+
 export class RepoModel implements FileTree {
   readonly root: string;
   private readonly yaml = new Map<string, YamlFile>();
@@ -24,6 +27,10 @@ export class RepoModel implements FileTree {
   private derived?: { graph: RepoGraph; layers: LayerModel; crdInstallers?: Map<string, CrdInstaller[]>; bootstrapGroups?: Map<string, string> };
   private configState?: { config: GuardrailsConfig; problems: ConfigProblem[]; ignored: (p: string) => boolean };
   private readonly knownRuleIds: ReadonlySet<string>;
+  /** Counts setFile calls that changed something; `changedSince` answers from the log below. */
+  private revisionCounter = 0;
+  /** The paths changed at each revision (oldest first), trimmed to the last CHANGE_LOG_LIMIT. */
+  private readonly changeLog: string[] = [];
 
   constructor(root: string, knownRuleIds: ReadonlySet<string> = new Set()) {
     this.root = root;
@@ -58,6 +65,7 @@ export class RepoModel implements FileTree {
     const existed = this.allFiles.has(path);
     if (text === undefined) {
       if (!existed) return;
+      this.logChange(path);
       this.allFiles.delete(path);
       this.yaml.delete(path);
       this.structureKeys.delete(path);
@@ -70,9 +78,13 @@ export class RepoModel implements FileTree {
       this.countFolders(path, +1);
     }
     if (text === null || !isYamlPath(path)) {
-      if (!existed) this.invalidate(path, true);
+      if (!existed) {
+        this.logChange(path);
+        this.invalidate(path, true);
+      }
       return;
     }
+    this.logChange(path);
     const file = parseYamlFile(path, text);
     const previous = this.yaml.get(path);
     const key = structureKey(file);
@@ -85,6 +97,27 @@ export class RepoModel implements FileTree {
     this.yaml.set(path, file);
     this.structureKeys.set(path, key);
     this.invalidate(path, changed);
+  }
+
+  private logChange(path: string): void {
+    this.revisionCounter++;
+    this.changeLog.push(path);
+    if (this.changeLog.length > CHANGE_LOG_LIMIT * 2) this.changeLog.splice(0, this.changeLog.length - CHANGE_LOG_LIMIT);
+  }
+
+  /** The model's revision: it grows with every change of a file. */
+  get revision(): number {
+    return this.revisionCounter;
+  }
+
+  /**
+   * The paths changed after `revision` (a path may repeat), or undefined when the log no longer
+   * reaches back that far: the caller then treats every file as changed.
+   */
+  changedSince(revision: number): readonly string[] | undefined {
+    const count = this.revisionCounter - revision;
+    if (count < 0 || count > this.changeLog.length) return undefined;
+    return this.changeLog.slice(this.changeLog.length - count);
   }
 
   private invalidate(path: string, structural: boolean): void {

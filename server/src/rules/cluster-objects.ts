@@ -12,6 +12,8 @@ import type { Cluster, FluxKustomization, Resource, YamlFile } from '../model/ty
 export interface BuiltObject {
   /** The source document. */
   resource: Resource;
+  /** The parsed file it comes from: a new one whenever that file's text changed, ranges included. */
+  source: YamlFile;
   /** The object as the cluster receives it. */
   object: any;
   kind: string;
@@ -44,64 +46,169 @@ export function isClusterScoped(kind: string): boolean {
   return CLUSTER_SCOPED.has(kind);
 }
 
-const cache = new WeakMap<RepoModel, { files: YamlFile[]; result: ClusterObjects[] }>();
-
-/** Every cluster's objects; cached until a file of the model changes. */
-export function clusterObjects(model: RepoModel): ClusterObjects[] {
-  const files = [...model.files.values()];
-  const cached = cache.get(model);
-  if (cached && cached.files.length === files.length && cached.files.every((f, i) => f === files[i])) return cached.result;
-  const result = model.graph.clusters.map((cluster) => ({ cluster, objects: buildCluster(model, cluster) }));
-  cache.set(model, { files, result });
-  return result;
+/**
+ * What the previous result of a cluster became: `replaced` lists each object that changed, with
+ * its successor at the same place. Lets the namespace budgets update only what an edit touched.
+ */
+export interface ClusterObjectsDelta {
+  previous: ClusterObjects;
+  replaced: Array<[before: BuiltObject, after: BuiltObject]>;
 }
 
-function buildCluster(model: RepoModel, cluster: Cluster): BuiltObject[] {
-  const byKey = new Map<string, BuiltObject>();
-  const add = (objects: BuiltObject[]) => {
-    for (const o of objects) byKey.set(`${o.kind}/${o.namespace}/${o.name}/${o.resource.apiVersion.split('/')[0]}`, o);
-  };
+interface ClusterState {
+  cluster: Cluster;
+  /** What the cluster applies, in order: its bare root (when no Kustomization applies it), then each Flux Kustomization. */
+  slots: Array<{ owner: object; build: () => BuiltObject[]; objects: BuiltObject[] }>;
+  byKey: Map<string, BuiltObject>;
+  result: ClusterObjects;
+}
+
+const states = new WeakMap<RepoModel, { graph: object; revision: number; clusters: ClusterState[]; result: ClusterObjects[] }>();
+
+/**
+ * Every cluster's objects. After a content edit only the builds that read the edited file are
+ * redone, and a cluster whose objects keep their identities is patched in place (see delta).
+ */
+export function clusterObjects(model: RepoModel): ClusterObjects[] {
+  const graph = model.graph;
+  const state = states.get(model);
+  const changes = state && state.graph === graph ? model.changedSince(state.revision) : undefined;
+  if (!state || !changes) {
+    const clusters = graph.clusters.map((cluster) => buildCluster(model, cluster));
+    states.set(model, { graph, revision: model.revision, clusters, result: clusters.map((c) => c.result) });
+    return states.get(model)!.result;
+  }
+  if (changes.length === 0) return state.result;
+  const changed = new Set(changes);
+  state.revision = model.revision;
+  let any = false;
+  state.clusters = state.clusters.map((c) => {
+    const next = updateCluster(model, c, changed);
+    if (next !== c || next.result !== c.result) any = true;
+    return next;
+  });
+  if (any) state.result = state.clusters.map((c) => c.result);
+  return state.result;
+}
+
+/** The delta from the previous result of the same cluster, when the result was patched in place. */
+export function deltaOf(result: ClusterObjects): ClusterObjectsDelta | undefined {
+  return deltas.get(result);
+}
+const deltas = new WeakMap<ClusterObjects, ClusterObjectsDelta>();
+
+function objectKey(o: BuiltObject): string {
+  return `${o.kind}/${o.namespace}/${o.name}/${o.resource.apiVersion.split('/')[0]}`;
+}
+
+const isFluxKustomization = (o: BuiltObject) => o.kind === 'Kustomization' && o.resource.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/');
+
+function buildCluster(model: RepoModel, cluster: Cluster): ClusterState {
+  const slots: ClusterState['slots'] = [];
   // A parent's build can change a child Kustomization's spec (replacements, patches): keep it.
   const builtSpecs = new Map<Resource, any>();
-  const remember = (objects: BuiltObject[]) => {
-    for (const o of objects) if (o.kind === 'Kustomization' && o.resource.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) builtSpecs.set(o.resource, o.object?.spec ?? {});
+  const run = (owner: object, build: () => BuiltObject[]) => {
+    const objects = build();
+    for (const o of objects) if (isFluxKustomization(o)) builtSpecs.set(o.resource, o.object?.spec ?? {});
+    slots.push({ owner, build, objects });
   };
-  if (!cluster.kustomizations.some((ks) => ks.folder === cluster.folder)) {
-    const objects = buildTarget(model, cluster.folder, new Set());
-    remember(objects);
-    add(objects);
-  }
+  if (!cluster.kustomizations.some((ks) => ks.folder === cluster.folder)) run(cluster, () => trackedBuild(model, cluster, '', () => buildTarget(model, cluster.folder, new Set())));
   for (const ks of cluster.kustomizations) {
     if (ks.folder === undefined || model.kindOf(ks.folder) === 'missing') continue;
-    const objects = kustomizationObjects(model, ks, builtSpecs.get(ks.resource)?.targetNamespace);
-    remember(objects);
-    add(objects);
+    const targetNamespace = builtSpecs.get(ks.resource)?.targetNamespace;
+    run(ks, () => kustomizationObjects(model, ks, targetNamespace));
   }
-  return [...byKey.values()];
+  return assemble(cluster, slots);
 }
 
-interface KustomizationBuild {
+function assemble(cluster: Cluster, slots: ClusterState['slots']): ClusterState {
+  const byKey = new Map<string, BuiltObject>();
+  for (const slot of slots) for (const o of slot.objects) byKey.set(objectKey(o), o);
+  return { cluster, slots, byKey, result: { cluster, objects: [...byKey.values()] } };
+}
+
+/** Redoes the builds that read a changed file; patches the cluster's objects where they keep their places. */
+function updateCluster(model: RepoModel, state: ClusterState, changed: ReadonlySet<string>): ClusterState {
+  const replaced: Array<[BuiltObject, BuiltObject]> = [];
+  let reassemble = false;
+  const slots = state.slots.map((slot) => {
+    const build = builds.get(slot.owner);
+    if (build && build.objects === slot.objects && ![...changed].some((path) => build.reads.has(path))) return slot;
+    const objects = slot.build();
+    if (objects === slot.objects) return slot;
+    // A rebuilt Flux Kustomization may set a child's targetNamespace: the whole cluster again.
+    if (objects.some(isFluxKustomization) || slot.objects.some(isFluxKustomization)) reassemble = true;
+    if (objects.length !== slot.objects.length) reassemble = true;
+    for (let i = 0; !reassemble && i < objects.length; i++) {
+      const before = slot.objects[i];
+      const after = objects[i];
+      if (before === after) continue;
+      const key = objectKey(before);
+      if (key !== objectKey(after)) reassemble = true;
+      // Another build's object of the same key wins: nothing changes where it stands.
+      else if (state.byKey.get(key) === before) replaced.push([before, after]);
+    }
+    return { ...slot, objects };
+  });
+  if (reassemble) return buildCluster(model, state.cluster);
+  if (replaced.length === 0) return { ...state, slots };
+  for (const [before, after] of replaced) state.byKey.set(objectKey(before), after);
+  const result: ClusterObjects = { cluster: state.cluster, objects: [...state.byKey.values()] };
+  deltas.set(result, { previous: state.result, replaced });
+  return { cluster: state.cluster, slots, byKey: state.byKey, result };
+}
+
+interface Build {
   key: string;
   reads: Map<string, YamlFile | undefined>;
   objects: BuiltObject[];
 }
 
-/** Builds are kept per Flux Kustomization (they live as long as the derived graph). */
-const kustomizationBuilds = new WeakMap<FluxKustomization, KustomizationBuild>();
+/** Builds by owner (a Flux Kustomization, or a cluster for its bare root); they live as long as the derived graph. */
+const builds = new WeakMap<object, Build>();
 
 /**
- * What one Flux Kustomization applies, transformed; reused while every file its build read is
- * unchanged, so an edit rebuilds only the Kustomizations that apply the edited file.
+ * A build reused while every file it read is unchanged, so an edit rebuilds only what applies the
+ * edited file. Objects equal to the previous build's (same source, same content) keep their
+ * identity, so that what is derived from them is reused too.
  */
-function kustomizationObjects(model: RepoModel, ks: FluxKustomization, builtTargetNamespace: unknown): BuiltObject[] {
-  const spec = effectiveSpec(ks);
-  const targetNamespace = builtTargetNamespace ?? ks.targetNamespace ?? spec.targetNamespace;
-  const key = JSON.stringify([targetNamespace ?? null]);
-  const cached = kustomizationBuilds.get(ks);
+function trackedBuild(model: RepoModel, owner: object, key: string, build: () => BuiltObject[]): BuiltObject[] {
+  const cached = builds.get(owner);
   if (cached && cached.key === key && [...cached.reads].every(([path, file]) => model.file(path) === file)) return cached.objects;
   const outer = reads;
   reads = new Map();
   try {
+    const objects = build().map((o, i) => {
+      const before = cached?.objects[i];
+      return before && sameBuiltObject(before, o) ? before : o;
+    });
+    builds.set(owner, { key, reads, objects });
+    return objects;
+  } finally {
+    reads = outer;
+  }
+}
+
+function sameBuiltObject(a: BuiltObject, b: BuiltObject): boolean {
+  // Transformed objects are fresh copies each build: equal contents count as the same object.
+  return a.resource === b.resource && a.source === b.source && (a.object === b.object || sameValue(a.object, b.object)) && a.kind === b.kind && a.name === b.name && a.namespace === b.namespace && a.namespaceSetBy === b.namespaceSetBy && a.patched === b.patched && a.ks === b.ks;
+}
+
+/** Deep equality of plain YAML values (what toJS and the transformations produce). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => sameValue(x, (b as unknown[])[i]));
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameValue((a as any)[k], (b as any)[k]));
+}
+
+/** What one Flux Kustomization applies, transformed. */
+function kustomizationObjects(model: RepoModel, ks: FluxKustomization, builtTargetNamespace: unknown): BuiltObject[] {
+  const spec = effectiveSpec(ks);
+  const targetNamespace = builtTargetNamespace ?? ks.targetNamespace ?? spec.targetNamespace;
+  return trackedBuild(model, ks, JSON.stringify([targetNamespace ?? null]), () => {
     const objects = buildTarget(model, ks.folder!, new Set());
     if (typeof targetNamespace === 'string' && targetNamespace) setNamespace(objects, targetNamespace, ks.resource.file);
     if (Array.isArray(spec.patches)) {
@@ -114,11 +221,8 @@ function kustomizationObjects(model: RepoModel, ks: FluxKustomization, builtTarg
       o.name = String(o.object?.metadata?.name ?? o.name);
       o.namespace = isClusterScoped(o.kind) ? '' : String(o.object?.metadata?.namespace ?? '');
     }
-    kustomizationBuilds.set(ks, { key, reads, objects });
     return objects;
-  } finally {
-    reads = outer;
-  }
+  });
 }
 
 /**
@@ -174,6 +278,7 @@ function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): Bu
     if (!r || typeof r !== 'object') continue;
     if (typeof r.path === 'string') {
       const path = at(r.path);
+      if (path) reads?.set(path, model.file(path));
       for (const doc of path ? model.file(path)?.documents ?? [] : []) {
         if (doc.errors.length > 0) continue;
         const value = doc.toJS();
@@ -209,6 +314,7 @@ function objectsOf(model: RepoModel, path: string): BuiltObject[] {
     .filter((r) => r.kind && r.apiVersion && !(r.kind === 'Kustomization' && r.apiVersion.startsWith('kustomize.config.k8s.io')))
     .map((r) => ({
       resource: r,
+      source: file,
       // Shared with the model, never written: every transformation below copies what it changes.
       object: r.object,
       kind: r.kind,

@@ -14,37 +14,64 @@ export const fluxInvalidSubstitution: Rule = {
   check(model) {
     const findings: RuleFinding[] = [];
     const seen = new Set<string>();
-    // ConfigMaps and Secrets by kind and name, found once per check rather than once per reference.
+    // ConfigMaps and Secrets by kind and name: names are structure, so found once per graph.
     const sources = variableSources(model);
+    const memo = memos(model);
     for (const ks of model.graph.fluxKustomizations) {
       const provided = providedVariables(model, ks, sources);
       if (!provided) continue;
-      for (const file of ks.appliedFiles) {
-        if (model.graph.patchFiles.has(file)) continue;
-        for (const resource of model.file(file)?.resources ?? []) {
-          if (substitutionDisabled(resource)) continue;
-          for (const [path, text] of stringLeaves(resource.object, [])) {
-            for (const problem of problemsIn(text, provided.names, provided.complete)) {
-              const key = `${file}#${resource.index}#${path.join('/')}#${problem.expression}`;
-              if (seen.has(key)) continue;
-              seen.add(key);
-              findings.push({
-                file,
-                range: model.rangeOfText(resource, path, problem.expression),
-                severity: problem.kind === 'syntax' ? 'error' : 'warning',
-                message:
-                  problem.kind === 'syntax'
-                    ? `${problem.expression} is not a valid Flux substitution (${problem.reason}); the build of Kustomization ${ks.name} fails. Use \${NAME}, \${NAME:=default}, or $\${...} for a literal.`
-                    : `${problem.expression} is not provided by Kustomization ${ks.name} (${provided.sources}) and has no default: Flux replaces it with an empty string.`,
-              });
-            }
-          }
-        }
+      // Reused while the variables and every file the Kustomization applies are unchanged.
+      const signature = `${provided.complete}\n${provided.sources}\n${[...provided.names].join(',')}`;
+      const files = ks.appliedFiles.map((path) => model.file(path));
+      let entry = memo.get(ks);
+      if (!entry || entry.signature !== signature || entry.files.length !== files.length || entry.files.some((f, i) => f !== files[i])) {
+        memo.set(ks, (entry = { signature, files, findings: problemsOf(model, ks, provided) }));
+      }
+      for (const { key, finding } of entry.findings) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        findings.push(finding);
       }
     }
     return findings;
   },
 };
+
+type Memo = WeakMap<FluxKustomization, { signature: string; files: unknown[]; findings: Array<{ key: string; finding: RuleFinding }> }>;
+const memoTables = new WeakMap<RepoModel, Memo>();
+function memos(model: RepoModel): Memo {
+  let memo = memoTables.get(model);
+  if (!memo) memoTables.set(model, (memo = new WeakMap()));
+  return memo;
+}
+
+/** The substitution problems in what one Kustomization applies, with a key that identifies each. */
+function problemsOf(model: RepoModel, ks: FluxKustomization, provided: Provided): Array<{ key: string; finding: RuleFinding }> {
+  const found: Array<{ key: string; finding: RuleFinding }> = [];
+  for (const file of ks.appliedFiles) {
+    if (model.graph.patchFiles.has(file)) continue;
+    for (const resource of model.file(file)?.resources ?? []) {
+      if (substitutionDisabled(resource)) continue;
+      for (const [path, text] of stringLeaves(resource.object, [])) {
+        for (const problem of problemsIn(text, provided.names, provided.complete)) {
+          found.push({
+            key: `${file}#${resource.index}#${path.join('/')}#${problem.expression}`,
+            finding: {
+              file,
+              range: model.rangeOfText(resource, path, problem.expression),
+              severity: problem.kind === 'syntax' ? 'error' : 'warning',
+              message:
+                problem.kind === 'syntax'
+                  ? `${problem.expression} is not a valid Flux substitution (${problem.reason}); the build of Kustomization ${ks.name} fails. Use \${NAME}, \${NAME:=default}, or $\${...} for a literal.`
+                  : `${problem.expression} is not provided by Kustomization ${ks.name} (${provided.sources}) and has no default: Flux replaces it with an empty string.`,
+            },
+          });
+        }
+      }
+    }
+  }
+  return found;
+}
 
 interface Provided {
   names: Set<string>;
@@ -80,8 +107,16 @@ export function providedVariables(model: RepoModel, ks: FluxKustomization, objec
   return { names, complete, sources: [...new Set(sources)].join(', ') || 'postBuild' };
 }
 
-/** Every v1 ConfigMap and Secret, by `Kind/name`. */
+const sourcesByGraph = new WeakMap<object, Map<string, Resource[]>>();
+
+/** Every v1 ConfigMap and Secret, by `Kind/name` (the same Resource objects while the graph stands). */
 function variableSources(model: RepoModel): Map<string, Resource[]> {
+  let cached = sourcesByGraph.get(model.graph);
+  if (!cached) sourcesByGraph.set(model.graph, (cached = indexVariableSources(model)));
+  return cached;
+}
+
+function indexVariableSources(model: RepoModel): Map<string, Resource[]> {
   const byName = new Map<string, Resource[]>();
   for (const r of model.resources()) {
     if (r.apiVersion !== 'v1' || (r.kind !== 'ConfigMap' && r.kind !== 'Secret')) continue;

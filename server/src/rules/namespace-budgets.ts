@@ -8,8 +8,8 @@ import { workloadBudget, WORKLOAD_KINDS } from '../budget/pod';
 import type { ClaimBudget, WorkloadBudget } from '../budget/types';
 import type { RepoModel } from '../model/model';
 import { dirname } from '../model/paths';
-import type { Component, Range } from '../model/types';
-import { clusterObjects, type BuiltObject } from './cluster-objects';
+import type { Cluster, Component, Range } from '../model/types';
+import { clusterObjects, deltaOf, type BuiltObject, type ClusterObjects } from './cluster-objects';
 
 /** Namespaces Kubernetes and Flux own: no component's policy belongs there. */
 export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'flux-system']);
@@ -32,51 +32,156 @@ export interface NamespaceBudget {
   claims: ClaimBudget[];
 }
 
-const cache = new WeakMap<object, NamespaceBudget[]>();
-/** The last budgets of a model by `cluster/namespace`, to reuse those whose objects did not change. */
-const previousBudgets = new WeakMap<RepoModel, Map<string, NamespaceBudget>>();
+/** The namespace an object counts in: a Namespace its own, a HelmRelease its pods' ('' for none). */
+function groupOf(o: BuiltObject): string {
+  return o.kind === 'HelmRelease' ? helmTargetNamespace(o) : o.kind === 'Namespace' ? o.name : o.namespace;
+}
 
-/** Every (cluster, namespace) pair that holds an object, LimitRange defaults applied; cached with the cluster objects. */
+/** A name that can hold a budget: not empty, no unresolved Flux variable. */
+const isBudgetNamespace = (namespace: string) => namespace !== '' && !namespace.includes('${');
+
+export interface ClusterGroups {
+  cluster: Cluster;
+  /** Every object of the cluster by the namespace it counts in ('' for cluster-wide objects and those without one). */
+  groups: Map<string, BuiltObject[]>;
+}
+
+interface BudgetState {
+  input: ClusterObjects[];
+  clusters: Array<{ groups: ClusterGroups; budgets: Map<string, NamespaceBudget> }>;
+  result: NamespaceBudget[];
+  groups: ClusterGroups[];
+  /** The previous result and each budget's successor, when this one was patched from it. */
+  from?: { result: NamespaceBudget[]; successors: Map<NamespaceBudget, NamespaceBudget> };
+}
+const budgetStates = new WeakMap<RepoModel, BudgetState>();
+
+/**
+ * The groups patched since the model's objects were last grouped from scratch (`token` changes
+ * then): what lets the functions below recompute only the touched groups.
+ */
+interface Tracker {
+  token: object;
+  log: Array<[cluster: number, namespace: string]>;
+}
+const trackers = new WeakMap<RepoModel, Tracker>();
+/** Past this many patched groups, everything is recomputed once (and the log starts again). */
+const TRACKER_LIMIT = 10_000;
+
+/**
+ * Every cluster's objects by namespace. A group keeps its identity (the same array) while its
+ * objects do, so rules can reuse what they concluded of it.
+ */
+export function objectGroups(model: RepoModel): ClusterGroups[] {
+  return budgetState(model).groups;
+}
+
+/** Every (cluster, namespace) pair that holds an object, LimitRange defaults applied. */
 export function namespaceBudgets(model: RepoModel): NamespaceBudget[] {
-  const clusters = clusterObjects(model);
-  const cached = cache.get(clusters);
-  if (cached) return cached;
-  const result: NamespaceBudget[] = [];
-  cache.set(clusters, result);
-  for (const { cluster, objects } of clusters) {
-    const byNamespace = new Map<string, BuiltObject[]>();
-    for (const o of objects) {
-      // A Namespace object belongs to the namespace it declares.
-      const namespace = o.kind === 'HelmRelease' ? helmTargetNamespace(o) : o.kind === 'Namespace' ? o.name : o.namespace;
-      if (!namespace || namespace.includes('${')) continue;
-      const list = byNamespace.get(namespace) ?? [];
-      list.push(o);
-      byNamespace.set(namespace, list);
-    }
-    for (const [namespace, list] of [...byNamespace].sort((a, b) => a[0].localeCompare(b[0]))) {
-      // The same objects as last time (unchanged Kustomization builds): the same budget.
-      const key = `${cluster.name}/${namespace}`;
-      const previous = previousBudgets.get(model)?.get(key);
-      if (previous && previous.objects.length === list.length && previous.objects.every((o, i) => o === list[i])) {
-        result.push(previous);
-        continue;
-      }
-      const limitRanges = list.filter((o) => o.kind === 'LimitRange');
-      const { workloads, unseenCharts, claims } = workloadsOf(list, limitRanges.map((o) => o.object));
-      result.push({
-        cluster: cluster.name,
-        namespace,
-        objects: list,
-        workloads,
-        unseenCharts,
-        quotas: list.filter((o) => o.kind === 'ResourceQuota' && o.resource.apiVersion === 'v1'),
-        limitRanges,
-        claims,
-      });
-    }
+  return budgetState(model).result;
+}
+
+function budgetState(model: RepoModel): BudgetState {
+  const input = clusterObjects(model);
+  const previous = budgetStates.get(model);
+  if (previous?.input === input) return previous;
+  // Each cluster the same as before, patched where an edit replaced objects, or grouped anew.
+  let regrouped = !previous || previous.input.length !== input.length;
+  const successors = new Map<NamespaceBudget, NamespaceBudget>();
+  const touched: Array<[cluster: number, namespace: string]> = [];
+  const clusters = input.map((c, i) => {
+    const before = previous?.input[i] === c ? previous.clusters[i] : undefined;
+    if (before) return before;
+    const delta = deltaOf(c);
+    const was = previous && delta && previous.input[i] === delta.previous ? previous.clusters[i] : undefined;
+    const patched = was && patchCluster(c, was, delta!.replaced, successors, (namespace) => touched.push([i, namespace]));
+    if (patched) return patched;
+    regrouped = true;
+    return groupCluster(c, previous?.clusters.find((p) => p.groups.cluster.name === c.cluster.name));
+  });
+  let result: NamespaceBudget[];
+  if (!regrouped) {
+    // The same namespaces: each budget stays or is replaced by its successor, in the same order.
+    result = successors.size === 0 ? previous!.result : previous!.result.map((b) => successors.get(b) ?? b);
+  } else {
+    result = clusters.flatMap((c) => [...c.budgets.values()]);
   }
-  previousBudgets.set(model, new Map(result.map((b) => [`${b.cluster}/${b.namespace}`, b])));
-  return result;
+  const state: BudgetState = { input, clusters, result, groups: clusters.map((c) => c.groups), from: regrouped ? undefined : { result: previous!.result, successors } };
+  const tracker = trackers.get(model);
+  if (regrouped || !tracker || tracker.log.length + touched.length > TRACKER_LIMIT) trackers.set(model, { token: {}, log: [] });
+  else tracker.log.push(...touched);
+  budgetStates.set(model, state);
+  return state;
+}
+
+function groupCluster({ cluster, objects }: ClusterObjects, previous: BudgetState['clusters'][number] | undefined): BudgetState['clusters'][number] {
+  const groups = new Map<string, BuiltObject[]>();
+  for (const o of objects) {
+    const namespace = groupOf(o);
+    const list = groups.get(namespace);
+    if (list) list.push(o);
+    else groups.set(namespace, [o]);
+  }
+  const budgets = new Map<string, NamespaceBudget>();
+  for (const [namespace, list] of [...groups].filter(([n]) => isBudgetNamespace(n)).sort((a, b) => a[0].localeCompare(b[0]))) {
+    // The same objects as last time (unchanged Kustomization builds): the same budget.
+    const before = previous?.budgets.get(namespace);
+    budgets.set(namespace, before && sameList(before.objects, list) ? before : budgetOf(cluster.name, namespace, list));
+  }
+  return { groups: { cluster, groups }, budgets };
+}
+
+/**
+ * The previous grouping with each replaced object swapped for its successor (in place: the
+ * previous state is not used again); undefined, and nothing changed, when one moved namespace.
+ */
+function patchCluster(c: ClusterObjects, was: BudgetState['clusters'][number], replaced: ReadonlyArray<[BuiltObject, BuiltObject]>, successors: Map<NamespaceBudget, NamespaceBudget>, touch: (namespace: string) => void): BudgetState['clusters'][number] | undefined {
+  const { groups } = was.groups;
+  const places: Array<[BuiltObject[], number, BuiltObject]> = [];
+  for (const [before, after] of replaced) {
+    const namespace = groupOf(before);
+    const list = groups.get(namespace);
+    const at = list ? list.indexOf(before) : -1;
+    if (groupOf(after) !== namespace || at < 0) return undefined;
+    places.push([list!, at, after]);
+  }
+  const touched = new Set<string>();
+  for (const [list, at, after] of places) {
+    // A new array for a touched group, so that whatever was concluded of the old one is not reused.
+    const namespace = groupOf(after);
+    let current = groups.get(namespace)!;
+    if (!touched.has(namespace)) groups.set(namespace, (current = [...list]));
+    touched.add(namespace);
+    current[at] = after;
+  }
+  for (const namespace of touched) {
+    touch(namespace);
+    if (!isBudgetNamespace(namespace)) continue;
+    const before = was.budgets.get(namespace)!;
+    const after = budgetOf(c.cluster.name, namespace, groups.get(namespace)!);
+    was.budgets.set(namespace, after);
+    successors.set(before, after);
+  }
+  return { groups: { cluster: c.cluster, groups }, budgets: was.budgets };
+}
+
+function budgetOf(cluster: string, namespace: string, list: BuiltObject[]): NamespaceBudget {
+  const limitRanges = list.filter((o) => o.kind === 'LimitRange');
+  const { workloads, unseenCharts, claims } = workloadsOf(list, limitRanges.map((o) => o.object));
+  return {
+    cluster,
+    namespace,
+    objects: list,
+    workloads,
+    unseenCharts,
+    quotas: list.filter((o) => o.kind === 'ResourceQuota' && o.resource.apiVersion === 'v1'),
+    limitRanges,
+    claims,
+  };
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** A HelmRelease's pods land in spec.targetNamespace, else the release's own namespace. */
@@ -126,22 +231,54 @@ export function workloadNotes(workloads: readonly NamespaceWorkload[], names?: R
   return notes;
 }
 
-const byNamespaceCache = new WeakMap<object, Map<string, NamespaceBudget[]>>();
+/** The budgets of a namespace no cluster has objects in (one constant array, so memos hold). */
+export const NO_BUDGETS: readonly NamespaceBudget[] = Object.freeze([]) as readonly NamespaceBudget[];
 
-/** The budgets of each namespace, across clusters; cached with the budgets. */
+const byNamespaceCache = new WeakMap<RepoModel, { budgets: NamespaceBudget[]; grouped: Map<string, NamespaceBudget[]> }>();
+
+/** The budgets of each namespace, across clusters; a namespace's list is the same array while its budgets are. */
 export function budgetsByNamespace(model: RepoModel): Map<string, NamespaceBudget[]> {
-  const budgets = namespaceBudgets(model);
-  let grouped = byNamespaceCache.get(budgets);
-  if (!grouped) {
-    grouped = new Map();
-    for (const b of budgets) grouped.set(b.namespace, [...(grouped.get(b.namespace) ?? []), b]);
-    byNamespaceCache.set(budgets, grouped);
+  const state = budgetState(model);
+  const budgets = state.result;
+  const cached = byNamespaceCache.get(model);
+  if (cached?.budgets === budgets) return cached.grouped;
+  if (cached && state.from?.result === cached.budgets) {
+    // Patched: only the namespaces of replaced budgets get new lists.
+    const patched = new Map(cached.grouped);
+    for (const [before, after] of state.from.successors) {
+      const list = patched.get(before.namespace);
+      if (!list) continue;
+      patched.set(before.namespace, list.map((b) => (b === before ? after : b)));
+    }
+    byNamespaceCache.set(model, { budgets, grouped: patched });
+    return patched;
   }
+  const grouped = new Map<string, NamespaceBudget[]>();
+  for (const b of budgets) {
+    const list = grouped.get(b.namespace);
+    if (list) list.push(b);
+    else grouped.set(b.namespace, [b]);
+  }
+  if (cached) {
+    for (const [namespace, list] of grouped) {
+      const before = cached.grouped.get(namespace);
+      if (before && sameList(before, list)) grouped.set(namespace, before);
+    }
+  }
+  byNamespaceCache.set(model, { budgets, grouped });
   return grouped;
 }
 
 /** Namespaces components own, with their components (ordered by folder); system namespaces aside. */
 export function componentNamespaces(model: RepoModel): Map<string, Component[]> {
+  const layers = model.layers;
+  let cached = componentNamespaceCache.get(layers);
+  if (!cached) componentNamespaceCache.set(layers, (cached = computeComponentNamespaces(model)));
+  return cached;
+}
+const componentNamespaceCache = new WeakMap<object, Map<string, Component[]>>();
+
+function computeComponentNamespaces(model: RepoModel): Map<string, Component[]> {
   const result = new Map<string, Component[]>();
   const components = [...model.layers.components].sort((a, b) => a.folder.localeCompare(b.folder));
   for (const c of components) {
@@ -183,38 +320,111 @@ export function anchorOf(model: RepoModel, namespace: string, components: readon
   return undefined;
 }
 
-const namespaceIndex = new WeakMap<object, Map<string, Map<string, BuiltObject[]>>>();
-
 /** The Namespace objects named `namespace` in the clusters of `budgets` (after kustomize renamed them). */
 function namespaceObjects(model: RepoModel, budgets: readonly NamespaceBudget[], namespace: string): BuiltObject[] {
-  const all = clusterObjects(model);
-  let index = namespaceIndex.get(all);
-  if (!index) {
-    // cluster → Namespace name → its objects: one pass instead of one scan per namespace.
-    index = new Map(all.map((c) => {
-      const byName = new Map<string, BuiltObject[]>();
-      for (const o of c.objects) if (o.kind === 'Namespace' && o.resource.apiVersion === 'v1') byName.set(o.name, [...(byName.get(o.name) ?? []), o]);
-      return [c.cluster.name, byName] as const;
-    }));
-    namespaceIndex.set(all, index);
-  }
   const clusters = new Set(budgets.map((b) => b.cluster));
-  return all.filter((c) => clusters.has(c.cluster.name)).flatMap((c) => index!.get(c.cluster.name)?.get(namespace) ?? []);
+  // A Namespace object counts in the namespace it declares: it sits in that group.
+  return objectGroups(model)
+    .filter((c) => clusters.has(c.cluster.name))
+    .flatMap((c) => (c.groups.get(namespace) ?? []).filter((o) => o.kind === 'Namespace' && o.resource.apiVersion === 'v1' && o.name === namespace));
 }
 
-const memos = new WeakMap<RepoModel, Map<string, { inputs: readonly unknown[]; value: unknown }>>();
+interface ValueTable {
+  token: object;
+  seen: number;
+  inputs: readonly unknown[];
+  values: Array<Map<string, unknown[]>>;
+  all: unknown[];
+}
+const valueTables = new WeakMap<RepoModel, Map<string, ValueTable>>();
 
 /**
- * A value computed from `inputs` (budgets, components, the graph), reused while every input is the
- * same object as last time: budgets are reused while their namespace's objects are unchanged, so
- * an edit recomputes the findings of the namespaces it touches only.
+ * What a rule concludes of each group of objects (per cluster and namespace), joined. After an
+ * edit only the groups it touched are computed again, and the joined array stays the same while
+ * no group's values changed: cost in proportion to the edit, not to the repository.
+ * `inputs` are what else the values depend on; when one is not the same object, all are redone.
  */
-export function memoized<T>(model: RepoModel, key: string, inputs: readonly unknown[], compute: () => T): T {
-  let byKey = memos.get(model);
-  if (!byKey) memos.set(model, (byKey = new Map()));
-  const cached = byKey.get(key);
-  if (cached && cached.inputs.length === inputs.length && cached.inputs.every((input, i) => input === inputs[i])) return cached.value as T;
-  const value = compute();
-  byKey.set(key, { inputs, value });
-  return value;
+export function groupValues<T>(model: RepoModel, table: string, inputs: readonly unknown[], compute: (objects: BuiltObject[], cluster: Cluster, namespace: string) => T[]): T[] {
+  return tracked(model, `groups ${table}`, inputs, (state, i) => state.groups[i].groups, (objects, i, namespace, state) => compute(objects, state.groups[i].cluster, namespace));
+}
+
+/** Like groupValues, per namespace budget (cluster and namespace with a budget). */
+export function budgetValues<T>(model: RepoModel, table: string, inputs: readonly unknown[], compute: (budget: NamespaceBudget) => T[]): T[] {
+  return tracked(model, `budgets ${table}`, inputs, (state, i) => state.clusters[i].budgets, (budget) => compute(budget));
+}
+
+function tracked<T, I>(
+  model: RepoModel,
+  table: string,
+  inputs: readonly unknown[],
+  domain: (state: BudgetState, cluster: number) => Map<string, I>,
+  compute: (item: I, cluster: number, namespace: string, state: BudgetState) => T[],
+): T[] {
+  const state = budgetState(model);
+  const tracker = trackers.get(model)!;
+  let tables = valueTables.get(model);
+  if (!tables) valueTables.set(model, (tables = new Map()));
+  const t = tables.get(table);
+  if (t && t.token === tracker.token && t.inputs.length === inputs.length && t.inputs.every((x, i) => x === inputs[i])) {
+    if (t.seen === tracker.log.length) return t.all as T[];
+    let changed = false;
+    const done = new Set<string>();
+    for (let k = t.seen; k < tracker.log.length; k++) {
+      const [cluster, namespace] = tracker.log[k];
+      if (done.has(`${cluster}/${namespace}`)) continue;
+      done.add(`${cluster}/${namespace}`);
+      const item = domain(state, cluster).get(namespace);
+      const before = t.values[cluster].get(namespace);
+      if (before === undefined && item === undefined) continue;
+      const after = item === undefined ? [] : compute(item, cluster, namespace, state);
+      if ((before?.length ?? 0) > 0 || after.length > 0) changed = true;
+      t.values[cluster].set(namespace, after);
+    }
+    t.seen = tracker.log.length;
+    if (changed) t.all = t.values.flatMap((m) => [...m.values()].flat());
+    return t.all as T[];
+  }
+  const values = state.groups.map((_, cluster) => {
+    const byNamespace = new Map<string, unknown[]>();
+    for (const [namespace, item] of domain(state, cluster)) byNamespace.set(namespace, compute(item, cluster, namespace, state));
+    return byNamespace;
+  });
+  const fresh: ValueTable = { token: tracker.token, seen: tracker.log.length, inputs, values, all: values.flatMap((m) => [...m.values()].flat()) };
+  tables.set(table, fresh);
+  return fresh.all as T[];
+}
+
+/**
+ * Like groupValues, per component namespace across clusters (`compute` gets the namespace's
+ * budgets in every cluster): the namespaces an edit touched are computed again.
+ */
+export function namespaceValues<T>(model: RepoModel, table: string, inputs: readonly unknown[], compute: (namespace: string, components: Component[], budgets: readonly NamespaceBudget[]) => T[]): T[] {
+  const byNamespace = budgetsByNamespace(model);
+  const owned = componentNamespaces(model);
+  const tracker = trackers.get(model)!;
+  let tables = valueTables.get(model);
+  if (!tables) valueTables.set(model, (tables = new Map()));
+  const key = `namespaces ${table}`;
+  const t = tables.get(key);
+  const all = [owned, ...inputs];
+  if (t && t.token === tracker.token && t.inputs.length === all.length && t.inputs.every((x, i) => x === all[i])) {
+    if (t.seen === tracker.log.length) return t.all as T[];
+    let changed = false;
+    for (const namespace of new Set(tracker.log.slice(t.seen).map(([, namespace]) => namespace))) {
+      const components = owned.get(namespace);
+      if (!components) continue;
+      const before = t.values[0].get(namespace) ?? [];
+      const after = compute(namespace, components, byNamespace.get(namespace) ?? NO_BUDGETS);
+      if (before.length > 0 || after.length > 0) changed = true;
+      t.values[0].set(namespace, after);
+    }
+    t.seen = tracker.log.length;
+    if (changed) t.all = [...t.values[0].values()].flat();
+    return t.all as T[];
+  }
+  const values = new Map<string, unknown[]>();
+  for (const [namespace, components] of owned) values.set(namespace, compute(namespace, components, byNamespace.get(namespace) ?? NO_BUDGETS));
+  const fresh: ValueTable = { token: tracker.token, seen: tracker.log.length, inputs: all, values: [values], all: [...values.values()].flat() };
+  tables.set(key, fresh);
+  return fresh.all as T[];
 }

@@ -1,6 +1,9 @@
 import { componentOfPath, componentsByNamespace } from '../model/layers';
-import { clusterObjects } from './cluster-objects';
-import { SYSTEM_NAMESPACES } from './namespace-budgets';
+import type { RepoModel } from '../model/model';
+import type { Component } from '../model/types';
+import type { BuiltObject } from './cluster-objects';
+import { groupValues, SYSTEM_NAMESPACES } from './namespace-budgets';
+import { onePerKey, perGroup } from './memo';
 import type { Rule, RuleFinding } from './types';
 
 export const namespaceForeign: Rule = {
@@ -11,26 +14,38 @@ export const namespaceForeign: Rule = {
     "One namespace per component keeps ownership, quotas and pruning clear: a resource that one component's folder puts into the namespace another component owns is counted against the other's ResourceQuota and pruned with the wrong Kustomization. Namespaces two components share, kube-* and flux-system are not judged.",
   fix: '—',
   check(model) {
-    const findings: RuleFinding[] = [];
     const components = model.layers.components;
-    const owners = componentsByNamespace(components);
-    const reported = new Set<string>();
-    for (const { objects } of clusterObjects(model)) {
-      for (const o of objects) {
-        const owner = owners.get(o.namespace);
-        if (!owner || SYSTEM_NAMESPACES.has(o.namespace)) continue;
-        const component = componentOfPath(components, o.resource.file);
-        if (!component || component === owner || component.ownNamespaces.includes(o.namespace)) continue;
-        const key = `${o.resource.file}#${o.resource.index}`;
-        if (reported.has(key)) continue;
-        reported.add(key);
-        findings.push({
-          file: o.resource.file,
-          range: model.rangeOf(o.resource, o.resource.namespace === o.namespace ? ['metadata', 'namespace'] : ['metadata', 'name']),
-          message: `${o.kind} ${o.name} of component ${component.name} goes into namespace ${o.namespace}, which component ${owner.name} owns${component.ownNamespaces.length > 0 ? ` (${component.name}'s own: ${component.ownNamespaces.join(', ')})` : ''}.`,
-        });
-      }
-    }
-    return findings;
+    const owners = componentsOwningNamespaces(model);
+    // Each group's findings are kept while its objects and the components are the same.
+    const found = groupValues(model, 'namespace/foreign', [components], (objects) => foreignIn(model, objects, components, owners));
+    // The same document in several clusters is reported once.
+    return perGroup(model, 'namespace/foreign once', found, [], () => onePerKey(found));
   },
 };
+
+const owningCache = new WeakMap<object, Map<string, Component>>();
+function componentsOwningNamespaces(model: RepoModel): Map<string, Component> {
+  const components = model.layers.components;
+  let owners = owningCache.get(components);
+  if (!owners) owningCache.set(components, (owners = componentsByNamespace(components)));
+  return owners;
+}
+
+function foreignIn(model: RepoModel, objects: readonly BuiltObject[], components: readonly Component[], owners: Map<string, Component>): Array<{ key: string; finding: RuleFinding }> {
+  const found: Array<{ key: string; finding: RuleFinding }> = [];
+  for (const o of objects) {
+    const owner = owners.get(o.namespace);
+    if (!owner || SYSTEM_NAMESPACES.has(o.namespace)) continue;
+    const component = componentOfPath(components, o.resource.file);
+    if (!component || component === owner || component.ownNamespaces.includes(o.namespace)) continue;
+    found.push({
+      key: `${o.resource.file}#${o.resource.index}`,
+      finding: {
+        file: o.resource.file,
+        range: model.rangeOf(o.resource, o.resource.namespace === o.namespace ? ['metadata', 'namespace'] : ['metadata', 'name']),
+        message: `${o.kind} ${o.name} of component ${component.name} goes into namespace ${o.namespace}, which component ${owner.name} owns${component.ownNamespaces.length > 0 ? ` (${component.name}'s own: ${component.ownNamespaces.join(', ')})` : ''}.`,
+      },
+    });
+  }
+  return found;
+}

@@ -1,16 +1,25 @@
 import { componentOfPath } from '../model/layers';
 import type { RepoModel } from '../model/model';
 import type { Component } from '../model/types';
-import { clusterObjects, type BuiltObject } from './cluster-objects';
+import type { BuiltObject } from './cluster-objects';
 import { createManifest } from './edits';
-import { helmTargetNamespace } from './namespace-budgets';
+import { groupValues, helmTargetNamespace, objectGroups } from './namespace-budgets';
+import { perGroup } from './memo';
 import type { Rule, RuleFinding } from './types';
 
 /** Namespaces every cluster has before anything is applied (flux-system: Flux's bootstrap). */
 const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system']);
 
+const bootstrapCache = new WeakMap<object, Set<string>>();
+
 /** Namespaces that bootstrap steps no cluster applies create: helmfile releases, kustomize helmCharts. */
 function bootstrapNamespaces(model: RepoModel): Set<string> {
+  let cached = bootstrapCache.get(model.graph);
+  if (!cached) bootstrapCache.set(model.graph, (cached = findBootstrapNamespaces(model)));
+  return cached;
+}
+
+function findBootstrapNamespaces(model: RepoModel): Set<string> {
   const result = new Set<string>();
   for (const path of model.graph.unreachable) {
     for (const doc of model.file(path)?.documents ?? []) {
@@ -33,44 +42,89 @@ export const namespaceMissing: Rule = {
     'Kubernetes refuses objects in a namespace that does not exist ("namespaces \\"x\\" not found"), so the whole Flux Kustomization fails. A namespace counts as declared by a Namespace object anywhere the cluster applies (after kustomize `namespace:` and Flux `targetNamespace` renamed it), by a HelmRelease with `install.createNamespace: true`, or by a bootstrap step outside the clusters (helmfile `releases`, kustomize `helmCharts`).',
   fix: 'Create namespace.yaml in the component folder and add it to kustomization.yaml.',
   check(model) {
-    const findings: RuleFinding[] = [];
     const components = model.layers.components;
     const bootstrapped = bootstrapNamespaces(model);
-    const missing = new Map<string, { component: Component; namespace: string; first: BuiltObject; count: Set<string>; clusters: string[] }>();
-    for (const { cluster, objects } of clusterObjects(model)) {
-      const declared = new Set([...BUILT_IN_NAMESPACES, ...bootstrapped]);
-      for (const o of objects) {
-        if (o.kind === 'Namespace' && o.resource.apiVersion === 'v1') declared.add(o.name);
-        if (o.kind === 'HelmRelease' && o.object?.spec?.install?.createNamespace === true) declared.add(helmTargetNamespace(o));
-      }
-      for (const o of objects) {
-        const namespace = o.kind === 'HelmRelease' ? [o.namespace, helmTargetNamespace(o)] : [o.namespace];
-        for (const ns of new Set(namespace)) {
-          if (!ns || ns.includes('${') || declared.has(ns)) continue;
-          const component = componentOfPath(components, o.resource.file);
-          if (!component) continue;
-          const key = `${component.folder}\n${ns}`;
-          let entry = missing.get(key);
-          if (!entry) missing.set(key, (entry = { component, namespace: ns, first: o, count: new Set(), clusters: [] }));
-          entry.count.add(`${o.kind}/${o.name}`);
-          if (!entry.clusters.includes(cluster.name)) entry.clusters.push(cluster.name);
-        }
-      }
-    }
-    for (const { component, namespace, first, count, clusters } of missing.values()) {
-      const dir = model.graph.kustomizeDirs.get(component.folder);
-      const anchor =
-        dir?.resource && dir.resource.object.namespace === namespace
-          ? { file: dir.resource.file, range: model.rangeOf(dir.resource, ['namespace']) }
-          : { file: first.resource.file, range: model.rangeOf(first.resource, first.resource.namespace === namespace ? ['metadata', 'namespace'] : ['metadata', 'name']) };
-      const created = createManifest(model, component.folder, 'namespace.yaml', `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`);
-      const others = count.size - 1;
-      findings.push({
-        ...anchor,
-        message: `Component ${component.name} puts ${first.kind} ${first.name}${others > 0 ? ` and ${others} more` : ''} in namespace ${namespace}, but nothing ${clusters.join(', ')} applies declares it (no Namespace object, no HelmRelease with install.createNamespace): the apply fails with namespaces "${namespace}" not found.`,
-        fixes: created ? [{ title: `Create ${created.file} (Namespace ${namespace})`, changes: created.changes, safe: true, preferred: true }] : undefined,
-      });
-    }
-    return findings;
+    const declared = declaredByCluster(model, bootstrapped);
+    // Each group's findings are kept while its objects, the declared namespaces and the components are the same.
+    const all = groupValues(model, 'namespace/missing', [...declared.values(), components], (objects, cluster) => missingIn(cluster.name, objects, declared.get(cluster.name)!, components));
+    return perGroup(model, 'namespace/missing findings', all, [], () => findingsOf(model, all));
   },
 };
+
+interface Missing {
+  component: Component;
+  namespace: string;
+  object: BuiltObject;
+  cluster: string;
+}
+
+function missingIn(cluster: string, objects: readonly BuiltObject[], declared: ReadonlySet<string>, components: readonly Component[]): Missing[] {
+  const found: Missing[] = [];
+  for (const o of objects) {
+    const namespace = o.kind === 'HelmRelease' ? [o.namespace, helmTargetNamespace(o)] : [o.namespace];
+    for (const ns of new Set(namespace)) {
+      if (!ns || ns.includes('${') || declared.has(ns)) continue;
+      const component = componentOfPath(components, o.resource.file);
+      if (component) found.push({ component, namespace: ns, object: o, cluster });
+    }
+  }
+  return found;
+}
+
+const declaredSets = new WeakMap<RepoModel, { names: readonly unknown[]; declared: Map<string, Set<string>> }>();
+
+/**
+ * The namespaces each cluster declares (built-in, bootstrapped, Namespace objects, HelmReleases
+ * that create theirs); the same Sets while they hold the same names.
+ */
+function declaredByCluster(model: RepoModel, bootstrapped: ReadonlySet<string>): Map<string, Set<string>> {
+  const names = groupValues(model, 'namespace/missing declares', [], (objects, cluster) => declaresOf(objects).map((name) => [cluster.name, name] as const));
+  const previous = declaredSets.get(model);
+  // A rebuilt graph (new bootstrap namespaces) regroups every object, so `names` is then a new array too.
+  if (previous?.names === names) return previous.declared;
+  const declared = new Map(objectGroups(model).map(({ cluster }) => [cluster.name, new Set([...BUILT_IN_NAMESPACES, ...bootstrapped])] as const));
+  for (const [cluster, name] of names) declared.get(cluster)?.add(name);
+  // Equal names (an edit that declares the same namespaces): the previous Sets, so the groups' findings hold.
+  for (const [cluster, set] of declared) {
+    const before = previous?.declared.get(cluster);
+    if (before && before.size === set.size && [...set].every((n) => before.has(n))) declared.set(cluster, before);
+  }
+  declaredSets.set(model, { names, declared });
+  return declared;
+}
+
+function declaresOf(objects: readonly BuiltObject[]): string[] {
+  const names: string[] = [];
+  for (const o of objects) {
+    if (o.kind === 'Namespace' && o.resource.apiVersion === 'v1') names.push(o.name);
+    if (o.kind === 'HelmRelease' && o.object?.spec?.install?.createNamespace === true) names.push(helmTargetNamespace(o));
+  }
+  return names;
+}
+
+function findingsOf(model: RepoModel, all: readonly Missing[]): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const missing = new Map<string, { component: Component; namespace: string; first: BuiltObject; count: Set<string>; clusters: string[] }>();
+  for (const { component, namespace, object: o, cluster } of all) {
+    const key = `${component.folder}\n${namespace}`;
+    let entry = missing.get(key);
+    if (!entry) missing.set(key, (entry = { component, namespace, first: o, count: new Set(), clusters: [] }));
+    entry.count.add(`${o.kind}/${o.name}`);
+    if (!entry.clusters.includes(cluster)) entry.clusters.push(cluster);
+  }
+  for (const { component, namespace, first, count, clusters } of missing.values()) {
+    const dir = model.graph.kustomizeDirs.get(component.folder);
+    const anchor =
+      dir?.resource && dir.resource.object.namespace === namespace
+        ? { file: dir.resource.file, range: model.rangeOf(dir.resource, ['namespace']) }
+        : { file: first.resource.file, range: model.rangeOf(first.resource, first.resource.namespace === namespace ? ['metadata', 'namespace'] : ['metadata', 'name']) };
+    const created = createManifest(model, component.folder, 'namespace.yaml', `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`);
+    const others = count.size - 1;
+    findings.push({
+      ...anchor,
+      message: `Component ${component.name} puts ${first.kind} ${first.name}${others > 0 ? ` and ${others} more` : ''} in namespace ${namespace}, but nothing ${clusters.join(', ')} applies declares it (no Namespace object, no HelmRelease with install.createNamespace): the apply fails with namespaces "${namespace}" not found.`,
+      fixes: created ? [{ title: `Create ${created.file} (Namespace ${namespace})`, changes: created.changes, safe: true, preferred: true }] : undefined,
+    });
+  }
+  return findings;
+}

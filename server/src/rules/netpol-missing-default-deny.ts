@@ -1,7 +1,10 @@
-import { clusterObjects, type BuiltObject } from './cluster-objects';
+import type { BuiltObject } from './cluster-objects';
 import { createManifest } from './edits';
-import { anchorOf, budgetsByNamespace, componentNamespaces, memoized } from './namespace-budgets';
+import { anchorOf, namespaceValues, objectGroups } from './namespace-budgets';
+import { perGroup, stableConcat } from './memo';
 import type { Rule, RuleFinding } from './types';
+
+const NO_OBJECTS: BuiltObject[] = [];
 
 export const netpolMissingDefaultDeny: Rule = {
   id: 'netpol/missing-default-deny',
@@ -11,34 +14,33 @@ export const netpolMissingDefaultDeny: Rule = {
     "Without a NetworkPolicy that selects every pod (`podSelector: {}`), any pod of the cluster can reach the namespace's pods. A CiliumNetworkPolicy with an empty endpointSelector in the namespace, or a CiliumClusterwideNetworkPolicy that selects every endpoint or the namespace's, counts as one. A repository without the policy gets one finding per namespace, as information.",
   fix: 'Create a default-deny NetworkPolicy (ingress) in the component folder and add it to kustomization.yaml (not applied by check --fix: it cuts traffic the namespace may rely on).',
   check(model) {
-    const findings: RuleFinding[] = [];
-    const byNamespace = budgetsByNamespace(model);
-    // Namespaced policies sit with their namespace's objects; clusterwide ones are few.
-    const clusterwide = new Map(clusterObjects(model).map((c) => [c.cluster.name, c.objects.filter((o) => o.kind === 'CiliumClusterwideNetworkPolicy')]));
-    for (const [namespace, components] of componentNamespaces(model)) {
-      const inClusters = byNamespace.get(namespace) ?? [];
-      // Reused while the namespace's budgets (its objects in every cluster) and the graph are unchanged.
-      const finding = memoized(model, `netpol/missing-default-deny ${namespace}`, [model.graph, ...components, ...inClusters, ...[...clusterwide.values()].flat()], (): RuleFinding | undefined => {
-        const without = inClusters.filter(
-          (b) => !b.objects.some((o) => isPolicyFor(o, namespace)) && !(clusterwide.get(b.cluster) ?? []).some((o) => isPolicyFor(o, namespace)),
-        );
-        if (without.length === 0) return undefined;
-        const anchor = anchorOf(model, namespace, components, without);
-        if (!anchor) return undefined;
-        // A policy file shared with a cluster that has one already would be a second policy there: no fix.
-        const partial = without.length < inClusters.length;
-        const created = partial ? undefined : createManifest(model, anchor.folder, 'networkpolicy.yaml', defaultDeny(namespace));
-        const where = partial ? ` in ${without.map((b) => b.cluster).join(', ')}` : '';
-        return {
+    // Namespaced policies sit with their namespace's objects; clusterwide ones are few (and cluster-wide objects sit in the '' group).
+    const clusterwide = new Map(objectGroups(model).map(({ cluster, groups }) => {
+      const global = groups.get('') ?? NO_OBJECTS;
+      return [cluster.name, perGroup(model, 'netpol clusterwide', global, [], () => global.filter((o) => o.kind === 'CiliumClusterwideNetworkPolicy'))] as const;
+    }));
+    const policies = stableConcat(model, 'netpol clusterwide', [...clusterwide.values()]);
+    // Each namespace's finding is kept while its budgets (its objects in every cluster), the clusterwide policies and the graph are unchanged.
+    return namespaceValues(model, 'netpol/missing-default-deny', [model.graph, policies], (namespace, components, inClusters): RuleFinding[] => {
+      const without = inClusters.filter(
+        (b) => !b.objects.some((o) => isPolicyFor(o, namespace)) && !(clusterwide.get(b.cluster) ?? []).some((o) => isPolicyFor(o, namespace)),
+      );
+      if (without.length === 0) return [];
+      const anchor = anchorOf(model, namespace, components, without);
+      if (!anchor) return [];
+      // A policy file shared with a cluster that has one already would be a second policy there: no fix.
+      const partial = without.length < inClusters.length;
+      const created = partial ? undefined : createManifest(model, anchor.folder, 'networkpolicy.yaml', defaultDeny(namespace));
+      const where = partial ? ` in ${without.map((b) => b.cluster).join(', ')}` : '';
+      return [
+        {
           file: anchor.file,
           range: anchor.range,
           message: `Namespace ${namespace} has no default-deny NetworkPolicy (podSelector: {})${where}: every pod of the cluster can reach its pods.`,
           fixes: created ? [{ title: `Create ${created.file} (default-deny ingress for namespace ${namespace})`, changes: created.changes, safe: false, preferred: true }] : undefined,
-        };
-      });
-      if (finding) findings.push(finding);
-    }
-    return findings;
+        },
+      ];
+    });
   },
 };
 

@@ -7,7 +7,7 @@ import type { RepoModel } from '../model/model';
 import { parse as parseYaml } from 'yaml';
 import type { BuiltObject } from './cluster-objects';
 import { createManifest } from './edits';
-import { anchorOf, budgetsByNamespace, componentNamespaces, memoized, workloadsOf, type NamespaceBudget } from './namespace-budgets';
+import { anchorOf, namespaceValues, workloadsOf, type NamespaceBudget } from './namespace-budgets';
 import { limitRangeText } from './quota-no-limitrange';
 import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';
 import type { FileChange, Rule, RuleFinding } from './types';
@@ -20,30 +20,25 @@ export const quotaMissing: Rule = {
     'The policy: every component namespace has a ResourceQuota as its budget, so one component cannot starve the others. A repository that has not adopted it yet gets one finding per namespace, as information; raise `quota/missing` to error in `.gitops-guardrails.yaml` once it has. kube-system, kube-public, kube-node-lease and flux-system are left alone.',
   fix: "Create resourcequota.yaml sized from the namespace's workloads (the largest need of any cluster, with 20% headroom and rollout surge), with a LimitRange of default requests when the namespace has none, and add them to kustomization.yaml.",
   check(model) {
-    const findings: RuleFinding[] = [];
-    const byNamespace = budgetsByNamespace(model);
-    for (const [namespace, components] of componentNamespaces(model)) {
-      const inClusters = byNamespace.get(namespace) ?? [];
-      // Reused while the namespace's budgets (its objects in every cluster) and the graph are unchanged.
-      const finding = memoized(model, `quota/missing ${namespace}`, [model.graph, ...components, ...inClusters], (): RuleFinding | undefined => {
-        const without = inClusters.filter((b) => b.quotas.length === 0);
-        if (without.length === 0) return undefined;
-        const anchor = anchorOf(model, namespace, components, without);
-        if (!anchor) return undefined;
-        // Where another cluster has a quota, a file shared by both clusters would give it a second one.
-        const partial = without.length < inClusters.length;
-        const fix = partial ? undefined : quotaFix(model, namespace, anchor.folder, without);
-        const where = partial ? ` in ${without.map((b) => b.cluster).join(', ')} (${inClusters.filter((b) => b.quotas.length > 0).map((b) => b.cluster).join(', ')} has one)` : '';
-        return {
+    // Each namespace's finding is kept while its budgets (its objects in every cluster) and the graph are unchanged.
+    return namespaceValues(model, 'quota/missing', [model.graph], (namespace, components, inClusters): RuleFinding[] => {
+      const without = inClusters.filter((b) => b.quotas.length === 0);
+      if (without.length === 0) return [];
+      const anchor = anchorOf(model, namespace, components, without);
+      if (!anchor) return [];
+      // Where another cluster has a quota, a file shared by both clusters would give it a second one.
+      const partial = without.length < inClusters.length;
+      const fix = partial ? undefined : quotaFix(model, namespace, anchor.folder, without);
+      const where = partial ? ` in ${without.map((b) => b.cluster).join(', ')} (${inClusters.filter((b) => b.quotas.length > 0).map((b) => b.cluster).join(', ')} has one)` : '';
+      return [
+        {
           file: anchor.file,
           range: anchor.range,
           message: `Namespace ${namespace} has no ResourceQuota${where}: nothing bounds what its workloads may request (the policy: a ResourceQuota as every component namespace's budget).`,
           fixes: fix ? [fix] : undefined,
-        };
-      });
-      if (finding) findings.push(finding);
-    }
-    return findings;
+        },
+      ];
+    });
   },
 };
 

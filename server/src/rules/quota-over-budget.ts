@@ -1,5 +1,5 @@
 import { quotaUsage, readResourceQuota } from '../budget/quota';
-import { memoized, namespaceBudgets, workloadNotes, type NamespaceBudget } from './namespace-budgets';
+import { budgetValues, workloadNotes, type NamespaceBudget } from './namespace-budgets';
 import type { Rule, RuleFinding } from './types';
 
 export const quotaOverBudget: Rule = {
@@ -10,11 +10,8 @@ export const quotaOverBudget: Rule = {
     'The quota admission refuses every pod that would take a namespace past a hard value, so the replicas beyond it never start. Usage is replicas (an HPA counts at maxReplicas, a DaemonSet as one pod) times each pod\'s effective requests or limits, computed on what each cluster applies: kustomize overlays (`replicas:`, strategic-merge and JSON 6902 patches) and Flux `spec.patches` included. HelmRelease workloads are estimated from chart values. A namespace exactly at its budget is fine.',
   fix: '—',
   check(model) {
-    const findings: RuleFinding[] = [];
-    for (const budget of namespaceBudgets(model)) {
-      findings.push(...memoized(model, `quota/over-budget ${budget.cluster}/${budget.namespace}`, [budget], () => overBudget(model, budget)));
-    }
-    return findings;
+    // Each budget's findings are kept while it is the same object (its namespace's objects unchanged).
+    return budgetValues(model, 'quota/over-budget', [], (budget) => overBudget(model, budget));
   },
 };
 

@@ -2,7 +2,10 @@ import { estimateHelmReleaseWorkloads } from '../budget/helm-values';
 import { workloadBudget, WORKLOAD_KINDS } from '../budget/pod';
 import type { ContainerBudget } from '../budget/types';
 import type { NodePath, Resource } from '../model/types';
-import { clusterObjects } from './cluster-objects';
+import type { RepoModel } from '../model/model';
+import type { BuiltObject } from './cluster-objects';
+import { groupValues } from './namespace-budgets';
+import { onePerKey, perGroup } from './memo';
 import { insertIntoMap } from './edits';
 import type { Rule, RuleFinding } from './types';
 
@@ -29,30 +32,30 @@ export const resourcesMissing: Rule = {
     'A container that sets neither requests nor limits is scheduled as if it used nothing, is the first to be evicted, and is refused by the admission of a ResourceQuota on cpu or memory unless a LimitRange gives defaults. Overlay and Flux patches that add resources are taken into account; a HelmRelease with `valuesFrom` is not judged.',
   fix: 'Insert a resources block (requests cpu 100m, memory 128Mi; limits memory 256Mi).',
   check(model) {
-    const findings: RuleFinding[] = [];
-    const reported = new Set<string>();
-    for (const { objects } of clusterObjects(model)) {
-      for (const o of objects) {
-        const manifest = WORKLOAD_KINDS.has(o.kind) && !o.resource.apiVersion.includes('fluxcd.io');
-        const release = o.kind === 'HelmRelease' && o.resource.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
-        if (!manifest && !release) continue;
-        // Values from a ConfigMap or Secret may set the resources: the release's own values do not tell.
-        if (release && Array.isArray(o.object?.spec?.valuesFrom) && o.object.spec.valuesFrom.length > 0) continue;
-        const containers = containersOf(o.object, manifest);
-        for (const container of containers) {
-          if (!container.setsNoRequests || !container.setsNoLimits) continue;
-          const path = sourcePath(o.resource, container, manifest);
-          if (!path) continue;
-          const key = `${o.resource.file}#${o.resource.index}#${path.join('/')}`;
-          if (reported.has(key)) continue;
-          reported.add(key);
-          findings.push(finding(model, o.resource, container, path, manifest));
-        }
-      }
-    }
-    return findings;
+    // Each group's findings are kept while its objects are the same.
+    const found = groupValues(model, 'resources/missing', [], (objects) => missingIn(model, objects));
+    // The same container in several clusters is reported once.
+    return perGroup(model, 'resources/missing once', found, [], () => onePerKey(found));
   },
 };
+
+function missingIn(model: RepoModel, objects: readonly BuiltObject[]): Array<{ key: string; finding: RuleFinding }> {
+  const found: Array<{ key: string; finding: RuleFinding }> = [];
+  for (const o of objects) {
+    const manifest = WORKLOAD_KINDS.has(o.kind) && !o.resource.apiVersion.includes('fluxcd.io');
+    const release = o.kind === 'HelmRelease' && o.resource.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
+    if (!manifest && !release) continue;
+    // Values from a ConfigMap or Secret may set the resources: the release's own values do not tell.
+    if (release && Array.isArray(o.object?.spec?.valuesFrom) && o.object.spec.valuesFrom.length > 0) continue;
+    for (const container of containersOf(o.object, manifest)) {
+      if (!container.setsNoRequests || !container.setsNoLimits) continue;
+      const path = sourcePath(o.resource, container, manifest);
+      if (!path) continue;
+      found.push({ key: `${o.resource.file}#${o.resource.index}#${path.join('/')}`, finding: finding(model, o.resource, container, path, manifest) });
+    }
+  }
+  return found;
+}
 
 /** Containers of an object, kept per object: unchanged builds hand out the same objects. */
 const containerCache = new WeakMap<object, ContainerBudget[]>();
@@ -84,7 +87,7 @@ function sourcePath(resource: Resource, container: ContainerBudget, manifest: bo
   return index >= 0 && typeof field === 'string' ? [...listPath, index] : undefined;
 }
 
-function finding(model: import('../model/model').RepoModel, resource: Resource, container: ContainerBudget, path: NodePath, manifest: boolean): RuleFinding {
+function finding(model: RepoModel, resource: Resource, container: ContainerBudget, path: NodePath, manifest: boolean): RuleFinding {
   let value: any = resource.object;
   for (const step of path) value = value?.[step];
   const hasEmptyResources = value && typeof value === 'object' && 'resources' in value;

@@ -4,6 +4,7 @@ import { isKustomizationFileName } from '../model/parse';
 import { dirname, joinRepoPath } from '../model/paths';
 import { computeLineStarts, nodeAt, positionAt, rangeAtPath } from '../model/positions';
 import type { NodePath, Position, Range, Resource, YamlFile } from '../model/types';
+import { perFile } from './memo';
 import { SchemaRegistry, type SchemaProblem, type ValidateOptions, type ValidationResult } from '../schema/index';
 import type { Rule, RuleFinding } from './types';
 
@@ -15,14 +16,16 @@ export const schemaInvalid: Rule = {
     'The API server refuses an object with an unknown field, a value of the wrong type or a missing required field, and the Flux Kustomization that applies it fails as a whole. Kinds come from Kubernetes 1.34, kustomize, and the CustomResourceDefinitions found in the repository (Flux\'s own from a bundled copy when the repository has none). Flux `${VAR}` substitutions, SOPS `ENC[...]` values and HelmRelease values are not judged; kustomize patches are checked without required fields. A kind without any schema is reported once, as information.',
   fix: '—',
   check(model) {
-    const findings: RuleFinding[] = [];
     const registry = registryFor(model);
     const skip = deadFiles(model);
+    // Only the files changed since the last check are validated again (the registry changes with the graph only).
+    const { byPath, changed } = perFile(model, 'schema/invalid', (file) => (skip(file.path) ? NOTHING : fileResultCached(model, registry, file)), (r) => r.findings.length === 0 && r.unknown.length === 0);
+    const previous = joined.get(model);
+    if (previous && previous.byPath === byPath && !changed) return previous.findings;
+    const findings: RuleFinding[] = [];
     const unknown = new Map<string, Resource>();
     const wrongApiVersion = new Map<string, Resource[]>();
-    for (const file of model.files.values()) {
-      if (skip(file.path)) continue;
-      const result = fileResultCached(model, registry, file);
+    for (const result of byPath.values()) {
       findings.push(...result.findings);
       for (const [kind, resource] of result.unknown) {
         if (!unknown.has(kind)) unknown.set(kind, resource);
@@ -58,9 +61,13 @@ export const schemaInvalid: Rule = {
         message: `No schema is known for ${kind}: ${why}, so documents of this kind are not validated.`,
       });
     }
+    joined.set(model, { byPath, findings });
     return findings;
   },
 };
+
+const NOTHING: FileResult = { findings: [], unknown: [] };
+const joined = new WeakMap<RepoModel, { byPath: Map<string, FileResult>; findings: RuleFinding[] }>();
 
 interface FileResult {
   findings: RuleFinding[];
