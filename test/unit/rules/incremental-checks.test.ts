@@ -1,0 +1,162 @@
+// The engine reuses findings between checks (per file, per build, per namespace group): after any
+// series of edits, an incrementally re-checked model must report exactly what a fresh one does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { check, FLUX_SYSTEM_SYNC, fluxKs, repo, yaml } from '../../helpers/repo';
+import type { RepoModel } from '../../../server/src/model/model';
+
+const deployment = (replicas: number, resources = '          resources:\n            requests:\n              cpu: 100m\n', header = '') =>
+  header +
+  yaml`
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      replicas: ${replicas}
+      selector:
+        matchLabels:
+          app: web
+      template:
+        metadata:
+          labels:
+            app: web
+        spec:
+          containers:
+            - name: web
+              image: nginx
+  ` + resources;
+
+const quota = (cpu: string, extra = '') => yaml`
+  apiVersion: v1
+  kind: ResourceQuota
+  metadata:
+    name: budget
+  spec:
+    hard:
+      pods: "20"
+      requests.cpu: ${cpu}
+` + extra;
+
+const statefulSet = (resources: string) => yaml`
+  apiVersion: apps/v1
+  kind: StatefulSet
+  metadata:
+    name: db
+  spec:
+    replicas: 1
+    selector:
+      matchLabels:
+        app: db
+    template:
+      spec:
+        containers:
+          - name: db
+            image: postgres
+` + resources;
+
+const release = (target: string, replicas: number) => yaml`
+  apiVersion: helm.toolkit.fluxcd.io/v2
+  kind: HelmRelease
+  metadata:
+    name: cache
+  spec:
+    interval: 1h
+    targetNamespace: ${target}
+    chart:
+      spec:
+        chart: app-template
+        sourceRef:
+          kind: HelmRepository
+          name: bjw-s
+    values:
+      controllers:
+        cache:
+          replicas: ${replicas}
+          containers:
+            app:
+              image:
+                repository: redis
+`;
+
+const policy = (selector: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\nspec:\n  podSelector: ${selector}\n  policyTypes: [Ingress]\n`;
+const limitRange = (cpu: string) => `apiVersion: v1\nkind: LimitRange\nmetadata:\n  name: defaults\nspec:\n  limits:\n    - type: Container\n      defaultRequest:\n        cpu: ${cpu}\n`;
+
+const initial: Record<string, string | null> = {
+  'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+  'clusters/prod/apps.yaml': fluxKs('apps', './environments/apps'),
+  'clusters/staging/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('staging'),
+  'clusters/staging/apps.yaml': fluxKs('apps', './environments/apps', '  patches:\n    - target:\n        kind: Deployment\n        name: web\n      patch: |\n        - op: replace\n          path: /spec/replicas\n          value: 1\n'),
+  'environments/apps/kustomization.yaml': 'resources:\n  - web\n  - db\n',
+  'environments/apps/web/kustomization.yaml': 'namespace: web\nresources:\n  - ns.yaml\n  - deploy.yaml\n  - quota.yaml\n  - policy.yaml\n',
+  'environments/apps/web/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n',
+  'environments/apps/web/deploy.yaml': deployment(2),
+  'environments/apps/web/quota.yaml': quota('"1"'),
+  'environments/apps/web/policy.yaml': policy('{}'),
+  'environments/apps/db/kustomization.yaml': 'namespace: db\nresources:\n  - ns.yaml\n  - sts.yaml\n  - cache.yaml\n  - limits.yaml\n',
+  'environments/apps/db/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: db\n',
+  'environments/apps/db/sts.yaml': statefulSet(''),
+  'environments/apps/db/cache.yaml': release('db', 1),
+  'environments/apps/db/limits.yaml': limitRange('50m'),
+};
+
+/** Content edits (the derived graph stands) and a few structural ones. */
+const edits: Array<[string, string | null | undefined]> = [
+  ['environments/apps/web/deploy.yaml', deployment(5)],
+  ['environments/apps/web/deploy.yaml', deployment(50)],
+  ['environments/apps/web/deploy.yaml', deployment(2, '')],
+  ['environments/apps/web/deploy.yaml', deployment(2, undefined, '# moved down a line\n\n')],
+  ['environments/apps/web/deploy.yaml', deployment(2, '          resources:\n            requests:\n              cpu: "2"\n')],
+  ['environments/apps/web/quota.yaml', quota('100m')],
+  ['environments/apps/web/quota.yaml', quota('"1"', '    limits.cpu: "1"\n')],
+  ['environments/apps/web/quota.yaml', undefined],
+  ['environments/apps/web/policy.yaml', policy('{ matchLabels: { app: web } }')],
+  ['environments/apps/web/policy.yaml', policy('{}')],
+  ['environments/apps/db/sts.yaml', statefulSet('            resources:\n              requests:\n                cpu: 10m\n')],
+  ['environments/apps/db/sts.yaml', '# header\n' + statefulSet('')],
+  ['environments/apps/db/cache.yaml', release('db', 3)],
+  ['environments/apps/db/cache.yaml', release('web', 1)],
+  ['environments/apps/db/limits.yaml', limitRange('500m')],
+  ['environments/apps/db/limits.yaml', 'a: "broken'],
+  ['environments/apps/db/ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: db\n  labels:\n    team: data\n'],
+  ['environments/apps/web/kustomization.yaml', 'namespace: web\nresources:\n  - ns.yaml\n  - deploy.yaml\n  - policy.yaml\n'],
+  ['environments/apps/db/quota.yaml', quota('10m')],
+  ['environments/apps/db/kustomization.yaml', 'namespace: db\nresources:\n  - ns.yaml\n  - sts.yaml\n  - cache.yaml\n  - limits.yaml\n  - quota.yaml\n'],
+];
+
+/** Everything a finding says, fixes included: reuse must not keep a stale range, message or edit. */
+function snapshot(model: RepoModel) {
+  return check(model).map((f) => JSON.parse(JSON.stringify(f)));
+}
+
+test('incremental re-checks report exactly what a fresh model does, after every edit', () => {
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: edits.length - 1 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 1, max: 3 }), (sequence, every) => {
+      const incremental = repo(initial);
+      const files = new Map(Object.entries(initial));
+      snapshot(incremental);
+      sequence.forEach((i, step) => {
+        const [path, text] = edits[i];
+        incremental.setFile(path, text);
+        if (text === undefined) files.delete(path);
+        else files.set(path, text);
+        // Sometimes several edits land between two checks.
+        if (step % every !== 0 && step !== sequence.length - 1) return;
+        assert.deepEqual(snapshot(incremental), snapshot(repo(Object.fromEntries(files))), `after edits ${sequence.slice(0, step + 1).join(', ')}`);
+      });
+    }),
+    { numRuns: 120, seed: 20261126 },
+  );
+});
+
+test('the fixture exercises the quota, resources and netpol rules (the property above is not vacuous)', () => {
+  const model = repo(initial);
+  const before = new Set(check(model).map((f) => f.rule));
+  for (const rule of ['resources/missing', 'quota/missing']) assert.ok(before.has(rule), `${rule} fires on the initial repository`);
+  model.setFile('environments/apps/web/deploy.yaml', deployment(50));
+  const over = check(model).filter((f) => f.rule === 'quota/over-budget');
+  assert.ok(over.length > 0, 'quota/over-budget fires after replicas 50');
+  model.setFile('environments/apps/web/deploy.yaml', deployment(2, undefined, '# moved down a line\n\n'));
+  assert.deepEqual(snapshot(model), snapshot(repo({ ...initial, 'environments/apps/web/deploy.yaml': deployment(2, undefined, '# moved down a line\n\n') })));
+});
