@@ -131,9 +131,10 @@ function assemble(cluster: Cluster, slots: ClusterState['slots']): ClusterState 
 function updateCluster(model: RepoModel, state: ClusterState, changed: ReadonlySet<string>): ClusterState {
   const replaced: Array<[BuiltObject, BuiltObject]> = [];
   let reassemble = false;
+  const paths = [...changed];
   const slots = state.slots.map((slot) => {
     const build = builds.get(slot.owner);
-    if (build && build.objects === slot.objects && ![...changed].some((path) => build.reads.has(path))) return slot;
+    if (build && build.objects === slot.objects && !paths.some((path) => build.reads.has(path))) return slot;
     const objects = slot.build();
     if (objects === slot.objects) return slot;
     // A rebuilt Flux Kustomization may set a child's targetNamespace: the whole cluster again.

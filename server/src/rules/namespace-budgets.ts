@@ -344,13 +344,25 @@ const valueTables = new WeakMap<RepoModel, Map<string, ValueTable>>();
  * no group's values changed: cost in proportion to the edit, not to the repository.
  * `inputs` are what else the values depend on; when one is not the same object, all are redone.
  */
-export function groupValues<T>(model: RepoModel, table: string, inputs: readonly unknown[], compute: (objects: BuiltObject[], cluster: Cluster, namespace: string) => T[]): T[] {
-  return tracked(model, `groups ${table}`, inputs, (state, i) => state.groups[i].groups, (objects, i, namespace, state) => compute(objects, state.groups[i].cluster, namespace));
+export function groupValues<T>(
+  model: RepoModel,
+  table: string,
+  inputs: readonly unknown[],
+  compute: (objects: BuiltObject[], cluster: Cluster, namespace: string) => T[],
+  equal: (before: readonly T[], after: readonly T[]) => boolean = sameItems,
+): T[] {
+  return tracked(model, `groups ${table}`, inputs, (state, i) => state.groups[i].groups, (objects, i, namespace, state) => compute(objects, state.groups[i].cluster, namespace), equal);
 }
 
 /** Like groupValues, per namespace budget (cluster and namespace with a budget). */
-export function budgetValues<T>(model: RepoModel, table: string, inputs: readonly unknown[], compute: (budget: NamespaceBudget) => T[]): T[] {
-  return tracked(model, `budgets ${table}`, inputs, (state, i) => state.clusters[i].budgets, (budget) => compute(budget));
+export function budgetValues<T>(
+  model: RepoModel,
+  table: string,
+  inputs: readonly unknown[],
+  compute: (budget: NamespaceBudget) => T[],
+  equal: (before: readonly T[], after: readonly T[]) => boolean = sameItems,
+): T[] {
+  return tracked(model, `budgets ${table}`, inputs, (state, i) => state.clusters[i].budgets, (budget) => compute(budget), equal);
 }
 
 function tracked<T, I>(
@@ -359,6 +371,7 @@ function tracked<T, I>(
   inputs: readonly unknown[],
   domain: (state: BudgetState, cluster: number) => Map<string, I>,
   compute: (item: I, cluster: number, namespace: string, state: BudgetState) => T[],
+  equal: (before: readonly T[], after: readonly T[]) => boolean,
 ): T[] {
   const state = budgetState(model);
   const tracker = trackers.get(model)!;
@@ -377,7 +390,8 @@ function tracked<T, I>(
       const before = t.values[cluster].get(namespace);
       if (before === undefined && item === undefined) continue;
       const after = item === undefined ? [] : compute(item, cluster, namespace, state);
-      if ((before?.length ?? 0) > 0 || after.length > 0) changed = true;
+      if (equal((before ?? []) as T[], after)) continue;
+      changed = true;
       t.values[cluster].set(namespace, after);
     }
     t.seen = tracker.log.length;
@@ -398,7 +412,13 @@ function tracked<T, I>(
  * Like groupValues, per component namespace across clusters (`compute` gets the namespace's
  * budgets in every cluster): the namespaces an edit touched are computed again.
  */
-export function namespaceValues<T>(model: RepoModel, table: string, inputs: readonly unknown[], compute: (namespace: string, components: Component[], budgets: readonly NamespaceBudget[]) => T[]): T[] {
+export function namespaceValues<T>(
+  model: RepoModel,
+  table: string,
+  inputs: readonly unknown[],
+  compute: (namespace: string, components: Component[], budgets: readonly NamespaceBudget[]) => T[],
+  equal: (before: readonly T[], after: readonly T[]) => boolean = sameItems,
+): T[] {
   const byNamespace = budgetsByNamespace(model);
   const owned = componentNamespaces(model);
   const tracker = trackers.get(model)!;
@@ -413,9 +433,10 @@ export function namespaceValues<T>(model: RepoModel, table: string, inputs: read
     for (const namespace of new Set(tracker.log.slice(t.seen).map(([, namespace]) => namespace))) {
       const components = owned.get(namespace);
       if (!components) continue;
-      const before = t.values[0].get(namespace) ?? [];
+      const before = (t.values[0].get(namespace) ?? []) as T[];
       const after = compute(namespace, components, byNamespace.get(namespace) ?? NO_BUDGETS);
-      if (before.length > 0 || after.length > 0) changed = true;
+      if (equal(before, after)) continue;
+      changed = true;
       t.values[0].set(namespace, after);
     }
     t.seen = tracker.log.length;
@@ -427,4 +448,18 @@ export function namespaceValues<T>(model: RepoModel, table: string, inputs: read
   const fresh: ValueTable = { token: tracker.token, seen: tracker.log.length, inputs: all, values: [values], all: [...values.values()].flat() };
   tables.set(key, fresh);
   return fresh.all as T[];
+}
+
+/** The same items (identity): the default comparison of values recomputed for a touched group. */
+function sameItems<T>(before: readonly T[], after: readonly T[]): boolean {
+  return before.length === after.length && before.every((x, i) => x === after[i]);
+}
+
+/**
+ * Findings recomputed for a touched group that say the same as before (same ranges, messages,
+ * fixes): the old ones are kept, so the joined array, and the engine's work on it, stay as they were.
+ */
+export function sameFindings<T>(before: readonly T[], after: readonly T[]): boolean {
+  if (before.length !== after.length) return false;
+  return before.length === 0 || JSON.stringify(before) === JSON.stringify(after);
 }

@@ -2,7 +2,7 @@ import { componentOfPath, componentsByNamespace } from '../model/layers';
 import type { RepoModel } from '../model/model';
 import type { Component } from '../model/types';
 import type { BuiltObject } from './cluster-objects';
-import { groupValues, SYSTEM_NAMESPACES } from './namespace-budgets';
+import { groupValues, SYSTEM_NAMESPACES, sameFindings } from './namespace-budgets';
 import { onePerKey, perGroup } from './memo';
 import type { Rule, RuleFinding } from './types';
 
@@ -17,7 +17,7 @@ export const namespaceForeign: Rule = {
     const components = model.layers.components;
     const owners = componentsOwningNamespaces(model);
     // Each group's findings are kept while its objects and the components are the same.
-    const found = groupValues(model, 'namespace/foreign', [components], (objects) => foreignIn(model, objects, components, owners));
+    const found = groupValues(model, 'namespace/foreign', [components], (objects) => foreignIn(model, objects, components, owners), sameFindings);
     // The same document in several clusters is reported once.
     return perGroup(model, 'namespace/foreign once', found, [], () => onePerKey(found));
   },

@@ -3,7 +3,7 @@ import type { RepoModel } from '../model/model';
 import type { Component } from '../model/types';
 import type { BuiltObject } from './cluster-objects';
 import { createManifest } from './edits';
-import { groupValues, helmTargetNamespace, objectGroups } from './namespace-budgets';
+import { groupValues, helmTargetNamespace, objectGroups, sameFindings } from './namespace-budgets';
 import { perGroup } from './memo';
 import type { Rule, RuleFinding } from './types';
 
@@ -78,7 +78,7 @@ const declaredSets = new WeakMap<RepoModel, { names: readonly unknown[]; declare
  * that create theirs); the same Sets while they hold the same names.
  */
 function declaredByCluster(model: RepoModel, bootstrapped: ReadonlySet<string>): Map<string, Set<string>> {
-  const names = groupValues(model, 'namespace/missing declares', [], (objects, cluster) => declaresOf(objects).map((name) => [cluster.name, name] as const));
+  const names = groupValues(model, 'namespace/missing declares', [], (objects, cluster) => declaresOf(objects).map((name) => [cluster.name, name] as const), sameFindings);
   const previous = declaredSets.get(model);
   // A rebuilt graph (new bootstrap namespaces) regroups every object, so `names` is then a new array too.
   if (previous?.names === names) return previous.declared;

@@ -1,6 +1,6 @@
 import type { BuiltObject } from './cluster-objects';
 import { createManifest } from './edits';
-import { anchorOf, namespaceValues, objectGroups } from './namespace-budgets';
+import { anchorOf, namespaceValues, objectGroups, sameFindings } from './namespace-budgets';
 import { perGroup, stableConcat } from './memo';
 import type { Rule, RuleFinding } from './types';
 
@@ -40,7 +40,7 @@ export const netpolMissingDefaultDeny: Rule = {
           fixes: created ? [{ title: `Create ${created.file} (default-deny ingress for namespace ${namespace})`, changes: created.changes, safe: false, preferred: true }] : undefined,
         },
       ];
-    });
+    }, sameFindings);
   },
 };
 

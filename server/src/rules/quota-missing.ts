@@ -7,7 +7,7 @@ import type { RepoModel } from '../model/model';
 import { parse as parseYaml } from 'yaml';
 import type { BuiltObject } from './cluster-objects';
 import { createManifest } from './edits';
-import { anchorOf, namespaceValues, workloadsOf, type NamespaceBudget } from './namespace-budgets';
+import { anchorOf, namespaceValues, workloadsOf, type NamespaceBudget, sameFindings } from './namespace-budgets';
 import { limitRangeText } from './quota-no-limitrange';
 import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';
 import type { FileChange, Rule, RuleFinding } from './types';
@@ -38,7 +38,7 @@ export const quotaMissing: Rule = {
           fixes: fix ? [fix] : undefined,
         },
       ];
-    });
+    }, sameFindings);
   },
 };
 

@@ -1,5 +1,5 @@
 import { quotaUsage, readResourceQuota } from '../budget/quota';
-import { budgetValues, workloadNotes, type NamespaceBudget } from './namespace-budgets';
+import { budgetValues, workloadNotes, type NamespaceBudget, sameFindings } from './namespace-budgets';
 import type { Rule, RuleFinding } from './types';
 
 export const quotaOverBudget: Rule = {
@@ -11,7 +11,7 @@ export const quotaOverBudget: Rule = {
   fix: '—',
   check(model) {
     // Each budget's findings are kept while it is the same object (its namespace's objects unchanged).
-    return budgetValues(model, 'quota/over-budget', [], (budget) => overBudget(model, budget));
+    return budgetValues(model, 'quota/over-budget', [], (budget) => overBudget(model, budget), sameFindings);
   },
 };
 

@@ -4,7 +4,7 @@ import type { ContainerBudget } from '../budget/types';
 import type { NodePath, Resource } from '../model/types';
 import type { RepoModel } from '../model/model';
 import type { BuiltObject } from './cluster-objects';
-import { groupValues } from './namespace-budgets';
+import { groupValues, sameFindings } from './namespace-budgets';
 import { onePerKey, perGroup } from './memo';
 import { insertIntoMap } from './edits';
 import type { Rule, RuleFinding } from './types';
@@ -33,7 +33,7 @@ export const resourcesMissing: Rule = {
   fix: 'Insert a resources block (requests cpu 100m, memory 128Mi; limits memory 256Mi).',
   check(model) {
     // Each group's findings are kept while its objects are the same.
-    const found = groupValues(model, 'resources/missing', [], (objects) => missingIn(model, objects));
+    const found = groupValues(model, 'resources/missing', [], (objects) => missingIn(model, objects), sameFindings);
     // The same container in several clusters is reported once.
     return perGroup(model, 'resources/missing once', found, [], () => onePerKey(found));
   },
