@@ -20,6 +20,8 @@ const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // Started by server.js and cli.js (model/parse-pool.ts) from beside them.
+  { ...common, entryPoints: ['server/src/model/parse-worker.ts'], outfile: 'dist/parse-worker.js' },
 ];
 
 if (watch) {

@@ -2,9 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { RepoModel } from '../../server/src/model/model';
+import { documentsParsed } from '../../server/src/model/parse';
+import { RULE_IDS } from '../../server/src/rules';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -52,6 +55,31 @@ test('--format sarif is SARIF 2.1.0 with every rule and its help', () => {
   assert.equal(run0.tool.driver.rules[result.ruleIndex].id, 'flux/path-not-found');
   assert.deepEqual(result.locations[0].physicalLocation.artifactLocation, { uri: 'clusters/staging/apps.yaml', uriBaseId: '%SRCROOT%' });
   assert.equal(result.locations[0].physicalLocation.region.startLine, 11);
+});
+
+test('parse workers forced by GITOPS_GUARDRAILS_PARSE_WORKERS report the same JSON as the main thread, and let the process exit', () => {
+  const corpusRepo = path.resolve(ROOT, '../shared/corpus/onedr0p__home-ops');
+  for (const dir of [EXAMPLE, ...(existsSync(corpusRepo) ? [corpusRepo] : [])]) {
+    const check = (workers: string) => {
+      const started = Date.now();
+      const result = spawnSync(process.execPath, [CLI, 'check', dir, '--format', 'json'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, GITOPS_GUARDRAILS_PARSE_WORKERS: workers } });
+      return { code: result.status, stdout: result.stdout, ms: Date.now() - started };
+    };
+    const inThread = check('0');
+    const inWorkers = check('2');
+    assert.ok(JSON.parse(inThread.stdout).findings.length > 0);
+    assert.equal(inWorkers.code, inThread.code);
+    assert.equal(inWorkers.stdout, inThread.stdout);
+    // Idle workers are unref'd: the process does not wait for the pool's 10-second idle timeout.
+    assert.ok(inWorkers.ms < 9_000, `the CLI took ${inWorkers.ms} ms with workers`);
+  }
+});
+
+test('the bundled parse worker (dist/parse-worker.js) parses the files', async () => {
+  const model = await RepoModel.load(EXAMPLE, RULE_IDS, undefined, { parseWorkers: 2, parseWorkerScript: path.join(ROOT, 'dist/parse-worker.js') });
+  assert.ok(model.files.size > 0);
+  // Only files that came from a worker wait for their documents.
+  assert.deepEqual([...model.files.values()].filter(documentsParsed), []);
 });
 
 test('exit 0 on a clean repository, 2 on usage and I/O errors', () => {

@@ -8,12 +8,20 @@ import { deriveLayers, type LayerModel } from './layers';
 import { bootstrapGroups, findCrdInstallers, type CrdInstaller } from './crds';
 import { isKustomizationFileName, isYamlPath, parseYamlFile } from './parse';
 import { ancestors, dirname, toAbsolute } from './paths';
+import { parseInWorkers, parseWorkerCount } from './parse-pool';
 import { nodeAt, rangeAtPath, rangeFromOffsets } from './positions';
 import { scanWorkspace } from './scan';
 import type { NodePath, Range, Resource, YamlFile } from './types';
 
 /** How many changed paths the model remembers for `changedSince`. */
 const CHANGE_LOG_LIMIT = 4096;
+
+export interface LoadOptions {
+  /** Parse workers to use whatever the workspace's size (0: parse on this thread); tests. */
+  parseWorkers?: number;
+  /** The parse worker's script instead of the bundled one (tests). */
+  parseWorkerScript?: string;
+}
 
 export class RepoModel implements FileTree {
   readonly root: string;
@@ -37,10 +45,21 @@ export class RepoModel implements FileTree {
     this.knownRuleIds = knownRuleIds;
   }
 
-  /** Scans and parses the whole workspace from disk. */
-  static async load(root: string, knownRuleIds?: ReadonlySet<string>, onProgress?: (done: number, total: number) => void): Promise<RepoModel> {
+  /**
+   * Scans and parses the whole workspace from disk. A large workspace is parsed by worker threads
+   * (parse-pool.ts), its files applied in the scan's order all the same; `options.parseWorkers`
+   * forces their number (0: on this thread).
+   */
+  static async load(root: string, knownRuleIds?: ReadonlySet<string>, onProgress?: (done: number, total: number) => void, options: LoadOptions = {}): Promise<RepoModel> {
     const model = new RepoModel(root, knownRuleIds);
     const { files } = await scanWorkspace(root);
+    const yamlPaths = files.filter(isYamlPath);
+    const workers = parseWorkerCount(yamlPaths.length, options.parseWorkers);
+    if (workers > 0) {
+      await model.loadParsed(files, yamlPaths, workers, options.parseWorkerScript, onProgress);
+      onProgress?.(files.length, files.length);
+      return model;
+    }
     let done = 0;
     // Reads run 32 at a time: one at a time the event loop, not the disk, is the bottleneck.
     for (let start = 0; start < files.length; start += 32) {
@@ -57,14 +76,44 @@ export class RepoModel implements FileTree {
     return model;
   }
 
+  /** Records `files` as the workers parse their YAML files, in the order of `files`. */
+  private async loadParsed(files: readonly string[], yamlPaths: readonly string[], workers: number, script: string | undefined, onProgress?: (done: number, total: number) => void): Promise<void> {
+    // null: parsed, but the file could not be read (skipped, as load does without workers).
+    const parsed: (YamlFile | null | undefined)[] = new Array(yamlPaths.length);
+    let next = 0;
+    let nextYaml = 0;
+    const apply = () => {
+      for (; next < files.length; next++) {
+        const path = files[next];
+        if (isYamlPath(path)) {
+          const file = parsed[nextYaml];
+          if (file === undefined) return;
+          parsed[nextYaml++] = null;
+          if (file) this.setParsedFile(file);
+        } else this.setFile(path, null);
+        if (onProgress && (next + 1) % 200 === 0) onProgress(next + 1, files.length);
+      }
+    };
+    await parseInWorkers(
+      this.root,
+      yamlPaths,
+      workers,
+      (index, file) => {
+        parsed[index] = file ?? null;
+        if (index === nextYaml) apply();
+      },
+      script,
+    );
+    apply();
+  }
+
   /**
    * Records a file's new content: text for a YAML file, null for a file whose content does not
    * matter (only its existence), undefined for a deleted file.
    */
   setFile(path: string, text: string | null | undefined): void {
-    const existed = this.allFiles.has(path);
     if (text === undefined) {
-      if (!existed) return;
+      if (!this.allFiles.has(path)) return;
       this.logChange(path);
       this.allFiles.delete(path);
       this.yaml.delete(path);
@@ -73,19 +122,21 @@ export class RepoModel implements FileTree {
       this.invalidate(path, true);
       return;
     }
-    if (!existed) {
-      this.allFiles.add(path);
-      this.countFolders(path, +1);
-    }
     if (text === null || !isYamlPath(path)) {
-      if (!existed) {
+      if (!this.addPath(path)) {
         this.logChange(path);
         this.invalidate(path, true);
       }
       return;
     }
+    this.setParsedFile(parseYamlFile(path, text));
+  }
+
+  /** Records a parsed YAML file: setFile's parse, or a parse worker's (RepoModel.load). */
+  private setParsedFile(file: YamlFile): void {
+    const path = file.path;
+    const existed = this.addPath(path);
     this.logChange(path);
-    const file = parseYamlFile(path, text);
     const previous = this.yaml.get(path);
     const key = structureKey(file);
     const changed = !existed || this.structureKeys.get(path) !== key;
@@ -118,6 +169,14 @@ export class RepoModel implements FileTree {
     const count = this.revisionCounter - revision;
     if (count < 0 || count > this.changeLog.length) return undefined;
     return this.changeLog.slice(this.changeLog.length - count);
+  }
+
+  /** Adds a file to the set of all files; true when it was there already. */
+  private addPath(path: string): boolean {
+    if (this.allFiles.has(path)) return true;
+    this.allFiles.add(path);
+    this.countFolders(path, +1);
+    return false;
   }
 
   private invalidate(path: string, structural: boolean): void {

@@ -1,5 +1,7 @@
 // Parsing one file into documents and resources, keeping every node's source range.
+import { readFileSync } from 'node:fs';
 import { parseAllDocuments, isMap, type Document } from 'yaml';
+import { toAbsolute } from './paths';
 import { computeLineStarts, positionAt, rangeFromOffsets } from './positions';
 import type { Resource, SyntaxProblem, YamlFile } from './types';
 
@@ -7,13 +9,18 @@ export function isYamlPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
+/** The one place that turns a file's text into documents: eager and lazy parses share its ranges. */
+function parseDocuments(text: string): Document.Parsed[] {
+  const documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+  return Array.isArray(documents) ? documents : [documents as unknown as Document.Parsed];
+}
+
 export function parseYamlFile(path: string, text: string): YamlFile {
   const lineStarts = computeLineStarts(text);
   const syntaxErrors: SyntaxProblem[] = [];
   let documents: Document.Parsed[] = [];
   try {
-    documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
-    if (!Array.isArray(documents)) documents = [documents as unknown as Document.Parsed];
+    documents = parseDocuments(text);
   } catch (error) {
     syntaxErrors.push({ message: `YAML could not be parsed: ${(error as Error).message}`, range: rangeFromOffsets(lineStarts, 0, 0) });
   }
@@ -52,6 +59,73 @@ export function parseYamlFile(path: string, text: string): YamlFile {
     });
   });
   return { path, text, lineStarts, documents, resources, syntaxErrors, sopsEncrypted };
+}
+
+/** Reads and parses a file of the workspace; undefined when it cannot be read (it is then skipped). */
+export function readYamlFile(root: string, path: string): YamlFile | undefined {
+  let text: string;
+  try {
+    text = readFileSync(toAbsolute(root, path), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseYamlFile(path, text);
+}
+
+/** A parsed file without its documents: what a parse worker sends back (plain data). */
+export type ParsedFileData = Omit<YamlFile, 'documents'>;
+
+/**
+ * A file parsed elsewhere (a parse worker) whose documents are parsed again from its text on first
+ * access, with the same options, so their ranges are those of an eager parse; then kept.
+ */
+class LazyYamlFile implements YamlFile {
+  path: string;
+  text: string;
+  lineStarts: number[];
+  resources: Resource[];
+  syntaxErrors: SyntaxProblem[];
+  sopsEncrypted: boolean;
+  #documents: Document.Parsed[] | undefined;
+
+  constructor(data: ParsedFileData) {
+    this.path = data.path;
+    this.text = data.text;
+    this.lineStarts = data.lineStarts;
+    this.resources = data.resources;
+    this.syntaxErrors = data.syntaxErrors;
+    this.sopsEncrypted = data.sopsEncrypted;
+  }
+
+  get documents(): Document.Parsed[] {
+    if (!this.#documents) {
+      try {
+        this.#documents = parseDocuments(this.text);
+      } catch {
+        // parseYamlFile reported it as a syntax error and kept no documents.
+        this.#documents = [];
+      }
+    }
+    return this.#documents;
+  }
+
+  set documents(documents: Document.Parsed[]) {
+    this.#documents = documents;
+  }
+
+  get documentsParsed(): boolean {
+    return this.#documents !== undefined;
+  }
+}
+
+/** A YamlFile of parsed data whose documents are parsed on first access. */
+export function withLazyDocuments(data: ParsedFileData): YamlFile {
+  return new LazyYamlFile(data);
+}
+
+/** Whether a file's documents are in memory (always, unless it came from withLazyDocuments). */
+export function documentsParsed(file: YamlFile): boolean {
+  return file instanceof LazyYamlFile ? file.documentsParsed : true;
 }
 
 export function isKustomizationFileName(path: string): boolean {

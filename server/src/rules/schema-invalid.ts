@@ -257,10 +257,13 @@ function inlinePatchPaths(resource: Resource): NodePath[] {
  */
 function inlinePatchFindings(model: RepoModel, registry: SchemaRegistry, resource: Resource): RuleFinding[] {
   const findings: RuleFinding[] = [];
+  // Most documents have no inline patch: their documents need not be parsed (they may be lazy).
+  const paths = inlinePatchPaths(resource);
+  if (paths.length === 0) return findings;
   const file = model.file(resource.file);
   const doc = file?.documents[resource.index];
   if (!file || !doc) return findings;
-  for (const path of inlinePatchPaths(resource)) {
+  for (const path of paths) {
     let text: any = resource.object;
     for (const step of path) text = text?.[step];
     let documents;

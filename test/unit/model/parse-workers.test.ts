@@ -1,0 +1,163 @@
+// RepoModel.load with parse workers (model/parse-pool.ts) builds the same model as on the main
+// thread; worker-parsed files parse their documents only when asked, with the same ranges; a
+// worker that cannot start, throws or exits mid-way loses no file and never hangs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runChecks } from '../../../server/src/check';
+import { RepoModel, type LoadOptions } from '../../../server/src/model/model';
+import { documentsParsed, parseYamlFile, withLazyDocuments } from '../../../server/src/model/parse';
+import type { NodePath, YamlFile } from '../../../server/src/model/types';
+import { RULE_IDS } from '../../../server/src/rules';
+
+const EXAMPLE = path.resolve(__dirname, '../../../examples/layered-repo');
+const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
+const skipCorpus = existsSync(CORPUS) ? false : `../shared/corpus is absent (${CORPUS})`;
+/** Small and large enough for several batches; SOPS-encrypted files in the first. */
+const CORPUS_REPOS = ['simplelumine__k8s-gitops@head', 'onedr0p__home-ops'];
+const TIMEOUT = 120_000;
+
+const load = (root: string, options: LoadOptions) => RepoModel.load(root, RULE_IDS, undefined, options);
+
+/** Everything a file holds but its documents. */
+function fileData(file: YamlFile) {
+  return { path: file.path, text: file.text, lineStarts: file.lineStarts, resources: file.resources, syntaxErrors: file.syntaxErrors, sopsEncrypted: file.sopsEncrypted };
+}
+
+function assertSameFiles(actual: RepoModel, expected: RepoModel): void {
+  assert.deepEqual([...actual.files.keys()], [...expected.files.keys()], 'YAML files, in the same order');
+  assert.deepEqual(actual.folders, expected.folders);
+  for (const folder of ['', ...expected.folders]) assert.deepEqual(actual.children(folder), expected.children(folder), folder);
+  for (const [filePath, file] of expected.files) assert.deepStrictEqual(fileData(actual.file(filePath)!), fileData(file), filePath);
+}
+
+const PATHS: [NodePath, 'key' | 'value'][] = [
+  [['metadata', 'name'], 'value'],
+  [['kind'], 'key'],
+  [['spec'], 'value'],
+  [['spec', 'dependsOn', 0, 'name'], 'value'],
+  [['metadata', 'nope', 'deeper'], 'value'],
+];
+
+function ranges(model: RepoModel) {
+  return [...model.resources()].flatMap((r) => PATHS.map(([p, target]) => model.rangeOf(r, p, target)));
+}
+
+async function assertWorkersMatch(root: string): Promise<void> {
+  const inThread = await load(root, { parseWorkers: 0 });
+  const inWorkers = await load(root, { parseWorkers: 2 });
+  assertSameFiles(inWorkers, inThread);
+  assert.ok([...inThread.files.values()].every(documentsParsed));
+  assert.ok([...inWorkers.files.values()].every((f) => !documentsParsed(f)), 'worker-parsed files have no documents yet');
+  assert.deepEqual(ranges(inWorkers), ranges(inThread));
+  assert.deepEqual(runChecks(inWorkers), runChecks(inThread));
+}
+
+test('a model parsed by two workers equals one parsed on the main thread: the example repository', { timeout: TIMEOUT }, async () => {
+  await assertWorkersMatch(EXAMPLE);
+});
+
+for (const repo of CORPUS_REPOS) {
+  test(`a model parsed by two workers equals one parsed on the main thread: ${repo}`, { skip: skipCorpus, timeout: TIMEOUT }, async () => {
+    await assertWorkersMatch(path.join(CORPUS, repo));
+  });
+}
+
+test('documents are parsed on first access, once, with the ranges of an eager parse', async () => {
+  const text = [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: a # a comment',
+    'data:',
+    '  key: "value"',
+    '---',
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata: { name: b, namespace: c }',
+    'stringData:',
+    '  x: [1, 2',
+    '---',
+    'just: text',
+    '',
+  ].join('\n');
+  const eager = parseYamlFile('apps/cm.yaml', text);
+  const { documents: _documents, ...data } = parseYamlFile('apps/cm.yaml', text);
+  const lazy = withLazyDocuments(structuredClone(data));
+  assert.equal(documentsParsed(lazy), false);
+  assert.deepStrictEqual(fileData(lazy), fileData(eager));
+  const documents = lazy.documents;
+  assert.equal(documentsParsed(lazy), true);
+  assert.equal(lazy.documents, documents, 'kept on the file');
+  assert.equal(documents.length, eager.documents.length);
+  documents.forEach((doc, i) => {
+    assert.deepEqual(doc.range, eager.documents[i].range);
+    assert.deepEqual(doc.errors.map((e) => [e.code, e.pos]), eager.documents[i].errors.map((e) => [e.code, e.pos]));
+    assert.deepEqual(doc.toJS(), eager.documents[i].toJS());
+  });
+});
+
+test('a worker-parsed model parses only the documents something asks for', { timeout: TIMEOUT }, async () => {
+  const model = await load(EXAMPLE, { parseWorkers: 2 });
+  const resource = [...model.resources()].find((r) => r.kind === 'Kustomization' && r.apiVersion.startsWith('kustomize.toolkit'))!;
+  model.rangeOf(resource, ['spec', 'path']);
+  assert.deepEqual([...model.files.values()].filter(documentsParsed).map((f) => f.path), [resource.file]);
+});
+
+/** Writes worker scripts that fail in different ways; returns their paths. */
+function failingScripts(dir: string): Record<string, string> {
+  const worker = path.resolve(__dirname, '../../../server/src/model/parse-worker.ts');
+  const tsx = createRequire(worker).resolve('tsx/cjs');
+  const scripts = {
+    'a missing script': path.join(dir, 'missing.js'),
+    'a script that throws on start': path.join(dir, 'throws.js'),
+    'a worker that exits on its third batch': path.join(dir, 'exits.js'),
+  };
+  writeFileSync(scripts['a script that throws on start'], "throw new Error('parse worker test: boom');\n");
+  writeFileSync(
+    scripts['a worker that exits on its third batch'],
+    [
+      "const { parentPort } = require('node:worker_threads');",
+      'let batches = 0;',
+      // Registered before the real worker's listener, so it runs first.
+      'parentPort.on("message", () => { if (++batches === 3) process.exit(1); });',
+      `require(${JSON.stringify(tsx)});`,
+      `require(${JSON.stringify(worker)});`,
+      '',
+    ].join('\n'),
+  );
+  return scripts;
+}
+
+test('a worker that fails to start, throws or exits mid-way loses no file and does not hang', { timeout: TIMEOUT }, async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gg-parse-workers-'));
+  try {
+    const roots = [EXAMPLE, ...(skipCorpus ? [] : [path.join(CORPUS, 'onedr0p__home-ops')])];
+    for (const root of roots) {
+      const expected = await load(root, { parseWorkers: 0 });
+      for (const [what, script] of Object.entries(failingScripts(dir))) {
+        const model = await load(root, { parseWorkers: 2, parseWorkerScript: script });
+        assert.deepEqual([...model.files.keys()], [...expected.files.keys()], `${what}, ${path.basename(root)}`);
+        assertSameFiles(model, expected);
+        // Files parsed by a worker are lazy, those parsed on the main thread are not.
+        const byWorkers = [...model.files.values()].filter((f) => !documentsParsed(f)).length;
+        if (script.endsWith('exits.js') && root !== EXAMPLE) assert.ok(byWorkers > 0 && byWorkers < model.files.size, `${byWorkers} of ${model.files.size} by workers`);
+        else if (!script.endsWith('exits.js')) assert.equal(byWorkers, 0);
+        assert.deepEqual(ranges(model), ranges(expected));
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('progress is reported with workers, ending with every file', { timeout: TIMEOUT }, async () => {
+  const calls: [number, number][] = [];
+  await RepoModel.load(EXAMPLE, RULE_IDS, (done, total) => calls.push([done, total]), { parseWorkers: 2 });
+  const total = calls[calls.length - 1][1];
+  assert.deepEqual(calls[calls.length - 1], [total, total]);
+  assert.ok(calls.every(([done], i) => i === 0 || done >= calls[i - 1][0]));
+});
