@@ -2,7 +2,7 @@
 // parse-pool.ts sends, with parse.ts's readYamlFile, and answers with plain data: each file
 // without its documents (the main thread parses those again on first access). Logs nothing.
 import { parentPort } from 'node:worker_threads';
-import { readYamlFile, type ParsedFileData } from './parse';
+import { readYamlFile, withoutDocuments, type ParsedFileData } from './parse';
 import type { BatchReply, BatchRequest } from './parse-pool';
 
 parentPort?.on('message', ({ id, root, paths }: BatchRequest) => {
@@ -10,9 +10,7 @@ parentPort?.on('message', ({ id, root, paths }: BatchRequest) => {
   try {
     const files = paths.map((path): ParsedFileData | null => {
       const file = readYamlFile(root, path);
-      if (!file) return null;
-      const { documents: _documents, ...data } = file;
-      return data;
+      return file ? withoutDocuments(file) : null;
     });
     reply = { id, files };
     parentPort!.postMessage(reply);

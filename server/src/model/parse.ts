@@ -1,6 +1,6 @@
 // Parsing one file into documents and resources, keeping every node's source range.
 import { readFileSync } from 'node:fs';
-import { parseAllDocuments, isMap, type Document } from 'yaml';
+import { parseAllDocuments, isMap, visit, type Document } from 'yaml';
 import { toAbsolute } from './paths';
 import { computeLineStarts, positionAt, rangeFromOffsets } from './positions';
 import type { Resource, SyntaxProblem, YamlFile } from './types';
@@ -72,8 +72,17 @@ export function readYamlFile(root: string, path: string): YamlFile | undefined {
   return parseYamlFile(path, text);
 }
 
-/** A parsed file without its documents: what a parse worker sends back (plain data). */
-export type ParsedFileData = Omit<YamlFile, 'documents'>;
+/**
+ * A parsed file without its documents: what a parse worker sends back (plain data). With several
+ * documents, where each ends, so that one can be parsed again without the others.
+ */
+export type ParsedFileData = Omit<YamlFile, 'documents'> & { documentEnds?: number[] };
+
+/** parseYamlFile's result as plain data: the documents dropped, their ends kept. */
+export function withoutDocuments(file: YamlFile): ParsedFileData {
+  const { documents, ...data } = file;
+  return documents.length > 1 ? { ...data, documentEnds: documents.map((d) => d.range[2]) } : data;
+}
 
 /**
  * A file parsed elsewhere (a parse worker) whose documents are parsed again from its text on first
@@ -87,6 +96,7 @@ class LazyYamlFile implements YamlFile {
   syntaxErrors: SyntaxProblem[];
   sopsEncrypted: boolean;
   #documents: Document.Parsed[] | undefined;
+  readonly #documentEnds: number[] | undefined;
 
   constructor(data: ParsedFileData) {
     this.path = data.path;
@@ -95,18 +105,21 @@ class LazyYamlFile implements YamlFile {
     this.resources = data.resources;
     this.syntaxErrors = data.syntaxErrors;
     this.sopsEncrypted = data.sopsEncrypted;
+    this.#documentEnds = data.documentEnds;
   }
 
   get documents(): Document.Parsed[] {
-    if (!this.#documents) {
-      try {
-        this.#documents = parseDocuments(this.text);
-      } catch {
-        // parseYamlFile reported it as a syntax error and kept no documents.
-        this.#documents = [];
-      }
-    }
+    if (!this.#documents) this.#documents = this.#documentEnds ? lazyDocuments(this.text, this.#documentEnds, () => this.#parseAll()) : this.#parseAll();
     return this.#documents;
+  }
+
+  #parseAll(): Document.Parsed[] {
+    try {
+      return parseDocuments(this.text);
+    } catch {
+      // parseYamlFile reported it as a syntax error and kept no documents.
+      return [];
+    }
   }
 
   set documents(documents: Document.Parsed[]) {
@@ -116,6 +129,57 @@ class LazyYamlFile implements YamlFile {
   get documentsParsed(): boolean {
     return this.#documents !== undefined;
   }
+}
+
+/**
+ * The documents of a multi-document file, each parsed on first access from its own slice of the
+ * text, its ranges shifted to the file's offsets (a large multi-document file is parsed only as
+ * far as anyone looks). A slice that does not parse as exactly one clean document falls back to
+ * parsing the whole file.
+ */
+function lazyDocuments(text: string, ends: readonly number[], parseAll: () => Document.Parsed[]): Document.Parsed[] {
+  const parsed: (Document.Parsed | undefined)[] = new Array(ends.length);
+  let all: Document.Parsed[] | undefined;
+  const documentAt = (index: number): Document.Parsed | undefined => {
+    if (all) return all[index];
+    let doc = parsed[index];
+    if (doc) return doc;
+    const start = index === 0 ? 0 : ends[index - 1];
+    let slice: Document.Parsed[] = [];
+    try {
+      slice = parseDocuments(text.slice(start, ends[index]));
+    } catch {
+      // handled below
+    }
+    if (slice.length !== 1 || slice[0].errors.length > 0) {
+      all = parseAll();
+      return all[index];
+    }
+    doc = slice[0];
+    if (start > 0) shiftRanges(doc, start);
+    parsed[index] = doc;
+    return doc;
+  };
+  return new Proxy(parsed as Document.Parsed[], {
+    get(target, property, receiver) {
+      if (typeof property === 'string' && /^\d+$/.test(property)) return Number(property) < ends.length ? documentAt(Number(property)) : undefined;
+      if (property === 'length') return all ? all.length : ends.length;
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
+/** Moves every range of a document parsed from a slice to the offsets of the whole text. */
+function shiftRanges(doc: Document.Parsed, by: number): void {
+  const shift = (range: number[] | null | undefined) => {
+    if (range) for (let i = 0; i < range.length; i++) range[i] += by;
+  };
+  shift(doc.range);
+  visit(doc, {
+    Node(_, node) {
+      shift(node.range);
+    },
+  });
 }
 
 /** A YamlFile of parsed data whose documents are parsed on first access. */

@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runChecks } from '../../../server/src/check';
 import { RepoModel, type LoadOptions } from '../../../server/src/model/model';
-import { documentsParsed, parseYamlFile, withLazyDocuments } from '../../../server/src/model/parse';
+import { visit, type Document } from 'yaml';
+import { documentsParsed, parseYamlFile, withLazyDocuments, withoutDocuments } from '../../../server/src/model/parse';
 import type { NodePath, YamlFile } from '../../../server/src/model/types';
 import { RULE_IDS } from '../../../server/src/rules';
 
@@ -85,8 +86,7 @@ test('documents are parsed on first access, once, with the ranges of an eager pa
     '',
   ].join('\n');
   const eager = parseYamlFile('apps/cm.yaml', text);
-  const { documents: _documents, ...data } = parseYamlFile('apps/cm.yaml', text);
-  const lazy = withLazyDocuments(structuredClone(data));
+  const lazy = withLazyDocuments(structuredClone(withoutDocuments(parseYamlFile('apps/cm.yaml', text))));
   assert.equal(documentsParsed(lazy), false);
   assert.deepStrictEqual(fileData(lazy), fileData(eager));
   const documents = lazy.documents;
@@ -160,4 +160,53 @@ test('progress is reported with workers, ending with every file', { timeout: TIM
   const total = calls[calls.length - 1][1];
   assert.deepEqual(calls[calls.length - 1], [total, total]);
   assert.ok(calls.every(([done], i) => i === 0 || done >= calls[i - 1][0]));
+});
+
+/** Every node's range and value in visiting order: what positions.ts and the edits read. */
+function nodeRanges(doc: Document.Parsed | undefined): unknown[] {
+  if (!doc) return ['no document'];
+  const ranges: unknown[] = [doc.range];
+  visit(doc, { Node: (_, node) => void ranges.push([node.range, (node as { value?: unknown }).value instanceof Object ? '' : (node as { value?: unknown }).value]) });
+  return ranges;
+}
+
+/** Multi-document files: each document parsed alone from its slice equals the eager parse's. */
+function assertSameDocuments(filePath: string, text: string): void {
+  const eager = parseYamlFile(filePath, text);
+  const lazy = withLazyDocuments(structuredClone(withoutDocuments(eager)));
+  assert.equal(lazy.documents.length, eager.documents.length, filePath);
+  // From the last document backwards: a document is parsed without those before it.
+  for (let i = eager.documents.length - 1; i >= 0; i--) {
+    assert.deepEqual(nodeRanges(lazy.documents[i]), nodeRanges(eager.documents[i]), `${filePath} document ${i}`);
+    assert.deepEqual(lazy.documents[i]?.toJS(), eager.documents[i].toJS(), `${filePath} document ${i}`);
+  }
+  assert.deepEqual([...lazy.documents].map((d) => d.range), eager.documents.map((d) => d.range), `${filePath}: iteration`);
+}
+
+test('each document of a multi-document file is parsed alone, with the ranges of a parse of the whole file', () => {
+  const texts: Record<string, string> = {
+    'plain.yaml': 'a: 1\n---\nb: 2\n---\nc: [3]\n',
+    'comments.yaml': '# head\na: 1 # one\n\n# before the marker\n---\n# inside\nb:\n  - x\n  - y # tail\n---\n\n\nc: |\n  text\n  more\n',
+    'anchors.yaml': 'base: &b { x: 1 }\n---\nuse: &u\n  y: 2\nagain: *u\n---\n"quoted": \'single\'\n',
+    'markers.yaml': '%YAML 1.2\n---\na: 1\n...\n---\nb: 2\n...\n',
+    'empty.yaml': '---\n---\na: 1\n---\n',
+    'broken.yaml': 'a: 1\n---\nb: [2\n---\nc: 3\n',
+  };
+  for (const [name, text] of Object.entries(texts)) assertSameDocuments(name, text);
+});
+
+test('multi-document files of the corpus and the example parse alone as in the whole file', { skip: skipCorpus }, async () => {
+  const { scanWorkspace } = await import('../../../server/src/model/scan');
+  const { readFileSync } = await import('node:fs');
+  let checked = 0;
+  for (const root of [EXAMPLE, ...CORPUS_REPOS.map((r) => path.join(CORPUS, r))]) {
+    for (const file of (await scanWorkspace(root)).files) {
+      if (!/\.ya?ml$/.test(file)) continue;
+      const text = readFileSync(path.join(root, file), 'utf8');
+      if (!/^---/m.test(text)) continue;
+      assertSameDocuments(file, text);
+      checked++;
+    }
+  }
+  assert.ok(checked > 10, `${checked} multi-document files checked`);
 });
