@@ -59,14 +59,21 @@ export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding
     sorted = parts.flat().sort(compareFindings);
     state.sorted = { parts, findings: sorted };
   }
-  // Suppression comments live in the files' texts: read again whenever a text changed.
-  return sorted.filter((f) => {
+  // Suppression comments live in the files' texts: filtered again when the findings or the text of a file with findings changed.
+  const changes = state.filtered?.sorted === sorted ? model.changedSince(state.filtered.revision) : undefined;
+  if (state.filtered && changes && !changes.some((path) => state.filtered!.files.has(path))) {
+    state.filtered.revision = model.revision;
+    return [...state.filtered.findings];
+  }
+  const findings = sorted.filter((f) => {
     const file = model.file(f.file);
     const text = file?.text ?? '';
     let s = state.suppressions.get(f.file);
     if (!s || s.text !== text) state.suppressions.set(f.file, (s = { text, suppressions: readSuppressions(text) }));
     return !s.suppressions.suppresses(f.rule, f.range.start.line);
   });
+  state.filtered = { sorted, revision: model.revision, files: new Set(sorted.map((f) => f.file)), findings };
+  return [...findings];
 }
 
 interface EngineState {
@@ -74,6 +81,7 @@ interface EngineState {
   processed: Map<string, { reported: RuleFinding[]; severity: Severity; forced: Severity | undefined; config: object; findings: Finding[] }>;
   sorted?: { parts: Finding[][]; findings: Finding[] };
   config?: { problems: readonly unknown[]; findings: Finding[] };
+  filtered?: { sorted: Finding[]; revision: number; files: Set<string>; findings: Finding[] };
   suppressions: Map<string, { text: string; suppressions: Suppressions }>;
 }
 const engineStates = new WeakMap<RepoModel, EngineState>();

@@ -63,7 +63,23 @@ interface ClusterState {
   result: ClusterObjects;
 }
 
-const states = new WeakMap<RepoModel, { graph: object; revision: number; clusters: ClusterState[]; result: ClusterObjects[] }>();
+interface State {
+  graph: object;
+  revision: number;
+  clusters: ClusterState[];
+  result: ClusterObjects[];
+  /** Which builds (by owner) read each file: an edit looks at those builds only. */
+  readers: Map<string, Set<object>>;
+}
+const states = new WeakMap<RepoModel, State>();
+
+function indexReaders(readers: Map<string, Set<object>>, owner: object): void {
+  for (const path of builds.get(owner)?.reads.keys() ?? []) {
+    const set = readers.get(path);
+    if (set) set.add(owner);
+    else readers.set(path, new Set([owner]));
+  }
+}
 
 /**
  * Every cluster's objects. After a content edit only the builds that read the edited file are
@@ -75,15 +91,23 @@ export function clusterObjects(model: RepoModel): ClusterObjects[] {
   const changes = state && state.graph === graph ? model.changedSince(state.revision) : undefined;
   if (!state || !changes) {
     const clusters = graph.clusters.map((cluster) => buildCluster(model, cluster));
-    states.set(model, { graph, revision: model.revision, clusters, result: clusters.map((c) => c.result) });
-    return states.get(model)!.result;
+    const readers = new Map<string, Set<object>>();
+    for (const c of clusters) for (const slot of c.slots) indexReaders(readers, slot.owner);
+    const fresh: State = { graph, revision: model.revision, clusters, result: clusters.map((c) => c.result), readers };
+    states.set(model, fresh);
+    return fresh.result;
   }
   if (changes.length === 0) return state.result;
-  const changed = new Set(changes);
+  // The builds that read a changed file: only their slots are looked at.
+  const owners = new Set<object>();
+  for (const path of changes) for (const owner of state.readers.get(path) ?? []) owners.add(owner);
   state.revision = model.revision;
+  if (owners.size === 0) return state.result;
   let any = false;
   state.clusters = state.clusters.map((c) => {
-    const next = updateCluster(model, c, changed);
+    const next = updateCluster(model, c, owners);
+    // Rebuilt builds may read other files; a reassembled cluster (new byKey) is indexed whole.
+    for (const slot of next.slots) if (owners.has(slot.owner) || next.byKey !== c.byKey) indexReaders(state.readers, slot.owner);
     if (next !== c || next.result !== c.result) any = true;
     return next;
   });
@@ -128,13 +152,12 @@ function assemble(cluster: Cluster, slots: ClusterState['slots']): ClusterState 
 }
 
 /** Redoes the builds that read a changed file; patches the cluster's objects where they keep their places. */
-function updateCluster(model: RepoModel, state: ClusterState, changed: ReadonlySet<string>): ClusterState {
+function updateCluster(model: RepoModel, state: ClusterState, owners: ReadonlySet<object>): ClusterState {
   const replaced: Array<[BuiltObject, BuiltObject]> = [];
   let reassemble = false;
-  const paths = [...changed];
+  if (!state.slots.some((slot) => owners.has(slot.owner))) return state;
   const slots = state.slots.map((slot) => {
-    const build = builds.get(slot.owner);
-    if (build && build.objects === slot.objects && !paths.some((path) => build.reads.has(path))) return slot;
+    if (!owners.has(slot.owner)) return slot;
     const objects = slot.build();
     if (objects === slot.objects) return slot;
     // A rebuilt Flux Kustomization may set a child's targetNamespace: the whole cluster again.

@@ -2,6 +2,7 @@ import { effectiveSpec } from '../model/flux';
 import type { RepoModel } from '../model/model';
 import { stringLeaves } from '../model/values';
 import type { FluxKustomization, NodePath, Resource } from '../model/types';
+import { onePerKey, perGroup, stableConcat } from './memo';
 import type { Rule, RuleFinding } from './types';
 
 export const fluxInvalidSubstitution: Rule = {
@@ -12,12 +13,13 @@ export const fluxInvalidSubstitution: Rule = {
     'A Kustomization with spec.postBuild replaces ${VAR} in every manifest it applies. A malformed expression fails the whole build (error); a variable that neither postBuild.substitute nor the ConfigMaps and Secrets of substituteFrom provide, and that has no default (${VAR:=default}), becomes an empty string (warning). $${VAR} escapes. Variables are known only when every substituteFrom source is in the repository.',
   fix: '—',
   check(model) {
-    const findings: RuleFinding[] = [];
-    const seen = new Set<string>();
+    const parts: Array<Array<{ key: string; finding: RuleFinding }>> = [];
     // ConfigMaps and Secrets by kind and name: names are structure, so found once per graph.
     const sources = variableSources(model);
     const memo = memos(model);
     for (const ks of model.graph.fluxKustomizations) {
+      // Specs are structure: a Kustomization without postBuild stays without while the graph stands.
+      if (!hasPostBuild(ks)) continue;
       const provided = providedVariables(model, ks, sources);
       if (!provided) continue;
       // Reused while the variables and every file the Kustomization applies are unchanged.
@@ -27,15 +29,20 @@ export const fluxInvalidSubstitution: Rule = {
       if (!entry || entry.signature !== signature || entry.files.length !== files.length || entry.files.some((f, i) => f !== files[i])) {
         memo.set(ks, (entry = { signature, files, findings: problemsOf(model, ks, provided) }));
       }
-      for (const { key, finding } of entry.findings) {
-        if (seen.has(key)) continue;
-        seen.add(key);
-        findings.push(finding);
-      }
+      parts.push(entry.findings);
     }
-    return findings;
+    // The same array as last time while every Kustomization's findings are; each problem once.
+    const found = stableConcat(model, 'flux/invalid-substitution', parts);
+    return perGroup(model, 'flux/invalid-substitution once', found, [], () => onePerKey(found));
   },
 };
+
+const postBuilds = new WeakMap<FluxKustomization, boolean>();
+function hasPostBuild(ks: FluxKustomization): boolean {
+  let has = postBuilds.get(ks);
+  if (has === undefined) postBuilds.set(ks, (has = !!effectiveSpec(ks).postBuild));
+  return has;
+}
 
 type Memo = WeakMap<FluxKustomization, { signature: string; files: unknown[]; findings: Array<{ key: string; finding: RuleFinding }> }>;
 const memoTables = new WeakMap<RepoModel, Memo>();
