@@ -177,7 +177,16 @@ function updateCluster(model: RepoModel, state: ClusterState, owners: ReadonlySe
   if (reassemble) return buildCluster(model, state.cluster);
   if (replaced.length === 0) return { ...state, slots };
   for (const [before, after] of replaced) state.byKey.set(objectKey(before), after);
-  const result: ClusterObjects = { cluster: state.cluster, objects: [...state.byKey.values()] };
+  // Patched results are read through their delta; the list itself is made only if asked for, which
+  // happens before the next update changes byKey (only the latest result is ever grouped anew).
+  const byKey = state.byKey;
+  let objects: BuiltObject[] | undefined;
+  const result: ClusterObjects = {
+    cluster: state.cluster,
+    get objects() {
+      return (objects ??= [...byKey.values()]);
+    },
+  };
   deltas.set(result, { previous: state.result, replaced });
   return { cluster: state.cluster, slots, byKey: state.byKey, result };
 }

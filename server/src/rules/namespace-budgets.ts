@@ -243,15 +243,14 @@ export function budgetsByNamespace(model: RepoModel): Map<string, NamespaceBudge
   const cached = byNamespaceCache.get(model);
   if (cached?.budgets === budgets) return cached.grouped;
   if (cached && state.from?.result === cached.budgets) {
-    // Patched: only the namespaces of replaced budgets get new lists.
-    const patched = new Map(cached.grouped);
+    // Patched: only the namespaces of replaced budgets get new lists (in the same Map).
+    const grouped = cached.grouped;
     for (const [before, after] of state.from.successors) {
-      const list = patched.get(before.namespace);
-      if (!list) continue;
-      patched.set(before.namespace, list.map((b) => (b === before ? after : b)));
+      const list = grouped.get(before.namespace);
+      if (list) grouped.set(before.namespace, list.map((b) => (b === before ? after : b)));
     }
-    byNamespaceCache.set(model, { budgets, grouped: patched });
-    return patched;
+    byNamespaceCache.set(model, { budgets, grouped });
+    return grouped;
   }
   const grouped = new Map<string, NamespaceBudget[]>();
   for (const b of budgets) {
