@@ -44,6 +44,36 @@ export function at(f: Finding): string {
   return `${f.range.start.line + 1}:${f.range.start.character + 1}-${f.range.end.line + 1}:${f.range.end.character + 1}`;
 }
 
+/**
+ * A Deployment `web` with one nginx container `app`; `rest` follows the container's `image:` line
+ * (indented for the container's fields: a resources block, say), `header` goes before the document.
+ */
+export function webDeployment(replicas: number, rest = '', header = ''): string {
+  return (
+    header +
+    yaml`
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: web
+      spec:
+        replicas: ${replicas}
+        selector:
+          matchLabels:
+            app: web
+        template:
+          metadata:
+            labels:
+              app: web
+          spec:
+            containers:
+              - name: app
+                image: nginx
+    ` +
+    rest
+  );
+}
+
 export function fluxKs(name: string, path: string, extra = ''): string {
   return yaml`
     apiVersion: kustomize.toolkit.fluxcd.io/v1

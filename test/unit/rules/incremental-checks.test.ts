@@ -3,30 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { check, FLUX_SYSTEM_SYNC, fluxKs, repo, yaml } from '../../helpers/repo';
+import { check, FLUX_SYSTEM_SYNC, fluxKs, repo, webDeployment, yaml } from '../../helpers/repo';
 import type { RepoModel } from '../../../server/src/model/model';
 
-const deployment = (replicas: number, resources = '          resources:\n            requests:\n              cpu: 100m\n', header = '') =>
-  header +
-  yaml`
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata:
-      name: web
-    spec:
-      replicas: ${replicas}
-      selector:
-        matchLabels:
-          app: web
-      template:
-        metadata:
-          labels:
-            app: web
-        spec:
-          containers:
-            - name: web
-              image: nginx
-  ` + resources;
+const deployment = (replicas: number, resources = '          resources:\n            requests:\n              cpu: 100m\n', header = '') => webDeployment(replicas, resources, header);
 
 const quota = (cpu: string, extra = '') => yaml`
   apiVersion: v1

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyFix, at, check, FLUX_SYSTEM_SYNC, fluxKs, problems, repo, yaml } from '../../helpers/repo';
+import { applyFix, at, check, FLUX_SYSTEM_SYNC, fluxKs, problems, repo, webDeployment, yaml } from '../../helpers/repo';
 
 const namespace = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n';
 const quota = yaml`
@@ -15,26 +15,7 @@ const quota = yaml`
       requests.memory: 2Gi
 `;
 const deployment = (replicas: number, resources = '            requests:\n              cpu: 500m\n              memory: 256Mi\n') =>
-  yaml`
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata:
-      name: web
-    spec:
-      replicas: ${replicas}
-      selector:
-        matchLabels:
-          app: web
-      template:
-        metadata:
-          labels:
-            app: web
-        spec:
-          containers:
-            - name: app
-              image: nginx
-              resources:
-  ` + resources;
+  webDeployment(replicas, '          resources:\n' + resources);
 const shopKustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: shop\nresources:\n  - namespace.yaml\n  - quota.yaml\n  - deployment.yaml\n';
 
 function shop(files: Record<string, string> = {}, productionKs = fluxKs('shop', './apps/shop')) {
