@@ -24,8 +24,6 @@ export interface BuiltObject {
   namespaceSetBy?: string;
   /** Changed by a replicas entry or a patch on the way. */
   patched: boolean;
-  /** The Flux Kustomization that applies it (none for a bare cluster root). */
-  ks?: FluxKustomization;
 }
 
 export interface ClusterObjects {
@@ -57,8 +55,11 @@ export interface ClusterObjectsDelta {
 
 interface ClusterState {
   cluster: Cluster;
-  /** What the cluster applies, in order: its bare root (when no Kustomization applies it), then each Flux Kustomization. */
-  slots: Array<{ owner: object; build: () => BuiltObject[]; objects: BuiltObject[] }>;
+  /**
+   * What the cluster applies, in order: its bare root (when no Kustomization applies it), then
+   * each Flux Kustomization; `owner` is the key of the build (see trackedBuild).
+   */
+  slots: Array<{ owner: string; build: () => BuiltObject[]; objects: BuiltObject[] }>;
   byKey: Map<string, BuiltObject>;
   result: ClusterObjects;
 }
@@ -69,12 +70,14 @@ interface State {
   clusters: ClusterState[];
   result: ClusterObjects[];
   /** Which builds (by owner) read each file: an edit looks at those builds only. */
-  readers: Map<string, Set<object>>;
+  readers: Map<string, Set<string>>;
 }
 const states = new WeakMap<RepoModel, State>();
 
-function indexReaders(readers: Map<string, Set<object>>, owner: object): void {
-  for (const path of builds.get(owner)?.reads.keys() ?? []) {
+function indexReaders(model: RepoModel, readers: Map<string, Set<string>>, owner: string): void {
+  for (const dep of buildsOf(model).get(owner)?.deps.keys() ?? []) {
+    if (!dep.startsWith('file ')) continue;
+    const path = dep.slice(5);
     const set = readers.get(path);
     if (set) set.add(owner);
     else readers.set(path, new Set([owner]));
@@ -91,15 +94,18 @@ export function clusterObjects(model: RepoModel): ClusterObjects[] {
   const changes = state && state.graph === graph ? model.changedSince(state.revision) : undefined;
   if (!state || !changes) {
     const clusters = graph.clusters.map((cluster) => buildCluster(model, cluster));
-    const readers = new Map<string, Set<object>>();
-    for (const c of clusters) for (const slot of c.slots) indexReaders(readers, slot.owner);
+    const readers = new Map<string, Set<string>>();
+    for (const c of clusters) for (const slot of c.slots) indexReaders(model, readers, slot.owner);
+    // Builds no cluster uses any more (a Kustomization removed or changed) are dropped.
+    const used = new Set(clusters.flatMap((c) => c.slots.map((slot) => slot.owner)));
+    for (const owner of buildsOf(model).keys()) if (!used.has(owner)) buildsOf(model).delete(owner);
     const fresh: State = { graph, revision: model.revision, clusters, result: clusters.map((c) => c.result), readers };
     states.set(model, fresh);
     return fresh.result;
   }
   if (changes.length === 0) return state.result;
   // The builds that read a changed file: only their slots are looked at.
-  const owners = new Set<object>();
+  const owners = new Set<string>();
   for (const path of changes) for (const owner of state.readers.get(path) ?? []) owners.add(owner);
   state.revision = model.revision;
   if (owners.size === 0) return state.result;
@@ -107,7 +113,7 @@ export function clusterObjects(model: RepoModel): ClusterObjects[] {
   state.clusters = state.clusters.map((c) => {
     const next = updateCluster(model, c, owners);
     // Rebuilt builds may read other files; a reassembled cluster (new byKey) is indexed whole.
-    for (const slot of next.slots) if (owners.has(slot.owner) || next.byKey !== c.byKey) indexReaders(state.readers, slot.owner);
+    for (const slot of next.slots) if (owners.has(slot.owner) || next.byKey !== c.byKey) indexReaders(model, state.readers, slot.owner);
     if (next !== c || next.result !== c.result) any = true;
     return next;
   });
@@ -131,16 +137,19 @@ function buildCluster(model: RepoModel, cluster: Cluster): ClusterState {
   const slots: ClusterState['slots'] = [];
   // A parent's build can change a child Kustomization's spec (replacements, patches): keep it.
   const builtSpecs = new Map<Resource, any>();
-  const run = (owner: object, build: () => BuiltObject[]) => {
+  const run = (owner: string, build: () => BuiltObject[]) => {
     const objects = build();
     for (const o of objects) if (isFluxKustomization(o)) builtSpecs.set(o.resource, o.object?.spec ?? {});
     slots.push({ owner, build, objects });
   };
-  if (!cluster.kustomizations.some((ks) => ks.folder === cluster.folder)) run(cluster, () => trackedBuild(model, cluster, '', () => buildTarget(model, cluster.folder, new Set())));
+  if (!cluster.kustomizations.some((ks) => ks.folder === cluster.folder)) {
+    const owner = `root ${cluster.folder}`;
+    run(owner, () => trackedBuild(model, owner, () => buildTarget(model, cluster.folder, new Set())));
+  }
   for (const ks of cluster.kustomizations) {
     if (ks.folder === undefined || model.kindOf(ks.folder) === 'missing') continue;
-    const targetNamespace = builtSpecs.get(ks.resource)?.targetNamespace;
-    run(ks, () => kustomizationObjects(model, ks, targetNamespace));
+    const { owner, build } = kustomizationBuild(model, ks, builtSpecs.get(ks.resource)?.targetNamespace);
+    run(owner, build);
   }
   return assemble(cluster, slots);
 }
@@ -152,7 +161,7 @@ function assemble(cluster: Cluster, slots: ClusterState['slots']): ClusterState 
 }
 
 /** Redoes the builds that read a changed file; patches the cluster's objects where they keep their places. */
-function updateCluster(model: RepoModel, state: ClusterState, owners: ReadonlySet<object>): ClusterState {
+function updateCluster(model: RepoModel, state: ClusterState, owners: ReadonlySet<string>): ClusterState {
   const replaced: Array<[BuiltObject, BuiltObject]> = [];
   let reassemble = false;
   if (!state.slots.some((slot) => owners.has(slot.owner))) return state;
@@ -192,39 +201,79 @@ function updateCluster(model: RepoModel, state: ClusterState, owners: ReadonlySe
 }
 
 interface Build {
-  key: string;
-  reads: Map<string, YamlFile | undefined>;
+  /** What the build read, by `file <path>`, `kind <path>`, `children <folder>`, `dir <folder>`, with what it saw. */
+  deps: Map<string, unknown>;
   objects: BuiltObject[];
 }
 
-/** Builds by owner (a Flux Kustomization, or a cluster for its bare root); they live as long as the derived graph. */
-const builds = new WeakMap<object, Build>();
+const buildTables = new WeakMap<RepoModel, Map<string, Build>>();
 
 /**
- * A build reused while every file it read is unchanged, so an edit rebuilds only what applies the
- * edited file. Objects equal to the previous build's (same source, same content) keep their
- * identity, so that what is derived from them is reused too.
+ * Builds by owner key: `root <folder>` for a cluster's bare root, else the Flux Kustomization's
+ * document, folder and the spec fields its build applies. Keyed by text rather than by the graph's
+ * objects, so a build outlives a rebuilt graph when nothing it read changed.
  */
-function trackedBuild(model: RepoModel, owner: object, key: string, build: () => BuiltObject[]): BuiltObject[] {
-  const cached = builds.get(owner);
-  if (cached && cached.key === key && [...cached.reads].every(([path, file]) => model.file(path) === file)) return cached.objects;
-  const outer = reads;
-  reads = new Map();
+function buildsOf(model: RepoModel): Map<string, Build> {
+  let table = buildTables.get(model);
+  if (!table) buildTables.set(model, (table = new Map()));
+  return table;
+}
+
+/** What the build under way read: files, what a path is, folder listings, kustomization folders. */
+let deps: Map<string, unknown> | undefined;
+
+function dependOn(key: string, value: unknown): void {
+  deps?.set(key, value);
+}
+
+function listing(model: RepoModel, folder: string): string {
+  const { files, folders } = model.children(folder);
+  return `${files.join('\n')}\n\n${folders.join('\n')}`;
+}
+
+/** What a dependency is now, to compare with what a build saw. */
+function currentDep(model: RepoModel, key: string): unknown {
+  const space = key.indexOf(' ');
+  const path = key.slice(space + 1);
+  switch (key.slice(0, space)) {
+    case 'file':
+      return model.file(path);
+    case 'kind':
+      return model.kindOf(path);
+    case 'children':
+      return listing(model, path);
+    default:
+      return model.graph.kustomizeDirs.get(path)?.file ?? '';
+  }
+}
+
+/**
+ * A build reused while everything it read is unchanged, so an edit rebuilds only what applies the
+ * edited file, and a rebuilt graph only what its change reaches. Objects equal to the previous
+ * build's (same source, same content) keep their identity, so that what is derived from them is
+ * reused too.
+ */
+function trackedBuild(model: RepoModel, owner: string, build: () => BuiltObject[]): BuiltObject[] {
+  const table = buildsOf(model);
+  const cached = table.get(owner);
+  if (cached && [...cached.deps].every(([key, value]) => currentDep(model, key) === value)) return cached.objects;
+  const outer = deps;
+  deps = new Map();
   try {
     const objects = build().map((o, i) => {
       const before = cached?.objects[i];
       return before && sameBuiltObject(before, o) ? before : o;
     });
-    builds.set(owner, { key, reads, objects });
+    table.set(owner, { deps, objects });
     return objects;
   } finally {
-    reads = outer;
+    deps = outer;
   }
 }
 
 function sameBuiltObject(a: BuiltObject, b: BuiltObject): boolean {
   // Transformed objects are fresh copies each build: equal contents count as the same object.
-  return a.resource === b.resource && a.source === b.source && (a.object === b.object || sameValue(a.object, b.object)) && a.kind === b.kind && a.name === b.name && a.namespace === b.namespace && a.namespaceSetBy === b.namespaceSetBy && a.patched === b.patched && a.ks === b.ks;
+  return a.resource === b.resource && a.source === b.source && (a.object === b.object || sameValue(a.object, b.object)) && a.kind === b.kind && a.name === b.name && a.namespace === b.namespace && a.namespaceSetBy === b.namespaceSetBy && a.patched === b.patched;
 }
 
 /** Deep equality of plain YAML values (what toJS and the transformations produce). */
@@ -237,25 +286,27 @@ function sameValue(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameValue((a as any)[k], (b as any)[k]));
 }
 
-/** What one Flux Kustomization applies, transformed. */
-function kustomizationObjects(model: RepoModel, ks: FluxKustomization, builtTargetNamespace: unknown): BuiltObject[] {
+/** What one Flux Kustomization applies, transformed: its build's owner key and the build. */
+function kustomizationBuild(model: RepoModel, ks: FluxKustomization, builtTargetNamespace: unknown): { owner: string; build: () => BuiltObject[] } {
   const spec = effectiveSpec(ks);
   const targetNamespace = builtTargetNamespace ?? ks.targetNamespace ?? spec.targetNamespace;
-  return trackedBuild(model, ks, JSON.stringify([targetNamespace ?? null]), () => {
-    const objects = buildTarget(model, ks.folder!, new Set());
-    if (typeof targetNamespace === 'string' && targetNamespace) setNamespace(objects, targetNamespace, ks.resource.file);
-    if (Array.isArray(spec.patches)) {
-      for (const patch of spec.patches) if (patch && typeof patch.patch === 'string') applyPatchText(objects, patch.patch, patch.target);
-    }
-    const variables = postBuildVariables(ks);
-    if (Object.keys(variables).length > 0) for (const o of objects) o.object = substituteStrings(o.object, variables);
-    for (const o of objects) {
-      o.ks = ks;
-      o.name = String(o.object?.metadata?.name ?? o.name);
-      o.namespace = isClusterScoped(o.kind) ? '' : String(o.object?.metadata?.namespace ?? '');
-    }
-    return objects;
-  });
+  const variables = postBuildVariables(ks);
+  const owner = `ks ${ks.resource.file}#${ks.resource.index} ${ks.folder}\n${JSON.stringify([targetNamespace ?? null, spec.patches ?? null, variables])}`;
+  const build = () =>
+    trackedBuild(model, owner, () => {
+      const objects = buildTarget(model, ks.folder!, new Set());
+      if (typeof targetNamespace === 'string' && targetNamespace) setNamespace(objects, targetNamespace, ks.resource.file);
+      if (Array.isArray(spec.patches)) {
+        for (const patch of spec.patches) if (patch && typeof patch.patch === 'string') applyPatchText(objects, patch.patch, patch.target);
+      }
+      if (Object.keys(variables).length > 0) for (const o of objects) o.object = substituteStrings(o.object, variables);
+      for (const o of objects) {
+        o.name = String(o.object?.metadata?.name ?? o.name);
+        o.namespace = isClusterScoped(o.kind) ? '' : String(o.object?.metadata?.namespace ?? '');
+      }
+      return objects;
+    });
+  return { owner, build };
 }
 
 /**
@@ -274,20 +325,26 @@ function buildTarget(model: RepoModel, target: string, stack: Set<string>): Buil
 
 function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): BuiltObject[] {
   const kind = model.kindOf(target);
+  dependOn(`kind ${target}`, kind);
   if (kind === 'file') {
     if (isKustomizationFileName(basename(target))) return buildTarget(model, dirname(target), seen);
     return objectsOf(model, target);
   }
   if (kind !== 'folder') return [];
   const dir = model.graph.kustomizeDirs.get(target);
+  dependOn(`dir ${target}`, dir?.file ?? '');
   if (!dir?.file || !dir.resource) {
+    dependOn(`children ${target}`, listing(model, target));
     const { files, folders } = model.children(target);
     const objects = files.filter((f) => /\.ya?ml$/i.test(f)).flatMap((f) => objectsOf(model, f));
     for (const folder of folders) objects.push(...buildTarget(model, folder, seen));
     return objects;
   }
+  // The folder's entries come from its kustomization file and what each entry's path is.
+  dependOn(`file ${dir.file}`, model.file(dir.file));
   const objects: BuiltObject[] = [];
   for (const entry of dir.entries) {
+    if (entry.exists !== 'remote') dependOn(`kind ${entry.target}`, model.kindOf(entry.target));
     if (entry.exists === 'missing' || entry.exists === 'remote') continue;
     if (entry.field === 'resources' || entry.field === 'bases' || entry.field === 'components' || entry.field === 'crds') {
       objects.push(...buildTarget(model, entry.target, seen));
@@ -311,7 +368,7 @@ function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): Bu
     if (!r || typeof r !== 'object') continue;
     if (typeof r.path === 'string') {
       const path = at(r.path);
-      if (path) reads?.set(path, model.file(path));
+      if (path) dependOn(`file ${path}`, model.file(path));
       for (const doc of path ? model.file(path)?.documents ?? [] : []) {
         if (doc.errors.length > 0) continue;
         const value = doc.toJS();
@@ -336,12 +393,9 @@ function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): Bu
   return objects;
 }
 
-/** Files read by the build under way, so a Flux Kustomization's build can be reused. */
-let reads: Map<string, YamlFile | undefined> | undefined;
-
 function objectsOf(model: RepoModel, path: string): BuiltObject[] {
   const file = model.file(path);
-  reads?.set(path, file);
+  dependOn(`file ${path}`, file);
   if (!file) return [];
   return file.resources
     .filter((r) => r.kind && r.apiVersion && !(r.kind === 'Kustomization' && r.apiVersion.startsWith('kustomize.config.k8s.io')))
@@ -358,7 +412,7 @@ function objectsOf(model: RepoModel, path: string): BuiltObject[] {
 }
 
 function fileText(model: RepoModel, path: string | undefined): string | undefined {
-  if (path !== undefined) reads?.set(path, model.file(path));
+  if (path !== undefined) dependOn(`file ${path}`, model.file(path));
   return path === undefined ? undefined : model.file(path)?.text;
 }
 

@@ -96,8 +96,19 @@ function budgetState(model: RepoModel): BudgetState {
     const was = previous && delta && previous.input[i] === delta.previous ? previous.clusters[i] : undefined;
     const patched = was && patchCluster(c, was, delta!.replaced, successors, (namespace) => touched.push([i, namespace]));
     if (patched) return patched;
+    const same = previous?.clusters[i]?.groups.cluster.name === c.cluster.name ? previous.clusters[i] : undefined;
+    const grouped = groupCluster(c, same ?? previous?.clusters.find((p) => p.groups.cluster.name === c.cluster.name));
+    // Grouped anew (a rebuilt graph) into the same namespaces: only the groups whose objects changed count as touched.
+    if (same && sameKeys(same.groups.groups, grouped.groups.groups)) {
+      for (const [namespace, list] of grouped.groups.groups) if (same.groups.groups.get(namespace) !== list) touched.push([i, namespace]);
+      for (const [namespace, budget] of grouped.budgets) {
+        const before = same.budgets.get(namespace)!;
+        if (before !== budget) successors.set(before, budget);
+      }
+      return grouped;
+    }
     regrouped = true;
-    return groupCluster(c, previous?.clusters.find((p) => p.groups.cluster.name === c.cluster.name));
+    return grouped;
   });
   let result: NamespaceBudget[];
   if (!regrouped) {
@@ -122,11 +133,15 @@ function groupCluster({ cluster, objects }: ClusterObjects, previous: BudgetStat
     if (list) list.push(o);
     else groups.set(namespace, [o]);
   }
+  // The same objects as last time (unchanged Kustomization builds): the same list, the same budget.
+  for (const [namespace, list] of groups) {
+    const before = previous?.groups.groups.get(namespace);
+    if (before && sameList(before, list)) groups.set(namespace, before);
+  }
   const budgets = new Map<string, NamespaceBudget>();
   for (const [namespace, list] of [...groups].filter(([n]) => isBudgetNamespace(n)).sort((a, b) => a[0].localeCompare(b[0]))) {
-    // The same objects as last time (unchanged Kustomization builds): the same budget.
     const before = previous?.budgets.get(namespace);
-    budgets.set(namespace, before && sameList(before.objects, list) ? before : budgetOf(cluster.name, namespace, list));
+    budgets.set(namespace, before && before.objects === list ? before : budgetOf(cluster.name, namespace, list));
   }
   return { groups: { cluster, groups }, budgets };
 }
@@ -178,6 +193,14 @@ function budgetOf(cluster: string, namespace: string, list: BuiltObject[]): Name
     limitRanges,
     claims,
   };
+}
+
+/** The same keys in the same order. */
+function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  const keys = b.keys();
+  for (const key of a.keys()) if (key !== keys.next().value) return false;
+  return true;
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
