@@ -62,6 +62,7 @@ const budgetStates = new WeakMap<RepoModel, BudgetState>();
  */
 interface Tracker {
   token: object;
+  graph: object;
   log: Array<[cluster: number, namespace: string]>;
 }
 const trackers = new WeakMap<RepoModel, Tracker>();
@@ -119,7 +120,10 @@ function budgetState(model: RepoModel): BudgetState {
   }
   const state: BudgetState = { input, clusters, result, groups: clusters.map((c) => c.groups), from: regrouped ? undefined : { result: previous!.result, successors } };
   const tracker = trackers.get(model);
-  if (regrouped || !tracker || tracker.log.length + touched.length > TRACKER_LIMIT) trackers.set(model, { token: {}, log: [] });
+  // A rebuilt graph may move what findings point into (a kustomization.yaml a fix appends to)
+  // without touching any group: what rules concluded of the groups is then all redone.
+  const graph = model.graph;
+  if (regrouped || !tracker || tracker.graph !== graph || tracker.log.length + touched.length > TRACKER_LIMIT) trackers.set(model, { token: {}, log: [], graph });
   else tracker.log.push(...touched);
   budgetStates.set(model, state);
   return state;

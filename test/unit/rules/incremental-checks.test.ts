@@ -79,6 +79,8 @@ const initial: Record<string, string | null> = {
   'environments/apps/db/sts.yaml': statefulSet(''),
   'environments/apps/db/cache.yaml': release('db', 1),
   'environments/apps/db/limits.yaml': limitRange('50m'),
+  'clusters/prod/plain.yaml': fluxKs('plain', './environments/plain', '  targetNamespace: plain\n'),
+  'environments/plain/a.yaml': statefulSet(''),
 };
 
 /** Content edits (the derived graph stands) and a few structural ones. */
@@ -106,6 +108,14 @@ const edits: Array<[string, string | null | undefined]> = [
   ['environments/apps/web/kustomization.yaml', 'namespace: web\nresources:\n  - ns.yaml\n  - deploy.yaml\n  - policy.yaml\n'],
   ['environments/apps/db/quota.yaml', quota('10m')],
   ['environments/apps/db/kustomization.yaml', 'namespace: db\nresources:\n  - ns.yaml\n  - sts.yaml\n  - cache.yaml\n  - limits.yaml\n  - quota.yaml\n'],
+  // Structural edits that builds kept across graphs must notice: what a path is, a folder's files, a Kustomization's spec.
+  ['environments/apps/web/kustomization.yaml', 'namespace: web\nresources:\n  - ns.yaml\n  - deploy.yaml\n  - quota.yaml\n  - policy.yaml\n  - extra.yaml\n'],
+  ['environments/apps/web/extra.yaml', webDeployment(1).replace('name: web', 'name: extra')],
+  ['environments/apps/web/extra.yaml', undefined],
+  ['environments/plain/b.yaml', webDeployment(4).replace('name: web', 'name: b')],
+  ['environments/plain/b.yaml', undefined],
+  ['clusters/prod/plain.yaml', fluxKs('plain', './environments/plain', '  targetNamespace: other\n')],
+  ['clusters/staging/apps.yaml', fluxKs('apps', './environments/apps')],
 ];
 
 /** Everything a finding says, fixes included: reuse must not keep a stale range, message or edit. */
@@ -129,7 +139,7 @@ test('incremental re-checks report exactly what a fresh model does, after every 
         assert.deepEqual(snapshot(incremental), snapshot(repo(Object.fromEntries(files))), `after edits ${sequence.slice(0, step + 1).join(', ')}`);
       });
     }),
-    { numRuns: 120, seed: 20261126 },
+    { numRuns: 150, seed: 20261126 },
   );
 });
 
