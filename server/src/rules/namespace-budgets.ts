@@ -259,7 +259,7 @@ export function workloadNotes(workloads: readonly NamespaceWorkload[], names?: R
 }
 
 /** The budgets of a namespace no cluster has objects in (one constant array, so memos hold). */
-export const NO_BUDGETS: readonly NamespaceBudget[] = Object.freeze([]) as readonly NamespaceBudget[];
+const NO_BUDGETS: readonly NamespaceBudget[] = Object.freeze([]) as readonly NamespaceBudget[];
 
 const byNamespaceCache = new WeakMap<RepoModel, { budgets: NamespaceBudget[]; grouped: Map<string, NamespaceBudget[]> }>();
 
