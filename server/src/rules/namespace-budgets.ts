@@ -377,7 +377,8 @@ export function groupValues<T>(
   compute: (objects: BuiltObject[], cluster: Cluster, namespace: string) => T[],
   equal: (before: readonly T[], after: readonly T[]) => boolean = sameItems,
 ): T[] {
-  return tracked(model, `groups ${table}`, inputs, (state, i) => state.groups[i].groups, (objects, i, namespace, state) => compute(objects, state.groups[i].cluster, namespace), equal);
+  const state = budgetState(model);
+  return tracked(model, `groups ${table}`, inputs, state.groups.map((c) => c.groups), (cluster, namespace) => [cluster, namespace], (objects, i, namespace) => compute(objects, state.groups[i].cluster, namespace), equal);
 }
 
 /** Like groupValues, per namespace budget (cluster and namespace with a budget). */
@@ -388,55 +389,13 @@ export function budgetValues<T>(
   compute: (budget: NamespaceBudget) => T[],
   equal: (before: readonly T[], after: readonly T[]) => boolean = sameItems,
 ): T[] {
-  return tracked(model, `budgets ${table}`, inputs, (state, i) => state.clusters[i].budgets, (budget) => compute(budget), equal);
-}
-
-function tracked<T, I>(
-  model: RepoModel,
-  table: string,
-  inputs: readonly unknown[],
-  domain: (state: BudgetState, cluster: number) => Map<string, I>,
-  compute: (item: I, cluster: number, namespace: string, state: BudgetState) => T[],
-  equal: (before: readonly T[], after: readonly T[]) => boolean,
-): T[] {
   const state = budgetState(model);
-  const tracker = trackers.get(model)!;
-  let tables = valueTables.get(model);
-  if (!tables) valueTables.set(model, (tables = new Map()));
-  const t = tables.get(table);
-  if (t && t.token === tracker.token && t.inputs.length === inputs.length && t.inputs.every((x, i) => x === inputs[i])) {
-    if (t.seen === tracker.log.length) return t.all as T[];
-    let changed = false;
-    const done = new Set<string>();
-    for (let k = t.seen; k < tracker.log.length; k++) {
-      const [cluster, namespace] = tracker.log[k];
-      if (done.has(`${cluster}/${namespace}`)) continue;
-      done.add(`${cluster}/${namespace}`);
-      const item = domain(state, cluster).get(namespace);
-      const before = t.values[cluster].get(namespace);
-      if (before === undefined && item === undefined) continue;
-      const after = item === undefined ? [] : compute(item, cluster, namespace, state);
-      if (equal((before ?? []) as T[], after)) continue;
-      changed = true;
-      t.values[cluster].set(namespace, after);
-    }
-    t.seen = tracker.log.length;
-    if (changed) t.all = t.values.flatMap((m) => [...m.values()].flat());
-    return t.all as T[];
-  }
-  const values = state.groups.map((_, cluster) => {
-    const byNamespace = new Map<string, unknown[]>();
-    for (const [namespace, item] of domain(state, cluster)) byNamespace.set(namespace, compute(item, cluster, namespace, state));
-    return byNamespace;
-  });
-  const fresh: ValueTable = { token: tracker.token, seen: tracker.log.length, inputs, values, all: values.flatMap((m) => [...m.values()].flat()) };
-  tables.set(table, fresh);
-  return fresh.all as T[];
+  return tracked(model, `budgets ${table}`, inputs, state.clusters.map((c) => c.budgets), (cluster, namespace) => [cluster, namespace], (budget) => compute(budget), equal);
 }
 
 /**
  * Like groupValues, per component namespace across clusters (`compute` gets the namespace's
- * budgets in every cluster): the namespaces an edit touched are computed again.
+ * budgets in every cluster): the namespaces an edit touched in any cluster are computed again.
  */
 export function namespaceValues<T>(
   model: RepoModel,
@@ -447,32 +406,55 @@ export function namespaceValues<T>(
 ): T[] {
   const byNamespace = budgetsByNamespace(model);
   const owned = componentNamespaces(model);
+  return tracked(model, `namespaces ${table}`, [owned, ...inputs], [owned], (_, namespace) => [0, namespace], (components, _, namespace) => compute(namespace, components, byNamespace.get(namespace) ?? NO_BUDGETS), equal);
+}
+
+/**
+ * The table behind the three above: values per key in each partition (a cluster's groups or
+ * budgets, or the component namespaces), recomputed for the keys the tracker logged since the
+ * table last looked (`touched` maps a logged cluster and namespace to a partition and key).
+ */
+function tracked<T, I>(
+  model: RepoModel,
+  table: string,
+  inputs: readonly unknown[],
+  partitions: ReadonlyArray<ReadonlyMap<string, I>>,
+  touched: (cluster: number, namespace: string) => [partition: number, key: string],
+  compute: (item: I, partition: number, key: string) => T[],
+  equal: (before: readonly T[], after: readonly T[]) => boolean,
+): T[] {
+  budgetState(model);
   const tracker = trackers.get(model)!;
   let tables = valueTables.get(model);
   if (!tables) valueTables.set(model, (tables = new Map()));
-  const key = `namespaces ${table}`;
-  const t = tables.get(key);
-  const all = [owned, ...inputs];
-  if (t && t.token === tracker.token && t.inputs.length === all.length && t.inputs.every((x, i) => x === all[i])) {
+  const t = tables.get(table);
+  if (t && t.token === tracker.token && t.inputs.length === inputs.length && t.inputs.every((x, i) => x === inputs[i])) {
     if (t.seen === tracker.log.length) return t.all as T[];
     let changed = false;
-    for (const namespace of new Set(tracker.log.slice(t.seen).map(([, namespace]) => namespace))) {
-      const components = owned.get(namespace);
-      if (!components) continue;
-      const before = (t.values[0].get(namespace) ?? []) as T[];
-      const after = compute(namespace, components, byNamespace.get(namespace) ?? NO_BUDGETS);
-      if (equal(before, after)) continue;
+    const done = new Set<string>();
+    for (let k = t.seen; k < tracker.log.length; k++) {
+      const [partition, key] = touched(...tracker.log[k]);
+      if (done.has(`${partition}/${key}`)) continue;
+      done.add(`${partition}/${key}`);
+      const item = partitions[partition].get(key);
+      const before = t.values[partition].get(key);
+      if (before === undefined && item === undefined) continue;
+      const after = item === undefined ? [] : compute(item, partition, key);
+      if (equal((before ?? []) as T[], after)) continue;
       changed = true;
-      t.values[0].set(namespace, after);
+      t.values[partition].set(key, after);
     }
     t.seen = tracker.log.length;
-    if (changed) t.all = [...t.values[0].values()].flat();
+    if (changed) t.all = t.values.flatMap((m) => [...m.values()].flat());
     return t.all as T[];
   }
-  const values = new Map<string, unknown[]>();
-  for (const [namespace, components] of owned) values.set(namespace, compute(namespace, components, byNamespace.get(namespace) ?? NO_BUDGETS));
-  const fresh: ValueTable = { token: tracker.token, seen: tracker.log.length, inputs: all, values: [values], all: [...values.values()].flat() };
-  tables.set(key, fresh);
+  const values = partitions.map((items, partition) => {
+    const byKey = new Map<string, unknown[]>();
+    for (const [key, item] of items) byKey.set(key, compute(item, partition, key));
+    return byKey;
+  });
+  const fresh: ValueTable = { token: tracker.token, seen: tracker.log.length, inputs, values, all: values.flatMap((m) => [...m.values()].flat()) };
+  tables.set(table, fresh);
   return fresh.all as T[];
 }
 
