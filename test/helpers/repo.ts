@@ -74,6 +74,28 @@ export function webDeployment(replicas: number, rest = '', header = ''): string 
   );
 }
 
+/**
+ * A HelmRelease `api` of the bjw-s app-template chart whose controller `api` is `controller`
+ * (given unindented: its keys, such as `containers:`, at column 0).
+ */
+export function appTemplateRelease(controller: string): string {
+  const header = yaml`
+    apiVersion: helm.toolkit.fluxcd.io/v2
+    kind: HelmRelease
+    metadata:
+      name: api
+    spec:
+      interval: 1h
+      chartRef:
+        kind: OCIRepository
+        name: app-template
+      values:
+        controllers:
+          api:
+  `;
+  return header + controller.replace(/^(?=.)/gm, '        ');
+}
+
 export function fluxKs(name: string, path: string, extra = ''): string {
   return yaml`
     apiVersion: kustomize.toolkit.fluxcd.io/v1

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyFix, at, check, FLUX_SYSTEM_SYNC, fluxKs, problems, repo, webDeployment, yaml } from '../../helpers/repo';
+import { appTemplateRelease, applyFix, at, check, FLUX_SYSTEM_SYNC, fluxKs, problems, repo, webDeployment, yaml } from '../../helpers/repo';
 
 const namespace = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n';
 const quota = yaml`
@@ -101,29 +101,17 @@ test('quota/over-budget: a JSON 6902 patch in an overlay and an HPA at maxReplic
 });
 
 test('quota/over-budget counts HelmRelease values (app-template) and says they are estimated; a DaemonSet counts one pod', () => {
-  const release = yaml`
-    apiVersion: helm.toolkit.fluxcd.io/v2
-    kind: HelmRelease
-    metadata:
-      name: api
-    spec:
-      interval: 1h
-      chartRef:
-        kind: OCIRepository
-        name: app-template
-      values:
-        controllers:
-          api:
-            replicas: 3
-            containers:
-              app:
-                image:
-                  repository: ghcr.io/example/api
-                resources:
-                  requests:
-                    cpu: 300m
-                    memory: 256Mi
-  `;
+  const release = appTemplateRelease(yaml`
+    replicas: 3
+    containers:
+      app:
+        image:
+          repository: ghcr.io/example/api
+        resources:
+          requests:
+            cpu: 300m
+            memory: 256Mi
+  `);
   const daemon = deployment(1).replace('kind: Deployment', 'kind: DaemonSet').replace('name: web', 'name: agent').replace('  replicas: 1\n', '');
   const model = shop({
     'apps/shop/kustomization.yaml': shopKustomization + '  - release.yaml\n  - daemon.yaml\n',

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyFix, at, check, FLUX_SYSTEM_SYNC, fluxKs, problems, repo, yaml } from '../../helpers/repo';
+import { appTemplateRelease, applyFix, at, check, FLUX_SYSTEM_SYNC, fluxKs, problems, repo, yaml } from '../../helpers/repo';
 
 const base = {
   'clusters/production/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('production'),
@@ -51,30 +51,18 @@ test('resources/missing fires on containers without requests or limits; the fix 
 });
 
 test('resources/missing reads app-template controllers in HelmRelease values and points at the container key', () => {
-  const release = yaml`
-    apiVersion: helm.toolkit.fluxcd.io/v2
-    kind: HelmRelease
-    metadata:
-      name: api
-    spec:
-      interval: 1h
-      chartRef:
-        kind: OCIRepository
-        name: app-template
-      values:
-        controllers:
-          api:
-            containers:
-              app:
-                image:
-                  repository: ghcr.io/example/api
-              metrics:
-                image:
-                  repository: ghcr.io/example/exporter
-                resources:
-                  limits:
-                    memory: 64Mi
-  `;
+  const release = appTemplateRelease(yaml`
+    containers:
+      app:
+        image:
+          repository: ghcr.io/example/api
+      metrics:
+        image:
+          repository: ghcr.io/example/exporter
+        resources:
+          limits:
+            memory: 64Mi
+  `);
   const model = repo({ ...base, 'apps/shop/kustomization.yaml': kustomization('namespace.yaml', 'release.yaml'), 'apps/shop/release.yaml': release });
   const [f, ...rest] = check(model, 'resources/missing');
   assert.deepEqual(rest, []);
