@@ -9,17 +9,11 @@ import { RepoModel } from '../../server/src/model/model';
 import { RULE_IDS } from '../../server/src/rules';
 import { indexJson } from '../../server/src/output/index-json';
 import { applyTextEdits } from '../../server/src/fixes';
-import type { Finding } from '../../server/src/rules/types';
+import { category } from './categories';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
 const present = existsSync(CORPUS);
 const skip = present ? false : `../shared/corpus is absent (${CORPUS})`;
-
-/** The corpus exports only YAML and JSON: a generator input of another type is missing by export. */
-function category(f: Finding): string {
-  const exportArtefact = f.rule === 'kustomize/missing-resource' && !/entry "[^"]*\.(ya?ml|json)"/.test(f.message);
-  return `${f.rule} | ${f.severity}${exportArtefact ? ' (export artefact)' : ''}`;
-}
 
 function expectedCounts(): Map<string, Map<string, number>> {
   const text = readFileSync(path.join(__dirname, 'EXPECTED.md'), 'utf8');
