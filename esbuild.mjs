@@ -16,8 +16,18 @@ const common = {
   define: { __VERSION__: JSON.stringify(version) },
 };
 
+// ELK (1.6 MB) is needed only when the dependency graph opens: the extension loads it then from
+// dist/elk.js, bundled apart, so activation does not parse it (client/src/graph/layout.ts).
+const elkApart = {
+  name: 'elk-apart',
+  setup(build) {
+    build.onResolve({ filter: /^elkjs\/lib\/elk\.bundled\.js$/ }, () => ({ path: './elk.js', external: true }));
+  },
+};
+
 const builds = [
-  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [elkApart] },
+  { ...common, entryPoints: ['node_modules/elkjs/lib/elk.bundled.js'], outfile: 'dist/elk.js' },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // Started by server.js and cli.js (model/parse-pool.ts) from beside them.

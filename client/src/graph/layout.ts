@@ -41,8 +41,10 @@ export interface PositionedGraph {
 let elk: ELK | undefined;
 
 async function elkInstance(): Promise<ELK> {
-  // Loaded on first use: ELK is large and most sessions never open the graph.
-  const { default: ELKConstructor } = await import('elkjs/lib/elk.bundled.js');
+  // Loaded on first use: ELK is large and most sessions never open the graph. The bundle loads it
+  // from dist/elk.js, built apart (esbuild.mjs), so activation never parses it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ELKConstructor: typeof import('elkjs/lib/elk.bundled.js').default = require('elkjs/lib/elk.bundled.js');
   elk ??= new ELKConstructor();
   return elk;
 }
