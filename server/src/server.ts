@@ -17,6 +17,7 @@ import { codeLenses } from './features/codeLens';
 import { completion } from './features/completion';
 import { definition } from './features/definition';
 import { codeActionsFor, toDiagnostic } from './features/diagnostics';
+import { suppressionFixes } from './features/suppress';
 import { documentLinks } from './features/documentLinks';
 import { fileContext } from './features/fileContext';
 import { dependencyGraph } from './features/graph';
@@ -175,7 +176,8 @@ connection.onCodeAction(async (params) => {
   await ready;
   const file = session && uriToRepoPath(session.root, params.textDocument.uri);
   if (!session || !file) return [];
-  return codeActionsFor(session.root, session.findings(file), params.range);
+  const model = session.model;
+  return codeActionsFor(session.root, session.findings(file), params.range, (finding) => suppressionFixes(model, finding));
 });
 
 /** The session and the repository path of a document, once indexing is done. */

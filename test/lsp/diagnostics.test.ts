@@ -48,7 +48,12 @@ test('a quick fix applied through the protocol removes its diagnostic', async ()
     range: d.range,
     context: { diagnostics: [d] },
   })) as CodeAction[];
-  assert.deepEqual(actions.map((a) => a.title), ['Add pdb.yaml to resources of environments/apps/podinfo/kustomization.yaml']);
+  assert.deepEqual(actions.map((a) => a.title), [
+    'Add pdb.yaml to resources of environments/apps/podinfo/kustomization.yaml',
+    'Disable kustomize/unlisted-manifest for this line',
+    'Disable kustomize/unlisted-manifest for this file',
+    'Disable kustomize/unlisted-manifest in .gitops-guardrails.yaml',
+  ]);
   const [change] = actions[0].edit!.documentChanges as TextDocumentEdit[];
   assert.equal(change.textDocument.uri, client.uri('environments/apps/podinfo/kustomization.yaml'));
   // Apply the edit as an editor would: to the buffer it opens, then save it to disk.
@@ -79,4 +84,26 @@ test('a file created on disk is picked up from a file-system notification', asyn
   writeFileSync(path.join(root, 'environments/apps/podinfo/hpa.yaml'), 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: podinfo\n');
   await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: client.uri('environments/apps/podinfo/hpa.yaml'), type: FileChangeType.Created }] });
   await client.waitForDiagnostics(kustomization, (list) => !list.some((x) => x.code === 'kustomize/missing-resource'));
+});
+
+test('"Disable <rule> for this line" from the lightbulb suppresses that diagnostic once the buffer changes', async () => {
+  const file = 'environments/apps/podinfo/deployment.yaml';
+  const before = await client.waitForDiagnostics(file, (list) => list.length > 0);
+  const [d] = before;
+  const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri: client.uri(file) },
+    range: d.range,
+    context: { diagnostics: [d] },
+  })) as CodeAction[];
+  const disable = actions.find((a) => a.title === `Disable ${d.code} for this line`);
+  assert.ok(disable, actions.map((a) => a.title).join(', '));
+  const [change] = disable!.edit!.documentChanges as TextDocumentEdit[];
+  assert.equal(change.textDocument.uri, client.uri(file));
+  const original = readFileSync(path.join(root, file), 'utf8');
+  const edited = applyTextEdits(original, change.edits);
+  assert.equal(edited.split('\n')[d.range.start.line].trim(), `# gitops-guardrails-disable-next-line ${d.code}`);
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: client.uri(file), languageId: 'yaml', version: 1, text: original } });
+  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: client.uri(file), version: 2 }, contentChanges: [{ text: edited }] });
+  const after = await client.waitForDiagnostics(file, (list) => list.length === before.length - 1);
+  assert.deepEqual(after.map((x) => x.code), before.slice(1).map((x) => x.code));
 });

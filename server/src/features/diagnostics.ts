@@ -34,10 +34,14 @@ function overlaps(a: LspRange, b: LspRange): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
-export function codeActionsFor(root: string, findings: readonly Finding[], range: LspRange): CodeAction[] {
+/**
+ * The code actions of the findings that overlap `range`: their fixes, then what `suppress` offers
+ * for each (the "Disable <rule> ..." actions of features/suppress.ts).
+ */
+export function codeActionsFor(root: string, findings: readonly Finding[], range: LspRange, suppress?: (finding: Finding) => Fix[]): CodeAction[] {
   const actions: CodeAction[] = [];
-  for (const finding of findings) {
-    if (!overlaps(finding.range, range)) continue;
+  const overlapping = findings.filter((finding) => overlaps(finding.range, range));
+  for (const finding of overlapping) {
     for (const fix of finding.fixes ?? []) {
       actions.push({
         title: fix.title,
@@ -48,6 +52,15 @@ export function codeActionsFor(root: string, findings: readonly Finding[], range
         // Commands take repository paths; the client resolves them against the workspace.
         ...(fix.command ? { command: { title: fix.title, command: fix.command.id, arguments: fix.command.arguments.map((a) => (typeof a === 'string' ? repoPathToUri(root, a) : a)) } } : {}),
       });
+    }
+  }
+  // One set of suppression actions per rule, after every fix.
+  const seen = new Set<string>();
+  for (const finding of overlapping) {
+    if (!suppress || seen.has(finding.rule)) continue;
+    seen.add(finding.rule);
+    for (const fix of suppress(finding)) {
+      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [toDiagnostic(root, finding)], edit: toWorkspaceEdit(root, fix) });
     }
   }
   return actions;
