@@ -10,6 +10,8 @@ import { toSarif } from './output/sarif';
 import { indexJson } from './output/index-json';
 import { RULE_IDS, RULES } from './rules';
 import { VERSION } from './version';
+import { applyBaseline, baselineOf, formatBaseline, parseBaseline } from './baseline';
+import type { Finding } from './rules/types';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -26,12 +28,14 @@ export interface CliIO {
 }
 
 const USAGE = `Usage:
-  gitops-guardrails check [DIR] [--format text|json|sarif] [--fix]
+  gitops-guardrails check [DIR] [--format text|json|sarif] [--fix] [--baseline FILE]
   gitops-guardrails index [DIR] --json
   gitops-guardrails sops encrypt|decrypt FILE [-i]
   gitops-guardrails --version
 
 check exits 0 when no finding is an error, 1 when one is, 2 on a usage or I/O failure.
+--baseline FILE: when FILE does not exist, write every current finding to it (accepted, exit 0);
+when it does, report only the findings it does not list (matched by rule, file and message).
 `;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -69,16 +73,22 @@ interface CheckArgs {
   dir: string;
   format: 'text' | 'json' | 'sarif';
   fix: boolean;
+  baseline?: string;
 }
 
 function parseCheckArgs(args: string[], io: CliIO): CheckArgs | string {
   let dir: string | undefined;
   let format: CheckArgs['format'] = 'text';
   let fix = false;
+  let baseline: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--fix') fix = true;
-    else if (arg === '--format' || arg.startsWith('--format=')) {
+    else if (arg === '--baseline' || arg.startsWith('--baseline=')) {
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
+      if (!value) return '--baseline takes a file name.';
+      baseline = path.resolve(io.cwd, value);
+    }    else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
       if (value !== 'text' && value !== 'json' && value !== 'sarif') return `--format takes text, json or sarif, not "${value ?? ''}".`;
       format = value;
@@ -86,7 +96,7 @@ function parseCheckArgs(args: string[], io: CliIO): CheckArgs | string {
     else if (dir === undefined) dir = arg;
     else return `Only one directory can be checked, got "${dir}" and "${arg}".`;
   }
-  return { dir: path.resolve(io.cwd, dir ?? '.'), format, fix };
+  return { dir: path.resolve(io.cwd, dir ?? '.'), format, fix, baseline };
 }
 
 async function loadModel(dir: string): Promise<RepoModel> {
@@ -123,10 +133,41 @@ async function check(args: string[], io: CliIO): Promise<number> {
       findings = runChecks(model, { onRuleError });
     }
   }
+  if (parsed.baseline) findings = await withBaseline(parsed.baseline, findings, io);
   if (parsed.format === 'json') io.stdout(JSON.stringify(toJson(findings), null, 2) + '\n');
   else if (parsed.format === 'sarif') io.stdout(JSON.stringify(toSarif(findings, RULES, VERSION), null, 2) + '\n');
   else io.stdout(formatText(findings));
   return findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** The findings `file` does not accept; writes it with every finding when it does not exist. */
+async function withBaseline(file: string, findings: Finding[], io: CliIO): Promise<Finding[]> {
+  const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new Error(`cannot read the baseline ${file}: ${error.code ?? error.message}`);
+  });
+  if (text === undefined) {
+    await writeFileAtomically(file, formatBaseline(baselineOf(findings)));
+    io.stderr(`gitops-guardrails: wrote the baseline ${file}: ${findings.length} finding(s) accepted.\n`);
+    return [];
+  }
+  const baseline = parseBaseline(text);
+  if ('error' in baseline) throw new Error(`the baseline ${file} is not valid: ${baseline.error}`);
+  const { shown, accepted, stale } = applyBaseline(findings, baseline);
+  io.stderr(`gitops-guardrails: ${accepted} finding(s) accepted by the baseline ${file}` + (stale > 0 ? `; ${stale} of its entries match nothing any more (delete the file to write it anew)` : '') + '.\n');
+  return shown;
+}
+
+async function writeFileAtomically(file: string, text: string): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  const handle = await fs.open(temp, 'wx');
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.rename(temp, file);
 }
 
 async function index(args: string[], io: CliIO): Promise<number> {
