@@ -1,5 +1,6 @@
 // The language server: LSP wiring only. Everything it reports comes from CheckSession.
 import {
+  CodeActionKind,
   CodeLensRefreshRequest,
   createConnection,
   DidChangeWatchedFilesNotification,
@@ -9,6 +10,7 @@ import {
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
+  type CodeAction,
   type Connection,
   type InitializeParams,
 } from 'vscode-languageserver/node';
@@ -16,7 +18,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeLenses } from './features/codeLens';
 import { completion } from './features/completion';
 import { definition } from './features/definition';
-import { codeActionsFor, toDiagnostic } from './features/diagnostics';
+import { codeActionsFor, fixAllAction, FIX_ALL_KIND, toDiagnostic } from './features/diagnostics';
 import { suppressionFixes } from './features/suppress';
 import { documentLinks } from './features/documentLinks';
 import { fileContext } from './features/fileContext';
@@ -52,7 +54,7 @@ connection.onInitialize((params: InitializeParams) => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       definitionProvider: true,
       referencesProvider: true,
       documentLinkProvider: { resolveProvider: false },
@@ -176,8 +178,19 @@ connection.onCodeAction(async (params) => {
   await ready;
   const file = session && uriToRepoPath(session.root, params.textDocument.uri);
   if (!session || !file) return [];
-  const model = session.model;
-  return codeActionsFor(session.root, session.findings(file), params.range, (finding) => suppressionFixes(model, finding));
+  // Only what the client asks for: `source.fixAll` (or `source`) on save, quick fixes in the lightbulb.
+  const only = params.context?.only;
+  const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+  const actions: CodeAction[] = [];
+  if (wants(CodeActionKind.QuickFix)) {
+    const model = session.model;
+    actions.push(...codeActionsFor(session.root, session.findings(file), params.range, (finding) => suppressionFixes(model, finding)));
+  }
+  if (only && wants(FIX_ALL_KIND)) {
+    const fixAll = fixAllAction(session.root, file, session.findings(file));
+    if (fixAll) actions.push(fixAll);
+  }
+  return actions;
 });
 
 /** The session and the repository path of a document, once indexing is done. */

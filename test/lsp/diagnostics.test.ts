@@ -107,3 +107,27 @@ test('"Disable <rule> for this line" from the lightbulb suppresses that diagnost
   const after = await client.waitForDiagnostics(file, (list) => list.length === before.length - 1);
   assert.deepEqual(after.map((x) => x.code), before.slice(1).map((x) => x.code));
 });
+
+test('source.fixAll.gitops-guardrails (fix on save) applies the safe fixes of the file; the lightbulb does not list it', async () => {
+  const file = 'environments/services/postgres/backup-check.yaml';
+  const [d] = await client.waitForDiagnostics(file, (list) => list.some((x) => x.code === 'resources/missing'));
+  const ask = async (only?: string[]) =>
+    (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: client.uri(file) },
+      range: d.range,
+      context: { diagnostics: [], ...(only ? { only } : {}) },
+    })) as CodeAction[];
+  assert.equal((await ask()).some((a) => a.kind === 'source.fixAll.gitops-guardrails'), false);
+  assert.equal((await ask(['quickfix'])).some((a) => a.kind === 'source.fixAll.gitops-guardrails'), false);
+  const onSave = await ask(['source.fixAll']);
+  assert.deepEqual(onSave.map((a) => [a.kind, a.title]), [['source.fixAll.gitops-guardrails', 'Fix all safe GitOps Guardrails problems']]);
+  const [change] = onSave[0].edit!.documentChanges as TextDocumentEdit[];
+  assert.equal(change.textDocument.uri, client.uri(file));
+  const original = readFileSync(path.join(root, file), 'utf8');
+  const fixed = applyTextEdits(original, change.edits);
+  assert.match(fixed, /resources:\n\s+requests:\n\s+cpu: 100m/);
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: client.uri(file), languageId: 'yaml', version: 1, text: original } });
+  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: client.uri(file), version: 2 }, contentChanges: [{ text: fixed }] });
+  await client.waitForDiagnostics(file, (list) => !list.some((x) => x.code === 'resources/missing'));
+  assert.deepEqual(await ask(['source.fixAll']), []);
+});

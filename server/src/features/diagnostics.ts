@@ -10,10 +10,12 @@ import {
   type CreateFile,
 } from 'vscode-languageserver';
 import { ruleDocsUrl } from '../rules';
-import type { Finding, Fix } from '../rules/types';
+import type { Finding, Fix, TextEdit } from '../rules/types';
 import { repoPathToUri } from '../uris';
 
 export const SOURCE = 'gitops-guardrails';
+/** The code action kind of "fix all" (`editor.codeActionsOnSave: { "source.fixAll.gitops-guardrails": "explicit" }`). */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
 
@@ -78,4 +80,32 @@ export function toWorkspaceEdit(root: string, fix: Fix): WorkspaceEdit {
     }
   }
   return { documentChanges };
+}
+
+/**
+ * Every safe fix of `file`'s findings that edits only that file, as one action: what
+ * `source.fixAll.gitops-guardrails` applies on save. Edits that overlap or share a position with
+ * one already taken wait for the next save (they were computed against the same text), and at most
+ * one fix that adds an ordering edge is taken, as `check --fix` does in a pass.
+ */
+export function fixAllAction(root: string, file: string, findings: readonly Finding[]): CodeAction | undefined {
+  const taken: TextEdit[] = [];
+  let exclusiveTaken = false;
+  const startsBefore = (a: LspRange['start'], b: LspRange['start']) => a.line < b.line || (a.line === b.line && a.character < b.character);
+  const clash = (a: LspRange, b: LspRange) => !startsBefore(a.end, b.start) && !startsBefore(b.end, a.start);
+  for (const finding of findings) {
+    const fix = finding.fixes?.find((f) => f.safe && !f.command && f.changes.length > 0);
+    if (!fix || fix.changes.some((c) => c.kind !== 'edit' || c.file !== file)) continue;
+    if (fix.exclusive && exclusiveTaken) continue;
+    const edits = fix.changes.flatMap((c) => (c.kind === 'edit' ? c.edits : []));
+    if (edits.some((e) => taken.some((t) => clash(e.range, t.range)))) continue;
+    taken.push(...edits);
+    if (fix.exclusive) exclusiveTaken = true;
+  }
+  if (taken.length === 0) return undefined;
+  return {
+    title: 'Fix all safe GitOps Guardrails problems',
+    kind: FIX_ALL_KIND,
+    edit: { documentChanges: [{ textDocument: { uri: repoPathToUri(root, file), version: null }, edits: taken }] },
+  };
 }
