@@ -23,7 +23,7 @@ test('check prints one line per finding and exits 1 when there is an error', () 
   assert.equal(code, 1);
   const lines = stdout.trim().split('\n');
   assert.match(lines[lines.length - 1], /^\d+ findings: \d+ error\(s\), \d+ warning\(s\), \d+ other$/);
-  assert.ok(lines.includes('clusters/staging/apps.yaml:11:9: error flux/path-not-found: spec.path "./environments/apps/podinfo/overlays/staging" of Kustomization podinfo does not exist in this repository; did you mean "./environments/apps/podinfo"?'), stdout);
+  assert.ok(lines.includes('clusters/staging/apps.yaml:11:9: error flux/path-not-found: spec.path "./environments/apps/podinfo/overlays/staging" of Kustomization podinfo does not exist in this repository; its deepest existing folder is "./environments/apps/podinfo".'), stdout);
 });
 
 test('--format json has the documented shape with 1-based positions and forward-slash paths', () => {

@@ -55,9 +55,11 @@ test('the design seed at c2b6592: clusters staging and us-west, layers core and 
   ]);
   const missing = runChecks(model).filter((f) => f.rule === 'flux/path-not-found');
   assert.deepEqual(missing.map((f) => [f.file, f.message]), [
-    ['clusters/staging/apps.yaml', 'spec.path "./environments/apps/overlays/staging" of Kustomization apps-staging does not exist in this repository; did you mean "./environments/apps"?'],
-    ['clusters/staging/core.yaml', 'spec.path "./environments/core/overlays/staging" of Kustomization core-staging does not exist in this repository; did you mean "./environments/core"?'],
+    ['clusters/staging/apps.yaml', 'spec.path "./environments/apps/overlays/staging" of Kustomization apps-staging does not exist in this repository; its deepest existing folder is "./environments/apps".'],
+    ['clusters/staging/core.yaml', 'spec.path "./environments/core/overlays/staging" of Kustomization core-staging does not exist in this repository; its deepest existing folder is "./environments/core".'],
   ]);
+  // The preferred fix creates the staging overlay; pointing staging at every app's base is only offered.
+  assert.deepEqual(missing[0].fixes!.map((f) => f.title), ['Create environments/apps/overlays/staging/kustomization.yaml over ../..', 'Change spec.path to the whole of ./environments/apps']);
 });
 
 test('paths relative to artifacts and other branches resolve or stay unresolved, never missing', { skip }, async () => {

@@ -36,7 +36,7 @@ test('publishes diagnostics for a file that was never opened, with rule code, so
   assert.equal(d.source, 'gitops-guardrails');
   assert.equal(d.severity, 1);
   assert.deepEqual(d.range, { start: { line: 10, character: 8 }, end: { line: 10, character: 52 } });
-  assert.equal(d.message, 'spec.path "./environments/apps/podinfo/overlays/staging" of Kustomization podinfo does not exist in this repository; did you mean "./environments/apps/podinfo"?');
+  assert.equal(d.message, 'spec.path "./environments/apps/podinfo/overlays/staging" of Kustomization podinfo does not exist in this repository; its deepest existing folder is "./environments/apps/podinfo".');
   assert.match(d.codeDescription!.href, /README\.md#fluxpath-not-found$/);
 });
 

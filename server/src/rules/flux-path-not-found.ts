@@ -1,6 +1,8 @@
-import { closestFolder } from './similar';
+import { posix } from 'node:path';
+import { findKustomizationFile } from '../model/kustomize';
+import { closestFolder, deepestExistingFolder } from './similar';
 import { replaceNode } from './edits';
-import type { Rule, RuleFinding } from './types';
+import type { Fix, Rule, RuleFinding } from './types';
 
 export const fluxPathNotFound: Rule = {
   id: 'flux/path-not-found',
@@ -9,22 +11,44 @@ export const fluxPathNotFound: Rule = {
   description: 'A Flux Kustomization whose spec.path does not exist in the repository.',
   help:
     'The kustomize-controller fails with "kustomization path not found" and applies nothing. Paths whose source is not this repository (another branch, an OCI artifact, a generated artifact) are not checked.',
-  fix: 'Replace with the nearest existing path.',
+  fix: 'A near miss (a typo, a renamed folder): replace the path. Otherwise create the missing folder as an overlay of its deepest existing ancestor, or point the path at that ancestor (it then applies everything the ancestor builds).',
   check(model) {
     const findings: RuleFinding[] = [];
     for (const ks of model.graph.fluxKustomizations) {
       if (ks.folder === undefined || model.kindOf(ks.folder) !== 'missing') continue;
       if (!model.graph.clustersOf.has(ks.resource.file)) continue;
-      const suggestion = closestFolder(model, ks.folder);
-      const finding: RuleFinding = {
-        file: ks.resource.file,
-        range: model.rangeOf(ks.resource, ['spec', 'path']),
-        message: `spec.path "${ks.path}" of Kustomization ${ks.name} does not exist in this repository${suggestion ? `; did you mean "./${suggestion}"?` : '.'}`,
-      };
-      if (suggestion) {
-        finding.fixes = [{ title: `Change spec.path to ./${suggestion}`, changes: [replaceNode(model, ks.resource, ['spec', 'path'], `./${suggestion}`)], safe: false, preferred: true }];
+      const range = model.rangeOf(ks.resource, ['spec', 'path']);
+      const similar = closestFolder(model, ks.folder);
+      if (similar !== undefined) {
+        findings.push({
+          file: ks.resource.file,
+          range,
+          message: `spec.path "${ks.path}" of Kustomization ${ks.name} does not exist in this repository; did you mean "./${similar}"?`,
+          fixes: [{ title: `Change spec.path to ./${similar}`, changes: [replaceNode(model, ks.resource, ['spec', 'path'], `./${similar}`)], safe: false, preferred: true }],
+        });
+        continue;
       }
-      findings.push(finding);
+      // No near miss: most often an overlay that was never created. Pointing the path at the
+      // ancestor would apply all of it (every app of a base folder), so that is never preferred.
+      const ancestor = deepestExistingFolder(model, ks.folder);
+      const fixes: Fix[] = [];
+      if (ancestor !== undefined && findKustomizationFile(model, ancestor) !== undefined) {
+        const over = posix.relative(ks.folder, ancestor);
+        const file = `${ks.folder}/kustomization.yaml`;
+        const text = `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${over}\n`;
+        fixes.push({ title: `Create ${file} over ${over}`, changes: [{ kind: 'create', file, text }], safe: false, preferred: true });
+      }
+      if (ancestor !== undefined) {
+        fixes.push({ title: `Change spec.path to the whole of ./${ancestor}`, changes: [replaceNode(model, ks.resource, ['spec', 'path'], `./${ancestor}`)], safe: false });
+      }
+      findings.push({
+        file: ks.resource.file,
+        range,
+        message:
+          `spec.path "${ks.path}" of Kustomization ${ks.name} does not exist in this repository` +
+          (ancestor !== undefined ? `; its deepest existing folder is "./${ancestor}".` : '.'),
+        ...(fixes.length > 0 ? { fixes } : {}),
+      });
     }
     return findings;
   },

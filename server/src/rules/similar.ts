@@ -9,6 +9,7 @@ export { editDistance };
  * The existing folder closest to a missing one: the deepest existing ancestor's descendants are
  * compared by edit distance; a candidate must be reasonably close to count.
  */
+/** A folder with manifests whose path is a near miss of `missing` (a typo, a renamed sibling). */
 export function closestFolder(model: RepoModel, missing: string): string | undefined {
   let best: string | undefined;
   let bestScore = Infinity;
@@ -33,7 +34,11 @@ export function closestFolder(model: RepoModel, missing: string): string | undef
     }
   }
   if (best !== undefined && bestScore <= Math.max(3, Math.floor(missing.length / 4))) return best;
-  // No near miss: the deepest part of the path that still exists.
+  return undefined;
+}
+
+/** The deepest part of a missing path that exists as a folder ('' is the repository root: none). */
+export function deepestExistingFolder(model: RepoModel, missing: string): string | undefined {
   for (let folder = dirname(missing); folder !== ''; folder = dirname(folder)) {
     if (model.kindOf(folder) === 'folder') return folder;
   }

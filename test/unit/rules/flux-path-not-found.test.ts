@@ -65,8 +65,24 @@ test('does not fire in a dead file no cluster applies', () => {
   assert.deepEqual(check(model, 'flux/path-not-found'), []);
 });
 
-test('without a near miss, suggests the deepest existing part of the path', () => {
+test('without a near miss, the preferred fix creates the overlay over the deepest existing folder; pointing at that folder is only offered, by name', () => {
   const model = repo({ ...base, 'clusters/prod/apps.yaml': fluxKs('apps', './apps/podinfo/overlays/production') });
   const [f] = check(model, 'flux/path-not-found');
-  assert.equal(f.message, 'spec.path "./apps/podinfo/overlays/production" of Kustomization apps does not exist in this repository; did you mean "./apps/podinfo"?');
+  assert.equal(f.message, 'spec.path "./apps/podinfo/overlays/production" of Kustomization apps does not exist in this repository; its deepest existing folder is "./apps/podinfo".');
+  assert.deepEqual(f.fixes!.map((x) => [x.title, x.preferred ?? false, x.safe]), [
+    ['Create apps/podinfo/overlays/production/kustomization.yaml over ../..', true, false],
+    ['Change spec.path to the whole of ./apps/podinfo', false, false],
+  ]);
+  applyFix(model, f.fixes![0]);
+  assert.equal(model.file('apps/podinfo/overlays/production/kustomization.yaml')!.text, 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../..\n');
+  assert.deepEqual(check(model), []);
+  // The overlay applies the base's manifest.
+  assert.ok(model.graph.clustersOf.get('apps/podinfo/deploy.yaml')?.has('prod'));
+});
+
+test('without a near miss and no kustomization in the deepest existing folder, only the path change is offered', () => {
+  const model = repo({ ...base, 'clusters/prod/apps.yaml': fluxKs('apps', './clusters/prod/overlays/production') });
+  const [f] = check(model, 'flux/path-not-found');
+  assert.equal(f.message, 'spec.path "./clusters/prod/overlays/production" of Kustomization apps does not exist in this repository; its deepest existing folder is "./clusters/prod".');
+  assert.deepEqual(f.fixes!.map((x) => [x.title, x.preferred ?? false]), [['Change spec.path to the whole of ./clusters/prod', false]]);
 });
