@@ -12,7 +12,7 @@ import { collectNeovimDiagnostics } from './runner/neovim';
 import { EXAMPLE_WORKSPACE, EXTENSION_DIR, EXTENSION_ID, RESULTS_DIR } from './runner/paths';
 import { killTrackedProcessGroups, removeAtExit, removeTemporaryDir } from './runner/processes';
 import { bundleSuite } from './runner/suiteBundle';
-import { formatBytes, manifestFiles, packageVsix } from './runner/vsix';
+import { formatBytes, manifestFiles, packageVsix, readmeImages } from './runner/vsix';
 import { createServerDirs, installExtension, VsCodeServer } from './runner/vscodeServer';
 import { Browser, runExtensionTests, Workbench, type ExtensionTestRun } from './runner/workbench';
 import { E2E_ENV } from './suite/setup-env';
@@ -184,6 +184,13 @@ test('vsix installs and activates', { timeout: EXTENSION_HOST_TIMEOUT_MS + 90_00
   t.diagnostic(`vsix size ${formatBytes(vsix.bytes)} (${vsix.bytes} bytes): ${vsix.entries.join(', ')}`);
   for (const required of manifestFiles(EXTENSION_DIR)) {
     assert.ok(vsix.entries.includes(required), `the .vsix lacks ${required}, which package.json refers to`);
+  }
+  // The extension page shows the README's images from the package itself, offline.
+  const images = readmeImages(vsix.readme);
+  assert.ok(images.length > 0, 'the packaged README shows no image');
+  for (const image of images) {
+    assert.ok(!/^[a-z]+:/i.test(image), `the packaged README links ${image}: it breaks offline`);
+    assert.ok(vsix.entries.includes(path.posix.normalize(image)), `the .vsix lacks ${image}, which its README shows`);
   }
   const unwanted = vsix.entries.filter((entry) => NOT_SHIPPED.some((prefix) => entry.startsWith(prefix)));
   assert.deepEqual(unwanted, [], 'the .vsix ships files that .vscodeignore should keep out');

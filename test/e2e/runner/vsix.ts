@@ -8,6 +8,8 @@ export interface PackagedVsix {
   bytes: number;
   /** Paths inside the extension folder of the package, e.g. `dist/extension.js`. */
   entries: string[];
+  /** The README as packaged (extension/readme.md). */
+  readme: string;
 }
 
 /** Packages `extensionDir` with vsce@3 (which runs on Node 20) the way a release would. */
@@ -16,11 +18,23 @@ export async function packageVsix(extensionDir: string, outDir: string): Promise
   const manifest = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8')) as { name: string; version: string };
   const file = path.join(outDir, `${manifest.name}-${manifest.version}.vsix`);
   // Standard input is closed and the flags answer vsce's questions, so it cannot wait at a prompt.
-  await runChecked(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', file], {
+  // --no-rewrite-relative-links (as `npm run package`): the README's images stay files of the
+  // package, so the extension page shows them offline.
+  await runChecked(vsce, ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--skip-license', '--out', file], {
     cwd: extensionDir,
     timeoutMs: 120_000,
   });
-  return { file, bytes: fs.statSync(file).size, entries: await vsixEntries(file) };
+  return { file, bytes: fs.statSync(file).size, entries: await vsixEntries(file), readme: await vsixReadme(file) };
+}
+
+async function vsixReadme(file: string): Promise<string> {
+  const read = await runChecked('python3', ['-c', 'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("extension/readme.md").decode())', file]);
+  return read.stdout;
+}
+
+/** The images a README shows: `![alt](path)` targets. */
+export function readmeImages(readme: string): string[] {
+  return [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
 }
 
 async function vsixEntries(file: string): Promise<string[]> {
@@ -32,7 +46,7 @@ async function vsixEntries(file: string): Promise<string[]> {
 }
 
 /** Keys under `contributes` whose string values are files of the extension. */
-const FILE_KEYS = new Set(['icon', 'light', 'dark', 'path', 'configuration']);
+const FILE_KEYS = new Set(['icon', 'light', 'dark', 'path', 'configuration', 'markdown', 'image']);
 
 /** Files the manifest points at, which the package must contain for the extension to work. */
 export function manifestFiles(extensionDir: string): string[] {
