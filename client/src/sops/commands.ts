@@ -91,6 +91,10 @@ async function editDecrypted(requests: SopsRequests, argument: unknown): Promise
     if (choice !== 'Re-encrypt') return;
     await reencryptFile(requests, file);
   }
+  // Decrypted first here, so that a key that does not fit is reported with its reason (the
+  // recipients, the identities tried) and the "Set Age Key File" action, not as an editor that
+  // failed to open. The view's provider decrypts again from the file; plaintext stays in memory.
+  await requests.decrypt(file, (await currentText(file)).text);
   await vscode.window.showTextDocument(decryptedUri(file), { preview: false });
 }
 

@@ -1,18 +1,22 @@
 // Which file a SOPS command acts on, and the `gitops-sops:` URI of its decrypted view.
 import * as vscode from 'vscode';
+import { decryptedPath, filePath } from './decryptedPaths';
 
 /** The scheme of the in-memory decrypted views (`decryptedFileSystem.ts`). */
 export const DECRYPTED_SCHEME = 'gitops-sops';
 
 /** The decrypted view of a file on disk: the same path under `gitops-sops:`. */
 export function decryptedUri(file: vscode.Uri): vscode.Uri {
-  return file.with({ scheme: DECRYPTED_SCHEME });
+  // The tab says what it is: `secret.sops (decrypted).yaml` beside `secret.sops.yaml`.
+  return file.with({ scheme: DECRYPTED_SCHEME, path: decryptedPath(file.path) });
 }
 
 /** The file on disk behind a decrypted view. */
 export function fileOf(decrypted: vscode.Uri): vscode.Uri {
-  return decrypted.with({ scheme: 'file' });
+  return decrypted.with({ scheme: 'file', path: filePath(decrypted.path) });
 }
+
+
 
 /**
  * The file a command was invoked on: an Explorer or editor context menu passes a Uri, a code

@@ -114,7 +114,8 @@ suite('SOPS commands', () => {
       const active = vscode.window.activeTextEditor;
       return active?.document.uri.scheme === 'gitops-sops' ? active : undefined;
     });
-    assert.equal(editor.document.uri.path, file.path);
+    // The tab says it is the decrypted view: `<name>.sops (decrypted).yaml`.
+    assert.equal(editor.document.uri.path, file.path.replace(/\.yaml$/, ' (decrypted).yaml'));
     assert.equal(editor.document.getText(), secret(first));
     const start = editor.document.getText().indexOf(first);
     assert.ok(await editor.edit((edit) => edit.replace(new vscode.Range(editor.document.positionAt(start), editor.document.positionAt(start + first.length)), edited)));
