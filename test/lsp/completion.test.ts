@@ -55,19 +55,24 @@ const edits = (items: CompletionItem[]) => items.map((i) => [i.label, (i.textEdi
 
 const KS_HEAD = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n';
 
-test('dependsOn names offer the Kustomizations of the cluster, adding the namespace when it differs', async () => {
+test('dependsOn names offer the Kustomizations of the cluster, adding the namespace when it differs, never the parent that applies the file', async () => {
   const items = await complete('clusters/prod/apps.yaml', `${KS_HEAD}  dependsOn:\n    - name: $0\n  path: ./apps\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`);
+  // flux-system applies clusters/prod/apps.yaml: depending on it would wait for itself.
   assert.deepEqual(edits(items), [
-    ['flux-system', 'flux-system', range(7, 12, 7, 12)],
     ['infra', 'infra', range(7, 12, 7, 12)],
     ['tenant-a', 'tenant-a\n      namespace: tenants', range(7, 12, 7, 12)],
   ]);
-  assert.equal(items[2].detail, 'Kustomization tenants/tenant-a');
+  assert.equal(items[1].detail, 'Kustomization tenants/tenant-a');
+});
+
+test('dependsOn names already listed are not offered again', async () => {
+  const items = await complete('clusters/prod/apps.yaml', `${KS_HEAD}  dependsOn:\n    - name: infra\n    - name: $0\n  path: ./apps\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`);
+  assert.deepEqual(items.map((i) => i.label), ['tenant-a']);
 });
 
 test('an empty dependsOn item completes to a whole name entry', async () => {
   const items = await complete('clusters/prod/apps.yaml', `${KS_HEAD}  dependsOn:\n    - in$0\n  path: ./apps\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`);
-  assert.deepEqual(edits(items)[1], ['infra', 'name: infra', range(7, 6, 7, 8)]);
+  assert.deepEqual(edits(items)[0], ['infra', 'name: infra', range(7, 6, 7, 8)]);
 });
 
 test('a HelmRelease dependsOn offers HelmReleases, not itself', async () => {
@@ -101,7 +106,7 @@ test('namespaces: Namespace objects and the namespaces of Flux objects', async (
 
 test('completion still works while another part of the document does not parse', async () => {
   const items = await complete('clusters/prod/apps.yaml', `${KS_HEAD}  dependsOn:\n    - name: $0\n  path: "./apps\n`);
-  assert.deepEqual(items.map((i) => i.label), ['flux-system', 'infra', 'tenant-a']);
+  assert.deepEqual(items.map((i) => i.label), ['infra', 'tenant-a']);
 });
 
 test('secretRef, configMapRef and valuesFrom offer the Secrets or ConfigMaps of the namespace', async () => {

@@ -1,6 +1,6 @@
 // Completion of the names a Flux repository refers to: dependsOn targets, sources, Secrets and
 // ConfigMaps, namespaces, spec.path folders and kustomization `resources` / `components` entries.
-import { isMap, isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { CompletionItemKind, type CompletionItem, type Range as LspRange } from 'vscode-languageserver';
 import { FLUX_HELM_GROUP, FLUX_KUSTOMIZE_GROUP } from '../model/flux';
 import type { RepoModel } from '../model/model';
@@ -108,10 +108,24 @@ function dependencyItems(context: Context, bareItem: boolean): CompletionItem[] 
   const hasNamespace = isMap(entry) && entry.has('namespace');
   const indent = bareItem ? context.range.start.character : columnOf(file, entry, context.range.start.character);
   const seen = new Set<string>();
+  // Not offered: the entries already listed (but the one being written), and the Kustomizations
+  // that apply this file (depending on its own parent makes a Kustomization wait for itself).
+  const index = cursor.path[2];
+  const listed = isMap(top) ? top.getIn(['spec', 'dependsOn']) : undefined;
+  const excluded = new Set<string>();
+  if (isSeq(listed)) {
+    listed.items.forEach((item, i) => {
+      if (i === index || !isMap(item)) return;
+      const name = item.get('name');
+      const namespace = item.get('namespace') ?? context.ownNamespace ?? '';
+      if (typeof name === 'string') excluded.add(`${namespace}/${name}`);
+    });
+  }
+  if (!context.isHelmRelease) for (const parent of model.graph.appliedBy.get(file.path) ?? []) excluded.add(`${parent.namespace}/${parent.name}`);
   const items: CompletionItem[] = [];
   for (const candidate of candidates) {
     const id = `${candidate.namespace}/${candidate.name}`;
-    if (seen.has(id) || (candidate.name === ownName && candidate.namespace === (context.ownNamespace ?? candidate.namespace))) continue;
+    if (seen.has(id) || excluded.has(id) || (candidate.name === ownName && candidate.namespace === (context.ownNamespace ?? candidate.namespace))) continue;
     const there = model.graph.clustersOf.get(candidate.resource.file);
     if (here && here.size > 0 && there && there.size > 0 && ![...here].some((c) => there.has(c))) continue;
     seen.add(id);
