@@ -18,7 +18,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeLenses } from './features/codeLens';
 import { completion } from './features/completion';
 import { definition } from './features/definition';
-import { codeActionsFor, fixAllAction, FIX_ALL_KIND, toDiagnostic } from './features/diagnostics';
+import { codeActionsFor, fixAllAction, FIX_ALL_KIND, SHOW_CREATED_COMMAND, toDiagnostic } from './features/diagnostics';
 import { suppressionFixes } from './features/suppress';
 import { documentLinks } from './features/documentLinks';
 import { fileContext } from './features/fileContext';
@@ -44,17 +44,20 @@ let recheckTimer: NodeJS.Timeout | undefined;
 let modelVersion = 0;
 let settings: EditorSettings = readSettings(undefined);
 let canRefreshCodeLenses = false;
+let canShowDocument = false;
 
 connection.onInitialize((params: InitializeParams) => {
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
   root = folder ? uriToAbsolute(folder) : params.rootPath ?? undefined;
   canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  canShowDocument = params.capabilities.window?.showDocument?.support === true;
   settings = readSettings(params.initializationOptions, (m) => connection.console.warn(m));
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      executeCommandProvider: { commands: [SHOW_CREATED_COMMAND] },
       definitionProvider: true,
       referencesProvider: true,
       documentLinkProvider: { resolveProvider: false },
@@ -191,6 +194,14 @@ connection.onCodeAction(async (params) => {
     if (fixAll) actions.push(fixAll);
   }
   return actions;
+});
+
+// A fix that created files opens them: the client runs this after applying the edit.
+connection.onExecuteCommand(async (params) => {
+  if (params.command !== SHOW_CREATED_COMMAND || !canShowDocument) return null;
+  const uris = (Array.isArray(params.arguments) ? params.arguments : []).filter((a): a is string => typeof a === 'string' && a.startsWith('file:'));
+  for (const [i, uri] of uris.entries()) await connection.window.showDocument({ uri, takeFocus: i === 0 });
+  return null;
 });
 
 /** The session and the repository path of a document, once indexing is done. */

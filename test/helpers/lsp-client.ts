@@ -35,6 +35,8 @@ export class TestClient {
   readonly modelVersions: number[] = [];
   /** How often the server asked the client to refresh its code lenses. */
   codeLensRefreshes = 0;
+  /** window/showDocument requests the server sent. */
+  shownDocuments: { uri: string; takeFocus?: boolean }[] = [];
   private readonly versions = new Map<string, number>();
 
   private constructor(
@@ -58,6 +60,10 @@ export class TestClient {
     // The server asks for progress tokens and registrations; a real client answers them.
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('window/showDocument', (params: { uri: string; takeFocus?: boolean }) => {
+      this.shownDocuments.push(params);
+      return { success: true };
+    });
     this.connection.onRequest('workspace/codeLens/refresh', () => {
       this.codeLensRefreshes++;
       return null;
@@ -76,7 +82,7 @@ export class TestClient {
       initializationOptions,
       capabilities: {
         workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true }, ...workspace },
-        window: { workDoneProgress: true },
+        window: { workDoneProgress: true, showDocument: { support: true } },
         textDocument: { publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true } },
       },
     });

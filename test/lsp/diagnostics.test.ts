@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   CodeActionRequest,
+  ExecuteCommandRequest,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   DidOpenTextDocumentNotification,
@@ -130,4 +131,23 @@ test('source.fixAll.gitops-guardrails (fix on save) applies the safe fixes of th
   await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: client.uri(file), version: 2 }, contentChanges: [{ text: fixed }] });
   await client.waitForDiagnostics(file, (list) => !list.some((x) => x.code === 'resources/missing'));
   assert.deepEqual(await ask(['source.fixAll']), []);
+});
+
+test('a fix that creates files opens them once applied: its command asks the server, which sends window/showDocument', async () => {
+  const file = 'environments/apps/grafana/namespace.yaml';
+  const [d] = (await client.waitForDiagnostics(file, (list) => list.some((x) => x.code === 'quota/missing'))).filter((x) => x.code === 'quota/missing');
+  const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri: client.uri(file) },
+    range: d.range,
+    context: { diagnostics: [d] },
+  })) as CodeAction[];
+  const create = actions.find((a) => (a.edit?.documentChanges ?? []).some((c) => 'kind' in c && c.kind === 'create'))!;
+  assert.ok(create, actions.map((a) => a.title).join(', '));
+  const created = (create.edit!.documentChanges ?? []).filter((c): c is { kind: 'create'; uri: string } => 'kind' in c && c.kind === 'create').map((c) => c.uri);
+  assert.deepEqual(create.command, { title: 'Open the created files', command: 'gitops-guardrails.showCreatedFiles', arguments: created });
+  client.shownDocuments.length = 0;
+  await client.connection.sendRequest(ExecuteCommandRequest.type, { command: create.command!.command, arguments: create.command!.arguments });
+  assert.deepEqual(client.shownDocuments, created.map((uri, i) => ({ uri, takeFocus: i === 0 })));
+  // Fixes that create nothing run no command.
+  assert.equal(actions.filter((a) => !(a.edit?.documentChanges ?? []).some((c) => 'kind' in c && c.kind === 'create')).some((a) => a.command), false);
 });

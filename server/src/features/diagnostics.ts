@@ -52,7 +52,7 @@ export function codeActionsFor(root: string, findings: readonly Finding[], range
         isPreferred: fix.preferred,
         ...(fix.changes.length > 0 ? { edit: toWorkspaceEdit(root, fix) } : {}),
         // Commands take repository paths; the client resolves them against the workspace.
-        ...(fix.command ? { command: { title: fix.title, command: fix.command.id, arguments: fix.command.arguments.map((a) => (typeof a === 'string' ? repoPathToUri(root, a) : a)) } } : {}),
+        ...(fix.command ? { command: { title: fix.title, command: fix.command.id, arguments: fix.command.arguments.map((a) => (typeof a === 'string' ? repoPathToUri(root, a) : a)) } } : showCreated(root, fix)),
       });
     }
   }
@@ -66,6 +66,15 @@ export function codeActionsFor(root: string, findings: readonly Finding[], range
     }
   }
   return actions;
+}
+
+/** The server command that opens the files a fix created, once the client has applied its edit. */
+export const SHOW_CREATED_COMMAND = 'gitops-guardrails.showCreatedFiles';
+
+/** A fix that creates files opens them for review after it is applied (window/showDocument). */
+function showCreated(root: string, fix: Fix): { command?: { title: string; command: string; arguments: string[] } } {
+  const created = fix.changes.filter((c) => c.kind === 'create').map((c) => repoPathToUri(root, c.file));
+  return created.length > 0 ? { command: { title: 'Open the created files', command: SHOW_CREATED_COMMAND, arguments: created } } : {};
 }
 
 export function toWorkspaceEdit(root: string, fix: Fix): WorkspaceEdit {
