@@ -75,6 +75,10 @@ export interface WorkloadBudget {
   notes: string[];
   /** Values left out of the sums because they could not be read. */
   problems: BudgetProblem[];
-  /** Set when the workload was not read from a manifest but estimated from chart values. */
-  estimatedFrom?: 'chart values';
+  /**
+   * Set when the workload was not read from a manifest: estimated from chart values, from an
+   * operator's custom resource (operators.ts), or a chart whose values show no workload, counted
+   * as one pod with the namespace's LimitRange defaults.
+   */
+  estimatedFrom?: 'chart values' | 'operator' | 'chart default';
 }

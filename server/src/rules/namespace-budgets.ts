@@ -5,6 +5,7 @@ import { autoscalerTarget } from '../budget/autoscaler';
 import { claimBudget } from '../budget/claims';
 import { estimateHelmReleaseClaims, estimateHelmReleaseWorkloads } from '../budget/helm-values';
 import { workloadBudget, WORKLOAD_KINDS } from '../budget/pod';
+import { estimateOperatorWorkload, operatorConvention } from '../budget/operators';
 import type { ClaimBudget, WorkloadBudget } from '../budget/types';
 import type { RepoModel } from '../model/model';
 import { dirname } from '../model/paths';
@@ -236,9 +237,17 @@ export function workloadsOf(objects: readonly BuiltObject[], limitRanges: readon
       workloads.push({ budget, source: o });
     } else if (o.kind === 'HelmRelease' && o.resource.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
       const estimated = estimateHelmReleaseWorkloads(o.object, { limitRanges });
-      if (estimated.length === 0) unseenCharts.push(o);
+      if (estimated.length === 0) {
+        unseenCharts.push(o);
+        // A chart whose values show no workload runs at least one pod; with a LimitRange its
+        // containers get the defaults, so that pod is what the quota admission counts.
+        if (limitRanges.length > 0) workloads.push({ budget: chartDefaultPod(o.name, limitRanges), source: o });
+      }
       for (const budget of estimated) workloads.push({ budget, source: o });
       claims.push(...estimateHelmReleaseClaims(o.object));
+    } else if (operatorConvention(o.resource.apiVersion, o.kind)) {
+      const budget = estimateOperatorWorkload(o.object, { limitRanges });
+      if (budget) workloads.push({ budget, source: o });
     } else if (o.kind === 'PersistentVolumeClaim') {
       const claim = claimBudget(o.object);
       if (claim) claims.push(claim);
@@ -247,12 +256,20 @@ export function workloadsOf(objects: readonly BuiltObject[], limitRanges: readon
   return { workloads, unseenCharts, claims };
 }
 
+/** One pod of a chart whose values show no workload, its containers given the LimitRange defaults. */
+function chartDefaultPod(name: string, limitRanges: readonly unknown[]): WorkloadBudget {
+  const budget = workloadBudget({ kind: 'Pod', metadata: { name }, spec: { containers: [{ name }] } }, { limitRanges })!;
+  budget.estimatedFrom = 'chart default';
+  budget.notes.push("estimated: the chart's values show no workload, so one pod with the LimitRange defaults");
+  return budget;
+}
+
 /** Notes worth showing beside a workload's numbers, prefixed by its name. */
 export function workloadNotes(workloads: readonly NamespaceWorkload[], names?: ReadonlySet<string>): string[] {
   const notes: string[] = [];
   for (const { budget } of workloads) {
     if (names && !names.has(budget.name)) continue;
-    const own = [...(budget.estimatedFrom ? ['estimated from chart values'] : []), ...budget.notes];
+    const own = [...(budget.estimatedFrom === 'chart values' ? ['estimated from chart values'] : []), ...budget.notes];
     if (own.length > 0) notes.push(`${budget.name}: ${own.join('; ')}`);
   }
   return notes;

@@ -11,6 +11,7 @@ import { anchorOf, namespaceValues, workloadsOf, type NamespaceBudget, sameFindi
 import { limitRangeText } from './quota-no-limitrange';
 import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';
 import type { FileChange, Rule, RuleFinding } from './types';
+import { basename } from '../model/paths';
 
 export const quotaMissing: Rule = {
   id: 'quota/missing',
@@ -52,21 +53,24 @@ function quotaFix(model: RepoModel, namespace: string, folder: string, budgets: 
   let needsLimitRange = false;
   const hard = new Map<string, Quantity>();
   const sources: string[] = [];
+  // What the sizing estimated (and how), and what it could not count: written into the file.
+  const estimated = new Map<string, string>();
   const unseen = new Set<string>();
   for (const budget of budgets) {
     let { workloads } = budget;
     // A quota on requests refuses any later container without them: give the namespace defaults.
+    // Sized with them, as the quota admission will count the pods once the LimitRange is there.
     if (budget.limitRanges.length === 0) {
       needsLimitRange = true;
       const limitRange = parseYaml(limitRangeText(namespace, new Set()));
       workloads = workloadsOf(budget.objects, [limitRange]).workloads;
     }
-    for (const w of workloads) if (w.budget.estimatedFrom && w.source.object?.spec?.values?.controllers === undefined) unseen.add(`HelmRelease ${w.source.name}`);
-    for (const chart of budget.unseenCharts) unseen.add(`HelmRelease ${chart.name}`);
-    for (const o of budget.objects) if (mayRunPods(o)) unseen.add(`${o.kind} ${o.name}`);
+    for (const w of workloads) {
+      const how = estimateNote(w.budget);
+      if (how) estimated.set(`${w.source.kind} ${w.source.name}`, how);
+    }
+    for (const o of budget.objects) if (mayRunPods(o) && !workloads.some((w) => w.source === o)) unseen.add(`${o.kind} ${o.name}`);
     const all: WorkloadBudget[] = workloads.map((w) => w.budget);
-    // A chart whose values show no workload runs at least one pod, given the LimitRange's defaults.
-    for (const chart of budget.unseenCharts) all.push(defaultPod(chart.name));
     if (all.length === 0) all.push(defaultPod('allowance'));
     for (const [name, q] of proposeQuotaHard(all)) {
       if (name.startsWith('limits.')) continue;
@@ -80,8 +84,9 @@ function quotaFix(model: RepoModel, namespace: string, folder: string, budgets: 
   const review = [...unseen].sort();
   const lines = [
     `# Sized by gitops-guardrails from the workloads of namespace ${namespace} (${sources.join('; ')}),`,
-    '# with 20% headroom and rollout surge. Charts whose values show no resources count as one default pod.',
-    ...(review.length > 0 ? [`# Not seen, review before applying: pods of ${review.join(', ')}.`] : []),
+    '# with 20% headroom and rollout surge.',
+    ...(estimated.size > 0 ? ['# Estimated, review before applying:', ...[...estimated].sort().map(([what, how]) => `#   ${what}: ${how}`)] : []),
+    ...(review.length > 0 ? [`# Not counted (their pods are not visible here): ${review.join(', ')}.`] : []),
     'apiVersion: v1',
     'kind: ResourceQuota',
     'metadata:',
@@ -95,15 +100,36 @@ function quotaFix(model: RepoModel, namespace: string, folder: string, budgets: 
   const quota = createManifest(model, folder, 'resourcequota.yaml', lines.join('\n') + '\n');
   if (!quota) return undefined;
   changes.push(...quota.changes);
-  let title = `Create ${quota.file} for namespace ${namespace}`;
+  const names = [basename(quota.file)];
   if (needsLimitRange) {
     const limitRange = createManifest(model, folder, 'limitrange.yaml', limitRangeText(namespace, new Set()));
     if (!limitRange) return undefined;
     changes.push(...limitRange.changes);
-    title += ` and ${limitRange.file} with container defaults`;
+    names.push(basename(limitRange.file));
   }
-  if (review.length > 0) title += ` (review: pods of ${review.length === 1 ? review[0] : `${review.length} charts and custom resources`} are not counted)`;
-  return { title, changes: mergeEdits(changes), safe: review.length === 0, preferred: true };
+  // Short: what is created and for whom; the file says how it was sized and what to review.
+  const uncertain = estimated.size > 0 || review.length > 0;
+  const title = fixTitle(`Create ${names.join(' + ')} for ${namespace}`, uncertain);
+  return { title, changes: mergeEdits(changes), safe: !uncertain, preferred: true };
+}
+
+/** At most 80 characters: what is created and for which namespace, and whether to review it. */
+function fixTitle(base: string, review: boolean): string {
+  const MAX = 80;
+  for (const suffix of review ? [' (review estimates)', ' (review)'] : ['']) if (base.length + suffix.length <= MAX) return base + suffix;
+  const suffix = review ? ' (review)' : '';
+  return base.slice(0, MAX - suffix.length - 1) + '…' + suffix;
+}
+
+/** How a workload's numbers were estimated, when they were not read from a manifest. */
+function estimateNote(budget: WorkloadBudget): string | undefined {
+  if (!budget.estimatedFrom) return undefined;
+  const replicas = budget.replicas.known ? budget.replicas.count : budget.replicas.assumed;
+  const perPod = [...budget.requests].filter(([name]) => name === 'cpu' || name === 'memory').map(([name, q]) => `${name} ${formatQuantity(q, name)}`).join(', ');
+  const size = `${replicas} pod${replicas === 1 ? '' : 's'}${perPod ? ` of ${perPod}` : ' without requests'}`;
+  if (budget.estimatedFrom === 'chart values') return `${size}, from the chart's values (controller ${budget.name})`;
+  const how = budget.notes.find((n) => n.startsWith('estimated'))?.replace(/^estimated( from its \w+)?: /, '');
+  return how ? `${size}; ${how}` : size;
 }
 
 /** Operators' custom resources that run pods in their own namespace (and so are not counted here). */

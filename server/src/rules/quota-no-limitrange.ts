@@ -57,7 +57,8 @@ function findingsOf(model: RepoModel, all: readonly QuotaGaps[]): RuleFinding[] 
     for (const gap of gaps) byWorkload.set(gap.workload, [...(byWorkload.get(gap.workload) ?? []), gap]);
     const refusals = [...byWorkload].map(([workload, list]) => {
       const kind = budget.workloads.find((w) => w.budget.name === workload)?.budget.kind ?? '';
-      const estimated = budget.workloads.find((w) => w.budget.name === workload)?.budget.estimatedFrom ? ', estimated from chart values' : '';
+      const from = budget.workloads.find((w) => w.budget.name === workload)?.budget.estimatedFrom;
+      const estimated = from === 'chart values' ? ', estimated from chart values' : from === 'operator' ? ', estimated from its custom resource' : '';
       return `${kind} ${workload} (${admissionRefusal(list)}${estimated})`;
     });
     const missing = new Set(gaps.flatMap((g) => g.missing));

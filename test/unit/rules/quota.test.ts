@@ -171,14 +171,14 @@ test('quota/missing: one information finding per component namespace, on its Nam
   assert.equal(f.message, "Namespace shop has no ResourceQuota: nothing bounds what its workloads may request (the policy: a ResourceQuota as every component namespace's budget).");
   const fix = f.fixes![0];
   assert.equal(fix.safe, true);
-  assert.equal(fix.title, 'Create apps/shop/resourcequota.yaml for namespace shop and apps/shop/limitrange.yaml with container defaults');
+  assert.equal(fix.title, 'Create resourcequota.yaml + limitrange.yaml for shop');
   applyFix(model, fix);
   // 4 pods + 1 surge = 5 pods × 500m = 2.5 cores, +20% = 3 cores; 5 × 256Mi = 1280Mi, +20% = 1536Mi.
   assert.equal(
     model.file('apps/shop/resourcequota.yaml')!.text,
     [
       '# Sized by gitops-guardrails from the workloads of namespace shop (production: web; staging: web),',
-      '# with 20% headroom and rollout surge. Charts whose values show no resources count as one default pod.',
+      '# with 20% headroom and rollout surge.',
       'apiVersion: v1',
       'kind: ResourceQuota',
       'metadata:',
@@ -209,7 +209,7 @@ test('quota/missing: containers without requests are sized at the LimitRange def
   model.setFile('apps/shop/quota.yaml', undefined);
   const [f] = check(model, 'quota/missing');
   const fix = f.fixes![0];
-  assert.equal(fix.title, 'Create apps/shop/resourcequota.yaml for namespace shop and apps/shop/limitrange.yaml with container defaults');
+  assert.equal(fix.title, 'Create resourcequota.yaml + limitrange.yaml for shop');
   applyFix(model, fix);
   // production: 8 pods + 2 surge, each 100m / 128Mi from the LimitRange: 1 core → 1.2 → 1.5; 1280Mi → 1536Mi.
   assert.match(model.file('apps/shop/resourcequota.yaml')!.text, /    pods: "12"\n    requests.cpu: "1.5"\n    requests.memory: "1536Mi"\n$/);
@@ -273,4 +273,68 @@ test('quota/no-limitrange says so when the namespace has a LimitRange that does 
   assert.equal(f.fixes![0].title, 'Create apps/shop/limitrange-2.yaml with container defaults for namespace shop');
   applyFix(model, f.fixes![0]);
   assert.deepEqual(check(model, 'quota/no-limitrange'), []);
+});
+
+test('quota/missing sizes from every workload: operator-made pods and charts without values are estimated, said so in the file, and the code lens then reads the same', async () => {
+  const { quotaLenses } = await import('../../../server/src/features/quota');
+  const model = shop({
+    'apps/shop/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: shop\nresources:\n  - namespace.yaml\n  - deployment.yaml\n  - db.yaml\n  - cache.yaml\n  - chart.yaml\n',
+    'apps/shop/quota.yaml': null as unknown as string,
+    'apps/shop/db.yaml': yaml`
+      apiVersion: postgresql.cnpg.io/v1
+      kind: Cluster
+      metadata:
+        name: shop-db
+      spec:
+        instances: 3
+        resources:
+          requests:
+            cpu: 250m
+            memory: 512Mi
+    `,
+    'apps/shop/cache.yaml': yaml`
+      apiVersion: redis.redis.opstreelabs.in/v1beta2
+      kind: RedisReplication
+      metadata:
+        name: shop-cache
+      spec:
+        clusterSize: 2
+        kubernetesConfig:
+          image: redis
+    `,
+    'apps/shop/chart.yaml': yaml`
+      apiVersion: helm.toolkit.fluxcd.io/v2
+      kind: HelmRelease
+      metadata:
+        name: shop-ui
+      spec:
+        chart:
+          spec:
+            chart: shop-ui
+            sourceRef:
+              kind: HelmRepository
+              name: shop
+    `,
+  });
+  model.setFile('apps/shop/quota.yaml', undefined);
+  const [f] = check(model, 'quota/missing');
+  const fix = f.fixes![0];
+  assert.equal(fix.title, 'Create resourcequota.yaml + limitrange.yaml for shop (review estimates)');
+  assert.ok(fix.title.length <= 80);
+  assert.equal(fix.safe, false);
+  applyFix(model, fix);
+  const text = model.file('apps/shop/resourcequota.yaml')!.text;
+  assert.deepEqual(text.split('\n').filter((l) => l.startsWith('#   ')), [
+    '#   Cluster shop-db: 3 pods of cpu 250m, memory 512Mi; CloudNativePG runs spec.instances PostgreSQL pods of spec.resources',
+    "#   HelmRelease shop-ui: 1 pod of cpu 100m, memory 128Mi; the chart's values show no workload, so one pod with the LimitRange defaults",
+    '#   RedisReplication shop-cache: 2 pods of cpu 100m, memory 128Mi; the Redis operator (OT) runs spec.clusterSize Redis pods of spec.kubernetesConfig.resources',
+  ]);
+  // production (the larger): web 4 + 1 surge × 500m/256Mi, db 3 × 250m/512Mi, cache 2 + ui 1 × 100m/128Mi:
+  // 11 pods → 14; cpu 2.5 + 0.75 + 0.3 = 3.55 → 4.26 → 5; memory 1280 + 1536 + 384 = 3200Mi → 3840Mi.
+  assert.match(text, /    pods: "14"\n    requests.cpu: "5"\n    requests.memory: "3840Mi"\n$/);
+  const [lens] = quotaLenses(model, 'apps/shop/resourcequota.yaml').map((l) => l.command!.title);
+  // Usage without the rollout surge the proposal adds: the same workloads, the same estimates.
+  assert.match(lens, /production: cpu 3.05\/5 · memory 2944Mi\/3840Mi · pods 10\/14/);
+  assert.deepEqual(check(model, 'quota/missing'), []);
+  assert.deepEqual(problems(model).filter((p) => p.rule.startsWith('quota/')), []);
 });
