@@ -13,6 +13,7 @@
   /** @type {SVGSVGElement | null} */
   let svg = null;
   let scale = 1;
+  const MIN_FIT_SCALE = 0.75;
   let fit = true;
 
   /**
@@ -77,8 +78,9 @@
     const edges = svgElement('g', { class: 'edges' }, svg);
     // Upward edges last, so that they are drawn over the others.
     for (const edge of [...graph.edges].sort((a, b) => Number(a.upward) - Number(b.upward))) {
-      const path = svgElement('path', { d: edge.path, class: edge.upward ? 'edge upward' : 'edge', 'marker-end': `url(#${edge.upward ? 'arrow-upward' : 'arrow'})` }, edges);
-      title(path, `${labels.get(edge.from)} depends on ${labels.get(edge.to)}${edge.upward ? ' — points up the layers' : ''}`);
+      const applies = edge.kind === 'applies';
+      const path = svgElement('path', { d: edge.path, class: edge.upward ? 'edge upward' : applies ? 'edge applies' : 'edge', 'marker-end': `url(#${edge.upward ? 'arrow-upward' : 'arrow'})` }, edges);
+      title(path, applies ? `${labels.get(edge.from)} applies ${labels.get(edge.to)}` : `${labels.get(edge.from)} depends on ${labels.get(edge.to)}${edge.upward ? ' — points up the layers' : ''}`);
     }
     const nodes = svgElement('g', { class: 'nodes' }, svg);
     for (const node of graph.nodes) {
@@ -86,7 +88,18 @@
       svgElement('rect', { width: node.width, height: node.height, rx: node.kind === 'helmrelease' ? 14 : 4 }, group);
       svgElement('text', { x: 12, y: 17, class: 'label' }, group).textContent = node.label;
       svgElement('text', { x: 12, y: 32, class: 'detail' }, group).textContent = node.detail;
-      title(group, `${node.detail} ${node.label}${node.layer ? ` (layer ${node.layer})` : ''}\nClick to open its manifest`);
+      const problems = node.problems;
+      const severity = problems ? (problems.errors > 0 ? 'error' : problems.warnings > 0 ? 'warning' : undefined) : undefined;
+      let summary = '';
+      if (problems && severity) {
+        // A marker on the corner: the count of its most severe problems.
+        const count = severity === 'error' ? problems.errors : problems.warnings;
+        const marker = svgElement('g', { class: `marker ${severity}`, transform: `translate(${node.width - 2},2)` }, group);
+        svgElement('circle', { r: 9 }, marker);
+        svgElement('text', { y: 4, 'text-anchor': 'middle' }, marker).textContent = count > 99 ? '99+' : String(count);
+        summary = `\n${problems.errors} error(s), ${problems.warnings} warning(s)`;
+      }
+      title(group, `${node.detail} ${node.label}${node.layer ? ` (layer ${node.layer})` : ''}${summary}\nClick to open its manifest`);
     }
     canvas.replaceChildren(svg);
     applyZoom();
@@ -95,7 +108,9 @@
 
   function applyZoom() {
     if (!svg || !graph) return;
-    if (fit) scale = Math.min(1, Math.max(0.1, (canvas.clientWidth - 16) / graph.width));
+    // Fit shrinks to the width, but never below a readable size (12px text stays ≥ 9px): wider
+    // graphs scroll.
+    if (fit) scale = Math.min(1, Math.max(MIN_FIT_SCALE, (canvas.clientWidth - 16) / graph.width));
     svg.setAttribute('width', String(Math.round(graph.width * scale)));
     svg.setAttribute('height', String(Math.round(graph.height * scale)));
   }

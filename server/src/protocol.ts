@@ -76,12 +76,15 @@ export interface GraphNode {
   layer?: string;
   component?: string;
   location: Location;
+  /** Findings of the object, and for a Kustomization of what it applies (when the server has them). */
+  problems?: ProblemCounts;
 }
 
 export interface GraphEdge {
   from: string;
   to: string;
-  kind: 'dependsOn';
+  /** dependsOn: from the dependent to its dependency; applies: from a Kustomization to a HelmRelease it applies. */
+  kind: 'dependsOn' | 'applies';
   /** The edge points up the layers (a lower layer depending on a higher one). */
   upward: boolean;
 }

@@ -281,7 +281,8 @@ connection.onRequest(ComponentsRequest, async () => {
 
 connection.onRequest(GraphRequest, async () => {
   const m = await model();
-  return m ? dependencyGraph(m) : { nodes: [], edges: [], layers: [] };
+  const findingsOf = (file: string) => session?.findings(file) ?? [];
+  return m ? dependencyGraph(m, findingsOf) : { nodes: [], edges: [], layers: [] };
 });
 
 connection.onRequest(FileContextRequest, async (params) => {

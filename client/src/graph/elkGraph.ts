@@ -33,6 +33,13 @@ export function clustersOf(graph: GraphResult): string[] {
   return [...new Set(graph.nodes.flatMap((node) => (node.cluster === undefined ? [] : [node.cluster])))].sort();
 }
 
+/** The cluster with the most nodes (the first by name among equals): the one the graph opens on. */
+export function largestCluster(graph: GraphResult): string | undefined {
+  const sizes = new Map<string, number>();
+  for (const node of graph.nodes) if (node.cluster !== undefined) sizes.set(node.cluster, (sizes.get(node.cluster) ?? 0) + 1);
+  return [...sizes].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
 /**
  * Layers as partitions, top to bottom: nodes outside every layer first, then the layers from the
  * highest (`graph.layers` lists the lowest first). Only layers that have a node get a partition.

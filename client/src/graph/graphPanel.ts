@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { GraphResult } from '../../../server/src/protocol';
 import { openLocation } from '../locations';
 import type { ServerModel } from '../serverModel';
-import { clustersOf, filterByCluster } from './elkGraph';
+import { clustersOf, filterByCluster, largestCluster } from './elkGraph';
 import { layoutGraph } from './layout';
 import { isFromWebview, type FromWebview, type ToWebview } from './messages';
 import { matchGraphNodes, type GraphTarget } from './targets';
@@ -114,8 +114,9 @@ export class GraphPanel implements vscode.Disposable {
       this.graph = graph;
       const clusters = clustersOf(graph);
       if (this.cluster !== undefined && !clusters.includes(this.cluster)) this.cluster = undefined;
-      // Several clusters usually apply the same Kustomizations: one cluster at a time by default.
-      if (this.cluster === undefined && clusters.length > 1 && this.lastGraphMessage === undefined) this.cluster = clusters[0];
+      // Several clusters usually apply the same Kustomizations: one cluster at a time by default,
+      // the largest first (the others are a pick away).
+      if (this.cluster === undefined && clusters.length > 1 && this.lastGraphMessage === undefined) this.cluster = largestCluster(graph);
       await this.render();
     } catch (error) {
       if (generation === this.generation) await this.post({ type: 'error', message: `Could not load the dependency graph: ${messageOf(error)}` });

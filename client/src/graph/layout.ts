@@ -10,6 +10,8 @@ export interface PositionedNode {
   label: string;
   detail: string;
   layer?: string;
+  /** Problem counts shown as a marker on the node. */
+  problems?: GraphNode['problems'];
   x: number;
   y: number;
   width: number;
@@ -19,6 +21,7 @@ export interface PositionedNode {
 export interface PositionedEdge {
   from: string;
   to: string;
+  kind: GraphEdge['kind'];
   upward: boolean;
   /** An SVG path from the dependent to its dependency. */
   path: string;
@@ -62,6 +65,7 @@ export async function layoutGraph(graph: GraphResult, options: { showCluster: bo
       label: node.label,
       detail: nodeDetail(node, options.showCluster),
       layer: node.layer,
+      ...(node.problems ? { problems: node.problems } : {}),
       x: child.x ?? 0,
       y: child.y ?? 0,
       width: child.width ?? 0,
@@ -79,8 +83,10 @@ function positionedEdges(edges: readonly GraphEdge[], laidOut: readonly ElkExten
     const from = elkEdge.sources[0]!;
     const to = elkEdge.targets[0]!;
     // The same pair twice is drawn once; it points up if any of its originals does.
-    const upward = edges.some((edge) => edge.from === from && edge.to === to && edge.upward);
-    return { from, to, upward, path: edgePath(elkEdge) };
+    const same = edges.filter((edge) => edge.from === from && edge.to === to);
+    const upward = same.some((edge) => edge.upward);
+    const kind = same.some((edge) => edge.kind === 'dependsOn') ? 'dependsOn' : 'applies';
+    return { from, to, kind, upward, path: edgePath(elkEdge) };
   });
 }
 

@@ -34,7 +34,7 @@ export function graphPage(resources: GraphPageResources, nonce: string): string 
   <button id="zoom-out" title="Zoom out" aria-label="Zoom out">−</button>
   <button id="zoom-fit" title="Fit to window" aria-label="Fit to window">Fit</button>
   <button id="zoom-in" title="Zoom in" aria-label="Zoom in">+</button>
-  <span class="legend"><span class="legend-edge"></span> dependsOn <span class="legend-edge upward"></span> points up the layers</span>
+  <span class="legend"><span class="legend-edge"></span> dependsOn <span class="legend-edge applies"></span> applies <span class="legend-edge upward"></span> points up the layers</span>
 </header>
 <main id="canvas" tabindex="-1"><p class="message">Loading the dependency graph…</p></main>
 <script nonce="${escapeAttribute(nonce)}" src="${escapeAttribute(resources.scriptUri)}"></script>

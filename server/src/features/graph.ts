@@ -5,6 +5,7 @@ import { layerOfPath } from '../model/layers';
 import { isWithin } from '../model/paths';
 import type { FluxKustomization, HelmRelease } from '../model/types';
 import type { GraphEdge, GraphNode, GraphResult } from '../protocol';
+import { countProblems, findingsOfFiles, findingsOfResource, type FindingsOf } from './problems';
 import { locationOf } from './tree';
 
 interface Placed {
@@ -13,7 +14,8 @@ interface Placed {
   order?: number;
 }
 
-export function dependencyGraph(model: RepoModel): GraphResult {
+/** With `findingsOf`, each node carries its problem counts (the graph's markers). */
+export function dependencyGraph(model: RepoModel, findingsOf?: FindingsOf): GraphResult {
   const { graph } = model;
   const placed: Placed[] = [];
   const ids = new Set<string>();
@@ -25,8 +27,9 @@ export function dependencyGraph(model: RepoModel): GraphResult {
     let id = `${cluster ?? '-'}/${kind}/${object.namespace}/${object.name}`;
     for (let n = 2; ids.has(id); n++) id = `${cluster ?? '-'}/${kind}/${object.namespace}/${object.name}#${n}`;
     ids.add(id);
+    const problems = findingsOf && countProblems([...findingsOfResource(object.resource, findingsOf), ...(kind === 'kustomization' && 'appliedFiles' in object ? findingsOfFiles(object.appliedFiles, findingsOf) : [])]);
     placed.push({
-      node: { id, kind, label: object.name, cluster, layer: layer?.name, component: component?.name, location: locationOf(model, object.resource) },
+      node: { id, kind, label: object.name, cluster, layer: layer?.name, component: component?.name, location: locationOf(model, object.resource), ...(problems ? { problems } : {}) },
       object,
       order: layer?.order,
     });
@@ -55,6 +58,14 @@ export function dependencyGraph(model: RepoModel): GraphResult {
       if (!to) continue;
       const upward = from.order !== undefined && to.order !== undefined && from.order < to.order;
       edges.push({ from: from.node.id, to: to.node.id, kind: 'dependsOn', upward });
+    }
+  }
+  // A HelmRelease hangs from the Kustomization that applies it, in the same cluster.
+  for (const to of placed) {
+    if (to.node.kind !== 'helmrelease') continue;
+    for (const parent of graph.appliedBy.get(to.object.resource.file) ?? []) {
+      const from = placed.find((p) => p.object === parent && p.node.cluster === to.node.cluster);
+      if (from) edges.push({ from: from.node.id, to: to.node.id, kind: 'applies', upward: false });
     }
   }
   return { nodes: placed.map((p) => p.node), edges, layers: model.layers.layers.map((l) => l.name) };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GraphResult } from '../../../server/src/protocol';
-import { clustersOf, elkGraph, filterByCluster, layerPartitions, NODE_HEIGHT, nodeWidth } from '../../../client/src/graph/elkGraph';
+import { clustersOf, elkGraph, filterByCluster, largestCluster, layerPartitions, NODE_HEIGHT, nodeWidth } from '../../../client/src/graph/elkGraph';
 import { edgePath, layoutGraph, type PositionedGraph, type PositionedNode } from '../../../client/src/graph/layout';
 import { matchGraphNodes } from '../../../client/src/graph/targets';
 import { at, graphNode } from './fixtures';
@@ -73,6 +73,24 @@ test('one cluster at a time: its nodes, those of no cluster, and the edges betwe
   assert.equal(filterByCluster(graph, undefined), graph);
 });
 
+test('the graph opens on the largest cluster, the first by name among equals', () => {
+  const nodes = (cluster: string, n: number) => Array.from({ length: n }, (_, i) => graphNode(`${cluster}/${i}`, undefined, { cluster }));
+  assert.equal(largestCluster({ layers: [], edges: [], nodes: [...nodes('a-small', 2), ...nodes('prod', 5), ...nodes('staging', 5)] }), 'prod');
+  assert.equal(largestCluster({ layers: [], edges: [], nodes: [graphNode('loose', undefined, { cluster: undefined })] }), undefined);
+});
+
+test('the layout keeps the kind of an edge and the problems of a node', async () => {
+  const graph: GraphResult = {
+    layers: [],
+    nodes: [graphNode('ks', undefined, { problems: { errors: 2, warnings: 1, others: 0 } }), graphNode('hr', undefined, { kind: 'helmrelease' })],
+    edges: [{ from: 'ks', to: 'hr', kind: 'applies', upward: false }],
+  };
+  const positioned = await layoutGraph(graph, { showCluster: false });
+  assert.deepEqual(positioned.edges.map((e) => [e.from, e.to, e.kind]), [['ks', 'hr', 'applies']]);
+  assert.deepEqual(positioned.nodes.find((n) => n.id === 'ks')!.problems, { errors: 2, warnings: 1, others: 0 });
+  assert.equal(positioned.nodes.find((n) => n.id === 'hr')!.problems, undefined);
+});
+
 test('"Reveal in Graph" finds a Flux object by its manifest, or a component by name and layer', () => {
   assert.deepEqual(matchGraphNodes(layered, { location: at('environments/apps/podinfo/helmrelease.yaml', 3) }).map((n) => n.id), ['podinfo']);
   assert.deepEqual(matchGraphNodes(layered, { location: at('environments/apps/podinfo/helmrelease.yaml', 4) }), []);
@@ -101,7 +119,7 @@ test('the layout: every node in its layer band, bands stacked top to bottom with
 
 test('the layout: edges run from the dependent to its dependency, and only the upward one is marked', async () => {
   const positioned: PositionedGraph = await layoutGraph(layered, { showCluster: false });
-  assert.deepEqual(positioned.edges.map((e) => [e.from, e.to, e.upward]), [['services', 'core', false], ['apps', 'services', false], ['core', 'apps', true]]);
+  assert.deepEqual(positioned.edges.map((e) => [e.from, e.to, e.upward, e.kind]), [['services', 'core', false, 'dependsOn'], ['apps', 'services', false, 'dependsOn'], ['core', 'apps', true, 'dependsOn']]);
   const node = (id: string) => positioned.nodes.find((n) => n.id === id)!;
   const ends = (path: string) => {
     const points = [...path.matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
