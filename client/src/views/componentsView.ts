@@ -61,6 +61,10 @@ function componentNode(parentId: string, component: ComponentItem, describeUri: 
     problems: component.problems,
     revealUri: component.folder,
     graphTarget: { component: component.name, layer: component.layer },
-    children: [...namespaces, ...component.resources.map((resource) => resourceNode(id, resource, describeUri))],
+    // A Namespace manifest is its namespace's row (which opens it), not a second row of its own.
+    children: [
+      ...namespaces,
+      ...component.resources.filter((r) => !(r.kind === 'Namespace' && component.namespaces.includes(r.name))).map((resource) => resourceNode(id, resource, describeUri)),
+    ],
   };
 }

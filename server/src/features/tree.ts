@@ -99,10 +99,25 @@ function componentItem(context: ItemContext, component: Component, resources: Re
     name: component.name,
     layer: component.layer,
     folder: repoPathToUri(model.root, component.folder),
-    namespaces: component.namespaces,
+    namespaces: shownNamespaces(model, component, resources),
     resources: resources.map((r) => resourceItem(model, r, findingsOf)),
     problems: countProblems(findingsOfFiles(context.filesBelow(component.folder), findingsOf)),
   };
+}
+
+/**
+ * The namespaces a component runs in, as the view lists them: not the ones where it only puts Flux
+ * objects (a HelmRepository in flux-system, beside the app that uses it), unless it owns them.
+ */
+function shownNamespaces(model: RepoModel, component: Component, resources: readonly Resource[]): string[] {
+  const fluxOnly = new Map<string, boolean>();
+  for (const r of resources) {
+    const namespace = model.namespaceOf(r);
+    if (!namespace) continue;
+    const flux = /\.fluxcd\.io\//.test(r.apiVersion);
+    fluxOnly.set(namespace, (fluxOnly.get(namespace) ?? true) && flux);
+  }
+  return component.namespaces.filter((namespace) => component.ownNamespaces.includes(namespace) || fluxOnly.get(namespace) !== true);
 }
 
 function resourceItem(model: RepoModel, resource: Resource, findingsOf: FindingsOf): ResourceItem {

@@ -69,7 +69,7 @@ test('tree ids are unique and the same on every build', () => {
   assert.deepEqual(ids(clustersTree(clusters, relative)), first);
 });
 
-test('Components: layers lowest first, then "No layer"; a component lists its namespaces, then its resources', () => {
+test('Components: layers lowest first, then "No layer"; a component lists its namespaces, then its resources but its Namespace', () => {
   const result: ComponentsResult = {
     source: 'convention',
     layers: [
@@ -84,8 +84,8 @@ test('Components: layers lowest first, then "No layer"; a component lists its na
     '  cert-manager [component]',
     'apps — 1 component [layer]',
     '  podinfo — podinfo [component]',
+    // The Namespace manifest is the namespace row (it opens the manifest), not a second row.
     '    podinfo — namespace [namespace]',
-    '    podinfo — Namespace [resource]',
     '    token — Secret · podinfo [resource.secret]',
     '    podinfo — HelmRelease · podinfo [resource.helmrelease]',
     'No layer — 1 component [layer.none]',
