@@ -26,6 +26,12 @@ export function indexJson(model: RepoModel): object {
       })),
     })),
     layerSource: layers.source,
+    layerOrder: {
+      source: layers.order.source,
+      certain: layers.order.certain,
+      reason: layers.order.reason,
+      lowestFirst: [...layers.layers].sort((a, b) => a.order - b.order).map((l) => l.name),
+    },
     layers: layers.layers.map((l) => ({
       name: l.name,
       order: l.order,

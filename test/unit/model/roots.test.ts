@@ -81,7 +81,7 @@ test('a flux-instance HelmRelease sync path is a cluster root; clusters are name
   ]);
   assert.deepEqual([...model.graph.clustersOf.get('kubernetes/main/apps/db/pg/ns.yaml')!], ['main']);
   assert.deepEqual(model.graph.unreachable, []);
-  const [main] = indexJson(model).clusters as any[];
+  const [main] = (indexJson(model) as any).clusters;
   assert.equal(main.reason, 'HelmRelease flux-instance (chart flux-instance) in kubernetes/main/apps/flux-system/flux-instance/app/helmrelease.yaml syncs kubernetes/main/flux/cluster');
   assert.deepEqual(main.evidence, { file: 'kubernetes/main/apps/flux-system/flux-instance/app/helmrelease.yaml', line: 16 });
 });
@@ -238,7 +238,22 @@ test('configured clusters win over every detected root, and say so', () => {
     'apps/cm.yaml': cm('web', 'web'),
   });
   assert.deepEqual(roots(model), [['lab', 'clusters/lab', 'config']]);
-  const [lab] = indexJson(model).clusters as any[];
+  const [lab] = (indexJson(model) as any).clusters;
   assert.equal(lab.reason, '.gitops-guardrails.yaml names cluster lab at clusters/lab');
   assert.deepEqual(lab.evidence, { file: '.gitops-guardrails.yaml', line: 3 });
+});
+
+test('index --json says where the layer order comes from', () => {
+  const model = repo({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/all.yaml': fluxKs('env', './environments'),
+    'environments/core/dns/ns.yaml': ns('dns'),
+    'environments/apps/web/ns.yaml': ns('web'),
+  });
+  assert.deepEqual((indexJson(model) as any).layerOrder, {
+    source: 'convention',
+    certain: true,
+    reason: 'conventional layer folder names (environments/core, environments/apps)',
+    lowestFirst: ['core', 'apps'],
+  });
 });
