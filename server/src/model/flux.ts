@@ -86,7 +86,7 @@ export function resolveKustomizationPath(ks: FluxKustomization, ctx: ResolveCont
   const path = substituted;
   const ref = ks.sourceRef;
   if (!ref) return { unresolvedReason: 'spec.sourceRef is missing' };
-  const source = ctx.sources.get(sourceKey(ref.kind, ref.namespace, ref.name));
+  const source = ctx.sources.get(sourceKey(ref.kind, ref.namespace, ref.name)) ?? sourceInAnyNamespace(ks, ref, ctx.sources);
   switch (ref.kind) {
     case 'GitRepository': {
       if (source && !isOwnGitRepository(source, ctx.ownRepositories)) {
@@ -116,6 +116,16 @@ export function resolveKustomizationPath(ks: FluxKustomization, ctx: ResolveCont
     default:
       return { unresolvedReason: `its source kind ${ref.kind} is not known` };
   }
+}
+
+/**
+ * The one source of that kind and name, when neither the Kustomization nor its sourceRef names a
+ * namespace (a kustomization's `namespace:` sets it later, so it is not known yet).
+ */
+function sourceInAnyNamespace(ks: FluxKustomization, ref: SourceRef, sources: SourceIndex): Resource | undefined {
+  if (ks.resource.namespace || typeof ks.resource.object.spec?.sourceRef?.namespace === 'string') return undefined;
+  const found = [...sources.values()].filter((s) => s.kind === ref.kind && s.name === ref.name);
+  return found.length === 1 ? found[0] : undefined;
 }
 
 /** ArtifactGenerator copy rules (`@alias/dir/**` → `@artifact/dest/`) mapped back to folders. */

@@ -256,7 +256,7 @@ export function appliesOtherTrees(folder: string, kustomizations: readonly FluxK
 }
 
 /** Folder names that say "Flux" or "cluster" rather than which cluster. */
-const GENERIC_SEGMENTS = new Set(['flux', 'flux-system', 'flux-sync', 'fluxcd', 'cluster', 'clusters', 'config', 'sync', 'bootstrap', 'kubernetes', 'k8s', 'kube', 'gitops']);
+const GENERIC_SEGMENTS = new Set(['flux', 'flux-system', 'flux-sync', 'fluxcd', 'cluster', 'clusters', 'config', 'sync', 'bootstrap', 'setup', 'kubernetes', 'k8s', 'kube', 'gitops']);
 
 /** A cluster's name from its folder: the deepest segment that names it, longer where names collide. */
 export function clusterName(folder: string, taken: ReadonlySet<string>): string {

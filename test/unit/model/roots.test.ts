@@ -227,6 +227,33 @@ test('a Kustomization without spec.path whose source is another repository is un
   assert.equal(oci.unresolvedReason, 'spec.path is not set, so it applies the whole OCIRepository artifact bundle, whose root is not known in this repository');
   assert.deepEqual(roots(model), [['prod', 'clusters/prod', 'flux-system']]);
   assert.deepEqual(model.graph.unreachable, ['elsewhere/cm.yaml']);
+  // A source in the namespace a kustomization gives both later is still found.
+  const namespaced = repo({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/db/kustomization.yaml': 'namespace: db\nresources:\n  - ks.yaml\n',
+    'clusters/prod/db/ks.yaml': yaml`
+      apiVersion: source.toolkit.fluxcd.io/v1
+      kind: GitRepository
+      metadata:
+        name: crds
+        namespace: db
+      spec:
+        url: https://github.com/example/operator.git
+        ref:
+          tag: v1.0.0
+      ---
+      apiVersion: kustomize.toolkit.fluxcd.io/v1
+      kind: Kustomization
+      metadata:
+        name: crds
+      spec:
+        sourceRef:
+          kind: GitRepository
+          name: crds
+    `,
+  });
+  const crds = namespaced.graph.fluxKustomizations.find((k) => k.name === 'crds')!;
+  assert.equal(crds.unresolvedReason, 'its source GitRepository crds is another repository or branch (https://github.com/example/operator.git at v1.0.0)');
   assert.deepEqual(check(model, 'flux/path-not-found'), []);
 });
 
