@@ -55,7 +55,9 @@ export function unorderedCustomResources(model: RepoModel): UnorderedCustomResou
 /** Whether a Kustomization's health checks wait for a CustomResourceDefinition of the group (`<plural>.<group>`). */
 function healthChecksCrdOf(ks: FluxKustomization, group: string): boolean {
   const checks = effectiveSpec(ks).healthChecks;
-  return Array.isArray(checks) && checks.some((c: any) => c?.kind === 'CustomResourceDefinition' && typeof c.name === 'string' && c.name.endsWith(`.${group}`));
+  // Entries often repeat the first through a YAML merge key (`- <<: *crd`), which kustomize resolves.
+  const entry = (c: any) => (c && typeof c === 'object' && c['<<'] && typeof c['<<'] === 'object' ? { ...c['<<'], ...c } : c);
+  return Array.isArray(checks) && checks.map(entry).some((c: any) => c?.kind === 'CustomResourceDefinition' && typeof c.name === 'string' && c.name.endsWith(`.${group}`));
 }
 
 /** Every Kustomization a Kustomization waits for, directly or through others, within a cluster. */

@@ -9,7 +9,11 @@ const files = (issuersDependOn: string) => ({
   'clusters/prod/infra.yaml':
     fluxKs('cert-manager', './infra/cert-manager') +
     '---\n' +
-    fluxKs('crds', './infra/blank', '  healthChecks:\n    - apiVersion: apiextensions.k8s.io/v1\n      kind: CustomResourceDefinition\n      name: clusterissuers.cert-manager.io\n') +
+    fluxKs(
+      'crds',
+      './infra/blank',
+      '  healthChecks:\n    - &crd\n      apiVersion: apiextensions.k8s.io/v1\n      kind: CustomResourceDefinition\n      name: replicationsources.volsync.backube\n    - <<: *crd\n      name: clusterissuers.cert-manager.io\n',
+    ) +
     '---\n' +
     fluxKs('issuers', './infra/issuers', issuersDependOn),
   'infra/cert-manager/release.yaml': yaml`
@@ -38,6 +42,6 @@ test('flux/missing-depends-on is quiet when the applier waits for a Kustomizatio
 test('flux/missing-depends-on still fires without that dependsOn', () => {
   const [f, ...rest] = check(repo(files('')), 'flux/missing-depends-on');
   assert.equal(rest.length, 0);
-  assert.equal(at(f), '34:9-34:16');
+  assert.equal(at(f), '37:9-37:16');
   assert.equal(f.message, 'Kustomization issuers applies ClusterIssuer letsencrypt whose CRD (cert-manager.io) is installed by Kustomization cert-manager, but does not depend on it; on a fresh cluster the apply fails until cert-manager is ready. Add dependsOn: cert-manager.');
 });
