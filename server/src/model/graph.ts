@@ -18,8 +18,7 @@ import {
 } from './flux';
 import { ancestors, dirname, isWithin } from './paths';
 import { appliesOtherTrees, bootstrapRoots, clusterName, commentedOutEntries, DEAD_PATH, type RootCandidate } from './roots';
-import { CONFIG_FILE } from './config';
-import type { GuardrailsConfig } from './config';
+import { CONFIG_FILE, type GuardrailsConfig } from './config';
 import type { Cluster, FluxKustomization, HelmRelease, KustomizeDir, Resource, YamlFile } from './types';
 
 export interface RepoGraph {
