@@ -24,6 +24,8 @@ export interface GuardrailsConfig {
   rules: Record<string, Severity | 'off'>;
   ignore: string[];
   clusters?: ClusterConfig[];
+  /** Layer names lowest first, for layers named by labels or found by convention. */
+  layerOrder?: string[];
   /** Charts that install CRDs, by chart name: the API groups they serve. */
   crdCharts: Record<string, string[]>;
 }
@@ -36,7 +38,7 @@ export interface ConfigProblem {
 export const DEFAULT_CONFIG: GuardrailsConfig = { rules: {}, ignore: [], crdCharts: {} };
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
-const TOP_LEVEL_KEYS = ['layers', 'rules', 'ignore', 'clusters', 'crdCharts'];
+const TOP_LEVEL_KEYS = ['layers', 'layerOrder', 'rules', 'ignore', 'clusters', 'crdCharts'];
 
 export function readConfig(file: YamlFile | undefined, knownRuleIds: ReadonlySet<string>): { config: GuardrailsConfig; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
@@ -75,6 +77,12 @@ export function readConfig(file: YamlFile | undefined, knownRuleIds: ReadonlySet
         config.layers!.push({ name: layer.name, paths: paths.map(normaliseFolder) });
       });
     }
+  }
+
+  if (raw.layerOrder !== undefined) {
+    const list = raw.layerOrder;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((n: unknown) => typeof n === 'string' && n)) at(['layerOrder'], '"layerOrder" must be a list of layer names, lowest first.');
+    else config.layerOrder = list;
   }
 
   if (raw.rules !== undefined) {

@@ -86,11 +86,15 @@ export function resolveKustomizationPath(ks: FluxKustomization, ctx: ResolveCont
   const path = substituted;
   const ref = ks.sourceRef;
   if (!ref) return { unresolvedReason: 'spec.sourceRef is missing' };
-  const source = ctx.sources.get(sourceKey(ref.kind, ref.namespace, ref.name));
+  const source = ctx.sources.get(sourceKey(ref.kind, ref.namespace, ref.name)) ?? sourceInAnyNamespace(ks, ref, ctx.sources);
   switch (ref.kind) {
     case 'GitRepository': {
       if (source && !isOwnGitRepository(source, ctx.ownRepositories)) {
         return { unresolvedReason: `its source GitRepository ${ref.name} is another repository or branch (${describeGitSource(source)})` };
+      }
+      // Without spec.path the whole source is applied: this repository only if the source is known to be it.
+      if (path.trim() === '' && !source && ref.name !== 'flux-system') {
+        return { unresolvedReason: `spec.path is not set, so it applies the whole of GitRepository ${ref.name}, which is not defined in this repository` };
       }
       const folder = joinRepoPath('', path);
       return folder === undefined ? { unresolvedReason: `spec.path "${path}" leaves the repository` } : { folder };
@@ -98,6 +102,7 @@ export function resolveKustomizationPath(ks: FluxKustomization, ctx: ResolveCont
     case 'OCIRepository':
     case 'Bucket': {
       if (source) return { unresolvedReason: `its source ${ref.kind} ${ref.name} is an artifact built outside this repository (${String(source.object.spec?.url ?? source.object.spec?.bucketName ?? 'unknown')})` };
+      if (path.trim() === '') return { unresolvedReason: `spec.path is not set, so it applies the whole ${ref.kind} artifact ${ref.name}, whose root is not known in this repository` };
       // An artifact of this repository pushed from a sub-folder: the nearest ancestor of the
       // Kustomization's own file under which the path exists is the artifact's root.
       for (const base of ancestors(ks.resource.file)) {
@@ -111,6 +116,16 @@ export function resolveKustomizationPath(ks: FluxKustomization, ctx: ResolveCont
     default:
       return { unresolvedReason: `its source kind ${ref.kind} is not known` };
   }
+}
+
+/**
+ * The one source of that kind and name, when neither the Kustomization nor its sourceRef names a
+ * namespace (a kustomization's `namespace:` sets it later, so it is not known yet).
+ */
+function sourceInAnyNamespace(ks: FluxKustomization, ref: SourceRef, sources: SourceIndex): Resource | undefined {
+  if (ks.resource.namespace || typeof ks.resource.object.spec?.sourceRef?.namespace === 'string') return undefined;
+  const found = [...sources.values()].filter((s) => s.kind === ref.kind && s.name === ref.name);
+  return found.length === 1 ? found[0] : undefined;
 }
 
 /** ArtifactGenerator copy rules (`@alias/dir/**` → `@artifact/dest/`) mapped back to folders. */
@@ -220,11 +235,18 @@ export function substitute(text: string, variables: Record<string, string>): str
   return unknown ? undefined : result;
 }
 
-export function postBuildVariables(ks: FluxKustomization): Record<string, string> {
-  const substituteMap = ks.resource.object.spec?.postBuild?.substitute;
+/**
+ * A Kustomization's postBuild.substitute (with what its parent's patches set), each value after
+ * the substitution the parent applied to it (`CLUSTER: ${CLUSTER}`) when `inherited` is given.
+ */
+export function postBuildVariables(ks: FluxKustomization, inherited?: Record<string, string>): Record<string, string> {
+  const substituteMap = effectiveSpec(ks).postBuild?.substitute;
   const variables: Record<string, string> = {};
   if (substituteMap && typeof substituteMap === 'object') {
-    for (const [k, v] of Object.entries(substituteMap)) variables[k] = String(v);
+    for (const [k, v] of Object.entries(substituteMap)) {
+      const value = String(v);
+      variables[k] = (inherited && value.includes('${') ? substitute(value, inherited) : undefined) ?? value;
+    }
   }
   return variables;
 }

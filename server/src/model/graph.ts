@@ -16,8 +16,9 @@ import {
   type ResolveContext,
   type SourceIndex,
 } from './flux';
-import { basename, dirname, isWithin } from './paths';
-import type { GuardrailsConfig } from './config';
+import { ancestors, dirname, isWithin } from './paths';
+import { appliesOtherTrees, bootstrapRoots, clusterName, commentedOutEntries, DEAD_PATH, type RootCandidate } from './roots';
+import { CONFIG_FILE, type GuardrailsConfig } from './config';
 import type { Cluster, FluxKustomization, HelmRelease, KustomizeDir, Resource, YamlFile } from './types';
 
 export interface RepoGraph {
@@ -43,8 +44,6 @@ export interface GraphInput {
   tree: FileTree;
   config: GuardrailsConfig;
 }
-
-const DEAD_PATH = /(^|\/)(\.[^/]+|archive|archived|deprecated|old|backup)(\/|$)|-old\.ya?ml$/i;
 
 export function deriveGraph(input: GraphInput): RepoGraph {
   const { files, tree, config } = input;
@@ -100,7 +99,16 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     set.add(cluster.name);
   };
 
-  const apply = (cluster: Cluster, target: string, ks: FluxKustomization | undefined, visited: Set<FluxKustomization>) => {
+  // `inherited`: the post-build variables that substituted the text of `ks` itself; `own`: the
+  // variables a root's per-cluster patch sets on it.
+  const apply = (
+    cluster: Cluster,
+    target: string,
+    ks: FluxKustomization | undefined,
+    visited: Set<FluxKustomization>,
+    inherited: Record<string, string>,
+    own: Record<string, string> = {},
+  ) => {
     const build = emptyBuild();
     buildFolder(target, tree, dirOf, build, new Set(), undefined);
     for (const file of [...build.kustomizationFiles, ...build.inputs]) {
@@ -135,91 +143,127 @@ export function deriveGraph(input: GraphInput): RepoGraph {
           child.inheritedSpec = inheritedSpecFrom(ks, child);
           const patched = child.inheritedSpec?.targetNamespace;
           if (typeof patched === 'string') child.targetNamespace = patched;
+          // A sourceRef the parent patches into every child (the child has none of its own).
+          const ref: any = child.inheritedSpec?.sourceRef;
+          if (!child.sourceRef && ref && typeof ref.name === 'string') {
+            child.sourceRef = { kind: typeof ref.kind === 'string' ? ref.kind : 'GitRepository', name: ref.name, namespace: typeof ref.namespace === 'string' ? ref.namespace : child.namespace };
+            Object.assign(child, { folder: undefined, unresolvedReason: undefined }, resolveKustomizationPath(child, resolveContext));
+          }
         }
         // A common kustomize replacement copies the build's Namespace into every child's targetNamespace.
         const injected = build.namespaces.get(file);
         if (child.targetNamespace === undefined && injected && namespaceToTarget.has(dirname(file))) child.targetNamespace = injected;
       }
     }
-    const variables = ks ? postBuildVariables(ks) : {};
+    // What this Kustomization substitutes in its children: its own (and inherited) post-build
+    // variables, whose values its parent substituted first; a root's per-cluster variables win.
+    const variables = { ...(ks ? postBuildVariables(ks, inherited) : {}), ...own };
     for (const child of children) {
       if (visited.has(child)) continue;
       visited.add(child);
       cluster.kustomizations.push(child);
       let folder = child.folder;
-      if (folder === undefined && child.path.includes('${')) {
+      // A templated path is resolved per cluster: another cluster's variables may differ.
+      if (child.path.includes('${')) {
         const resolved = resolveKustomizationPath(child, { ...resolveContext, variables });
         if (resolved.folder !== undefined) {
           folder = resolved.folder;
-          Object.assign(child, resolved, { unresolvedReason: undefined });
+          if (child.folder === undefined) Object.assign(child, resolved, { unresolvedReason: undefined });
         }
       }
-      if (folder !== undefined && tree.kindOf(folder) !== 'missing') apply(cluster, folder, child, visited);
+      if (folder !== undefined && tree.kindOf(folder) !== 'missing') apply(cluster, folder, child, visited, variables);
     }
   };
 
   const clusters: Cluster[] = [];
   const usedNames = new Set<string>();
-  const addCluster = (folder: string, rootKind: Cluster['rootKind'], rootKs?: FluxKustomization, name?: string) => {
-    let clusterName = name ?? clusterNameFor(folder);
-    if (usedNames.has(clusterName)) clusterName = folder || 'root';
-    usedNames.add(clusterName);
-    const cluster: Cluster = { name: clusterName, folder, rootFile: rootKs?.resource.file, rootKind, kustomizations: [] };
+  const addCluster = (root: RootCandidate, name?: string) => {
+    const chosen = name && !usedNames.has(name) ? name : clusterName(root.folder, usedNames);
+    usedNames.add(chosen);
+    const cluster: Cluster = {
+      name: chosen,
+      folder: root.folder,
+      rootFile: root.file ?? root.ks?.resource.file,
+      ...(root.nodePath && root.nodePath.length > 0 ? { rootNodePath: root.nodePath } : {}),
+      rootKind: root.kind,
+      reason: root.reason,
+      ...(root.variables ? { variables: root.variables } : {}),
+      kustomizations: [],
+    };
     clusters.push(cluster);
     const visited = new Set<FluxKustomization>();
-    if (rootKs) {
-      visited.add(rootKs);
-      cluster.kustomizations.push(rootKs);
-      markReached(rootKs.resource.file, cluster);
+    if (root.ks) {
+      visited.add(root.ks);
+      cluster.kustomizations.push(root.ks);
+      markReached(root.ks.resource.file, cluster);
     }
-    apply(cluster, folder, rootKs, visited);
+    apply(cluster, root.folder, root.ks, visited, {}, root.variables);
   };
 
+  // A file is dead, not a root, when a kustomization lists it (or its folder) only in a comment,
+  // or when it lies inside a tree some cluster builds (an unlisted file of that tree).
+  const switchedOff = commentedOutEntries(kustomizeDirs, files);
+  const isDeadFile = (file: string) =>
+    DEAD_PATH.test(file) ||
+    switchedOff.has(file) ||
+    ancestors(file).some((folder) => {
+      if (switchedOff.has(folder)) return true;
+      const kustomization = findKustomizationFile(tree, folder);
+      return kustomization !== undefined && reached.has(kustomization);
+    });
+
   if (config.clusters && config.clusters.length > 0) {
-    for (const c of config.clusters) addCluster(c.path, 'config', undefined, c.name);
+    config.clusters.forEach((c, i) =>
+      addCluster({ folder: c.path, kind: 'config', file: CONFIG_FILE, nodePath: ['clusters', i, 'path'], reason: `${CONFIG_FILE} names cluster ${c.name} at ${c.path || 'the repository root'}` }, c.name),
+    );
   } else {
-    // Strong roots: the flux-system sync Kustomization, a FluxInstance, or a Kustomization that
-    // applies the folder holding itself.
-    const strong: { folder: string; kind: Cluster['rootKind']; ks?: FluxKustomization }[] = [];
+    // Strong roots: what a bootstrap points Flux at, then Kustomizations that apply the folder
+    // holding themselves (only where no other root reaches them).
+    const strong = bootstrapRoots(files, [...fluxByResource.values()], tree, kustomizeDirs, dirOf);
     for (const ks of fluxByResource.values()) {
-      if (ks.folder === undefined || DEAD_PATH.test(ks.resource.file)) continue;
-      if (ks.name === 'flux-system' && ks.namespace === 'flux-system') strong.push({ folder: ks.folder, kind: 'flux-system', ks });
-      else if (isWithin(ks.resource.file, ks.folder) && ks.folder !== '') strong.push({ folder: ks.folder, kind: 'self-path', ks });
-    }
-    for (const file of files.values()) {
-      for (const r of file.resources) {
-        const path = r.kind === 'FluxInstance' ? r.object.spec?.sync?.path : undefined;
-        if (typeof path === 'string' && !DEAD_PATH.test(r.file)) {
-          const folder = path.replace(/^\.\/+/, '').replace(/\/+$/, '');
-          if (tree.kindOf(folder) === 'folder') strong.push({ folder, kind: 'FluxInstance' });
-        }
+      if (ks.folder === undefined || ks.folder === '' || DEAD_PATH.test(ks.resource.file)) continue;
+      if (ks.name === 'flux-system' && ks.namespace === 'flux-system') continue;
+      if (isWithin(ks.resource.file, ks.folder)) {
+        strong.push({ folder: ks.folder, kind: 'self-path', ks, file: ks.resource.file, nodePath: ['spec', 'path'], reason: `Kustomization ${ks.name} in ${ks.resource.file} applies the folder that holds it` });
       }
     }
-    // Self-applying Kustomizations count only where no flux-system root reaches them.
     const rank = (kind: Cluster['rootKind']) => (kind === 'self-path' ? 1 : 0);
     strong.sort((a, b) => rank(a.kind) - rank(b.kind) || a.folder.localeCompare(b.folder));
     for (const root of strong) {
       if (clusters.some((c) => c.folder === root.folder)) continue;
-      if (root.kind === 'self-path' && root.ks && reached.has(root.ks.resource.file)) continue;
-      addCluster(root.folder, root.kind, root.ks);
+      if (root.kind === 'self-path' && root.ks && (reached.has(root.ks.resource.file) || isDeadFile(root.ks.resource.file))) continue;
+      addCluster(root);
     }
-    // Weak roots: folders of Flux Kustomizations that nothing applies, shallowest first.
+    // Weak roots: conventional cluster folders, i.e. Flux Kustomizations that nothing applies, in a
+    // folder nothing builds, that apply other trees (a component's own Kustomizations deploy its
+    // subfolders: left unapplied, they are dead files, not a cluster). Shallowest first.
     const tried = new Set<string>();
     for (;;) {
       const orphan = [...fluxByResource.values()]
         .filter((ks) => !reached.has(ks.resource.file) && !tried.has(ks.resource.file) && !DEAD_PATH.test(ks.resource.file) && !isPatchLike(ks))
         .sort((a, b) => depth(a.resource.file) - depth(b.resource.file) || a.resource.file.localeCompare(b.resource.file))[0];
       if (!orphan) break;
+      // A root whose build does not include the orphan must not be tried again.
+      tried.add(orphan.resource.file);
+      if (isDeadFile(orphan.resource.file)) continue;
       const folder = rootFolderOf(dirname(orphan.resource.file), tree, dirOf);
       // An orphan inside a folder some cluster already builds is an unlisted file, not a root.
       const kustomization = dirOf(folder).file;
-      const alreadyBuilt = kustomization !== undefined && reached.has(kustomization);
+      if (kustomization !== undefined && reached.has(kustomization)) continue;
       // Once a cluster is known, another root must look like one: beside it, or under clusters/.
       const looksLikeCluster =
         clusters.length === 0 || clusters.some((c) => dirname(c.folder) === dirname(folder)) || /(^|\/)clusters(\/|$)/.test(folder);
-      if (!alreadyBuilt && looksLikeCluster && !clusters.some((c) => c.folder === folder)) addCluster(folder, 'unreferenced');
-      // A root whose build does not include the orphan must not be tried again.
-      tried.add(orphan.resource.file);
+      if (!looksLikeCluster || clusters.some((c) => c.folder === folder)) continue;
+      const build = emptyBuild();
+      buildFolder(folder, tree, dirOf, build, new Set(), undefined);
+      const entries = [...build.manifests].filter((f) => !build.patches.has(f)).flatMap((f) => (files.get(f)?.resources ?? []).map((r) => fluxByResource.get(r)!).filter(Boolean));
+      if (!appliesOtherTrees(folder, entries)) continue;
+      addCluster({
+        folder,
+        kind: 'unreferenced',
+        file: orphan.resource.file,
+        reason: `nothing applies ${folder || 'the repository root'}, a folder of Flux Kustomizations that apply other folders (${orphan.name} in ${orphan.resource.file}): a conventional cluster folder`,
+      });
     }
   }
 
@@ -293,10 +337,6 @@ function rootFolderOf(folder: string, tree: FileTree, dirOf: (f: string) => Kust
     current = parent;
   }
   return current;
-}
-
-function clusterNameFor(folder: string): string {
-  return folder === '' ? 'root' : basename(folder);
 }
 
 function depth(path: string): number {

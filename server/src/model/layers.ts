@@ -5,7 +5,7 @@ import type { GuardrailsConfig } from './config';
 import type { RepoGraph } from './graph';
 import type { FileTree } from './kustomize';
 import { ancestors, basename, dirname, isWithin } from './paths';
-import type { Component, FluxKustomization, Layer, YamlFile } from './types';
+import type { Component, FluxKustomization, Layer, NodePath, Resource, YamlFile } from './types';
 
 /** Conventional layer folder names and their order (lower may be depended upon by higher). */
 export const CONVENTIONAL_LAYERS: ReadonlyArray<readonly [number, readonly string[]]> = [
@@ -24,7 +24,21 @@ export interface LayerModel {
   /** Components of every layer, plus, without layers, one per Flux Kustomization target. */
   components: Component[];
   source: 'config' | 'convention' | 'labels' | 'none';
+  /** Where the order of the layers comes from, and whether it is certain enough to report on. */
+  order: LayerOrder;
 }
+
+export interface LayerOrder {
+  source: 'configured' | 'convention' | 'inferred-labels' | 'inferred-dependsOn' | 'none';
+  /** Configured, conventional, or inferred with labels and dependsOn edges agreeing. */
+  certain: boolean;
+  /** How the order was found (and, when not certain, why not), in a sentence. */
+  reason: string;
+  /** Where to say once that the order was assumed: the label of the lowest layer's first Kustomization. */
+  evidence?: { resource: Resource; nodePath: NodePath };
+}
+
+const NO_ORDER: LayerOrder = { source: 'none', certain: false, reason: 'no layers were found' };
 
 export function deriveLayers(
   files: ReadonlyMap<string, YamlFile>,
@@ -35,8 +49,10 @@ export function deriveLayers(
 ): LayerModel {
   let layers: Layer[] = [];
   let source: LayerModel['source'] = 'none';
+  let order: LayerOrder = NO_ORDER;
   if (config.layers && config.layers.length > 0) {
     source = 'config';
+    order = { source: 'configured', certain: true, reason: `the layers of ${'.gitops-guardrails.yaml'}, lowest first` };
     layers = config.layers.map((layer, order) => {
       const match = picomatch(layer.paths, { dot: true });
       return { name: layer.name, order, folders: folders.filter((f) => match(f)), components: [] };
@@ -68,8 +84,10 @@ export function deriveLayers(
     for (const c of candidates) if (accepted.has(dirname(c.folder))) accepted.add(c.folder);
     for (const layer of byName.values()) layer.folders = layer.folders.filter((f) => accepted.has(f));
     layers = [...byName.values()].filter((l) => l.folders.length > 0).sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
-    if (new Set(layers.map((l) => l.order)).size >= 2) source = 'convention';
-    else layers = [];
+    if (new Set(layers.map((l) => l.order)).size >= 2) {
+      source = 'convention';
+      order = { source: 'convention', certain: true, reason: `conventional layer folder names (${layers.map((l) => l.folders[0]).join(', ')})` };
+    } else layers = [];
   }
 
   const layerFolders = new Set(layers.flatMap((l) => l.folders));
@@ -84,10 +102,11 @@ export function deriveLayers(
     }
   }
   if (layers.length === 0) {
-    const labelled = layersFromLabels(graph);
+    const labelled = layersFromLabels(graph, config.layerOrder);
     if (labelled) {
       source = 'labels';
       layers = labelled.layers;
+      order = labelled.order;
       components.push(...labelled.components);
     }
   }
@@ -104,7 +123,7 @@ export function deriveLayers(
     }
   }
   assignNamespaces(components, files, graph);
-  return { layers, components, source };
+  return { layers, components, source, order };
 }
 
 function componentFolders(layerFolder: string, tree: FileTree, layerFolders: ReadonlySet<string>): string[] {
@@ -169,54 +188,141 @@ export function layerOfPath(layers: readonly Layer[], repoPath: string): Layer |
 
 const componentIndex = new WeakMap<readonly Component[], Map<string, Component>>();
 
-/** A Flux Kustomization's layer label: `layer`, or any `<prefix>/layer`. */
-function layerLabel(ks: FluxKustomization): string | undefined {
+/** A Flux Kustomization's layer label: `layer`, or any `<prefix>/layer`, with its key. */
+function layerLabel(ks: FluxKustomization): { value: string; key: string } | undefined {
   const labels = ks.resource.object.metadata?.labels;
   if (!labels || typeof labels !== 'object') return undefined;
   for (const [key, value] of Object.entries(labels)) {
-    if ((key === 'layer' || key.endsWith('/layer')) && typeof value === 'string' && value) return value;
+    if ((key === 'layer' || key.endsWith('/layer')) && typeof value === 'string' && value) return { value, key };
+  }
+  return undefined;
+}
+
+/**
+ * What a layer label's words say about its rank, lowest first. Names on one rank (platform, data,
+ * observability) are ordered among themselves by the dependsOn edges.
+ */
+const LABEL_RANKS: ReadonlyArray<readonly [number, readonly string[]]> = [
+  [0, ['crds', 'crd', 'foundation', 'bootstrap', 'base']],
+  [1, ['core', 'system', 'infrastructure', 'infra', 'controllers', 'operators', 'cluster']],
+  [2, ['services', 'configs', 'config', 'platform', 'data', 'datastores', 'databases', 'storage', 'observability', 'monitoring', 'middleware', 'shared']],
+  [3, ['apps', 'applications', 'app', 'workloads', 'tenants']],
+];
+
+/** The rank a label's name gives: a tier number (`tier-0-foundation`, `01-core`), else a known word. */
+function labelNumber(name: string): number | undefined {
+  const match = /(?:^|[^0-9])([0-9]{1,3})(?:[^0-9]|$)/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+function labelWordRank(name: string): number | undefined {
+  const words = name.toLowerCase().split(/[^a-z]+/).filter(Boolean);
+  for (const word of words.reverse()) {
+    const entry = LABEL_RANKS.find(([, names]) => names.includes(word));
+    if (entry) return entry[0];
   }
   return undefined;
 }
 
 /**
  * Layers named by a label on the Flux Kustomizations, each Kustomization's folder a component.
- * Conventional names give the order; other names are ordered by their dependsOn edges.
+ * The order: `layerOrder` from the config; else tier numbers or known words in the labels; else
+ * the majority direction of the dependsOn edges between layers. It is certain when configured,
+ * or when every pair of layers that has edges between them agrees with it (a strict majority
+ * where the labels rank the pair, all edges where only the edges do).
  */
-function layersFromLabels(graph: RepoGraph): { layers: Layer[]; components: Component[] } | undefined {
+function layersFromLabels(graph: RepoGraph, configuredOrder: readonly string[] | undefined): { layers: Layer[]; components: Component[]; order: LayerOrder } | undefined {
   const byLayer = new Map<string, FluxKustomization[]>();
+  const firstLabel = new Map<string, { resource: Resource; nodePath: NodePath }>();
   for (const cluster of graph.clusters) {
     for (const ks of cluster.kustomizations) {
-      const layer = layerLabel(ks);
-      if (layer && ks.folder !== undefined && !(byLayer.get(layer) ?? []).includes(ks)) byLayer.set(layer, [...(byLayer.get(layer) ?? []), ks]);
+      const label = layerLabel(ks);
+      if (!label || ks.folder === undefined || (byLayer.get(label.value) ?? []).includes(ks)) continue;
+      byLayer.set(label.value, [...(byLayer.get(label.value) ?? []), ks]);
+      if (!firstLabel.has(label.value)) firstLabel.set(label.value, { resource: ks.resource, nodePath: ['metadata', 'labels', label.key] });
     }
   }
   if (byLayer.size < 2) return undefined;
+  const names = [...byLayer.keys()];
   const layerOf = new Map<string, string>();
   for (const [layer, list] of byLayer) for (const ks of list) layerOf.set(`${ks.namespace}/${ks.name}`, layer);
-  // A layer whose Kustomizations depend on another layer's comes after it.
-  const below = new Map<string, Set<string>>([...byLayer.keys()].map((l) => [l, new Set<string>()]));
+  // edges.get(a).get(b): how many dependsOn edges lead from layer a to layer b.
+  const edges = new Map<string, Map<string, number>>(names.map((l) => [l, new Map<string, number>()]));
   for (const [layer, list] of byLayer) {
     for (const ks of list) for (const ref of ks.dependsOn) {
       const target = layerOf.get(`${ref.namespace}/${ref.name}`);
-      if (target && target !== layer) below.get(layer)!.add(target);
+      if (target && target !== layer) edges.get(layer)!.set(target, (edges.get(layer)!.get(target) ?? 0) + 1);
     }
   }
-  const conventional = (name: string) => CONVENTIONAL_LAYERS.find(([, names]) => names.includes(name.toLowerCase()))?.[0];
-  const depth = (layer: string, seen = new Set<string>()): number => {
-    if (seen.has(layer)) return 0;
-    seen.add(layer);
-    return Math.max(-1, ...[...below.get(layer)!].map((l) => depth(l, seen))) + 1;
+  const count = (a: string, b: string) => edges.get(a)!.get(b) ?? 0;
+
+  let rankOf: (name: string) => number | undefined;
+  let source: LayerOrder['source'];
+  let ranked: string;
+  const numbers = names.map(labelNumber);
+  const words = names.map(labelWordRank);
+  if (configuredOrder && names.every((n) => configuredOrder.includes(n))) {
+    rankOf = (n) => configuredOrder.indexOf(n);
+    source = 'configured';
+    ranked = 'layerOrder in .gitops-guardrails.yaml';
+  } else if (numbers.every((n) => n !== undefined) && new Set(numbers).size === names.length) {
+    rankOf = (n) => numbers[names.indexOf(n)];
+    source = 'inferred-labels';
+    ranked = 'the tier numbers in the layer labels';
+  } else if (words.every((w) => w !== undefined)) {
+    rankOf = (n) => words[names.indexOf(n)];
+    source = 'inferred-labels';
+    ranked = 'the known layer names in the labels';
+  } else {
+    rankOf = () => undefined;
+    source = 'inferred-dependsOn';
+    ranked = 'the direction of the dependsOn edges between layers';
+  }
+
+  // a before b when the ranks say so, else when more edges lead from b to a than back.
+  const before = (a: string, b: string): boolean | undefined => {
+    const ra = rankOf(a);
+    const rb = rankOf(b);
+    if (ra !== undefined && rb !== undefined && ra !== rb) return ra < rb;
+    if (count(b, a) !== count(a, b)) return count(b, a) > count(a, b);
+    return undefined;
   };
-  const ordered = [...byLayer.keys()].sort((a, b) => (conventional(a) ?? depth(a)) - (conventional(b) ?? depth(b)) || a.localeCompare(b));
+  const ordered: string[] = [];
+  const left = new Set(names);
+  const fallback = (a: string, b: string) => (rankOf(a) ?? Infinity) - (rankOf(b) ?? Infinity) || a.localeCompare(b);
+  while (left.size > 0) {
+    const free = [...left].filter((a) => ![...left].some((b) => b !== a && before(b, a) === true)).sort(fallback);
+    // A cycle in the majority edges: take the lowest by rank and name, and say the order is not certain.
+    const next = free[0] ?? [...left].sort(fallback)[0];
+    ordered.push(next);
+    left.delete(next);
+  }
+
+  // Doubts: edges that point up where the labels rank the pair and most edges agree with
+  // them are findings; where they are not the majority, or only the edges rank the pair, the
+  // order itself is in doubt.
+  const doubts: string[] = [];
+  for (let i = 0; i < ordered.length && source !== 'configured'; i++) {
+    for (let j = i + 1; j < ordered.length; j++) {
+      const [low, high] = [ordered[i], ordered[j]];
+      const up = count(low, high);
+      const down = count(high, low);
+      const byRank = rankOf(low) !== undefined && rankOf(high) !== undefined && rankOf(low) !== rankOf(high);
+      if (up > 0 && (!byRank || up >= down)) doubts.push(`${up} of ${up + down} dependsOn edges between ${low} and ${high} lead from ${low} to ${high}`);
+    }
+  }
+  const certain = doubts.length === 0;
+  const ladder = ordered.join(' ← ');
+  const reason = certain ? `${ranked} (${ladder})` : `${ranked} (${ladder}), although ${doubts.slice(0, 2).join('; ')}`;
+
   const components: Component[] = [];
-  const layers: Layer[] = ordered.map((name, order) => {
+  const layers: Layer[] = ordered.map((name, index) => {
     const list = byLayer.get(name)!;
     const own = list.map((ks) => ({ name: ks.name, layer: name, folder: ks.folder!, namespaces: [], ownNamespaces: [] }));
     components.push(...own);
-    return { name, order, folders: list.map((ks) => ks.folder!), components: own };
+    return { name, order: index, folders: list.map((ks) => ks.folder!), components: own };
   });
-  return { layers, components };
+  return { layers, components, order: { source, certain, reason, evidence: firstLabel.get(ordered[0]) } };
 }
 
 /** The component whose folder holds a path (the deepest one). */

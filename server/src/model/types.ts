@@ -133,10 +133,16 @@ export interface Cluster {
   name: string;
   /** Repository-relative folder that is the cluster's root. */
   folder: string;
-  /** The file that makes it a root (flux-system Kustomization, FluxInstance) when there is one. */
+  /** The file that makes it a root (flux-system Kustomization, FluxInstance, HelmRelease, config) when there is one. */
   rootFile?: string;
+  /** Where in rootFile the evidence is (e.g. spec.sync.path). */
+  rootNodePath?: NodePath;
   /** How the root was found. */
-  rootKind: 'flux-system' | 'FluxInstance' | 'self-path' | 'unreferenced' | 'config';
+  rootKind: 'flux-system' | 'FluxInstance' | 'HelmRelease' | 'patched-path' | 'self-path' | 'unreferenced' | 'config';
+  /** Why this folder is a cluster root, in one sentence naming the evidence. */
+  reason: string;
+  /** Post-build variables the root sets for what it applies (a per-cluster patch of a templated path). */
+  variables?: Record<string, string>;
   /** Flux Kustomizations this cluster applies, in the order they are reached. */
   kustomizations: FluxKustomization[];
 }

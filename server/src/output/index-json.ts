@@ -1,5 +1,6 @@
 // `gitops-guardrails index --json`: the model as other tools see it.
 import type { RepoModel } from '../model/model';
+import { rangeAtPath } from '../model/positions';
 
 export function indexJson(model: RepoModel): object {
   const { graph } = model;
@@ -11,6 +12,9 @@ export function indexJson(model: RepoModel): object {
       folder: c.folder,
       rootFile: c.rootFile ?? null,
       rootKind: c.rootKind,
+      reason: c.reason,
+      evidence: c.rootFile ? { file: c.rootFile, line: evidenceLine(model, c.rootFile, c.rootNodePath) } : null,
+      ...(c.variables ? { variables: c.variables } : {}),
       kustomizations: c.kustomizations.map((ks) => ({
         name: ks.name,
         namespace: ks.namespace,
@@ -22,6 +26,12 @@ export function indexJson(model: RepoModel): object {
       })),
     })),
     layerSource: layers.source,
+    layerOrder: {
+      source: layers.order.source,
+      certain: layers.order.certain,
+      reason: layers.order.reason,
+      lowestFirst: [...layers.layers].sort((a, b) => a.order - b.order).map((l) => l.name),
+    },
     layers: layers.layers.map((l) => ({
       name: l.name,
       order: l.order,
@@ -31,4 +41,28 @@ export function indexJson(model: RepoModel): object {
     components: layers.components.map((c) => ({ name: c.name, layer: c.layer ?? null, folder: c.folder, namespaces: c.namespaces })),
     unreachableFiles: graph.unreachable,
   };
+}
+
+/** The 1-based line of the node that makes a cluster a root, when the file has it. */
+function evidenceLine(model: RepoModel, file: string, nodePath: readonly (string | number)[] | undefined): number | null {
+  const resources = model.file(file)?.resources ?? [];
+  if (!nodePath || nodePath.length === 0 || nodePath[0] === 'clusters') {
+    if (nodePath && nodePath[0] === 'clusters') {
+      const doc = model.file(file)?.documents[0];
+      const range = doc ? rangeAtPath(model.file(file)!.lineStarts, doc, nodePath, 'value') : undefined;
+      return range ? range.start.line + 1 : null;
+    }
+    return resources[0] ? model.rangeOf(resources[0], []).start.line + 1 : null;
+  }
+  const resource = resources.find((r) => hasPath(r.object, nodePath)) ?? resources[0];
+  return resource ? model.rangeOf(resource, nodePath).start.line + 1 : null;
+}
+
+function hasPath(object: unknown, path: readonly (string | number)[]): boolean {
+  let value: any = object;
+  for (const key of path) {
+    if (!value || typeof value !== 'object' || !(key in value)) return false;
+    value = value[key];
+  }
+  return true;
 }

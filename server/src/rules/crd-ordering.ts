@@ -1,5 +1,6 @@
 // Shared by the two rules about custom resources and the Kustomization that installs their CRD.
 import { apiGroup, isCustomResource, type CrdInstaller } from '../model/crds';
+import { effectiveSpec } from '../model/flux';
 import type { RepoModel } from '../model/model';
 import type { Cluster, FluxKustomization, Resource } from '../model/types';
 
@@ -15,8 +16,8 @@ export interface UnorderedCustomResource {
 
 /**
  * Custom resources whose CRD is not guaranteed to exist when they are applied: no installer is
- * bootstrapped, applied as a CRD manifest by the same Kustomization (Flux applies CRDs first), or
- * applied by a Kustomization the applier waits for.
+ * bootstrapped, applied as a CRD manifest by the same Kustomization (Flux applies CRDs first),
+ * applied by a Kustomization the applier waits for, or health-checked by one it waits for.
  */
 export function unorderedCustomResources(model: RepoModel): UnorderedCustomResource[] {
   const installersByGroup = model.crdInstallers;
@@ -39,15 +40,24 @@ export function unorderedCustomResources(model: RepoModel): UnorderedCustomResou
             .filter((i) => i.installedBy.length > 0);
           if (installers.length === 0) continue;
           const waitsFor = closure(applier);
-          const ordered = installers.some(
-            ({ installer, installedBy }) => (installer.via === 'crd-manifest' && installedBy.includes(applier)) || installedBy.some((ks) => waitsFor.has(ks)),
-          );
+          const ordered =
+            installers.some(({ installer, installedBy }) => (installer.via === 'crd-manifest' && installedBy.includes(applier)) || installedBy.some((ks) => waitsFor.has(ks))) ||
+            [...waitsFor].some((ks) => healthChecksCrdOf(ks, group));
+          
           if (!ordered) result.push({ cluster, applier, resource, group, installers });
         }
       }
     }
   }
   return result;
+}
+
+/** Whether a Kustomization's health checks wait for a CustomResourceDefinition of the group (`<plural>.<group>`). */
+function healthChecksCrdOf(ks: FluxKustomization, group: string): boolean {
+  const checks = effectiveSpec(ks).healthChecks;
+  // Entries often repeat the first through a YAML merge key (`- <<: *crd`), which kustomize resolves.
+  const entry = (c: any) => (c && typeof c === 'object' && c['<<'] && typeof c['<<'] === 'object' ? { ...c['<<'], ...c } : c);
+  return Array.isArray(checks) && checks.map(entry).some((c: any) => c?.kind === 'CustomResourceDefinition' && typeof c.name === 'string' && c.name.endsWith(`.${group}`));
 }
 
 /** Every Kustomization a Kustomization waits for, directly or through others, within a cluster. */

@@ -1,5 +1,6 @@
 import { componentOfPath, componentsByNamespace } from '../model/layers';
 import type { RepoModel } from '../model/model';
+import { isWithin } from '../model/paths';
 import type { Component } from '../model/types';
 import type { BuiltObject } from './cluster-objects';
 import { groupValues, SYSTEM_NAMESPACES, sameFindings } from './namespace-budgets';
@@ -38,6 +39,9 @@ function foreignIn(model: RepoModel, objects: readonly BuiltObject[], components
     if (!owner || SYSTEM_NAMESPACES.has(o.namespace)) continue;
     const component = componentOfPath(components, o.resource.file);
     if (!component || component === owner || component.ownNamespaces.includes(o.namespace)) continue;
+    // A shared template (its namespace a post-build variable, or set by a Kustomization of the
+    // owner) belongs to the component that applies it, wherever its file lies.
+    if ((o.resource.namespace ?? '').includes('${') || (o.namespaceSetBy !== undefined && isWithin(o.namespaceSetBy, owner.folder))) continue;
     found.push({
       key: `${o.resource.file}#${o.resource.index}`,
       finding: {

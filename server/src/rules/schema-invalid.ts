@@ -198,7 +198,8 @@ function requiredComesFromAbove(model: RepoModel, resource: Resource): boolean {
       return typeof p.patch === 'string' && new RegExp(`^\\s*kind:\\s*${resource.kind}\\s*$`, 'm').test(p.patch);
     });
   for (const ks of model.graph.appliedBy.get(resource.file) ?? []) {
-    if (patchesKind(ks.resource.object?.spec?.patches)) return true;
+    // Its own patches, or those its parent's spec.patches give it.
+    if (patchesKind(ks.resource.object?.spec?.patches) || patchesKind(ks.inheritedSpec?.patches)) return true;
   }
   const folder = dirname(resource.file);
   const kustomization = model.graph.kustomizeDirs.get(folder)?.resource?.object;

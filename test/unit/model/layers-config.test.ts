@@ -58,7 +58,7 @@ test('a bad config gets clear findings on the config file, never an exception', 
     ['2:5-2:15', 'Layer "core" needs "paths": a list of folders (globs allowed) whose subfolders are its components.'],
     ['4:3-4:21', 'Unknown rule "flux/path-not-fund". Did you mean flux/path-not-found?'],
     ['5:16-5:20', 'Severity of "yaml/syntax" must be one of error, warning, information, hint, off.'],
-    ['6:1-6:6', 'Unknown key "ignor" in .gitops-guardrails.yaml; expected one of layers, rules, ignore, clusters, crdCharts.'],
+    ['6:1-6:6', 'Unknown key "ignor" in .gitops-guardrails.yaml; expected one of layers, layerOrder, rules, ignore, clusters, crdCharts.'],
   ]);
   const broken = repo({ '.gitops-guardrails.yaml': 'rules: [\n' });
   assert.equal(check(broken).filter((f) => f.rule === 'config/invalid').length, 1);
@@ -97,18 +97,79 @@ test('layers can come from a layer label on the Flux Kustomizations, ordered by 
     ['business', 0, ['shop:shop']],
     ['edge', 1, ['ingress:ingress']],
   ]);
-  // The same Kustomizations with the dependency reversed: a lower layer now needs a higher one.
+  assert.deepEqual(model.layers.order, {
+    source: 'inferred-dependsOn',
+    certain: true,
+    reason: 'the direction of the dependsOn edges between layers (business ← edge)',
+    evidence: { resource: model.file('clusters/prod/b.yaml')!.resources[0], nodePath: ['metadata', 'labels', 'example.com/layer'] },
+  });
+  // Known names rank the layers; one edge points up while most point down: that edge is reported.
   const reversed = repo({
     'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
     'clusters/prod/a.yaml': labelled('ingress', './k8s/ingress', 'infrastructure'),
-    'clusters/prod/b.yaml': labelled('shop', './k8s/shop', 'apps', ''),
+    'clusters/prod/b.yaml': labelled('shop', './k8s/shop', 'apps', '  dependsOn:\n    - name: ingress\n'),
     'clusters/prod/c.yaml': labelled('dns', './k8s/dns', 'infrastructure', '  dependsOn:\n    - name: shop\n'),
+    'clusters/prod/d.yaml': labelled('web', './k8s/web', 'apps', '  dependsOn:\n    - name: dns\n'),
     'k8s/ingress/ns.yaml': ns('ingress'),
     'k8s/shop/ns.yaml': ns('shop'),
     'k8s/dns/ns.yaml': ns('dns'),
+    'k8s/web/ns.yaml': ns('web'),
   });
   assert.deepEqual(reversed.layers.layers.map((l) => l.name), ['infrastructure', 'apps']);
+  assert.deepEqual([reversed.layers.order.source, reversed.layers.order.certain], ['inferred-labels', true]);
   assert.deepEqual(check(reversed, 'layers/direction').map((f) => f.message), [
     'infrastructure component dns depends on apps component shop through a Flux dependsOn (shop); dependencies must point down the layers (infrastructure ← apps).',
   ]);
+});
+
+const tiered = (name: string, layer: string, dependsOn: string[] = []) =>
+  fluxKs(name, `./k8s/${name}`, dependsOn.length ? `  dependsOn:\n${dependsOn.map((d) => `    - name: ${d}\n`).join('')}` : '').replace(
+    '  namespace: flux-system\n',
+    `  namespace: flux-system\n  labels:\n    layer: ${layer}\n`,
+  );
+
+test('layer labels with tier numbers are ordered by number, not alphabetically', () => {
+  const model = repo({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/a.yaml': tiered('cilium', 'tier-0-foundation'),
+    // No edges at all: only the numbers order them ("tier-10" sorts before "tier-2").
+    'clusters/prod/b.yaml': tiered('ingress', 'tier-2-platform'),
+    'clusters/prod/c.yaml': tiered('shop', 'tier-10-applications'),
+  });
+  assert.deepEqual(model.layers.layers.map((l) => [l.name, l.order]), [
+    ['tier-0-foundation', 0],
+    ['tier-2-platform', 1],
+    ['tier-10-applications', 2],
+  ]);
+  assert.deepEqual([model.layers.order.source, model.layers.order.certain, model.layers.order.reason], [
+    'inferred-labels',
+    true,
+    'the tier numbers in the layer labels (tier-0-foundation ← tier-2-platform ← tier-10-applications)',
+  ]);
+});
+
+test('known layer names rank the labels; names on one rank are ordered by the dependsOn edges', () => {
+  const model = repo({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/a.yaml': tiered('cilium', 'foundation'),
+    'clusters/prod/b.yaml': tiered('cnpg', 'platform', ['cilium']),
+    'clusters/prod/c.yaml': tiered('postgres', 'data', ['cnpg']),
+    'clusters/prod/d.yaml': tiered('grafana', 'observability', ['postgres']),
+    'clusters/prod/e.yaml': tiered('shop', 'applications', ['postgres', 'grafana']),
+  });
+  assert.deepEqual(model.layers.layers.map((l) => l.name), ['foundation', 'platform', 'data', 'observability', 'applications']);
+  assert.deepEqual([model.layers.order.source, model.layers.order.certain], ['inferred-labels', true]);
+});
+
+test('layerOrder in the config orders label layers for certain', () => {
+  const model = repo({
+    '.gitops-guardrails.yaml': 'layerOrder: [edge, business]\n',
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/a.yaml': tiered('ingress', 'edge'),
+    'clusters/prod/b.yaml': tiered('shop', 'business'),
+  });
+  assert.deepEqual(model.layers.layers.map((l) => l.name), ['edge', 'business']);
+  assert.deepEqual([model.layers.order.source, model.layers.order.certain, model.layers.order.reason], ['configured', true, 'layerOrder in .gitops-guardrails.yaml (edge ← business)']);
+  const bad = repo({ '.gitops-guardrails.yaml': 'layerOrder: edge\n' });
+  assert.deepEqual(check(bad).filter((f) => f.rule === 'config/invalid').map((f) => [at(f), f.message]), [['1:13-1:17', '"layerOrder" must be a list of layer names, lowest first.']]);
 });

@@ -120,3 +120,67 @@ test('layers/direction is quiet for downward edges, same-layer edges and reposit
   assert.equal(flat.layers.source, 'none');
   assert.deepEqual(check(flat, 'layers/direction'), []);
 });
+
+const labelled = (name: string, layer: string, dependsOn: string[] = []) =>
+  fluxKs(name, `./k8s/${name}`, dependsOn.length ? `  dependsOn:\n${dependsOn.map((d) => `    - name: ${d}\n`).join('')}` : '').replace(
+    '  namespace: flux-system\n',
+    `  namespace: flux-system\n  labels:\n    layer: ${layer}\n`,
+  );
+
+test('layers/direction with tier labels: the tier numbers and most dependsOn edges agree, so the one upward edge is reported', () => {
+  const model = repo({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/a.yaml': labelled('cilium', 'tier-0-foundation', ['shop']),
+    'clusters/prod/b.yaml': labelled('ingress', 'tier-1-infrastructure', ['cilium']),
+    'clusters/prod/c.yaml': labelled('shop', 'tier-2-applications', ['ingress', 'cilium']),
+    'clusters/prod/d.yaml': labelled('web', 'tier-2-applications', ['cilium']),
+    'k8s/cilium/ns.yaml': ns('cilium'),
+    'k8s/web/ns.yaml': ns('web'),
+    'k8s/ingress/ns.yaml': ns('ingress'),
+    'k8s/shop/ns.yaml': ns('shop'),
+  });
+  const [f, ...rest] = check(model, 'layers/direction');
+  assert.equal(rest.length, 0);
+  assert.equal(f.file, 'clusters/prod/a.yaml');
+  assert.equal(at(f), '16:13-16:17');
+  assert.equal(f.severity, 'warning');
+  assert.equal(
+    f.message,
+    'tier-0-foundation component cilium depends on tier-2-applications component shop through a Flux dependsOn (shop); dependencies must point down the layers (tier-0-foundation ← tier-1-infrastructure ← tier-2-applications).',
+  );
+});
+
+test('layers/direction says once, as information, which order it assumed when labels and edges disagree, and checks nothing else', () => {
+  const model = repo({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    // Most edges lead from "infrastructure" to "apps": the names and the edges disagree.
+    'clusters/prod/a.yaml': labelled('dns', 'infrastructure', ['shop', 'web']),
+    'clusters/prod/b.yaml': labelled('shop', 'apps'),
+    'clusters/prod/c.yaml': labelled('web', 'apps', ['dns']),
+    'k8s/dns/ns.yaml': ns('dns'),
+    'k8s/shop/ns.yaml': ns('shop'),
+    'k8s/web/ns.yaml': ns('web'),
+  });
+  assert.equal(model.layers.order.certain, false);
+  const findings = check(model, 'layers/direction');
+  assert.deepEqual(
+    findings.map((f) => [f.file, at(f), f.severity, f.message]),
+    [
+      [
+        'clusters/prod/a.yaml',
+        '7:12-7:26',
+        'information',
+        'Layer order assumed from the known layer names in the labels (infrastructure ← apps), although 2 of 3 dependsOn edges between infrastructure and apps lead from infrastructure to apps. Dependencies are not checked against it until it is certain: list the layers lowest first under layerOrder in .gitops-guardrails.yaml (layerOrder: [infrastructure, apps]).',
+      ],
+    ],
+  );
+  // Configuring the order makes it certain: the upward edges become errors.
+  model.setFile('.gitops-guardrails.yaml', 'layerOrder: [infrastructure, apps]\n');
+  assert.deepEqual(
+    check(model, 'layers/direction').map((f) => [at(f), f.severity]),
+    [
+      ['16:13-16:17', 'error'],
+      ['17:13-17:16', 'error'],
+    ],
+  );
+});
