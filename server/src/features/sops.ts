@@ -16,6 +16,7 @@ import { decrypt, encrypt, findUnencryptedValues, inspect, reencrypt, repairPart
 import type { IdentityOptions, SopsBinaryOptions } from '../sops';
 import { findRepoRoot } from '../sops/repoRoot';
 import { uriToAbsolute } from '../uris';
+import { plainValue } from '../model/limits';
 
 /** The `gitopsGuardrails.sops.*` settings (server/src/settings.ts keeps them current). */
 export interface SopsSettings {
@@ -54,7 +55,7 @@ function holdsPlaintextSecret(text: string): boolean {
   try {
     return parseAllDocuments(text).some((doc) => {
       if (!('contents' in doc)) return false;
-      const object = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null;
+      const object = plainValue(doc) as Record<string, unknown> | null;
       if (!object || typeof object !== 'object' || object.kind !== 'Secret') return false;
       return [object.data, object.stringData].some((values) => values && typeof values === 'object' && Object.keys(values).length > 0);
     });

@@ -17,6 +17,7 @@ import {
   type SourceIndex,
 } from './flux';
 import { basename, dirname, isWithin } from './paths';
+import { plainValue } from './limits';
 import type { GuardrailsConfig } from './config';
 import type { Cluster, FluxKustomization, HelmRelease, KustomizeDir, Resource, YamlFile } from './types';
 
@@ -274,7 +275,7 @@ function foldersReplacingTargetNamespace(dirs: Map<string, KustomizeDir>, files:
       const path = dir.entries.find((e) => e.field === 'replacements' && e.value === entry?.path)?.target;
       const replacementFile = path ? files.get(path) : undefined;
       const replacements = replacementFile?.documents.flatMap((d) => {
-        const value = d.toJS();
+        const value = plainValue(d);
         return Array.isArray(value) ? value : [value];
       });
       if (replacements?.some(targetsNamespace)) result.add(dir.folder);

@@ -7,6 +7,7 @@ import type { FileTree, PathKind } from './kustomize';
 import { deriveLayers, type LayerModel } from './layers';
 import { bootstrapGroups, findCrdInstallers, type CrdInstaller } from './crds';
 import { isKustomizationFileName, isYamlPath, parseYamlFile } from './parse';
+import { plainValue } from './limits';
 import { ancestors, dirname, toAbsolute } from './paths';
 import { parseInWorkers, parseWorkerCount } from './parse-pool';
 import { nodeAt, rangeAtPath, rangeFromOffsets } from './positions';
@@ -284,7 +285,7 @@ export class RepoModel implements FileTree {
     const derived = this.derive();
     derived.bootstrapGroups ??= bootstrapGroups(
       derived.graph.unreachable,
-      (path) => (this.yaml.get(path)?.documents ?? []).filter((d) => d.errors.length === 0).map((d) => d.toJS()),
+      (path) => (this.yaml.get(path)?.documents ?? []).filter((d) => d.errors.length === 0).map((d) => plainValue(d)),
       this.config.crdCharts,
     );
     return derived.bootstrapGroups;

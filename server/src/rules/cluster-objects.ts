@@ -2,10 +2,10 @@
 // kustomize `namespace:`, `replicas:`, strategic-merge and JSON 6902 patches, Flux
 // `targetNamespace`, `spec.patches` and `postBuild.substitute`. The quota, resources and namespace
 // rules judge these objects; each keeps the source document it came from, for ranges and fixes.
-import { parse as parseYaml } from 'yaml';
 import type { RepoModel } from '../model/model';
 import { effectiveSpec, postBuildVariables, substitute } from '../model/flux';
 import { isKustomizationFileName } from '../model/parse';
+import { parsePlainDocuments, plainValue } from '../model/limits';
 import { basename, dirname, joinRepoPath } from '../model/paths';
 import type { Cluster, FluxKustomization, Resource, YamlFile } from '../model/types';
 
@@ -371,7 +371,7 @@ function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): Bu
       if (path) dependOn(`file ${path}`, model.file(path));
       for (const doc of path ? model.file(path)?.documents ?? [] : []) {
         if (doc.errors.length > 0) continue;
-        const value = doc.toJS();
+        const value = plainValue(doc);
         for (const entry of Array.isArray(value) ? value : [value]) applyReplacement(objects, entry);
       }
     } else applyReplacement(objects, r);
@@ -478,12 +478,8 @@ interface PatchTarget {
 
 /** A patch's text: strategic-merge documents, or a JSON 6902 operation list. */
 function applyPatchText(objects: BuiltObject[], text: string, target: PatchTarget | undefined): void {
-  let docs: unknown[];
-  try {
-    docs = text.split(/^---\s*$/m).map((part) => parseYaml(part)).filter((d) => d != null);
-  } catch {
-    return;
-  }
+  const docs = parsePlainDocuments(text);
+  if (!docs) return;
   for (const doc of docs) {
     if (Array.isArray(doc)) {
       if (!target) continue;
