@@ -1,6 +1,7 @@
 // Runs the rules over a model: configured severities, ignored paths and suppression comments.
 // The language server and the CLI both call this, so they report the same findings.
 import { CONFIG_FILE } from './model/config';
+import { refuseEncryptedEdits } from './fixes';
 import type { RepoModel } from './model/model';
 import { CONFIG_RULE_ID, RULE_FAILED_ID, RULES } from './rules';
 import type { YamlFile } from './model/types';
@@ -55,7 +56,9 @@ export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding
         if (failedSeverity !== 'off') findings.push({ ...f, rule: RULE_FAILED_ID, severity: failedSeverity });
         continue;
       }
-      findings.push({ ...f, rule: rule.id, severity: forced ?? f.severity ?? severity });
+      const finding: Finding = { ...f, rule: rule.id, severity: forced ?? f.severity ?? severity };
+      if (f.fixes) finding.fixes = refuseEncryptedEdits(f.fixes, (file) => model.file(file)?.sopsEncrypted === true);
+      findings.push(finding);
     }
     state.processed.set(rule.id, { reported, severity, forced, config: model.config, findings });
     parts.push(findings);

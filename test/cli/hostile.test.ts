@@ -2,8 +2,8 @@
 // nothing silenced, nothing written half.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -111,5 +111,87 @@ test('an alias bomb in .gitops-guardrails.yaml is a config/invalid error; the ru
     for (const rule of ['resources/missing', 'namespace/missing', 'flux/unknown-dependency']) assert.ok(rules.has(rule), `${rule} is silenced: ${[...rules.keys()]}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const EXAMPLE = path.join(ROOT, 'examples/layered-repo');
+const AGE_KEYS = path.resolve(ROOT, '../shared/sops/vectors/age/keys.txt');
+
+test('check --fix never edits a SOPS-encrypted file: the fix is skipped with the reason, the file still decrypts', { skip: existsSync(AGE_KEYS) ? false : `needs ${AGE_KEYS}` }, () => {
+  const dir = tempRepo({
+    ...CLUSTER,
+    'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - namespace.yaml\n  - deploy.sops.yaml\n',
+    'apps/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n',
+    'apps/deploy.sops.yaml': CLUSTER['apps/deploy.yaml'],
+    '.sops.yaml': readFileSync(path.join(EXAMPLE, '.sops.yaml'), 'utf8'),
+  });
+  const env = { ...process.env, SOPS_AGE_KEY_FILE: AGE_KEYS };
+  try {
+    assert.equal(run(['sops', 'encrypt', '-i', path.join(dir, 'apps/deploy.sops.yaml')], ROOT, env).code, 0);
+    const encrypted = readFileSync(path.join(dir, 'apps/deploy.sops.yaml'), 'utf8');
+    assert.match(encrypted, /^sops:$/m);
+    const before = JSON.parse(run(['check', dir, '--format', 'json']).stdout).findings.filter((f: any) => f.file === 'apps/deploy.sops.yaml');
+    assert.deepEqual(before.map((f: any) => f.rule), ['resources/missing']);
+    const fixed = run(['check', dir, '--fix', '--format', 'json']);
+    assert.match(fixed.stderr, /^skipped: .+: apps\/deploy\.sops\.yaml is SOPS-encrypted: an edit would break the MAC, so it is not applied as plain text; use Edit Decrypted \(SOPS\) and make the change there$/m);
+    assert.doesNotMatch(fixed.stderr, /^fixed: .*deploy\.sops\.yaml/m);
+    assert.equal(readFileSync(path.join(dir, 'apps/deploy.sops.yaml'), 'utf8'), encrypted);
+    assert.ok(JSON.parse(fixed.stdout).findings.some((f: any) => f.file === 'apps/deploy.sops.yaml' && f.rule === 'resources/missing'));
+    const decrypted = run(['sops', 'decrypt', path.join(dir, 'apps/deploy.sops.yaml')], ROOT, env);
+    assert.equal(decrypted.code, 0, decrypted.stderr);
+    assert.match(decrypted.stdout, /image: nginx:1\.27/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Every file of a folder with its text (the lock file and .git excluded). */
+function tree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.relative(dir, path.join(entry.parentPath, entry.name));
+    if (!file.startsWith('.git' + path.sep)) files[file] = readFileSync(path.join(dir, file), 'utf8');
+  }
+  return files;
+}
+
+function runAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('two concurrent check --fix runs give the same files as one run (a lock per repository, files re-read before editing)', async () => {
+  const single = mkdtempSync(path.join(os.tmpdir(), 'gg-fix-one-'));
+  const concurrent = mkdtempSync(path.join(os.tmpdir(), 'gg-fix-two-'));
+  try {
+    cpSync(EXAMPLE, single, { recursive: true });
+    cpSync(EXAMPLE, concurrent, { recursive: true });
+    const one = await runAsync(['check', single, '--fix', '--format', 'json']);
+    assert.equal(one.code, 1);
+    const [a, b] = await Promise.all([runAsync(['check', concurrent, '--fix', '--format', 'json']), runAsync(['check', concurrent, '--fix', '--format', 'json'])]);
+    assert.equal(a.code, 1, a.stderr);
+    assert.equal(b.code, 1, b.stderr);
+    const expected = tree(single);
+    assert.ok(Object.keys(expected).some((f) => f.endsWith('namespace.yaml')));
+    assert.deepEqual(tree(concurrent), expected);
+    // Both report what is left; one of them did the fixing, the other found nothing left to fix.
+    assert.equal(a.stdout, one.stdout.replaceAll(single, concurrent));
+    assert.equal(b.stdout, a.stdout);
+    assert.equal([a, b].filter((r) => /^fixed: /m.test(r.stderr)).length, 1);
+    assert.ok(!existsSync(path.join(concurrent, '.gitops-guardrails-fix.lock')));
+    // A third run changes nothing: the fixes are idempotent.
+    const third = await runAsync(['check', concurrent, '--fix', '--format', 'json']);
+    assert.doesNotMatch(third.stderr, /^fixed: /m);
+    assert.deepEqual(tree(concurrent), expected);
+  } finally {
+    rmSync(single, { recursive: true, force: true });
+    rmSync(concurrent, { recursive: true, force: true });
   }
 });

@@ -44,7 +44,8 @@ export function codeActionsFor(root: string, findings: readonly Finding[], range
         kind: CodeActionKind.QuickFix,
         diagnostics: [toDiagnostic(root, finding)],
         isPreferred: fix.preferred,
-        ...(fix.changes.length > 0 ? { edit: toWorkspaceEdit(root, fix) } : {}),
+        // A refused fix (it would edit a SOPS-encrypted file) is shown with its reason, never as an edit.
+        ...(fix.refused ? { disabled: { reason: fix.refused } } : fix.changes.length > 0 ? { edit: toWorkspaceEdit(root, fix) } : {}),
         // Commands take repository paths; the client resolves them against the workspace.
         ...(fix.command ? { command: { title: fix.title, command: fix.command.id, arguments: fix.command.arguments.map((a) => (typeof a === 'string' ? repoPathToUri(root, a) : a)) } } : {}),
       });

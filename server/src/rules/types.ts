@@ -37,6 +37,11 @@ export interface Fix {
    * into a cycle.
    */
   exclusive?: boolean;
+  /**
+   * Why the fix must not be applied as plain edits (set by the engine, e.g. it edits a SOPS-encrypted
+   * file, whose MAC the edit would break): `--fix` skips it with this reason, the editor shows it disabled.
+   */
+  refused?: string;
 }
 
 export interface Finding {

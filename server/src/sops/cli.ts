@@ -2,9 +2,9 @@
  * `gitops-guardrails sops encrypt|decrypt [-i] FILE`: the engine from a terminal. Exit codes:
  * 0 success, 1 any failure (wrong key, MAC mismatch, …), 2 usage errors.
  */
-import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { writeFileAtomic } from '../writes';
 import { decrypt } from './decrypt';
 import { encrypt } from './encrypt';
 import { SopsError } from './errors';
@@ -40,20 +40,6 @@ function parseArgs(argv: string[]): { action: 'encrypt' | 'decrypt'; inPlace: bo
   return { action, inPlace, file: files[0] };
 }
 
-/** Writes next to the target and renames, so a failure never leaves half a file; the file keeps its mode. */
-async function writeInPlace(path: string, text: string): Promise<void> {
-  const mode = (await stat(path)).mode & 0o777;
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, text, { mode: 0o600 });
-    await chmod(temp, mode);
-    await rename(temp, path);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
-  }
-}
-
 export async function runSopsCommand(argv: string[], io: SopsCliIO): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout(USAGE);
@@ -73,7 +59,8 @@ export async function runSopsCommand(argv: string[], io: SopsCliIO): Promise<num
       args.action === 'decrypt'
         ? await decrypt(text, { filePath: path, identityOptions: { env: io.env }, sopsBinary: { env: io.env, cwd: io.cwd } })
         : await encrypt(text, { filePath: path, repoRoot: findRepoRoot(dirname(path)), sopsBinary: { env: io.env, cwd: io.cwd } });
-    if (args.inPlace) await writeInPlace(path, output);
+    // Atomic (temporary file, fsync, rename) and keeping the file's mode: a failure never leaves half a file.
+    if (args.inPlace) await writeFileAtomic(path, output);
     else io.stdout(output);
     return 0;
   } catch (error) {
