@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../../server/src/writes';
 import { refuseEncryptedEdits, writeFix } from '../../server/src/fixes';
 import type { Fix } from '../../server/src/rules/types';
+import { codeActionsFor } from '../../server/src/features/diagnostics';
 
 function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'gg-writes-'));
@@ -96,4 +97,15 @@ test('a fix that edits a SOPS-encrypted file is refused with the reason, and wri
   }
   // Creating a file beside an encrypted one is not editing it.
   assert.equal(refuseEncryptedEdits([insertLine], (file) => file === 'sub/c.yaml')[0].refused, undefined);
+});
+
+test('the editor gets a refused fix as a disabled code action with the reason, never as an edit', () => {
+  const [fix] = refuseEncryptedEdits([insertLine], (file) => file === 'a.yaml');
+  const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+  const [action] = codeActionsFor('/repo', [{ rule: 'resources/missing', severity: 'warning', message: 'm', file: 'a.yaml', range, fixes: [fix] }], range);
+  assert.equal(action.title, 'Add b');
+  assert.deepEqual(action.disabled, { reason: fix.refused });
+  assert.equal(action.edit, undefined);
+  const [plain] = codeActionsFor('/repo', [{ rule: 'resources/missing', severity: 'warning', message: 'm', file: 'a.yaml', range, fixes: [insertLine] }], range);
+  assert.ok(plain.edit && !plain.disabled);
 });
