@@ -195,3 +195,35 @@ test('two concurrent check --fix runs give the same files as one run (a lock per
     rmSync(concurrent, { recursive: true, force: true });
   }
 });
+
+test('a dependsOn cycle of 1,000 Kustomizations is one finding; the JSON stays small', () => {
+  const n = 1000;
+  const ks = (i: number) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: k${i}
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  dependsOn:
+    - name: k${(i + 1) % n}
+`;
+  const dir = tempRepo({ ...CLUSTER, 'apps/replacements.yaml': '[]\n', 'clusters/prod/cycle.yaml': Array.from({ length: n }, (_, i) => ks(i)).join('---\n') });
+  try {
+    const { code, stdout } = run(['check', dir, '--format', 'json']);
+    assert.equal(code, 1);
+    const cycles = JSON.parse(stdout).findings.filter((f: any) => f.rule === 'flux/dependency-cycle');
+    assert.deepEqual(cycles.map((f: any) => `${f.file}:${f.line}: ${f.message}`), [
+      'clusters/prod/cycle.yaml:14: dependsOn cycle: k0 → k1 → k2 → k3 → k4 → k5 → k6 → k7 → … 992 more → k0; none of these 1000 Kustomizations will ever be applied.',
+    ]);
+    assert.equal(cycles[0].related.length, 20);
+    assert.ok(stdout.length < 1_000_000, `${stdout.length} characters of JSON`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

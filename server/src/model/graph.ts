@@ -101,7 +101,13 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     set.add(cluster.name);
   };
 
+  // What a cluster applies, depth first from its root through the Flux Kustomizations it reaches;
+  // an explicit stack of steps, so a chain of thousands of Kustomizations cannot overflow the stack.
   const apply = (cluster: Cluster, target: string, ks: FluxKustomization | undefined, visited: Set<FluxKustomization>) => {
+    const steps: (() => void)[] = [() => applyOne(cluster, target, ks, visited, steps)];
+    while (steps.length > 0) steps.pop()!();
+  };
+  const applyOne = (cluster: Cluster, target: string, ks: FluxKustomization | undefined, visited: Set<FluxKustomization>, steps: (() => void)[]) => {
     const build = emptyBuild();
     buildFolder(target, tree, dirOf, build, new Set(), undefined);
     for (const file of [...build.kustomizationFiles, ...build.inputs]) {
@@ -143,8 +149,10 @@ export function deriveGraph(input: GraphInput): RepoGraph {
       }
     }
     const variables = ks ? postBuildVariables(ks) : {};
-    for (const child of children) {
-      if (visited.has(child)) continue;
+    // Each child (and then what it applies) before the next one, as a recursive walk would.
+    for (let i = children.length - 1; i >= 0; i--) steps.push(() => applyChild(children[i]));
+    const applyChild = (child: FluxKustomization) => {
+      if (visited.has(child)) return;
       visited.add(child);
       cluster.kustomizations.push(child);
       let folder = child.folder;
@@ -155,8 +163,8 @@ export function deriveGraph(input: GraphInput): RepoGraph {
           Object.assign(child, resolved, { unresolvedReason: undefined });
         }
       }
-      if (folder !== undefined && tree.kindOf(folder) !== 'missing') apply(cluster, folder, child, visited);
-    }
+      if (folder !== undefined && tree.kindOf(folder) !== 'missing') steps.push(() => applyOne(cluster, folder, child, visited, steps));
+    };
   };
 
   const clusters: Cluster[] = [];
