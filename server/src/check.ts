@@ -3,7 +3,7 @@
 import { CONFIG_FILE } from './model/config';
 import { refuseEncryptedEdits } from './fixes';
 import type { RepoModel } from './model/model';
-import { CONFIG_RULE_ID, RULE_FAILED_ID, RULES } from './rules';
+import { CONFIG_RULE_ID, RULE_FAILED_ID, RULES, UNREADABLE_ID } from './rules';
 import type { YamlFile } from './model/types';
 import { perFile } from './rules/memo';
 import type { Finding, Rule, RuleFinding, Severity } from './rules/types';
@@ -26,6 +26,18 @@ export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding
       state.config = { problems, findings: problems.map((problem) => ({ rule: CONFIG_RULE_ID, severity: 'error', file: CONFIG_FILE, range: problem.range, message: problem.message })) };
     }
     parts.push(state.config.findings);
+  }
+  const unreadable = model.unreadable;
+  const unreadableSeverity = configured[UNREADABLE_ID] ?? options.severities?.[UNREADABLE_ID] ?? 'warning';
+  if (unreadable.length > 0 && unreadableSeverity !== 'off') {
+    if (state.unreadable?.problems !== unreadable || state.unreadable.severity !== unreadableSeverity) {
+      const findings = unreadable.map((problem): Finding => {
+        const at = { line: problem.line ?? 0, character: 0 };
+        return { rule: UNREADABLE_ID, severity: unreadableSeverity, file: problem.path || REPOSITORY, range: { start: at, end: at }, message: problem.message };
+      });
+      state.unreadable = { problems: unreadable, severity: unreadableSeverity, findings };
+    }
+    parts.push(state.unreadable.findings);
   }
   for (const rule of options.rules ?? RULES) {
     const severity = configured[rule.id] ?? options.severities?.[rule.id] ?? rule.defaultSeverity;
@@ -92,6 +104,7 @@ interface EngineState {
   processed: Map<string, { reported: RuleFinding[]; severity: Severity; forced: Severity | undefined; config: object; findings: Finding[] }>;
   sorted?: { parts: Finding[][]; findings: Finding[] };
   config?: { problems: readonly unknown[]; findings: Finding[] };
+  unreadable?: { problems: readonly unknown[]; severity: Severity; findings: Finding[] };
   filtered?: { sorted: Finding[]; revision: number; files: Set<string>; findings: Finding[] };
   suppressions: Map<string, { text: string; suppressions: Suppressions }>;
 }

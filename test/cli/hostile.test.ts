@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -223,6 +223,91 @@ spec:
     ]);
     assert.equal(cycles[0].related.length, 20);
     assert.ok(stdout.length < 1_000_000, `${stdout.length} characters of JSON`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Runs the CLI as a user that permissions apply to: as root, as nobody (root reads everything). */
+function runUnprivileged(args: string[]) {
+  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: os.tmpdir(), encoding: 'utf8', ...asNobody });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('unreadable files, folders and .sops.yaml, and a path over PATH_MAX, are io/unreadable warnings, never silent', { skip: process.platform === 'win32' ? 'POSIX permissions' : false }, () => {
+  const dir = tempRepo({
+    ...CLUSTER,
+    'apps/replacements.yaml': '[]\n',
+    'apps/locked.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: locked\n',
+    'private/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: private\n',
+    '.sops.yaml': 'creation_rules:\n  - path_regex: .*\n    age: age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw\n',
+  });
+  // Folders nested past PATH_MAX (4096 on Linux), made one relative step at a time by a shell.
+  const segment = 'd'.repeat(200);
+  spawnSync('sh', ['-c', `for i in $(seq 1 24); do mkdir ${segment} && cd ${segment}; done; echo 'kind: ConfigMap' > deep.yaml`], { cwd: dir });
+  try {
+    chmodSync(dir, 0o755);
+    chmodSync(path.join(dir, 'apps/locked.yaml'), 0o000);
+    chmodSync(path.join(dir, '.sops.yaml'), 0o000);
+    chmodSync(path.join(dir, 'private'), 0o000);
+    const { code, stdout, stderr } = runUnprivileged(['check', dir, '--format', 'json']);
+    assert.equal(stderr, '');
+    assert.equal(code, 1);
+    const unreadable = JSON.parse(stdout).findings.filter((f: any) => f.rule === 'io/unreadable').map((f: any) => `${f.file.length > 300 ? `<${f.file.length} characters>` : f.file}:${f.line} ${f.severity}: ${f.message}`);
+    // The first folder whose absolute path is over PATH_MAX.
+    const levels = Math.ceil((4096 - dir.length) / (segment.length + 1));
+    const tooLong = Array(levels).fill(segment).join('/');
+    assert.deepEqual(unreadable.sort(), [
+      '.sops.yaml:1 warning: This file cannot be read: permission denied (EACCES). It is not checked.',
+      'apps/locked.yaml:1 warning: This file cannot be read: permission denied (EACCES). It is not checked.',
+      `<${tooLong.length} characters>:1 warning: This folder cannot be read: the path is longer than the system allows (ENAMETOOLONG). Nothing below it is checked.`,
+      'private:1 warning: This folder cannot be read: permission denied (EACCES). Nothing below it is checked.',
+    ].sort());
+    // The other files are checked as usual.
+    assert.ok(JSON.parse(stdout).findings.some((f: any) => f.rule === 'resources/missing' && f.file === 'apps/deploy.yaml'));
+  } finally {
+    chmodSync(path.join(dir, 'private'), 0o755);
+    // rm -r removes folders one relative step at a time (Node's rmSync fails past PATH_MAX).
+    spawnSync('rm', ['-rf', dir]);
+  }
+});
+
+test('a Flux spec.path that leads outside the repository is a warning and is never followed', () => {
+  const dir = tempRepo({ ...CLUSTER, 'apps/replacements.yaml': '[]\n', 'clusters/prod/apps.yaml': CLUSTER['clusters/prod/apps.yaml'].replace('path: ./apps', 'path: ../../../etc') });
+  try {
+    const { stdout } = run(['check', dir, '--format', 'json']);
+    const findings = JSON.parse(stdout).findings;
+    assert.deepEqual(findings.filter((f: any) => f.rule === 'flux/path-not-found').map((f: any) => `${f.file}:${f.line}:${f.column} ${f.severity}: ${f.message}`), [
+      'clusters/prod/apps.yaml:8:9 warning: spec.path "../../../etc" of Kustomization apps leads outside the repository; it is not followed, so what it applies is not checked. A path is relative to the root of its source.',
+    ]);
+    // Nothing of /etc was read: no finding points outside the repository.
+    for (const f of findings) assert.ok(!f.file.startsWith('..') && !path.isAbsolute(f.file), f.file);
+    const index = JSON.parse(run(['index', dir, '--json']).stdout);
+    assert.match(JSON.stringify(index), /leaves the repository/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a 5 MB .gitignore line is skipped with a short warning; the other patterns still apply and the check runs', () => {
+  const dir = tempRepo({
+    ...CLUSTER,
+    'apps/replacements.yaml': '[]\n',
+    '.gitignore': `# generated\nignored/\n${'a['.repeat(2_500_000)}\n`,
+    'ignored/bad.yaml': 'key: "unclosed\n',
+  });
+  try {
+    const { code, stdout, stderr } = run(['check', dir, '--format', 'json']);
+    assert.equal(stderr, '');
+    assert.equal(code, 1);
+    assert.ok(stdout.length < 100_000, `${stdout.length} characters of output`);
+    const findings = JSON.parse(stdout).findings;
+    assert.deepEqual(findings.filter((f: any) => f.rule === 'io/unreadable').map((f: any) => `${f.file}:${f.line} ${f.message}`), [
+      '.gitignore:3 This pattern is 5000000 characters long, over the 4096 limit: it is skipped (it ignores nothing).',
+    ]);
+    assert.ok(!findings.some((f: any) => f.file.startsWith('ignored/')));
+    assert.ok(findings.some((f: any) => f.rule === 'resources/missing'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

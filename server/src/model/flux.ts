@@ -65,6 +65,7 @@ export function sourceKey(kind: string, namespace: string, name: string): string
 export interface PathResolution {
   folder?: string;
   unresolvedReason?: string;
+  leavesRepository?: boolean;
 }
 
 export interface ResolveContext {
@@ -93,7 +94,7 @@ export function resolveKustomizationPath(ks: FluxKustomization, ctx: ResolveCont
         return { unresolvedReason: `its source GitRepository ${ref.name} is another repository or branch (${describeGitSource(source)})` };
       }
       const folder = joinRepoPath('', path);
-      return folder === undefined ? { unresolvedReason: `spec.path "${path}" leaves the repository` } : { folder };
+      return folder === undefined ? { unresolvedReason: `spec.path "${path}" leaves the repository`, leavesRepository: true } : { folder };
     }
     case 'OCIRepository':
     case 'Bucket': {
