@@ -46,7 +46,8 @@ function contextFor(uri: string, root: string | undefined, settings: SopsSetting
     filePath,
     repoRoot,
     identityOptions: { env: process.env, keyFile: settings.ageKeyFile, allowKeyCommand: settings.allowKeyCommand === true },
-    sopsBinary: { binaryPath: settings.binary, env: process.env, cwd: repoRoot },
+    // The binary gets SOPS_AGE_KEY_CMD only with the same consent (sops would run it itself).
+    sopsBinary: { binaryPath: settings.binary, env: process.env, cwd: repoRoot, allowKeyCommand: settings.allowKeyCommand === true },
   };
 }
 
