@@ -312,3 +312,22 @@ test('a 5 MB .gitignore line is skipped with a short warning; the other patterns
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('text output escapes control characters of file names and messages; SARIF URIs percent-encode # ? % and the like', { skip: process.platform === 'win32' ? 'file names with control characters' : false }, () => {
+  const name = 'apps/we#ird?50%\u001b[2J\u202e.yaml';
+  const dir = tempRepo({ [name]: 'key: "unclosed\n' });
+  try {
+    const text = run(['check', dir]);
+    assert.equal(text.code, 1);
+    assert.ok(!/[\u001b\u202e]/.test(text.stdout), JSON.stringify(text.stdout));
+    assert.match(text.stdout, /^apps\/we#ird\?50%\\x1b\[2J\\u202e\.yaml:1:6: error yaml\/syntax: /m);
+    const sarif = JSON.parse(run(['check', dir, '--format', 'sarif']).stdout);
+    const uris = sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri);
+    assert.deepEqual(uris, ['apps/we%23ird%3F50%25%1B%5B2J%E2%80%AE.yaml']);
+    assert.equal(decodeURIComponent(uris[0].split('/')[1]), name.split('/')[1]);
+    // JSON keeps the name as it is (JSON escapes control characters itself).
+    assert.equal(JSON.parse(run(['check', dir, '--format', 'json']).stdout).findings[0].file, name);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
