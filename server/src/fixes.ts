@@ -50,6 +50,7 @@ export function refuseEncryptedEdits(fixes: Fix[], isEncrypted: (file: string) =
     refused ??= [...fixes];
     refused[i] = {
       ...fix,
+      encrypted,
       refused: `${encrypted.join(', ')} ${encrypted.length === 1 ? 'is' : 'are'} SOPS-encrypted: an edit would break the MAC, so it is not applied as plain text; use Edit Decrypted (SOPS) and make the change there`,
     };
   });

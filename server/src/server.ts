@@ -16,7 +16,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeLenses } from './features/codeLens';
 import { completion } from './features/completion';
 import { definition } from './features/definition';
-import { codeActionsFor, toDiagnostic } from './features/diagnostics';
+import { APPLY_FIX_ENCRYPTED_COMMAND, codeActionsFor, toDiagnostic } from './features/diagnostics';
 import { documentLinks } from './features/documentLinks';
 import { fileContext } from './features/fileContext';
 import { dependencyGraph } from './features/graph';
@@ -52,6 +52,7 @@ connection.onInitialize((params: InitializeParams) => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      executeCommandProvider: { commands: [APPLY_FIX_ENCRYPTED_COMMAND] },
       definitionProvider: true,
       referencesProvider: true,
       documentLinkProvider: { resolveProvider: false },
@@ -175,7 +176,7 @@ connection.onCodeAction(async (params) => {
   await ready;
   const file = session && uriToRepoPath(session.root, params.textDocument.uri);
   if (!session || !file) return [];
-  return codeActionsFor(session.root, session.findings(file), params.range);
+  return codeActionsFor(session.root, session.findings(file), params.range, (f) => session?.model.file(f)?.text);
 });
 
 /** The session and the repository path of a document, once indexing is done. */

@@ -8,12 +8,23 @@ import {
   type WorkspaceEdit,
   type TextDocumentEdit,
   type CreateFile,
+  type TextEdit,
 } from 'vscode-languageserver';
 import { ruleDocsUrl } from '../rules';
 import type { Finding, Fix } from '../rules/types';
 import { repoPathToUri } from '../uris';
 
 export const SOURCE = 'gitops-guardrails';
+
+/** The server command that applies a fix to SOPS-encrypted files as decrypt, edit, re-encrypt (features/sops.ts). */
+export const APPLY_FIX_ENCRYPTED_COMMAND = 'gitopsGuardrails.sops.applyFixEncrypted';
+
+/** The argument of APPLY_FIX_ENCRYPTED_COMMAND: the encrypted files' texts and edits, and the fix's other changes. */
+export interface EncryptedFixArguments {
+  title: string;
+  encrypted: { uri: string; original: string; edits: TextEdit[] }[];
+  edit: WorkspaceEdit;
+}
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
 
@@ -34,7 +45,12 @@ function overlaps(a: LspRange, b: LspRange): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
-export function codeActionsFor(root: string, findings: readonly Finding[], range: LspRange): CodeAction[] {
+/**
+ * The code actions of the findings over `range`. A fix refused because it edits SOPS-encrypted
+ * files is shown disabled with the reason; with `textOf` (the model's text of a file), it is also
+ * offered as decrypt, edit, re-encrypt (a server command that needs the file's key).
+ */
+export function codeActionsFor(root: string, findings: readonly Finding[], range: LspRange, textOf?: (file: string) => string | undefined): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const finding of findings) {
     if (!overlaps(finding.range, range)) continue;
@@ -49,9 +65,27 @@ export function codeActionsFor(root: string, findings: readonly Finding[], range
         // Commands take repository paths; the client resolves them against the workspace.
         ...(fix.command ? { command: { title: fix.title, command: fix.command.id, arguments: fix.command.arguments.map((a) => (typeof a === 'string' ? repoPathToUri(root, a) : a)) } } : {}),
       });
+      const encrypted = fix.refused && fix.encrypted && !fix.command && textOf ? encryptedFixArguments(root, fix, textOf) : undefined;
+      if (encrypted) {
+        const title = `${fix.title} (decrypt, edit, re-encrypt with SOPS)`;
+        actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [toDiagnostic(root, finding)], command: { title, command: APPLY_FIX_ENCRYPTED_COMMAND, arguments: [encrypted] } });
+      }
     }
   }
   return actions;
+}
+
+/** The command's argument for a fix into encrypted files: only edits of files whose text is known. */
+function encryptedFixArguments(root: string, fix: Fix, textOf: (file: string) => string | undefined): EncryptedFixArguments | undefined {
+  const encrypted: EncryptedFixArguments['encrypted'] = [];
+  for (const change of fix.changes) {
+    if (!fix.encrypted!.includes(change.file)) continue;
+    const original = textOf(change.file);
+    if (change.kind !== 'edit' || original === undefined) return undefined;
+    encrypted.push({ uri: repoPathToUri(root, change.file), original, edits: change.edits });
+  }
+  if (encrypted.length === 0) return undefined;
+  return { title: fix.title, encrypted, edit: toWorkspaceEdit(root, { ...fix, changes: fix.changes.filter((c) => !fix.encrypted!.includes(c.file)) }) };
 }
 
 export function toWorkspaceEdit(root: string, fix: Fix): WorkspaceEdit {

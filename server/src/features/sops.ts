@@ -12,7 +12,10 @@ import {
   SopsStatusRequest,
   type SopsStatus,
 } from '../protocol';
-import { decrypt, encrypt, findUnencryptedValues, inspect, reencrypt, repairPartiallyEncrypted, SopsError } from '../sops';
+import { decrypt, encrypt, findUnencryptedValues, inspect, reencrypt, reencryptEditedCiphertext, repairPartiallyEncrypted, SopsError } from '../sops';
+import { applyTextEdits } from '../fixes';
+import { computeLineStarts, positionAt } from '../model/positions';
+import { APPLY_FIX_ENCRYPTED_COMMAND, type EncryptedFixArguments } from './diagnostics';
 import type { IdentityOptions, SopsBinaryOptions } from '../sops';
 import { findRepoRoot } from '../sops/repoRoot';
 import { uriToAbsolute } from '../uris';
@@ -108,6 +111,29 @@ export function registerSopsRequests(connection: Connection, getRoot: () => stri
     run(uri, async (c) => ({ text: await reencrypt(original, edited, { filePath: c.filePath, identityOptions: c.identityOptions }) })),
   );
   connection.onRequest(SopsRepairRequest, ({ uri, text }) => run(uri, (c) => repairPartiallyEncrypted(text, { filePath: c.filePath, identityOptions: c.identityOptions })));
+  connection.onExecuteCommand(async ({ command, arguments: args }) => {
+    if (command !== APPLY_FIX_ENCRYPTED_COMMAND) return;
+    const fix = args?.[0] as EncryptedFixArguments | undefined;
+    if (!isEncryptedFix(fix)) {
+      void connection.window.showErrorMessage('GitOps Guardrails: the fix could not be applied (malformed command arguments).');
+      return;
+    }
+    try {
+      const documentChanges = [...(fix.edit.documentChanges ?? [])];
+      for (const file of fix.encrypted) {
+        const c = contextFor(file.uri, getRoot(), settings());
+        // Decrypt (MAC verified), edit, re-encrypt with the file's data key, decrypt again: only then is it offered as an edit.
+        const text = await reencryptEditedCiphertext(file.original, applyTextEdits(file.original, file.edits), { filePath: c.filePath, identityOptions: c.identityOptions });
+        const lineStarts = computeLineStarts(file.original);
+        const whole = { start: { line: 0, character: 0 }, end: positionAt(lineStarts, file.original.length) };
+        documentChanges.push({ textDocument: { uri: file.uri, version: null }, edits: [{ range: whole, newText: text }] });
+      }
+      const result = await connection.workspace.applyEdit({ label: fix.title, edit: { documentChanges } });
+      if (!result.applied) void connection.window.showErrorMessage(`GitOps Guardrails: "${fix.title}" was not applied${result.failureReason ? `: ${result.failureReason}` : '.'}`);
+    } catch (error) {
+      void connection.window.showErrorMessage(`GitOps Guardrails: "${fix.title}" was not applied: ${toResponseError(error).message}`);
+    }
+  });
   connection.onRequest(SopsStatusRequest, ({ uri, text }) => {
     try {
       return sopsStatus(text, uriToAbsolute(uri));
@@ -115,4 +141,16 @@ export function registerSopsRequests(connection: Connection, getRoot: () => stri
       throw toResponseError(error);
     }
   });
+}
+
+function isEncryptedFix(value: unknown): value is EncryptedFixArguments {
+  const fix = value as EncryptedFixArguments | undefined;
+  return (
+    !!fix &&
+    typeof fix.title === 'string' &&
+    typeof fix.edit === 'object' &&
+    fix.edit !== null &&
+    Array.isArray(fix.encrypted) &&
+    fix.encrypted.every((f) => f && typeof f.uri === 'string' && typeof f.original === 'string' && Array.isArray(f.edits))
+  );
 }

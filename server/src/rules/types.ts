@@ -42,6 +42,8 @@ export interface Fix {
    * file, whose MAC the edit would break): `--fix` skips it with this reason, the editor shows it disabled.
    */
   refused?: string;
+  /** The SOPS-encrypted files a refused fix would edit: the editor offers it as decrypt, edit, re-encrypt. */
+  encrypted?: string[];
 }
 
 export interface Finding {
