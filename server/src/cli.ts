@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { runChecks } from './check';
 import { safeFixes, writeFix } from './fixes';
 import { RepoModel } from './model/model';
-import { formatText } from './output/text';
+import { formatText, printable } from './output/text';
 import { toJson } from './output/json';
 import { toSarif } from './output/sarif';
 import { indexJson } from './output/index-json';
@@ -65,7 +65,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return EXIT_USAGE;
     }
   } catch (error) {
-    io.stderr(`gitops-guardrails: ${(error as Error).message}\n`);
+    // Bounded and printable: an error may quote a path or a pattern from the repository.
+    const message = String((error as Error)?.message ?? error);
+    io.stderr(`gitops-guardrails: ${printable(message.length > 500 ? `${message.slice(0, 500)}…` : message)}\n`);
     return EXIT_USAGE;
   }
 }
@@ -117,7 +119,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
 }
 
 function ruleErrorReporter(io: CliIO) {
-  return (rule: { id: string }, error: unknown) => io.stderr(`gitops-guardrails: rule ${rule.id} failed: ${String((error as Error)?.message ?? error).split('\n')[0].slice(0, 200)}\n`);
+  return (rule: { id: string }, error: unknown) => io.stderr(`gitops-guardrails: rule ${rule.id} failed: ${printable(String((error as Error)?.message ?? error).split('\n')[0].slice(0, 200))}\n`);
 }
 
 /**
@@ -132,7 +134,7 @@ async function checkAndFix(dir: string, io: CliIO) {
   let findings = runChecks(model, { onRuleError });
   const reported = new Set<string>();
   const skip = (title: string, reason: string) => {
-    const line = `skipped: ${title}: ${reason}\n`;
+    const line = `skipped: ${printable(title)}: ${printable(reason)}\n`;
     if (!reported.has(line)) io.stderr(line);
     reported.add(line);
   };
@@ -145,7 +147,7 @@ async function checkAndFix(dir: string, io: CliIO) {
       const outcome = await writeFix(dir, fix, (file) => model.file(file)?.text);
       outcome.changed.forEach((file) => written.add(file));
       if (outcome.skipped) skip(fix.title, outcome.skipped);
-      else if (outcome.changed.length > 0) io.stderr(`fixed: ${fix.title} (${outcome.changed.join(', ')})\n`);
+      else if (outcome.changed.length > 0) io.stderr(`fixed: ${printable(fix.title)} (${printable(outcome.changed.join(', '))})\n`);
     }
     // Nothing written: the remaining fixes were skipped and would be again.
     if (written.size === 0) break;
