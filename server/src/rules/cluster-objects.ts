@@ -314,13 +314,24 @@ function kustomizationBuild(model: RepoModel, ks: FluxKustomization, builtTarget
  * against cycles only: a base or component may be included by several kustomizations.
  */
 function buildTarget(model: RepoModel, target: string, stack: Set<string>): BuiltObject[] {
-  if (stack.has(target)) return [];
+  // Depth-bounded (a build transforms bottom-up, so it recurses): a chain of kustomizations deeper
+  // than any real repository's is not built past the bound rather than overflowing the stack; the
+  // graph (model/kustomize.ts, iterative) still knows every file it reaches.
+  if (stack.has(target) || stack.size >= MAX_BUILD_DEPTH) return [];
   stack.add(target);
   try {
     return buildUnguarded(model, target, stack);
   } finally {
     stack.delete(target);
   }
+}
+
+/** How many kustomizations deep a build goes. */
+const MAX_BUILD_DEPTH = 200;
+
+/** `into.push(...more)` without spreading (a spread of 100,000 objects overflows the stack). */
+function append<T>(into: T[], more: readonly T[]): void {
+  for (const item of more) into.push(item);
 }
 
 function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): BuiltObject[] {
@@ -337,7 +348,7 @@ function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): Bu
     dependOn(`children ${target}`, listing(model, target));
     const { files, folders } = model.children(target);
     const objects = files.filter((f) => /\.ya?ml$/i.test(f)).flatMap((f) => objectsOf(model, f));
-    for (const folder of folders) objects.push(...buildTarget(model, folder, seen));
+    for (const folder of folders) append(objects, buildTarget(model, folder, seen));
     return objects;
   }
   // The folder's entries come from its kustomization file and what each entry's path is.
@@ -347,7 +358,7 @@ function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): Bu
     if (entry.exists !== 'remote') dependOn(`kind ${entry.target}`, model.kindOf(entry.target));
     if (entry.exists === 'missing' || entry.exists === 'remote') continue;
     if (entry.field === 'resources' || entry.field === 'bases' || entry.field === 'components' || entry.field === 'crds') {
-      objects.push(...buildTarget(model, entry.target, seen));
+      append(objects, buildTarget(model, entry.target, seen));
     }
   }
   const k = dir.resource.object;

@@ -50,3 +50,22 @@ test('a chain of 12,000 Flux Kustomizations, each applying the folder of the nex
   runChecks(model, { onRuleError: (rule, e) => failed.push(`${rule.id}: ${(e as Error).message}`) });
   assert.deepEqual(failed, []);
 });
+
+test('a chain of 12,000 kustomizations, each including the next, is checked by every rule without overflowing', () => {
+  const n = 12_000;
+  const files: Record<string, string> = {
+    'clusters/prod/flux-system/gotk-sync.yaml':
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  path: ./clusters/prod\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
+    'clusters/prod/apps.yaml':
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  path: ./k/0\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
+  };
+  for (let i = 0; i < n; i++) {
+    files[`k/${i}/kustomization.yaml`] = `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cm.yaml\n${i + 1 < n ? `  - ../${i + 1}\n` : ''}`;
+    files[`k/${i}/cm.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm${i}\n  namespace: default\n`;
+  }
+  const model = repo(files);
+  assert.ok(model.graph.clustersOf.get(`k/${n - 1}/cm.yaml`)?.size);
+  const failed: string[] = [];
+  runChecks(model, { onRuleError: (rule, e) => failed.push(`${rule.id}: ${(e as Error).message}`) });
+  assert.deepEqual(failed, []);
+});
