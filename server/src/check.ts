@@ -1,8 +1,9 @@
 // Runs the rules over a model: configured severities, ignored paths and suppression comments.
 // The language server and the CLI both call this, so they report the same findings.
 import { CONFIG_FILE } from './model/config';
+import { refuseEncryptedEdits } from './fixes';
 import type { RepoModel } from './model/model';
-import { CONFIG_RULE_ID, RULES } from './rules';
+import { CONFIG_RULE_ID, RULE_FAILED_ID, RULES, UNREADABLE_ID } from './rules';
 import type { YamlFile } from './model/types';
 import { perFile } from './rules/memo';
 import type { Finding, Rule, RuleFinding, Severity } from './rules/types';
@@ -11,7 +12,7 @@ export interface CheckOptions {
   rules?: readonly Rule[];
   /** Severities from the editor's settings; the repository's config wins over them. */
   severities?: Record<string, Severity | 'off'>;
-  /** Called when a rule throws; the other rules still run. */
+  /** Called when a rule throws (it is also reported as an internal/rule-failed finding); the other rules still run. */
   onRuleError?: (rule: Rule, error: unknown) => void;
 }
 
@@ -26,14 +27,29 @@ export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding
     }
     parts.push(state.config.findings);
   }
+  const unreadable = model.unreadable;
+  const unreadableSeverity = configured[UNREADABLE_ID] ?? options.severities?.[UNREADABLE_ID] ?? 'warning';
+  if (unreadable.length > 0 && unreadableSeverity !== 'off') {
+    if (state.unreadable?.problems !== unreadable || state.unreadable.severity !== unreadableSeverity) {
+      const findings = unreadable.map((problem): Finding => {
+        const at = { line: problem.line ?? 0, character: 0 };
+        return { rule: UNREADABLE_ID, severity: unreadableSeverity, file: problem.path || REPOSITORY, range: { start: at, end: at }, message: problem.message };
+      });
+      state.unreadable = { problems: unreadable, severity: unreadableSeverity, findings };
+    }
+    parts.push(state.unreadable.findings);
+  }
   for (const rule of options.rules ?? RULES) {
     const severity = configured[rule.id] ?? options.severities?.[rule.id] ?? rule.defaultSeverity;
     if (severity === 'off') continue;
     let reported;
     try {
-      reported = reuse(model, rule);
+      reported = reuse(model, rule, options);
     } catch (error) {
       options.onRuleError?.(rule, error);
+      const failed = ruleFailure(rule, error, REPOSITORY);
+      const failedSeverity = configured[RULE_FAILED_ID] ?? options.severities?.[RULE_FAILED_ID] ?? 'error';
+      if (failedSeverity !== 'off') parts.push([{ ...failed, rule: RULE_FAILED_ID, severity: failedSeverity }]);
       continue;
     }
     // A configured severity overrides the one a rule picks for a particular finding.
@@ -47,7 +63,14 @@ export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding
     const findings: Finding[] = [];
     for (const f of reported) {
       if (model.isIgnored(f.file)) continue;
-      findings.push({ ...f, rule: rule.id, severity: forced ?? f.severity ?? severity });
+      if (failures.has(f)) {
+        const failedSeverity = configured[RULE_FAILED_ID] ?? options.severities?.[RULE_FAILED_ID] ?? 'error';
+        if (failedSeverity !== 'off') findings.push({ ...f, rule: RULE_FAILED_ID, severity: failedSeverity });
+        continue;
+      }
+      const finding: Finding = { ...f, rule: rule.id, severity: forced ?? f.severity ?? severity };
+      if (f.fixes) finding.fixes = refuseEncryptedEdits(f.fixes, (file) => model.file(file)?.sopsEncrypted === true);
+      findings.push(finding);
     }
     state.processed.set(rule.id, { reported, severity, forced, config: model.config, findings });
     parts.push(findings);
@@ -81,6 +104,7 @@ interface EngineState {
   processed: Map<string, { reported: RuleFinding[]; severity: Severity; forced: Severity | undefined; config: object; findings: Finding[] }>;
   sorted?: { parts: Finding[][]; findings: Finding[] };
   config?: { problems: readonly unknown[]; findings: Finding[] };
+  unreadable?: { problems: readonly unknown[]; severity: Severity; findings: Finding[] };
   filtered?: { sorted: Finding[]; revision: number; files: Set<string>; findings: Finding[] };
   suppressions: Map<string, { text: string; suppressions: Suppressions }>;
 }
@@ -96,12 +120,39 @@ const structureCache = new WeakMap<object, Map<string, { findings: RuleFinding[]
 
 const fileRuleFindings = new WeakMap<RepoModel, Map<string, { byPath: Map<string, RuleFinding[]>; all: RuleFinding[] }>>();
 
+/** Where a failure that no file can be named for is reported: the repository itself. */
+const REPOSITORY = '.';
+
+/** The failure findings among a rule's findings (reported as internal/rule-failed). */
+const failures = new WeakSet<RuleFinding>();
+
+/** A rule that threw, as a finding; the message names the rule and the error, capped (it must not quote a file). */
+function ruleFailure(rule: Rule, error: unknown, file: string): RuleFinding {
+  const reason = String((error as Error)?.message ?? error).split('\n')[0].replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const finding: RuleFinding = {
+    file,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    message: `Rule ${rule.id} failed on ${file === REPOSITORY ? 'this repository' : 'this file'}, so its findings are missing: ${(error as Error)?.name ?? 'Error'}: ${reason.length > 160 ? reason.slice(0, 160) + '…' : reason}`,
+  };
+  failures.add(finding);
+  return finding;
+}
+
 /** A rule's findings, reused from an earlier check where its scope says they cannot have changed. */
-function reuse(model: RepoModel, rule: Rule): RuleFinding[] {
+function reuse(model: RepoModel, rule: Rule, options: CheckOptions): RuleFinding[] {
   const graph = model.graph;
   if (rule.scope === 'file' && rule.checkFile) {
-    // Only the files changed since the last check are checked again.
-    const { byPath, changed } = perFile(model, `rule ${rule.id}`, (file) => rule.checkFile!(model, file), (findings) => findings.length === 0);
+    // Only the files changed since the last check are checked again; a file the rule throws on is
+    // a failure finding on that file, and the rule's other files keep their findings.
+    const checkFile = (file: YamlFile): RuleFinding[] => {
+      try {
+        return rule.checkFile!(model, file);
+      } catch (error) {
+        options.onRuleError?.(rule, error);
+        return [ruleFailure(rule, error, file.path)];
+      }
+    };
+    const { byPath, changed } = perFile(model, `rule ${rule.id}`, checkFile, (findings) => findings.length === 0);
     let joined = fileRuleFindings.get(model);
     if (!joined) fileRuleFindings.set(model, (joined = new Map()));
     const previous = joined.get(rule.id);

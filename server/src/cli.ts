@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { runChecks } from './check';
 import { safeFixes, writeFix } from './fixes';
 import { RepoModel } from './model/model';
-import { formatText } from './output/text';
+import { formatText, printable } from './output/text';
 import { toJson } from './output/json';
 import { toSarif } from './output/sarif';
 import { indexJson } from './output/index-json';
@@ -12,6 +12,7 @@ import { RULE_IDS, RULES } from './rules';
 import { VERSION } from './version';
 import { applyBaseline, baselineOf, formatBaseline, parseBaseline } from './baseline';
 import type { Finding } from './rules/types';
+import { FIX_LOCK_FILE, withRepositoryLock, writeFileAtomic } from './writes';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -19,6 +20,9 @@ export const EXIT_USAGE = 2;
 
 /** A bound on --fix passes: each applies what is safe, then the repository is checked again. */
 const MAX_FIX_PASSES = 100;
+
+/** How long `--fix` waits for another `--fix` run on the same repository before giving up (exit 2). */
+const FIX_LOCK_TIMEOUT_MS = 120_000;
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -34,6 +38,7 @@ const USAGE = `Usage:
   gitops-guardrails --version
 
 check exits 0 when no finding is an error, 1 when one is, 2 on a usage or I/O failure.
+--fix waits for another --fix run on the same DIR (lock file ${FIX_LOCK_FILE}).
 --baseline FILE: when FILE does not exist, write every current finding to it (accepted, exit 0);
 when it does, report only the findings it does not list (matched by rule, file and message).
 `;
@@ -64,7 +69,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return EXIT_USAGE;
     }
   } catch (error) {
-    io.stderr(`gitops-guardrails: ${(error as Error).message}\n`);
+    // Bounded and printable: an error may quote a path or a pattern from the repository.
+    const message = String((error as Error)?.message ?? error);
+    io.stderr(`gitops-guardrails: ${printable(message.length > 500 ? `${message.slice(0, 500)}…` : message)}\n`);
     return EXIT_USAGE;
   }
 }
@@ -111,28 +118,10 @@ async function check(args: string[], io: CliIO): Promise<number> {
     io.stderr(`${parsed}\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const onRuleError = (rule: { id: string }, error: unknown) => io.stderr(`gitops-guardrails: rule ${rule.id} failed: ${(error as Error).message}\n`);
-  const model = await loadModel(parsed.dir);
-  let findings = runChecks(model, { onRuleError });
-  if (parsed.fix) {
-    // Fixes can enable or overlap each other: apply a pass, update the model with the files it
-    // wrote and check again, until nothing safe is left.
-    for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-      const fixes = safeFixes(findings);
-      if (fixes.length === 0) break;
-      const written = new Set<string>();
-      for (const fix of fixes) {
-        const changed = await writeFix(parsed.dir, fix);
-        changed.forEach((file) => written.add(file));
-        io.stderr(`fixed: ${fix.title} (${changed.join(', ')})\n`);
-      }
-      for (const file of written) {
-        const text = await fs.readFile(path.join(parsed.dir, file), 'utf8').catch(() => undefined);
-        model.setFile(file, text);
-      }
-      findings = runChecks(model, { onRuleError });
-    }
-  }
+  if (!(await fs.stat(parsed.dir).catch(() => undefined))?.isDirectory()) throw new Error(`${parsed.dir} is not a directory.`);
+  let findings = parsed.fix
+    ? await withRepositoryLock(parsed.dir, { timeoutMs: FIX_LOCK_TIMEOUT_MS, onWait: (holder) => io.stderr(`gitops-guardrails: waiting for another --fix run${holder ? ` (process ${holder.slice(0, 20)})` : ''} on this repository to finish\n`) }, () => checkAndFix(parsed.dir, io))
+    : runChecks(await loadModel(parsed.dir), { onRuleError: ruleErrorReporter(io) });
   if (parsed.baseline) findings = await withBaseline(parsed.baseline, findings, io);
   if (parsed.format === 'json') io.stdout(JSON.stringify(toJson(findings), null, 2) + '\n');
   else if (parsed.format === 'sarif') io.stdout(JSON.stringify(toSarif(findings, RULES, VERSION), null, 2) + '\n');
@@ -147,7 +136,7 @@ async function withBaseline(file: string, findings: Finding[], io: CliIO): Promi
     throw new Error(`cannot read the baseline ${file}: ${error.code ?? error.message}`);
   });
   if (text === undefined) {
-    await writeFileAtomically(file, formatBaseline(baselineOf(findings)));
+    await writeFileAtomic(file, formatBaseline(baselineOf(findings)));
     io.stderr(`gitops-guardrails: wrote the baseline ${file}: ${findings.length} finding(s) accepted.\n`);
     return [];
   }
@@ -158,16 +147,46 @@ async function withBaseline(file: string, findings: Finding[], io: CliIO): Promi
   return shown;
 }
 
-async function writeFileAtomically(file: string, text: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  const handle = await fs.open(temp, 'wx');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
+function ruleErrorReporter(io: CliIO) {
+  return (rule: { id: string }, error: unknown) => io.stderr(`gitops-guardrails: rule ${rule.id} failed: ${printable(String((error as Error)?.message ?? error).split('\n')[0].slice(0, 200))}\n`);
+}
+
+/**
+ * `check --fix`, under the repository's fix lock. Fixes can enable or overlap each other: apply a
+ * pass, update the model with the files it wrote and check again, until nothing safe is left. Each
+ * file is read again right before it is edited; a fix whose file changed since the check, or that
+ * would edit a SOPS-encrypted file, is skipped with the reason.
+ */
+async function checkAndFix(dir: string, io: CliIO) {
+  const onRuleError = ruleErrorReporter(io);
+  const model = await loadModel(dir);
+  let findings = runChecks(model, { onRuleError });
+  const reported = new Set<string>();
+  const skip = (title: string, reason: string) => {
+    const line = `skipped: ${printable(title)}: ${printable(reason)}\n`;
+    if (!reported.has(line)) io.stderr(line);
+    reported.add(line);
+  };
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    for (const finding of findings) for (const fix of finding.fixes ?? []) if (fix.safe && fix.refused) skip(fix.title, fix.refused);
+    const fixes = safeFixes(findings);
+    if (fixes.length === 0) break;
+    const written = new Set<string>();
+    for (const fix of fixes) {
+      const outcome = await writeFix(dir, fix, (file) => model.file(file)?.text);
+      outcome.changed.forEach((file) => written.add(file));
+      if (outcome.skipped) skip(fix.title, outcome.skipped);
+      else if (outcome.changed.length > 0) io.stderr(`fixed: ${printable(fix.title)} (${printable(outcome.changed.join(', '))})\n`);
+    }
+    // Nothing written: the remaining fixes were skipped and would be again.
+    if (written.size === 0) break;
+    for (const file of written) {
+      const text = await fs.readFile(path.join(dir, file), 'utf8').catch(() => undefined);
+      model.setFile(file, text);
+    }
+    findings = runChecks(model, { onRuleError });
   }
-  await fs.rename(temp, file);
+  return findings;
 }
 
 async function index(args: string[], io: CliIO): Promise<number> {

@@ -18,7 +18,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeLenses } from './features/codeLens';
 import { completion } from './features/completion';
 import { definition } from './features/definition';
-import { codeActionsFor, fixAllAction, FIX_ALL_KIND, SHOW_CREATED_COMMAND, toDiagnostic } from './features/diagnostics';
+import { APPLY_FIX_ENCRYPTED_COMMAND, codeActionsFor, fixAllAction, FIX_ALL_KIND, SHOW_CREATED_COMMAND, toDiagnostic } from './features/diagnostics';
 import { suppressionFixes } from './features/suppress';
 import { documentLinks } from './features/documentLinks';
 import { fileContext } from './features/fileContext';
@@ -57,7 +57,7 @@ connection.onInitialize((params: InitializeParams) => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-      executeCommandProvider: { commands: [SHOW_CREATED_COMMAND] },
+      executeCommandProvider: { commands: [SHOW_CREATED_COMMAND, APPLY_FIX_ENCRYPTED_COMMAND] },
       definitionProvider: true,
       referencesProvider: true,
       documentLinkProvider: { resolveProvider: false },
@@ -187,7 +187,7 @@ connection.onCodeAction(async (params) => {
   const actions: CodeAction[] = [];
   if (wants(CodeActionKind.QuickFix)) {
     const model = session.model;
-    actions.push(...codeActionsFor(session.root, session.findings(file), params.range, (finding) => suppressionFixes(model, finding)));
+    actions.push(...codeActionsFor(session.root, session.findings(file), params.range, { suppress: (finding) => suppressionFixes(model, finding), textOf: (f) => model.file(f)?.text }));
   }
   if (only && wants(FIX_ALL_KIND)) {
     const fixAll = fixAllAction(session.root, file, session.findings(file));
@@ -196,11 +196,17 @@ connection.onCodeAction(async (params) => {
   return actions;
 });
 
-// A fix that created files opens them: the client runs this after applying the edit.
+// The server's commands, run by the client after applying a code action's edit (or instead of one).
 connection.onExecuteCommand(async (params) => {
-  if (params.command !== SHOW_CREATED_COMMAND || !canShowDocument) return null;
-  const uris = (Array.isArray(params.arguments) ? params.arguments : []).filter((a): a is string => typeof a === 'string' && a.startsWith('file:'));
-  for (const [i, uri] of uris.entries()) await connection.window.showDocument({ uri, takeFocus: i === 0 });
+  if (params.command === SHOW_CREATED_COMMAND) {
+    // A fix that created files opens them.
+    if (!canShowDocument) return null;
+    const uris = (Array.isArray(params.arguments) ? params.arguments : []).filter((a): a is string => typeof a === 'string' && a.startsWith('file:'));
+    for (const [i, uri] of uris.entries()) await connection.window.showDocument({ uri, takeFocus: i === 0 });
+  } else if (params.command === APPLY_FIX_ENCRYPTED_COMMAND) {
+    const sops = await import('./features/sops');
+    await sops.applyEncryptedFix(connection, params.arguments, () => root, () => settings.sops);
+  }
   return null;
 });
 

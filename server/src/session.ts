@@ -65,8 +65,11 @@ export class CheckSession {
         return;
       }
       this.model.setFile(file, isYamlPath(file) ? await fs.readFile(absolute, 'utf8') : null);
-    } catch {
-      this.model.setFile(file, undefined);
+    } catch (error) {
+      // Gone is deleted; there but unreadable is reported (io/unreadable), never dropped silently.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') this.model.setFile(file, undefined);
+      else this.model.markUnreadable(file, error);
     }
   }
 }

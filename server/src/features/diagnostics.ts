@@ -17,6 +17,16 @@ export const SOURCE = 'gitops-guardrails';
 /** The code action kind of "fix all" (`editor.codeActionsOnSave: { "source.fixAll.gitops-guardrails": "explicit" }`). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
 
+/** The server command that applies a fix to SOPS-encrypted files as decrypt, edit, re-encrypt (features/sops.ts). */
+export const APPLY_FIX_ENCRYPTED_COMMAND = 'gitopsGuardrails.sops.applyFixEncrypted';
+
+/** The argument of APPLY_FIX_ENCRYPTED_COMMAND: the encrypted files' texts and edits, and the fix's other changes. */
+export interface EncryptedFixArguments {
+  title: string;
+  encrypted: { uri: string; original: string; edits: TextEdit[] }[];
+  edit: WorkspaceEdit;
+}
+
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
 
 export function toDiagnostic(root: string, finding: Finding): Diagnostic {
@@ -38,9 +48,17 @@ function overlaps(a: LspRange, b: LspRange): boolean {
 
 /**
  * The code actions of the findings that overlap `range`: their fixes, then what `suppress` offers
- * for each (the "Disable <rule> ..." actions of features/suppress.ts).
+ * for each (the "Disable <rule> ..." actions of features/suppress.ts). A fix refused because it
+ * edits SOPS-encrypted files is shown disabled with the reason; with `textOf` (the model's text of
+ * a file), it is also offered as decrypt, edit, re-encrypt (a server command that needs the key).
  */
-export function codeActionsFor(root: string, findings: readonly Finding[], range: LspRange, suppress?: (finding: Finding) => Fix[]): CodeAction[] {
+export function codeActionsFor(
+  root: string,
+  findings: readonly Finding[],
+  range: LspRange,
+  options: { suppress?: (finding: Finding) => Fix[]; textOf?: (file: string) => string | undefined } = {},
+): CodeAction[] {
+  const { suppress, textOf } = options;
   const actions: CodeAction[] = [];
   const overlapping = findings.filter((finding) => overlaps(finding.range, range));
   for (const finding of overlapping) {
@@ -50,10 +68,16 @@ export function codeActionsFor(root: string, findings: readonly Finding[], range
         kind: CodeActionKind.QuickFix,
         diagnostics: [toDiagnostic(root, finding)],
         isPreferred: fix.preferred,
-        ...(fix.changes.length > 0 ? { edit: toWorkspaceEdit(root, fix) } : {}),
+        // A refused fix (it would edit a SOPS-encrypted file) is shown with its reason, never as an edit.
+        ...(fix.refused ? { disabled: { reason: fix.refused } } : fix.changes.length > 0 ? { edit: toWorkspaceEdit(root, fix) } : {}),
         // Commands take repository paths; the client resolves them against the workspace.
         ...(fix.command ? { command: { title: fix.title, command: fix.command.id, arguments: fix.command.arguments.map((a) => (typeof a === 'string' ? repoPathToUri(root, a) : a)) } } : showCreated(root, fix)),
       });
+      const encrypted = fix.refused && fix.encrypted && !fix.command && textOf ? encryptedFixArguments(root, fix, textOf) : undefined;
+      if (encrypted) {
+        const title = `${fix.title} (decrypt, edit, re-encrypt with SOPS)`;
+        actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [toDiagnostic(root, finding)], command: { title, command: APPLY_FIX_ENCRYPTED_COMMAND, arguments: [encrypted] } });
+      }
     }
   }
   // One set of suppression actions per rule, after every fix.
@@ -75,6 +99,19 @@ export const SHOW_CREATED_COMMAND = 'gitops-guardrails.showCreatedFiles';
 function showCreated(root: string, fix: Fix): { command?: { title: string; command: string; arguments: string[] } } {
   const created = fix.changes.filter((c) => c.kind === 'create').map((c) => repoPathToUri(root, c.file));
   return created.length > 0 ? { command: { title: 'Open the created files', command: SHOW_CREATED_COMMAND, arguments: created } } : {};
+}
+
+/** The command's argument for a fix into encrypted files: only edits of files whose text is known. */
+function encryptedFixArguments(root: string, fix: Fix, textOf: (file: string) => string | undefined): EncryptedFixArguments | undefined {
+  const encrypted: EncryptedFixArguments['encrypted'] = [];
+  for (const change of fix.changes) {
+    if (!fix.encrypted!.includes(change.file)) continue;
+    const original = textOf(change.file);
+    if (change.kind !== 'edit' || original === undefined) return undefined;
+    encrypted.push({ uri: repoPathToUri(root, change.file), original, edits: change.edits });
+  }
+  if (encrypted.length === 0) return undefined;
+  return { title: fix.title, encrypted, edit: toWorkspaceEdit(root, { ...fix, changes: fix.changes.filter((c) => !fix.encrypted!.includes(c.file)) }) };
 }
 
 export function toWorkspaceEdit(root: string, fix: Fix): WorkspaceEdit {
@@ -103,7 +140,7 @@ export function fixAllAction(root: string, file: string, findings: readonly Find
   const startsBefore = (a: LspRange['start'], b: LspRange['start']) => a.line < b.line || (a.line === b.line && a.character < b.character);
   const clash = (a: LspRange, b: LspRange) => !startsBefore(a.end, b.start) && !startsBefore(b.end, a.start);
   for (const finding of findings) {
-    const fix = finding.fixes?.find((f) => f.safe && !f.command && f.changes.length > 0);
+    const fix = finding.fixes?.find((f) => f.safe && !f.refused && !f.command && f.changes.length > 0);
     if (!fix || fix.changes.some((c) => c.kind !== 'edit' || c.file !== file)) continue;
     if (fix.exclusive && exclusiveTaken) continue;
     const edits = fix.changes.flatMap((c) => (c.kind === 'edit' ? c.edits : []));

@@ -12,10 +12,14 @@ import {
   SopsStatusRequest,
   type SopsStatus,
 } from '../protocol';
-import { decrypt, encrypt, findUnencryptedValues, inspect, reencrypt, repairPartiallyEncrypted, SopsError } from '../sops';
+import { decrypt, encrypt, findUnencryptedValues, inspect, reencrypt, reencryptEditedCiphertext, repairPartiallyEncrypted, SopsError } from '../sops';
+import { applyTextEdits } from '../fixes';
+import { computeLineStarts, positionAt } from '../model/positions';
+import { APPLY_FIX_ENCRYPTED_COMMAND, type EncryptedFixArguments } from './diagnostics';
 import type { IdentityOptions, SopsBinaryOptions } from '../sops';
 import { findRepoRoot } from '../sops/repoRoot';
 import { uriToAbsolute } from '../uris';
+import { plainValue } from '../model/limits';
 
 /** The `gitopsGuardrails.sops.*` settings (server/src/settings.ts keeps them current). */
 export interface SopsSettings {
@@ -45,7 +49,8 @@ function contextFor(uri: string, root: string | undefined, settings: SopsSetting
     filePath,
     repoRoot,
     identityOptions: { env: process.env, keyFile: settings.ageKeyFile, allowKeyCommand: settings.allowKeyCommand === true },
-    sopsBinary: { binaryPath: settings.binary, env: process.env, cwd: repoRoot },
+    // The binary gets SOPS_AGE_KEY_CMD only with the same consent (sops would run it itself).
+    sopsBinary: { binaryPath: settings.binary, env: process.env, cwd: repoRoot, allowKeyCommand: settings.allowKeyCommand === true },
   };
 }
 
@@ -54,7 +59,7 @@ function holdsPlaintextSecret(text: string): boolean {
   try {
     return parseAllDocuments(text).some((doc) => {
       if (!('contents' in doc)) return false;
-      const object = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null;
+      const object = plainValue(doc) as Record<string, unknown> | null;
       if (!object || typeof object !== 'object' || object.kind !== 'Secret') return false;
       return [object.data, object.stringData].some((values) => values && typeof values === 'object' && Object.keys(values).length > 0);
     });
@@ -113,4 +118,43 @@ export function registerSopsRequests(connection: Connection, getRoot: () => stri
       throw toResponseError(error);
     }
   });
+}
+
+function isEncryptedFix(value: unknown): value is EncryptedFixArguments {
+  const fix = value as EncryptedFixArguments | undefined;
+  return (
+    !!fix &&
+    typeof fix.title === 'string' &&
+    typeof fix.edit === 'object' &&
+    fix.edit !== null &&
+    Array.isArray(fix.encrypted) &&
+    fix.encrypted.every((f) => f && typeof f.uri === 'string' && typeof f.original === 'string' && Array.isArray(f.edits))
+  );
+}
+
+/**
+ * The server command APPLY_FIX_ENCRYPTED_COMMAND (dispatched by server.ts): a fix into
+ * SOPS-encrypted files applied as decrypt, edit, re-encrypt.
+ */
+export async function applyEncryptedFix(connection: Connection, args: unknown[] | undefined, getRoot: () => string | undefined, settings: () => SopsSettings): Promise<void> {
+  const fix = args?.[0] as EncryptedFixArguments | undefined;
+  if (!isEncryptedFix(fix)) {
+    void connection.window.showErrorMessage('GitOps Guardrails: the fix could not be applied (malformed command arguments).');
+    return;
+  }
+  try {
+    const documentChanges = [...(fix.edit.documentChanges ?? [])];
+    for (const file of fix.encrypted) {
+      const c = contextFor(file.uri, getRoot(), settings());
+      // Decrypt (MAC verified), edit, re-encrypt with the file's data key, decrypt again: only then is it offered as an edit.
+      const text = await reencryptEditedCiphertext(file.original, applyTextEdits(file.original, file.edits), { filePath: c.filePath, identityOptions: c.identityOptions });
+      const lineStarts = computeLineStarts(file.original);
+      const whole = { start: { line: 0, character: 0 }, end: positionAt(lineStarts, file.original.length) };
+      documentChanges.push({ textDocument: { uri: file.uri, version: null }, edits: [{ range: whole, newText: text }] });
+    }
+    const result = await connection.workspace.applyEdit({ label: fix.title, edit: { documentChanges } });
+    if (!result.applied) void connection.window.showErrorMessage(`GitOps Guardrails: "${fix.title}" was not applied${result.failureReason ? `: ${result.failureReason}` : '.'}`);
+  } catch (error) {
+    void connection.window.showErrorMessage(`GitOps Guardrails: "${fix.title}" was not applied: ${toResponseError(error).message}`);
+  }
 }

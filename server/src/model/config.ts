@@ -4,6 +4,7 @@ import picomatch from 'picomatch';
 import type { Severity } from '../rules/types';
 import { closeNames } from './distance';
 import { rangeAtPath } from './positions';
+import { plainValue } from './limits';
 import type { NodePath, Range, YamlFile } from './types';
 
 export const CONFIG_FILE = '.gitops-guardrails.yaml';
@@ -50,7 +51,7 @@ export function readConfig(file: YamlFile | undefined, knownRuleIds: ReadonlySet
     for (const error of file.syntaxErrors) problems.push({ message: `${CONFIG_FILE} is not valid YAML: ${error.message}`, range: error.range });
     return { config: DEFAULT_CONFIG, problems };
   }
-  const raw = doc?.toJS() ?? {};
+  const raw = (doc && plainValue(doc)) ?? {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     at([], `${CONFIG_FILE} must be a mapping with the keys ${TOP_LEVEL_KEYS.join(', ')}.`);
     return { config: DEFAULT_CONFIG, problems };

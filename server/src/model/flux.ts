@@ -1,6 +1,6 @@
 // Flux objects: Kustomizations, HelmReleases and sources, and what folder of this repository
 // a Kustomization's spec.path means given its source.
-import { parse as parseYaml } from 'yaml';
+import { parsePlainDocuments } from './limits';
 import { ancestors, joinRepoPath } from './paths';
 import type { DependencyRef, FluxKustomization, HelmRelease, Resource, SourceRef } from './types';
 
@@ -65,6 +65,7 @@ export function sourceKey(kind: string, namespace: string, name: string): string
 export interface PathResolution {
   folder?: string;
   unresolvedReason?: string;
+  leavesRepository?: boolean;
 }
 
 export interface ResolveContext {
@@ -97,7 +98,7 @@ export function resolveKustomizationPath(ks: FluxKustomization, ctx: ResolveCont
         return { unresolvedReason: `spec.path is not set, so it applies the whole of GitRepository ${ref.name}, which is not defined in this repository` };
       }
       const folder = joinRepoPath('', path);
-      return folder === undefined ? { unresolvedReason: `spec.path "${path}" leaves the repository` } : { folder };
+      return folder === undefined ? { unresolvedReason: `spec.path "${path}" leaves the repository`, leavesRepository: true } : { folder };
     }
     case 'OCIRepository':
     case 'Bucket': {
@@ -270,12 +271,9 @@ export function inheritedSpecFrom(parent: FluxKustomization, child: FluxKustomiz
     if (target.group && target.group !== 'kustomize.toolkit.fluxcd.io') continue;
     if (typeof target.name === 'string' && !new RegExp(`^(?:${target.name})$`).test(child.name)) continue;
     if (typeof patch?.patch !== 'string') continue;
-    let parsed: any;
-    try {
-      parsed = parseYaml(patch.patch);
-    } catch {
-      continue;
-    }
+    const documents = parsePlainDocuments(patch.patch);
+    if (!documents || documents.length !== 1) continue;
+    const parsed: any = documents[0];
     if (parsed?.kind !== 'Kustomization' || !parsed.spec || typeof parsed.spec !== 'object') continue;
     inherited = mergeObjects(inherited ?? {}, parsed.spec);
   }

@@ -17,6 +17,7 @@ import {
   type SourceIndex,
 } from './flux';
 import { ancestors, dirname, isWithin } from './paths';
+import { plainValue } from './limits';
 import { appliesOtherTrees, bootstrapRoots, clusterName, commentedOutEntries, DEAD_PATH, type RootCandidate } from './roots';
 import { CONFIG_FILE, type GuardrailsConfig } from './config';
 import type { Cluster, FluxKustomization, HelmRelease, KustomizeDir, Resource, YamlFile } from './types';
@@ -99,6 +100,8 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     set.add(cluster.name);
   };
 
+  // What a cluster applies, depth first from its root through the Flux Kustomizations it reaches;
+  // an explicit stack of steps, so a chain of thousands of Kustomizations cannot overflow the stack.
   // `inherited`: the post-build variables that substituted the text of `ks` itself; `own`: the
   // variables a root's per-cluster patch sets on it.
   const apply = (
@@ -106,6 +109,18 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     target: string,
     ks: FluxKustomization | undefined,
     visited: Set<FluxKustomization>,
+    inherited: Record<string, string>,
+    own: Record<string, string> = {},
+  ) => {
+    const steps: (() => void)[] = [() => applyOne(cluster, target, ks, visited, steps, inherited, own)];
+    while (steps.length > 0) steps.pop()!();
+  };
+  const applyOne = (
+    cluster: Cluster,
+    target: string,
+    ks: FluxKustomization | undefined,
+    visited: Set<FluxKustomization>,
+    steps: (() => void)[],
     inherited: Record<string, string>,
     own: Record<string, string> = {},
   ) => {
@@ -158,8 +173,10 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     // What this Kustomization substitutes in its children: its own (and inherited) post-build
     // variables, whose values its parent substituted first; a root's per-cluster variables win.
     const variables = { ...(ks ? postBuildVariables(ks, inherited) : {}), ...own };
-    for (const child of children) {
-      if (visited.has(child)) continue;
+    // Each child (and then what it applies) before the next one, as a recursive walk would.
+    for (let i = children.length - 1; i >= 0; i--) steps.push(() => applyChild(children[i]));
+    const applyChild = (child: FluxKustomization) => {
+      if (visited.has(child)) return;
       visited.add(child);
       cluster.kustomizations.push(child);
       let folder = child.folder;
@@ -171,8 +188,11 @@ export function deriveGraph(input: GraphInput): RepoGraph {
           if (child.folder === undefined) Object.assign(child, resolved, { unresolvedReason: undefined });
         }
       }
-      if (folder !== undefined && tree.kindOf(folder) !== 'missing') apply(cluster, folder, child, visited, variables);
-    }
+      if (folder !== undefined && tree.kindOf(folder) !== 'missing') {
+        const target = folder;
+        steps.push(() => applyOne(cluster, target, child, visited, steps, variables));
+      }
+    };
   };
 
   const clusters: Cluster[] = [];
@@ -318,7 +338,7 @@ function foldersReplacingTargetNamespace(dirs: Map<string, KustomizeDir>, files:
       const path = dir.entries.find((e) => e.field === 'replacements' && e.value === entry?.path)?.target;
       const replacementFile = path ? files.get(path) : undefined;
       const replacements = replacementFile?.documents.flatMap((d) => {
-        const value = d.toJS();
+        const value = plainValue(d);
         return Array.isArray(value) ? value : [value];
       });
       if (replacements?.some(targetsNamespace)) result.add(dir.folder);

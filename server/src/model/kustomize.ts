@@ -108,32 +108,50 @@ export function buildFolder(
   seen: Set<string>,
   namespace?: string,
 ): void {
-  if (seen.has(target)) return;
-  seen.add(target);
-  const kind = tree.kindOf(target);
-  if (kind === 'file') {
-    if (isKustomizationFileName(basename(target))) buildFolder(dirname(target), tree, dirs, into, seen, namespace);
-    else if (/\.(ya?ml|json)$/i.test(target)) addManifest(into, target, namespace);
-    return;
-  }
-  if (kind !== 'folder') return;
-  const dir = dirs(target);
-  if (dir.file) {
-    const inner = namespace ?? dir.namespace;
-    into.kustomizationFiles.add(dir.file);
-    for (const entry of dir.entries) {
-      if (entry.exists === 'remote' || entry.exists === 'missing') continue;
-      if (PATCH_FIELDS.has(entry.field)) into.patches.add(entry.target);
-      else if (RESOURCE_FIELDS.has(entry.field)) buildFolder(entry.target, tree, dirs, into, seen, inner);
-      else into.inputs.add(entry.target);
+  // Depth first in the order kustomize reads the entries, with an explicit stack of steps (a chain
+  // of thousands of kustomizations must not overflow the call stack): a step builds a target or
+  // records an entry, so everything is recorded in the order of a recursive walk.
+  type Step = { target: string; namespace: string | undefined } | (() => void);
+  const steps: Step[] = [{ target, namespace }];
+  const pushInOrder = (next: Step[]) => {
+    for (let i = next.length - 1; i >= 0; i--) steps.push(next[i]);
+  };
+  while (steps.length > 0) {
+    const step = steps.pop()!;
+    if (typeof step === 'function') {
+      step();
+      continue;
     }
-    return;
+    const { target, namespace } = step;
+    if (seen.has(target)) continue;
+    seen.add(target);
+    const kind = tree.kindOf(target);
+    if (kind === 'file') {
+      if (isKustomizationFileName(basename(target))) steps.push({ target: dirname(target), namespace });
+      else if (/\.(ya?ml|json)$/i.test(target)) addManifest(into, target, namespace);
+      continue;
+    }
+    if (kind !== 'folder') continue;
+    const dir = dirs(target);
+    if (dir.file) {
+      const inner = namespace ?? dir.namespace;
+      into.kustomizationFiles.add(dir.file);
+      const next: Step[] = [];
+      for (const entry of dir.entries) {
+        if (entry.exists === 'remote' || entry.exists === 'missing') continue;
+        if (PATCH_FIELDS.has(entry.field)) next.push(() => into.patches.add(entry.target));
+        else if (RESOURCE_FIELDS.has(entry.field)) next.push({ target: entry.target, namespace: inner });
+        else next.push(() => into.inputs.add(entry.target));
+      }
+      pushInOrder(next);
+      continue;
+    }
+    // Flux generates a kustomization for a plain folder: every manifest below it, and each
+    // subfolder that has its own kustomization.yaml as a unit.
+    const { files, folders } = tree.children(target);
+    for (const file of files) if (/\.ya?ml$/i.test(file)) addManifest(into, file, namespace);
+    pushInOrder(folders.map((folder) => ({ target: folder, namespace })));
   }
-  // Flux generates a kustomization for a plain folder: every manifest below it, and each
-  // subfolder that has its own kustomization.yaml as a unit.
-  const { files, folders } = tree.children(target);
-  for (const file of files) if (/\.ya?ml$/i.test(file)) addManifest(into, file, namespace);
-  for (const folder of folders) buildFolder(folder, tree, dirs, into, seen, namespace);
 }
 
 function addManifest(into: BuildResult, file: string, namespace: string | undefined): void {

@@ -1,16 +1,17 @@
 // The repository model: parsed files plus lazily derived graphs. A changed, created or deleted
 // file re-parses that file only; derived graphs are rebuilt only when a file's structure changed.
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import { CONFIG_FILE, DEFAULT_CONFIG, ignoreMatcher, readConfig, type ConfigProblem, type GuardrailsConfig } from './config';
 import { deriveGraph, type RepoGraph } from './graph';
 import type { FileTree, PathKind } from './kustomize';
 import { deriveLayers, type LayerModel } from './layers';
 import { bootstrapGroups, findCrdInstallers, type CrdInstaller } from './crds';
 import { isKustomizationFileName, isYamlPath, parseYamlFile } from './parse';
+import { plainValue } from './limits';
 import { ancestors, dirname, toAbsolute } from './paths';
 import { parseInWorkers, parseWorkerCount } from './parse-pool';
 import { nodeAt, rangeAtPath, rangeFromOffsets } from './positions';
-import { scanWorkspace } from './scan';
+import { describeFileError, scanWorkspace, type UnreadablePath } from './scan';
 import type { NodePath, Range, Resource, YamlFile } from './types';
 
 /** How many changed paths the model remembers for `changedSince`. */
@@ -39,6 +40,9 @@ export class RepoModel implements FileTree {
   private revisionCounter = 0;
   /** The paths changed at each revision (oldest first), trimmed to the last CHANGE_LOG_LIMIT. */
   private readonly changeLog: string[] = [];
+  /** What could not be read (folders, files, .gitignore patterns): reported, never skipped silently. */
+  private readonly unreadablePaths = new Map<string, UnreadablePath[]>();
+  private unreadableList?: readonly UnreadablePath[];
 
   constructor(root: string, knownRuleIds: ReadonlySet<string> = new Set()) {
     this.root = root;
@@ -52,7 +56,8 @@ export class RepoModel implements FileTree {
    */
   static async load(root: string, knownRuleIds?: ReadonlySet<string>, onProgress?: (done: number, total: number) => void, options: LoadOptions = {}): Promise<RepoModel> {
     const model = new RepoModel(root, knownRuleIds);
-    const { files } = await scanWorkspace(root);
+    const { files, unreadable } = await scanWorkspace(root);
+    for (const problem of unreadable) model.addUnreadable(problem);
     const yamlPaths = files.filter(isYamlPath);
     const workers = parseWorkerCount(yamlPaths.length, options.parseWorkers);
     if (workers > 0) {
@@ -64,10 +69,11 @@ export class RepoModel implements FileTree {
     // Reads run 32 at a time: one at a time the event loop, not the disk, is the bottleneck.
     for (let start = 0; start < files.length; start += 32) {
       const batch = files.slice(start, start + 32);
-      const texts = await Promise.all(batch.map((path) => (isYamlPath(path) ? fs.readFile(toAbsolute(root, path), 'utf8').catch(() => undefined) : null)));
+      const texts = await Promise.all(batch.map((path) => (isYamlPath(path) ? fs.readFile(toAbsolute(root, path), 'utf8').catch((error: unknown) => ({ error })) : null)));
       batch.forEach((path, i) => {
         const text = texts[i];
-        if (text !== undefined) model.setFile(path, text);
+        if (text !== null && typeof text === 'object') model.markUnreadable(path, text.error);
+        else model.setFile(path, text);
       });
       done += batch.length;
       if (onProgress && Math.floor(done / 200) !== Math.floor((done - batch.length) / 200)) onProgress(done, files.length);
@@ -78,6 +84,7 @@ export class RepoModel implements FileTree {
 
   /** Records `files` as the workers parse their YAML files, in the order of `files`. */
   private async loadParsed(files: readonly string[], yamlPaths: readonly string[], workers: number, script: string | undefined, onProgress?: (done: number, total: number) => void): Promise<void> {
+    const unreadable: string[] = [];
     // null: parsed, but the file could not be read (skipped, as load does without workers).
     const parsed: (YamlFile | null | undefined)[] = new Array(yamlPaths.length);
     let next = 0;
@@ -90,6 +97,7 @@ export class RepoModel implements FileTree {
           if (file === undefined) return;
           parsed[nextYaml++] = null;
           if (file) this.setParsedFile(file);
+          else unreadable.push(path);
         } else this.setFile(path, null);
         if (onProgress && (next + 1) % 200 === 0) onProgress(next + 1, files.length);
       }
@@ -105,6 +113,35 @@ export class RepoModel implements FileTree {
       script,
     );
     apply();
+    // A worker says only that it could not read a file; why, is asked here (rare).
+    for (const path of unreadable) {
+      await fs.access(toAbsolute(this.root, path), fsConstants.R_OK).then(
+        () => this.markUnreadable(path, new Error('read failed')),
+        (error: unknown) => this.markUnreadable(path, error),
+      );
+    }
+  }
+
+  /**
+   * A file that exists but cannot be read: known to exist (so nothing calls it missing), without
+   * content, and reported. Reading it again (setFile with its text) clears that.
+   */
+  markUnreadable(path: string, error: unknown): void {
+    this.setFile(path, null);
+    this.addUnreadable({ path, message: `This file cannot be read: ${describeFileError(error)}. It is not checked.` });
+  }
+
+  private addUnreadable(problem: UnreadablePath): void {
+    const list = this.unreadablePaths.get(problem.path) ?? [];
+    if (list.some((p) => p.message === problem.message && p.line === problem.line)) return;
+    this.unreadablePaths.set(problem.path, [...list, problem]);
+    this.unreadableList = undefined;
+  }
+
+  /** Folders, files and .gitignore patterns that could not be read, by path. */
+  get unreadable(): readonly UnreadablePath[] {
+    this.unreadableList ??= [...this.unreadablePaths.values()].flat().sort((a, b) => a.path.localeCompare(b.path) || (a.line ?? -1) - (b.line ?? -1));
+    return this.unreadableList;
   }
 
   /**
@@ -112,6 +149,7 @@ export class RepoModel implements FileTree {
    * matter (only its existence), undefined for a deleted file.
    */
   setFile(path: string, text: string | null | undefined): void {
+    if (text !== null && this.unreadablePaths.delete(path)) this.unreadableList = undefined;
     if (text === undefined) {
       if (!this.allFiles.has(path)) return;
       this.logChange(path);
@@ -284,7 +322,7 @@ export class RepoModel implements FileTree {
     const derived = this.derive();
     derived.bootstrapGroups ??= bootstrapGroups(
       derived.graph.unreachable,
-      (path) => (this.yaml.get(path)?.documents ?? []).filter((d) => d.errors.length === 0).map((d) => d.toJS()),
+      (path) => (this.yaml.get(path)?.documents ?? []).filter((d) => d.errors.length === 0).map((d) => plainValue(d)),
       this.config.crdCharts,
     );
     return derived.bootstrapGroups;

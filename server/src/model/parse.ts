@@ -1,6 +1,7 @@
 // Parsing one file into documents and resources, keeping every node's source range.
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments, isMap, visit, type Document } from 'yaml';
+import { fileTooLarge, readDocument } from './limits';
 import { toAbsolute } from './paths';
 import { computeLineStarts, positionAt, rangeFromOffsets } from './positions';
 import type { Resource, SyntaxProblem, YamlFile } from './types';
@@ -11,6 +12,7 @@ export function isYamlPath(path: string): boolean {
 
 /** The one place that turns a file's text into documents: eager and lazy parses share its ranges. */
 function parseDocuments(text: string): Document.Parsed[] {
+  if (fileTooLarge(text)) return [];
   const documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
   return Array.isArray(documents) ? documents : [documents as unknown as Document.Parsed];
 }
@@ -19,6 +21,8 @@ export function parseYamlFile(path: string, text: string): YamlFile {
   const lineStarts = computeLineStarts(text);
   const syntaxErrors: SyntaxProblem[] = [];
   let documents: Document.Parsed[] = [];
+  const tooLarge = fileTooLarge(text);
+  if (tooLarge) syntaxErrors.push({ message: tooLarge, range: rangeFromOffsets(lineStarts, 0, 0) });
   try {
     documents = parseDocuments(text);
   } catch (error) {
@@ -33,14 +37,14 @@ export function parseYamlFile(path: string, text: string): YamlFile {
       if (syntaxErrors.some((e) => e.range.start.line === positionAt(lineStarts, start).line)) continue;
       syntaxErrors.push({ message: firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''), range: rangeFromOffsets(lineStarts, start, Math.max(start, end)) });
     }
-    if (doc.errors.length > 0 || !isMap(doc.contents)) return;
-    let object: any;
-    try {
-      object = doc.toJS({ maxAliasCount: 1000 });
-    } catch (error) {
-      syntaxErrors.push({ message: firstLine((error as Error).message), range: rangeFromOffsets(lineStarts, doc.range[0], doc.range[1]) });
+    if (doc.errors.length > 0) return;
+    // Every document, not only objects: a list (a replacements file) is read by kustomize too.
+    const { value: object, problem } = readDocument(doc);
+    if (problem) {
+      syntaxErrors.push({ message: problem, range: rangeFromOffsets(lineStarts, doc.range[0], Math.min(doc.range[1], lineEnd(text, doc.range[0]))) });
       return;
     }
+    if (!isMap(doc.contents)) return;
     if (!object || typeof object !== 'object' || Array.isArray(object)) return;
     if (isSopsMetadata(object.sops)) sopsEncrypted = true;
     const kind = typeof object.kind === 'string' ? object.kind : '';
@@ -218,6 +222,11 @@ function isSopsMetadata(value: unknown): boolean {
 
 function scalarString(value: unknown): string {
   return value === undefined || value === null ? '' : String(value);
+}
+
+function lineEnd(text: string, offset: number): number {
+  const end = text.indexOf('\n', offset);
+  return end < 0 ? text.length : end;
 }
 
 function firstLine(message: string): string {

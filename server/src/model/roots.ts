@@ -1,6 +1,6 @@
 // Cluster roots: the folders a bootstrap points Flux at, each with the evidence that makes it a
 // root, and the tests that tell a conventional cluster folder from a dead file.
-import { parseAllDocuments } from 'yaml';
+import { parsePlainDocuments } from './limits';
 import { buildFolder, emptyBuild, type FileTree } from './kustomize';
 import { substitute } from './flux';
 import { ancestors, basename, isWithin, joinRepoPath } from './paths';
@@ -168,13 +168,9 @@ function kustomizationPatches(dir: KustomizeDir, files: ReadonlyMap<string, Yaml
   const object = dir.resource!.object;
   const result: KustomizePatch[] = [];
   const fromText = (text: string, target: any) => {
-    try {
-      for (const doc of parseAllDocuments(text)) {
-        const value = doc.toJS();
-        if (value && typeof value === 'object') result.push({ target, object: value });
-      }
-    } catch {
-      // A patch that does not parse is another rule's concern.
+    // A patch that does not parse, or is over the document limits, is another rule's concern.
+    for (const value of parsePlainDocuments(text) ?? []) {
+      if (value && typeof value === 'object') result.push({ target, object: value });
     }
   };
   const fromFile = (path: unknown, target: any) => {

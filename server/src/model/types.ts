@@ -81,6 +81,8 @@ export interface FluxKustomization {
   folder?: string;
   /** Why folder is undefined. */
   unresolvedReason?: string;
+  /** spec.path climbs out of the repository (`../../etc`): refused, nothing outside is ever read. */
+  leavesRepository?: boolean;
   dependsOn: DependencyRef[];
   targetNamespace?: string;
   /** Files this Kustomization applies (through kustomize inclusion), repository-relative. */

@@ -35,7 +35,7 @@ export function toSarif(findings: readonly Finding[], rules: readonly RuleMeta[]
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
+                artifactLocation: { uri: relativeUri(f.file), uriBaseId: '%SRCROOT%' },
                 region: {
                   startLine: f.range.start.line + 1,
                   startColumn: f.range.start.character + 1,
@@ -50,7 +50,7 @@ export function toSarif(findings: readonly Finding[], rules: readonly RuleMeta[]
                 relatedLocations: f.related.map((r, i) => ({
                   id: i,
                   message: { text: r.message },
-                  physicalLocation: { artifactLocation: { uri: encodeURI(r.file), uriBaseId: '%SRCROOT%' }, region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1 } },
+                  physicalLocation: { artifactLocation: { uri: relativeUri(r.file), uriBaseId: '%SRCROOT%' }, region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1 } },
                 })),
               }
             : {}),
@@ -58,4 +58,13 @@ export function toSarif(findings: readonly Finding[], rules: readonly RuleMeta[]
       },
     ],
   };
+}
+
+/**
+ * A repository path as a relative URI reference: each segment percent-encoded, so `#`, `?`, `%`,
+ * `:` and spaces in file names stay part of the path (encodeURI would leave `#` and `?` to start
+ * a fragment or a query).
+ */
+export function relativeUri(repoPath: string): string {
+  return repoPath.split('/').map(encodeURIComponent).join('/');
 }

@@ -2,10 +2,10 @@
 // kustomize `namespace:`, `replicas:`, strategic-merge and JSON 6902 patches, Flux
 // `targetNamespace`, `spec.patches` and `postBuild.substitute`. The quota, resources and namespace
 // rules judge these objects; each keeps the source document it came from, for ranges and fixes.
-import { parse as parseYaml } from 'yaml';
 import type { RepoModel } from '../model/model';
 import { effectiveSpec, postBuildVariables, substitute } from '../model/flux';
 import { isKustomizationFileName } from '../model/parse';
+import { parsePlainDocuments, plainValue } from '../model/limits';
 import { basename, dirname, joinRepoPath } from '../model/paths';
 import type { Cluster, FluxKustomization, Resource, YamlFile } from '../model/types';
 
@@ -314,13 +314,24 @@ function kustomizationBuild(model: RepoModel, ks: FluxKustomization, builtTarget
  * against cycles only: a base or component may be included by several kustomizations.
  */
 function buildTarget(model: RepoModel, target: string, stack: Set<string>): BuiltObject[] {
-  if (stack.has(target)) return [];
+  // Depth-bounded (a build transforms bottom-up, so it recurses): a chain of kustomizations deeper
+  // than any real repository's is not built past the bound rather than overflowing the stack; the
+  // graph (model/kustomize.ts, iterative) still knows every file it reaches.
+  if (stack.has(target) || stack.size >= MAX_BUILD_DEPTH) return [];
   stack.add(target);
   try {
     return buildUnguarded(model, target, stack);
   } finally {
     stack.delete(target);
   }
+}
+
+/** How many kustomizations deep a build goes. */
+const MAX_BUILD_DEPTH = 200;
+
+/** `into.push(...more)` without spreading (a spread of 100,000 objects overflows the stack). */
+function append<T>(into: T[], more: readonly T[]): void {
+  for (const item of more) into.push(item);
 }
 
 function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): BuiltObject[] {
@@ -337,7 +348,7 @@ function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): Bu
     dependOn(`children ${target}`, listing(model, target));
     const { files, folders } = model.children(target);
     const objects = files.filter((f) => /\.ya?ml$/i.test(f)).flatMap((f) => objectsOf(model, f));
-    for (const folder of folders) objects.push(...buildTarget(model, folder, seen));
+    for (const folder of folders) append(objects, buildTarget(model, folder, seen));
     return objects;
   }
   // The folder's entries come from its kustomization file and what each entry's path is.
@@ -347,7 +358,7 @@ function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): Bu
     if (entry.exists !== 'remote') dependOn(`kind ${entry.target}`, model.kindOf(entry.target));
     if (entry.exists === 'missing' || entry.exists === 'remote') continue;
     if (entry.field === 'resources' || entry.field === 'bases' || entry.field === 'components' || entry.field === 'crds') {
-      objects.push(...buildTarget(model, entry.target, seen));
+      append(objects, buildTarget(model, entry.target, seen));
     }
   }
   const k = dir.resource.object;
@@ -371,7 +382,7 @@ function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): Bu
       if (path) dependOn(`file ${path}`, model.file(path));
       for (const doc of path ? model.file(path)?.documents ?? [] : []) {
         if (doc.errors.length > 0) continue;
-        const value = doc.toJS();
+        const value = plainValue(doc);
         for (const entry of Array.isArray(value) ? value : [value]) applyReplacement(objects, entry);
       }
     } else applyReplacement(objects, r);
@@ -478,12 +489,8 @@ interface PatchTarget {
 
 /** A patch's text: strategic-merge documents, or a JSON 6902 operation list. */
 function applyPatchText(objects: BuiltObject[], text: string, target: PatchTarget | undefined): void {
-  let docs: unknown[];
-  try {
-    docs = text.split(/^---\s*$/m).map((part) => parseYaml(part)).filter((d) => d != null);
-  } catch {
-    return;
-  }
+  const docs = parsePlainDocuments(text);
+  if (!docs) return;
   for (const doc of docs) {
     if (Array.isArray(doc)) {
       if (!target) continue;

@@ -15,6 +15,16 @@ export const fluxPathNotFound: Rule = {
   check(model) {
     const findings: RuleFinding[] = [];
     for (const ks of model.graph.fluxKustomizations) {
+      if (ks.leavesRepository && model.graph.clustersOf.has(ks.resource.file)) {
+        // Not followed (nothing outside the repository is read); a warning, since a source may resolve it differently.
+        findings.push({
+          file: ks.resource.file,
+          range: model.rangeOf(ks.resource, ['spec', 'path']),
+          severity: 'warning',
+          message: `spec.path "${ks.path}" of Kustomization ${ks.name} leads outside the repository; it is not followed, so what it applies is not checked. A path is relative to the root of its source.`,
+        });
+        continue;
+      }
       if (ks.folder === undefined || model.kindOf(ks.folder) !== 'missing') continue;
       if (!model.graph.clustersOf.has(ks.resource.file)) continue;
       const range = model.rangeOf(ks.resource, ['spec', 'path']);

@@ -55,7 +55,13 @@ export const RULES: readonly Rule[] = [
 /** Rule ids the engine itself reports (problems of the configuration file). */
 export const CONFIG_RULE_ID = 'config/invalid';
 
-export const RULE_IDS: ReadonlySet<string> = new Set([...RULES.map((r) => r.id), CONFIG_RULE_ID]);
+/** A rule that threw on this input: reported on the file it was checking (else the repository, "."), never silent. */
+export const RULE_FAILED_ID = 'internal/rule-failed';
+
+/** A folder, file or .gitignore pattern that could not be read: what is not checked, said once. */
+export const UNREADABLE_ID = 'io/unreadable';
+
+export const RULE_IDS: ReadonlySet<string> = new Set([...RULES.map((r) => r.id), CONFIG_RULE_ID, RULE_FAILED_ID, UNREADABLE_ID]);
 
 export const DOCS_BASE = 'https://github.com/gitops-guardrails/gitops-guardrails/blob/main/README.md#';
 

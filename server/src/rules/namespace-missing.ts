@@ -1,5 +1,6 @@
 import { componentOfPath } from '../model/layers';
 import type { RepoModel } from '../model/model';
+import { plainValue } from '../model/limits';
 import type { Component } from '../model/types';
 import type { BuiltObject } from './cluster-objects';
 import { createManifest } from './edits';
@@ -24,7 +25,7 @@ function findBootstrapNamespaces(model: RepoModel): Set<string> {
   for (const path of model.graph.unreachable) {
     for (const doc of model.file(path)?.documents ?? []) {
       if (doc.errors.length > 0) continue;
-      const value = doc.toJS();
+      const value = plainValue(doc);
       for (const list of [value?.releases, value?.helmCharts]) {
         if (!Array.isArray(list)) continue;
         for (const entry of list) if (typeof entry?.namespace === 'string') result.add(entry.namespace);

@@ -1,6 +1,7 @@
 import { isMap, isScalar, parseAllDocuments } from 'yaml';
 import type { RepoModel } from '../model/model';
 import { isKustomizationFileName } from '../model/parse';
+import { plainValue } from '../model/limits';
 import { dirname, joinRepoPath } from '../model/paths';
 import { computeLineStarts, nodeAt, positionAt, rangeAtPath } from '../model/positions';
 import type { NodePath, Position, Range, Resource, YamlFile } from '../model/types';
@@ -278,7 +279,8 @@ function inlinePatchFindings(model: RepoModel, registry: SchemaRegistry, resourc
     const innerStarts = computeLineStarts(text as string);
     for (const inner of Array.isArray(documents) ? documents : [documents]) {
       if (inner.errors.length || !isMap(inner.contents)) continue;
-      const object = inner.toJS();
+      const object = plainValue(inner);
+      if (object === undefined) continue;
       const result = registry.validate(object, { isPatch: true });
       if (!Array.isArray(result)) continue;
       for (const problem of result) {

@@ -37,6 +37,13 @@ export interface Fix {
    * into a cycle.
    */
   exclusive?: boolean;
+  /**
+   * Why the fix must not be applied as plain edits (set by the engine, e.g. it edits a SOPS-encrypted
+   * file, whose MAC the edit would break): `--fix` skips it with this reason, the editor shows it disabled.
+   */
+  refused?: string;
+  /** The SOPS-encrypted files a refused fix would edit: the editor offers it as decrypt, edit, re-encrypt. */
+  encrypted?: string[];
 }
 
 export interface Finding {

@@ -13,6 +13,19 @@ export interface SopsBinaryOptions {
   binaryPath?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /**
+   * Consent to run SOPS_AGE_KEY_CMD (sops 3.10+ runs it itself): without it the variable is removed
+   * from the binary's environment, as the built-in engine does not run it either.
+   */
+  allowKeyCommand?: boolean;
+}
+
+/** The environment the binary runs in: the given one, without SOPS_AGE_KEY_CMD unless consented. */
+export function binaryEnvironment(options: SopsBinaryOptions): NodeJS.ProcessEnv {
+  const env = options.env ?? process.env;
+  if (options.allowKeyCommand || env.SOPS_AGE_KEY_CMD === undefined) return env;
+  const { SOPS_AGE_KEY_CMD: _withheld, ...rest } = env;
+  return rest;
 }
 
 export function findSopsBinary(options: SopsBinaryOptions = {}): string | undefined {
@@ -43,7 +56,7 @@ export interface BinaryResult {
 
 export function runSops(binary: string, args: string[], input: string | undefined, options: SopsBinaryOptions = {}): Promise<BinaryResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(binary, args, { cwd: options.cwd, env: options.env ?? process.env, shell: false, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(binary, args, { cwd: options.cwd, env: binaryEnvironment(options), shell: false, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

@@ -2,9 +2,9 @@
  * `gitops-guardrails sops encrypt|decrypt [-i] FILE`: the engine from a terminal. Exit codes:
  * 0 success, 1 any failure (wrong key, MAC mismatch, …), 2 usage errors.
  */
-import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { writeFileAtomic } from '../writes';
 import { decrypt } from './decrypt';
 import { encrypt } from './encrypt';
 import { SopsError } from './errors';
@@ -18,40 +18,29 @@ export interface SopsCliIO {
 }
 
 const USAGE = `Usage:
-  gitops-guardrails sops decrypt [-i|--in-place] FILE
-  gitops-guardrails sops encrypt [-i|--in-place] FILE
+  gitops-guardrails sops decrypt [-i|--in-place] [--allow-key-command] FILE
+  gitops-guardrails sops encrypt [-i|--in-place] [--allow-key-command] FILE
 
 decrypt verifies the MAC; age identities come from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE or
 <config dir>/sops/age/keys.txt. encrypt uses the nearest .sops.yaml creation rule.
-Without -i the result is written to stdout.
+Without -i the result is written to stdout. SOPS_AGE_KEY_CMD runs a program: it is used (and
+passed to the sops binary) only with --allow-key-command.
 `;
 
-function parseArgs(argv: string[]): { action: 'encrypt' | 'decrypt'; inPlace: boolean; file: string } | string {
+function parseArgs(argv: string[]): { action: 'encrypt' | 'decrypt'; inPlace: boolean; allowKeyCommand: boolean; file: string } | string {
   const [action, ...rest] = argv;
   if (action !== 'encrypt' && action !== 'decrypt') return action ? `unknown sops command "${action}"` : 'missing sops command';
   let inPlace = false;
+  let allowKeyCommand = false;
   const files: string[] = [];
   for (const arg of rest) {
     if (arg === '-i' || arg === '--in-place') inPlace = true;
+    else if (arg === '--allow-key-command') allowKeyCommand = true;
     else if (arg.startsWith('-') && arg !== '-') return `unknown option "${arg}"`;
     else files.push(arg);
   }
   if (files.length !== 1) return files.length ? 'expected exactly one FILE' : 'missing FILE';
-  return { action, inPlace, file: files[0] };
-}
-
-/** Writes next to the target and renames, so a failure never leaves half a file; the file keeps its mode. */
-async function writeInPlace(path: string, text: string): Promise<void> {
-  const mode = (await stat(path)).mode & 0o777;
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, text, { mode: 0o600 });
-    await chmod(temp, mode);
-    await rename(temp, path);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
-  }
+  return { action, inPlace, allowKeyCommand, file: files[0] };
 }
 
 export async function runSopsCommand(argv: string[], io: SopsCliIO): Promise<number> {
@@ -71,9 +60,10 @@ export async function runSopsCommand(argv: string[], io: SopsCliIO): Promise<num
     });
     const output =
       args.action === 'decrypt'
-        ? await decrypt(text, { filePath: path, identityOptions: { env: io.env }, sopsBinary: { env: io.env, cwd: io.cwd } })
-        : await encrypt(text, { filePath: path, repoRoot: findRepoRoot(dirname(path)), sopsBinary: { env: io.env, cwd: io.cwd } });
-    if (args.inPlace) await writeInPlace(path, output);
+        ? await decrypt(text, { filePath: path, identityOptions: { env: io.env, allowKeyCommand: args.allowKeyCommand }, sopsBinary: { env: io.env, cwd: io.cwd, allowKeyCommand: args.allowKeyCommand } })
+        : await encrypt(text, { filePath: path, repoRoot: findRepoRoot(dirname(path)), sopsBinary: { env: io.env, cwd: io.cwd, allowKeyCommand: args.allowKeyCommand } });
+    // Atomic (temporary file, fsync, rename) and keeping the file's mode: a failure never leaves half a file.
+    if (args.inPlace) await writeFileAtomic(path, output);
     else io.stdout(output);
     return 0;
   } catch (error) {

@@ -10,6 +10,8 @@
  *   values keep their ciphertext.
  * - `repairPartiallyEncrypted(text, {identities})`: a hand-edited file's clear values encrypted with
  *   its own data key, the other ciphertexts kept, a new MAC (the old one cannot match).
+ * - `reencryptEditedCiphertext(original, edited, {identities})`: an edit of the encrypted text (a
+ *   quick fix) applied as `sops edit` would: original MAC verified, new MAC, result verified.
  * - `findCreationRule(repoRoot, filePath)`: the `.sops.yaml` rule sops would use.
  * - `loadIdentities(options)`: the user's age identities, looked up as sops does.
  * - `findUnencryptedValues(text)`: key paths of clear values in encrypted positions.
@@ -33,5 +35,5 @@ export { SopsError } from './errors';
 export type { SopsErrorCode } from './errors';
 export type { AnyFormat, SopsFormat } from './format';
 export type { Selection, SelectionKey } from './selection';
-export { repairPartiallyEncrypted } from './repair';
+export { reencryptEditedCiphertext, repairPartiallyEncrypted } from './repair';
 export type { RepairOptions, RepairResult } from './repair';

@@ -9,7 +9,7 @@ import { unwrapDataKey } from './age';
 import { loadIdentities, noIdentityError } from './ageKeys';
 import { encryptScalar, encryptText, isEncryptedValue } from './cipher';
 import { decryptBranches } from './codec';
-import { decryptFile, label, type KeyOptions } from './decrypt';
+import { decryptFile, decryptWithDataKey, label, type KeyOptions } from './decrypt';
 import { emitFile, parseFile } from './document';
 import { SopsError } from './errors';
 import { type AnyFormat, resolveFormat } from './format';
@@ -87,4 +87,33 @@ export async function repairPartiallyEncrypted(text: string, options: RepairOpti
   const lastModified = lastModifiedNow(options.now);
   const updated: SopsMetadata = { ...meta, lastModified, mac: encryptMac(decrypted.mac, dataKey, lastModified), version: SOPS_FORMAT_VERSION };
   return { text: emitFile(format, branches, writeMetadata(updated)), repaired };
+}
+
+/**
+ * Applies an edit made to a sops file's encrypted text (a quick fix's text edits, which must leave
+ * the `sops` metadata alone) the way `sops edit` would: the original is decrypted first with its
+ * MAC verified (so only an authentic file is re-signed), values typed in clear in encrypted
+ * positions are encrypted with the file's own data key, every other ciphertext is kept, a new MAC
+ * is computed over the edited values, and the result is decrypted again (MAC included) before it
+ * is returned. Needs a key that opens the file.
+ */
+export async function reencryptEditedCiphertext(original: string, edited: string, options: RepairOptions = {}): Promise<string> {
+  const file = label(options.filePath);
+  const verified = await decryptFile(original, { ...options, format: options.format, sopsBinary: false });
+  const builtin = verified.builtin;
+  if (!builtin) throw new SopsError('UNSUPPORTED', `${file}: editing needs the built-in engine (age recipients, YAML or JSON); use sops edit`);
+  const before = parseFile(original, builtin.format, file);
+  const after = parseFile(edited, builtin.format, file);
+  if (!after.metadata || JSON.stringify(after.metadata) !== JSON.stringify(before.metadata)) {
+    throw new SopsError('UNSUPPORTED', `${file}: the edit changes the sops metadata; it cannot be applied to the encrypted file`);
+  }
+  const meta = builtin.metadata;
+  const { branches } = encryptClearLeaves(after.branches, meta, builtin.dataKey);
+  const decrypted = decryptBranches(branches, builtin.dataKey, { selection: meta.selection, macOnlyEncrypted: meta.macOnlyEncrypted, file });
+  const lastModified = lastModifiedNow(options.now);
+  const updated: SopsMetadata = { ...meta, lastModified, mac: encryptMac(decrypted.mac, builtin.dataKey, lastModified), version: SOPS_FORMAT_VERSION };
+  const text = emitFile(builtin.format, branches, writeMetadata(updated));
+  // Verified before anyone writes it: it decrypts, MAC included, with the same data key.
+  decryptWithDataKey(text, builtin.dataKey, { format: builtin.format, filePath: options.filePath });
+  return text;
 }

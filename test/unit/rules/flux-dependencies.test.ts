@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { at, check, FLUX_SYSTEM_SYNC, fluxKs, repo, yaml } from '../../helpers/repo';
+import { findCycles } from '../../../server/src/rules/flux-dependency-cycle';
+import type { Dependent } from '../../../server/src/rules/dependencies';
 
 const base = {
   'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
@@ -79,7 +81,7 @@ test('flux/unknown-dependency: a HelmRelease cannot depend on a Kustomization', 
   assert.equal(f.message, 'HelmRelease web depends on redis in namespace flux-system, but no HelmRelease of that name exists in this repository.');
 });
 
-test('flux/dependency-cycle fires on every edge of a cycle and names it', () => {
+test('flux/dependency-cycle fires once per cycle, on its first member, and names it', () => {
   const model = repo({
     ...base,
     'clusters/prod/a.yaml': fluxKs('grafana', './apps/a', dependsOn('loki')),
@@ -88,9 +90,39 @@ test('flux/dependency-cycle fires on every edge of a cycle and names it', () => 
   const findings = check(model, 'flux/dependency-cycle');
   assert.deepEqual(findings.map((f) => [f.file, at(f), f.message]), [
     ['clusters/prod/a.yaml', '14:13-14:17', 'dependsOn cycle: grafana → loki → grafana; none of these Kustomizations will ever be applied.'],
-    ['clusters/prod/b.yaml', '14:13-14:20', 'dependsOn cycle: grafana → loki → grafana; none of these Kustomizations will ever be applied.'],
   ]);
-  assert.equal(findings[0].related?.[0].file, 'clusters/prod/b.yaml');
+  assert.deepEqual(findings[0].related?.map((r) => [r.file, r.message]), [['clusters/prod/b.yaml', 'Kustomization loki is part of the cycle']]);
+});
+
+test('flux/dependency-cycle: a long cycle is one finding with its members capped in the message and the related locations', () => {
+  const files: Record<string, string> = { ...base };
+  const n = 30;
+  const name = (i: number) => `k${String(i).padStart(2, '0')}`;
+  for (let i = 0; i < n; i++) files[`clusters/prod/${name(i)}.yaml`] = fluxKs(name(i), './apps/a', dependsOn(name((i + 1) % n)));
+  const findings = check(repo(files), 'flux/dependency-cycle');
+  assert.deepEqual(findings.map((f) => [f.file, f.message]), [
+    ['clusters/prod/k00.yaml', 'dependsOn cycle: k00 → k01 → k02 → k03 → k04 → k05 → k06 → k07 → … 22 more → k00; none of these 30 Kustomizations will ever be applied.'],
+  ]);
+  assert.equal(findings[0].related?.length, 20);
+  assert.equal(findings[0].related?.[0].message, 'Kustomization k01 is part of the cycle');
+});
+
+test('flux/dependency-cycle: 100,000 objects in one cycle, and a chain of 100,000, do not overflow the stack', () => {
+  const n = 100_000;
+  const dependents: Dependent[] = [];
+  const byKey = new Map<string, Dependent[]>();
+  for (let i = 0; i < n; i++) {
+    const d: Dependent = { resource: {} as Dependent['resource'], name: `k${i}`, namespace: 'ns', dependsOn: [{ name: `k${(i + 1) % n}`, namespace: 'ns', nodePath: [] }] };
+    dependents.push(d);
+    byKey.set(`ns/k${i}`, [d]);
+  }
+  const cycles = findCycles({ dependents, byKey, byName: new Map() });
+  assert.equal(cycles.length, 1);
+  assert.equal(cycles[0].length, n);
+  assert.equal(new Set(cycles[0]).size, n);
+  // Break the cycle: a chain, no cycle.
+  dependents[n - 1].dependsOn = [];
+  assert.deepEqual(findCycles({ dependents, byKey, byName: new Map() }), []);
 });
 
 test('flux/dependency-cycle: a self-dependency is a cycle; a chain is not', () => {
