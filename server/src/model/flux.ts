@@ -250,7 +250,7 @@ export function inheritedSpecFrom(parent: FluxKustomization, child: FluxKustomiz
     if (typeof patch?.patch !== 'string') continue;
     let parsed: any;
     try {
-      parsed = parseYaml(patch.patch);
+      parsed = parseYaml(patch.patch, { logLevel: 'error' });
     } catch {
       continue;
     }

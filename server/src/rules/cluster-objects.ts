@@ -480,7 +480,7 @@ interface PatchTarget {
 function applyPatchText(objects: BuiltObject[], text: string, target: PatchTarget | undefined): void {
   let docs: unknown[];
   try {
-    docs = text.split(/^---\s*$/m).map((part) => parseYaml(part)).filter((d) => d != null);
+    docs = text.split(/^---\s*$/m).map((part) => parseYaml(part, { logLevel: 'error' })).filter((d) => d != null);
   } catch {
     return;
   }
