@@ -2,17 +2,25 @@
 // applied by Flux, so refusing it is not an error: the file is parsed a second time with the
 // leniency written out, and the places only strict YAML refuses are kept as warnings.
 //
-// Known leniency: a quoted scalar whose continuation lines are indented less than its key (even
-// at column 0, the closing quote included). Go yaml reads them; `yaml` ends the scalar there.
-// Indenting those lines changes nothing in the value (a flow scalar's continuation lines lose
-// their leading white space), so the repaired text has the values Flux sees.
+// Known leniencies (each checked with `kubectl kustomize`):
+// - a quoted scalar whose continuation lines are indented less than its key (even at column 0,
+//   the closing quote included): Go yaml reads them; `yaml` ends the scalar there. Indenting
+//   those lines changes nothing in the value (a flow scalar's continuation lines lose their
+//   leading white space), so the repaired text has the values Flux sees;
+// - a comment right after a closing quote or bracket (`"x"#c`): Go yaml reads a comment, strict
+//   YAML wants white space before `#`; a space is inserted.
 import { visit, type Document } from 'yaml';
 
 /** The documents of a lenient parse, ranges in the original text, and where the leniency was used. */
 export interface LenientParse {
   documents: Document.Parsed[];
-  /** Offsets of the opening quotes that only strict YAML refuses. */
-  strictOnly: number[];
+  /** Where only strict YAML refuses the text, and why. */
+  strictOnly: StrictOnly[];
+}
+
+export interface StrictOnly {
+  at: number;
+  message: string;
 }
 
 /** Beyond this, a file is not re-parsed (a repair is a second parse of the whole text). */
@@ -26,8 +34,17 @@ const MAX_REPAIRS = 100;
 export function goYamlParse(text: string, strict: Document.Parsed[], parse: (text: string) => Document.Parsed[]): LenientParse | undefined {
   if (text.length > MAX_TEXT) return undefined;
   const openers: number[] = [];
+  const insertions: { at: number; spaces: number }[] = [];
+  const strictOnly: StrictOnly[] = [];
+  const commented = new Set<number>();
+  const tightComment = (at: number) => {
+    if (text[at] !== '#' || !/["'\]}]/.test(text[at - 1] ?? '') || commented.has(at) || commented.size >= MAX_REPAIRS) return;
+    commented.add(at);
+    insertions.push({ at, spaces: 1 });
+    strictOnly.push({ at, message: 'Strict YAML refuses a comment without white space before its # (kustomize reads it)' });
+  };
   for (const doc of strict) {
-    if (doc.errors.length === 0) continue;
+    for (const error of doc.errors) if (/^Comments must be separated/.test(error.message)) tightComment(error.pos[0]);
     if (!doc.errors.some((e) => e.code === 'MISSING_CHAR' && /quote/.test(e.message))) continue;
     visit(doc, {
       Scalar(_, node) {
@@ -40,9 +57,6 @@ export function goYamlParse(text: string, strict: Document.Parsed[], parse: (tex
       },
     });
   }
-  if (openers.length === 0) return undefined;
-  const insertions: { at: number; spaces: number }[] = [];
-  const strictOnly: number[] = [];
   // The strict parse cut each such value short, so what it read after the cut (the closing quote
   // taken for an opening one) lies inside the value: skipped.
   let coveredUntil = -1;
@@ -68,9 +82,12 @@ export function goYamlParse(text: string, strict: Document.Parsed[], parse: (tex
         repaired = true;
       }
     }
-    if (repaired) strictOnly.push(opener);
+    if (repaired) strictOnly.push({ at: opener, message: 'Strict YAML refuses this quoted value: its continuation lines are indented less than its key (kustomize reads it)' });
+    tightComment(close + 1);
   }
   if (insertions.length === 0) return undefined;
+  insertions.sort((a, b) => a.at - b.at);
+  strictOnly.sort((a, b) => a.at - b.at);
   let repairedText = '';
   let last = 0;
   for (const { at, spaces } of insertions) {

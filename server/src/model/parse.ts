@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments, isMap, visit, type Document } from 'yaml';
 import { duplicateKeysOf, type DuplicateKey } from './duplicateKeys';
 import { shapeOf, type FileShape } from './fileKinds';
-import { goYamlParse } from './goYaml';
+import { goYamlParse, type StrictOnly } from './goYaml';
 import { toAbsolute } from './paths';
 import { computeLineStarts, positionAt, rangeFromOffsets } from './positions';
 import type { Resource, SyntaxProblem, YamlFile } from './types';
@@ -27,7 +27,7 @@ function withFewErrors(documents: Document.Parsed[]): Document.Parsed[] {
 }
 
 /** The documents, with Go yaml's leniencies where strict YAML refuses what Flux applies (goYaml.ts). */
-function parseText(text: string): { documents: Document.Parsed[]; strictOnly: number[] } {
+function parseText(text: string): { documents: Document.Parsed[]; strictOnly: StrictOnly[] } {
   const documents = parseStrict(text);
   if (documents.every((d) => d.errors.length === 0)) return { documents, strictOnly: [] };
   return goYamlParse(text, documents, parseStrict) ?? { documents, strictOnly: [] };
@@ -53,7 +53,7 @@ export function parseYamlFile(path: string, text: string): YamlFile {
   const syntaxErrors: SyntaxProblem[] = [];
   let syntaxErrorCount = 0;
   let documents: Document.Parsed[] = [];
-  let strictOnly: number[] = [];
+  let strictOnly: StrictOnly[] = [];
   try {
     ({ documents, strictOnly } = parseText(text));
   } catch (error) {
@@ -103,12 +103,9 @@ export function parseYamlFile(path: string, text: string): YamlFile {
       range: rangeFromOffsets(lineStarts, doc.range[0], doc.range[1]),
     });
   });
-  const strictOnlyProblems = strictOnly.map((opener) => {
-    const lineEnd = text.indexOf('\n', opener);
-    return {
-      message: 'Strict YAML refuses this quoted value: its continuation lines are indented less than its key (kustomize reads it)',
-      range: rangeFromOffsets(lineStarts, opener, lineEnd < 0 ? text.length : lineEnd),
-    };
+  const strictOnlyProblems = strictOnly.map(({ at, message }) => {
+    const lineEnd = text.indexOf('\n', at);
+    return { message, range: rangeFromOffsets(lineStarts, at, lineEnd < 0 ? text.length : lineEnd) };
   });
   const duplicateKeys = duplicateKeysOf(text, documents);
   return { path, text, lineStarts, documents, resources, syntaxErrors, syntaxErrorCount, strictOnlyProblems, duplicateKeys, shape, sopsEncrypted };

@@ -131,3 +131,13 @@ test('yaml/syntax is an error for a template a cluster applies: Flux cannot deco
   assert.deepEqual(findings.map((f) => [f.file, f.severity, at(f)]), [['clusters/c/notes.yaml', 'error', '1:2-1:3']]);
   assert.equal(model.fileKind('clusters/c/notes.yaml')?.reason, 'cluster c applies it');
 });
+
+test('yaml/syntax warns where a comment follows a closing quote or bracket without white space, which kustomize reads', () => {
+  const model = cluster({ 'clusters/c/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  a: "x"#note\n  b: "[1]"\n  c: "open\n  d: "#34577c"\n' });
+  const findings = check(model, 'yaml/syntax');
+  assert.deepEqual(findings.map((f) => [f.severity, at(f), f.message]), [
+    ['warning', '6:9-6:14', 'Strict YAML refuses a comment without white space before its # (kustomize reads it) (and 2 more such values in this file)'],
+  ]);
+  // What `kubectl kustomize` prints for this file.
+  assert.deepEqual(model.file('clusters/c/cm.yaml')!.resources[0].object.data, { a: 'x', b: '[1]', c: 'open d: ' });
+});
