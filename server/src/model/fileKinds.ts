@@ -24,7 +24,11 @@ export interface FileShape {
 /** The shape of a file from its path, text and documents (clean or not). */
 export function shapeOf(path: string, text: string, documents: readonly Document.Parsed[], isKustomization: boolean): FileShape {
   const template = templateText(text, documents);
-  if (template) return template;
+  if (template) {
+    // A templated helmfile is still a helmfile: bootstrap steps read its releases.
+    const tool = toolOf(path, documents);
+    return tool ? { ...template, tool: tool[0] } : template;
+  }
   const maps = documents.filter((d) => isMap(d.contents));
   const keysOf = (doc: Document.Parsed) => topKeys(doc.contents);
   for (const doc of maps) {

@@ -26,6 +26,7 @@ export interface StrictOnly {
 /** Beyond this, a file is not re-parsed (a repair is a second parse of the whole text). */
 const MAX_TEXT = 4 * 1024 * 1024;
 const MAX_REPAIRS = 100;
+const MAX_STRICT_ERRORS = 200;
 
 /**
  * A second parse of `text` with Go yaml's leniencies, when `strict` (the strict parse) has errors
@@ -33,6 +34,9 @@ const MAX_REPAIRS = 100;
  */
 export function goYamlParse(text: string, strict: Document.Parsed[], parse: (text: string) => Document.Parsed[]): LenientParse | undefined {
   if (text.length > MAX_TEXT) return undefined;
+  // A leniency explains a few errors; a file with many more is broken (or a template) whatever reads it.
+  const strictErrors = strict.reduce((n, d) => n + d.errors.length, 0);
+  if (strictErrors > MAX_STRICT_ERRORS) return undefined;
   const openers: number[] = [];
   const insertions: { at: number; spaces: number }[] = [];
   const strictOnly: StrictOnly[] = [];
@@ -96,8 +100,7 @@ export function goYamlParse(text: string, strict: Document.Parsed[], parse: (tex
   }
   repairedText += text.slice(last);
   const documents = parse(repairedText);
-  const errors = (docs: Document.Parsed[]) => docs.reduce((n, d) => n + d.errors.length, 0);
-  if (errors(documents) >= errors(strict)) return undefined;
+  if (documents.reduce((n, d) => n + d.errors.length, 0) >= strictErrors) return undefined;
   const toOriginal = originalOffsets(insertions);
   for (const doc of documents) mapRanges(doc, toOriginal);
   return { documents, strictOnly };
