@@ -147,10 +147,13 @@ export class RepoModel implements FileTree {
     const path = file.path;
     const existed = this.addPath(path);
     // A chart's templates and values are not manifests, whatever they look like.
-    if (file.resources.length > 0 && this.chartShape(path)) file.resources = [];
+    const chart = this.chartShape(path);
+    if (file.resources.length > 0 && chart) file.resources = [];
     this.logChange(path);
     const previous = this.yaml.get(path);
-    const key = structureKey(file);
+    // Nothing derived reads a template's text: editing one rebuilds no graph.
+    const template = chart?.kind === 'template' || (file.shape.kind === 'template' && !file.shape.tool);
+    const key = template ? 'template' : structureKey(file);
     const changed = !existed || this.structureKeys.get(path) !== key;
     if (!changed && previous && previous.resources.length === file.resources.length) {
       // The derived graphs keep pointing at the previous Resource objects: refresh them in place

@@ -35,6 +35,8 @@ const edits: Array<[string, string | null | undefined]> = [
   ['environments/apps/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 1.0.0\n'],
   ['environments/apps/web/Chart.yaml', undefined],
   ['environments/apps/web/templates/cm.yaml', cm('templated')],
+  ['environments/apps/web/templates/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n'],
+  ['environments/apps/web/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n'],
 ];
 
 function snapshot(model: RepoModel) {
