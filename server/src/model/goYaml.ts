@@ -7,6 +7,8 @@
 //   the closing quote included): Go yaml reads them; `yaml` ends the scalar there. Indenting
 //   those lines changes nothing in the value (a flow scalar's continuation lines lose their
 //   leading white space), so the repaired text has the values Flux sees;
+// - the same for a flow sequence or mapping (`[1,\n 2]`): line breaks and leading white space
+//   inside it are insignificant;
 // - a comment right after a closing quote or bracket (`"x"#c`): Go yaml reads a comment, strict
 //   YAML wants white space before `#`; a space is inserted.
 import { visit, type Document } from 'yaml';
@@ -49,8 +51,14 @@ export function goYamlParse(text: string, strict: Document.Parsed[], parse: (tex
   };
   for (const doc of strict) {
     for (const error of doc.errors) if (/^Comments must be separated/.test(error.message)) tightComment(error.pos[0]);
-    if (!doc.errors.some((e) => e.code === 'MISSING_CHAR' && /quote/.test(e.message))) continue;
+    if (!doc.errors.some((e) => (e.code === 'MISSING_CHAR' && /quote/.test(e.message)) || e.code === 'BAD_INDENT')) continue;
     visit(doc, {
+      Seq(_, node) {
+        if (node.flow && node.range && openers.length < MAX_REPAIRS && text[node.range[0]] === '[') openers.push(node.range[0]);
+      },
+      Map(_, node) {
+        if (node.flow && node.range && openers.length < MAX_REPAIRS && text[node.range[0]] === '{') openers.push(node.range[0]);
+      },
       Scalar(_, node) {
         if (openers.length >= MAX_REPAIRS || !node.range) return;
         if (node.type !== 'QUOTE_SINGLE' && node.type !== 'QUOTE_DOUBLE') return;
@@ -66,7 +74,8 @@ export function goYamlParse(text: string, strict: Document.Parsed[], parse: (tex
   let coveredUntil = -1;
   for (const opener of openers.sort((a, b) => a - b)) {
     if (opener <= coveredUntil) continue;
-    const close = closingQuote(text, opener);
+    const flow = text[opener] === '[' || text[opener] === '{';
+    const close = flow ? closingBracket(text, opener) : closingQuote(text, opener);
     if (close < 0) continue;
     coveredUntil = close;
     const span = text.slice(opener, close);
@@ -86,7 +95,8 @@ export function goYamlParse(text: string, strict: Document.Parsed[], parse: (tex
         repaired = true;
       }
     }
-    if (repaired) strictOnly.push({ at: opener, message: 'Strict YAML refuses this quoted value: its continuation lines are indented less than its key (kustomize reads it)' });
+    const what = flow ? (text[opener] === '[' ? 'flow sequence' : 'flow mapping') : 'quoted value';
+    if (repaired) strictOnly.push({ at: opener, message: `Strict YAML refuses this ${what}: its continuation lines are indented less than its key (kustomize reads it)` });
     tightComment(close + 1);
   }
   if (insertions.length === 0) return undefined;
@@ -126,6 +136,27 @@ function closingQuote(text: string, opener: number): number {
     }
   }
   return end;
+}
+
+/** The offset of the bracket that closes the flow collection opening at `opener`, or -1. */
+function closingBracket(text: string, opener: number): number {
+  let depth = 0;
+  for (let i = opener; i < text.length; i++) {
+    const c = text[i];
+    if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') {
+      if (--depth === 0) return i;
+    } else if (c === '"' || c === "'") {
+      const end = closingQuote(text, i);
+      if (end < 0) return -1;
+      i = end;
+    } else if (c === '#' && /\s/.test(text[i - 1])) {
+      const lineEnd = text.indexOf('\n', i);
+      if (lineEnd < 0) return -1;
+      i = lineEnd;
+    }
+  }
+  return -1;
 }
 
 /** Maps an offset of the repaired text back to the original (inserted spaces map to their line's start). */

@@ -141,3 +141,12 @@ test('yaml/syntax warns where a comment follows a closing quote or bracket witho
   // What `kubectl kustomize` prints for this file.
   assert.deepEqual(model.file('clusters/c/cm.yaml')!.resources[0].object.data, { a: 'x', b: '[1]', c: 'open d: ' });
 });
+
+test('yaml/syntax warns where a flow sequence or mapping continues on lines indented less than its key, which kustomize reads', () => {
+  const model = cluster({ 'clusters/c/cm.yaml': 'apiVersion: v1\nkind: List\nmetadata:\n  name: a\nitems:\n  - a: [1, "]",\n 2]\n    b: {c: 1,\n d: [3]}\n' });
+  const findings = check(model, 'yaml/syntax');
+  assert.deepEqual(findings.map((f) => [f.severity, at(f), f.message]), [
+    ['warning', '6:8-6:16', 'Strict YAML refuses this flow sequence: its continuation lines are indented less than its key (kustomize reads it) (and 1 more such value in this file)'],
+  ]);
+  assert.deepEqual(model.file('clusters/c/cm.yaml')!.resources[0].object.items, [{ a: [1, ']', 2], b: { c: 1, d: [3] } }]);
+});
