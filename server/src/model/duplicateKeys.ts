@@ -1,7 +1,7 @@
 // Keys written twice in one mapping. Files are parsed with `uniqueKeys: false` (one such key must
 // not hide the rest of the file), but kustomize and the API server refuse them ("mapping key
 // already defined"), so the parse records each one for `yaml/duplicate-key`.
-import { isMap, isScalar, visit, type Document } from 'yaml';
+import { isScalar, visit, type Document } from 'yaml';
 
 export interface DuplicateKey {
   key: string;

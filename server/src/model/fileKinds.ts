@@ -110,10 +110,10 @@ function toolOf(path: string, documents: readonly Document.Parsed[]): [tool: str
     if (keys.has('jobs') && (keys.has('on') || keys.has('true'))) return ['ci-workflow', 'a CI workflow (GitHub Actions, Forgejo or Gitea)'];
     if (keys.has('stages') && keys.has('include')) return ['gitlab-ci', 'a GitLab CI pipeline'];
     if (keys.has('tasks') && keys.has('version')) return ['taskfile', 'a Taskfile'];
-    if (keys.has('services') && !keys.has('apiVersion')) return ['compose', 'a Docker Compose file'];
+    if (itemsHave(valueOf(root, 'services'), ['image', 'build'])) return ['compose', 'a Docker Compose file'];
     if (keys.has('site_name')) return ['mkdocs', 'an MkDocs configuration'];
-    if (keys.has('releases') || keys.has('helmDefaults')) return ['helmfile', 'a helmfile'];
-    if (keys.has('repos') && !keys.has('apiVersion')) return ['pre-commit', 'a pre-commit configuration'];
+    if (itemsHave(valueOf(root, 'releases'), ['chart']) || keys.has('helmDefaults')) return ['helmfile', 'a helmfile'];
+    if (itemsHave(valueOf(root, 'repos'), ['hooks'])) return ['pre-commit', 'a pre-commit configuration'];
     if (keys.has('creation_rules')) return ['sops-config', 'a SOPS configuration (.sops.yaml)'];
     if (keys.has('clusterName') && keys.has('nodes')) return ['talhelper', 'a talhelper configuration'];
     if (keys.has('machine') || (keys.has('cluster') && scalarValue(root, 'version') === 'v1alpha1')) return ['talos', 'a Talos machine configuration'];
@@ -123,6 +123,12 @@ function toolOf(path: string, documents: readonly Document.Parsed[]): [tool: str
     if (keys.has('apiVersion') && keys.has('name') && keys.has('version') && !keys.has('kind')) return ['chart-metadata', "a Helm chart's Chart.yaml"];
   }
   return undefined;
+}
+
+/** Whether some entry of a sequence (or some value of a mapping) is a mapping with one of `keys`. */
+function itemsHave(node: unknown, keys: readonly string[]): boolean {
+  const items = isSeq(node) ? node.items : isMap(node) ? node.items.map((pair) => pair.value) : [];
+  return items.some((item) => keys.some((key) => topKeys(item).has(key)));
 }
 
 function topKeys(node: unknown): Set<string> {
