@@ -40,7 +40,7 @@ export class RepoModel implements FileTree {
     crdInstallers?: Map<string, CrdInstaller[]>;
     bootstrapGroups?: Map<string, string>;
     listedBy?: Map<string, string>;
-    fileKinds?: Map<string, FileKind>;
+    fileKinds?: Map<string, { file: YamlFile; kind: FileKind }>;
   };
   private configState?: { config: GuardrailsConfig; problems: ConfigProblem[]; ignored: (p: string) => boolean };
   private readonly knownRuleIds: ReadonlySet<string>;
@@ -343,15 +343,13 @@ export class RepoModel implements FileTree {
     if (!file) return undefined;
     const derived = this.derive();
     derived.fileKinds ??= new Map();
-    let kind = derived.fileKinds.get(path);
-    if (kind && kind === this.fileKindCache.get(file)) return kind;
-    kind = this.classify(file, derived.graph);
-    derived.fileKinds.set(path, kind);
-    this.fileKindCache.set(file, kind);
+    // Kept while the derived graph and the parsed file are the same.
+    const cached = derived.fileKinds.get(path);
+    if (cached?.file === file) return cached.kind;
+    const kind = this.classify(file, derived.graph);
+    derived.fileKinds.set(path, { file, kind });
     return kind;
   }
-
-  private readonly fileKindCache = new WeakMap<YamlFile, FileKind>();
 
   private classify(file: YamlFile, graph: RepoGraph): FileKind {
     const clusters = graph.clustersOf.get(file.path);
