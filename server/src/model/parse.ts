@@ -67,7 +67,8 @@ export function parseYamlFile(path: string, text: string): YamlFile {
   const linesWithErrors = new Set<number>();
   documents.forEach((doc, index) => {
     for (const error of doc.errors) {
-      const [start, end] = openingOf(text, error.code, error.message, error.pos);
+      // Past the problems kept, only lines are counted (openingOf searches the text backwards).
+      const [start, end] = syntaxErrors.length < MAX_SYNTAX_PROBLEMS ? openingOf(text, error.code, error.message, error.pos) : error.pos;
       const line = positionAt(lineStarts, start).line;
       if (linesWithErrors.has(line)) continue;
       linesWithErrors.add(line);
