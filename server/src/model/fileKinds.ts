@@ -112,7 +112,7 @@ function toolOf(path: string, documents: readonly Document.Parsed[]): [tool: str
     if (keys.has('tasks') && keys.has('version')) return ['taskfile', 'a Taskfile'];
     if (itemsHave(valueOf(root, 'services'), ['image', 'build'])) return ['compose', 'a Docker Compose file'];
     if (keys.has('site_name')) return ['mkdocs', 'an MkDocs configuration'];
-    if (itemsHave(valueOf(root, 'releases'), ['chart']) || keys.has('helmDefaults')) return ['helmfile', 'a helmfile'];
+    if (itemsHave(valueOf(root, 'releases'), ['chart', 'name']) || keys.has('helmDefaults')) return ['helmfile', 'a helmfile'];
     if (itemsHave(valueOf(root, 'repos'), ['hooks'])) return ['pre-commit', 'a pre-commit configuration'];
     if (keys.has('creation_rules')) return ['sops-config', 'a SOPS configuration (.sops.yaml)'];
     if (keys.has('clusterName') && keys.has('nodes')) return ['talhelper', 'a talhelper configuration'];
