@@ -57,7 +57,7 @@ function contextFor(uri: string, root: string | undefined, settings: SopsSetting
 /** True when a plain (unencrypted) text holds a Secret with `data` or `stringData`. */
 function holdsPlaintextSecret(text: string): boolean {
   try {
-    return parseAllDocuments(text).some((doc) => {
+    return parseAllDocuments(text, { logLevel: 'error' }).some((doc) => {
       if (!('contents' in doc)) return false;
       const object = plainValue(doc) as Record<string, unknown> | null;
       if (!object || typeof object !== 'object' || object.kind !== 'Secret') return false;

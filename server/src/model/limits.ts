@@ -71,7 +71,7 @@ export function parsePlainDocuments(text: string): unknown[] | undefined {
   if (fileTooLarge(text)) return undefined;
   let documents: Document.Parsed[];
   try {
-    documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+    documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'error' }) as Document.Parsed[];
   } catch {
     return undefined;
   }

@@ -6,6 +6,8 @@ import { deriveGraph, type RepoGraph } from './graph';
 import type { FileTree, PathKind } from './kustomize';
 import { deriveLayers, type LayerModel } from './layers';
 import { bootstrapGroups, findCrdInstallers, type CrdInstaller } from './crds';
+import { chartFolderOf, chartShapeOf, isChartFile, type FileKind, type FileShape } from './fileKinds';
+import { findKustomizationFile } from './kustomize';
 import { isKustomizationFileName, isYamlPath, parseYamlFile } from './parse';
 import { plainValue } from './limits';
 import { ancestors, dirname, toAbsolute } from './paths';
@@ -33,7 +35,14 @@ export class RepoModel implements FileTree {
   private readonly folderCounts = new Map<string, number>();
   private readonly childrenCache = new Map<string, { files: string[]; folders: string[] }>();
   private readonly structureKeys = new Map<string, string>();
-  private derived?: { graph: RepoGraph; layers: LayerModel; crdInstallers?: Map<string, CrdInstaller[]>; bootstrapGroups?: Map<string, string> };
+  private derived?: {
+    graph: RepoGraph;
+    layers: LayerModel;
+    crdInstallers?: Map<string, CrdInstaller[]>;
+    bootstrapGroups?: Map<string, string>;
+    listedBy?: Map<string, string>;
+    fileKinds?: Map<string, { file: YamlFile; kind: FileKind }>;
+  };
   private configState?: { config: GuardrailsConfig; problems: ConfigProblem[]; ignored: (p: string) => boolean };
   private readonly knownRuleIds: ReadonlySet<string>;
   /** Counts setFile calls that changed something; `changedSince` answers from the log below. */
@@ -158,6 +167,7 @@ export class RepoModel implements FileTree {
       this.structureKeys.delete(path);
       this.countFolders(path, -1);
       this.invalidate(path, true);
+      if (isChartFile(path)) this.reclassifyChart(dirname(path));
       return;
     }
     if (text === null || !isYamlPath(path)) {
@@ -174,9 +184,14 @@ export class RepoModel implements FileTree {
   private setParsedFile(file: YamlFile): void {
     const path = file.path;
     const existed = this.addPath(path);
+    // A chart's templates and values are not manifests, whatever they look like.
+    const chart = this.chartShape(path);
+    if (file.resources.length > 0 && chart) file.resources = [];
     this.logChange(path);
     const previous = this.yaml.get(path);
-    const key = structureKey(file);
+    // Nothing derived reads a template's text: editing one rebuilds no graph.
+    const template = chart?.kind === 'template' || (file.shape.kind === 'template' && !file.shape.tool);
+    const key = template ? 'template' : structureKey(file);
     const changed = !existed || this.structureKeys.get(path) !== key;
     if (!changed && previous && previous.resources.length === file.resources.length) {
       // The derived graphs keep pointing at the previous Resource objects: refresh them in place
@@ -186,6 +201,24 @@ export class RepoModel implements FileTree {
     this.yaml.set(path, file);
     this.structureKeys.set(path, key);
     this.invalidate(path, changed);
+    if (!existed && isChartFile(path)) this.reclassifyChart(dirname(path));
+  }
+
+  /** What a Chart.yaml above a path makes of it (a template, values), or undefined. */
+  private chartShape(path: string): FileShape | undefined {
+    if (isChartFile(path)) return undefined;
+    const chart = chartFolderOf(path, (p) => this.allFiles.has(p));
+    return chart === undefined ? undefined : chartShapeOf(path, chart);
+  }
+
+  /** A Chart.yaml came or went: the files below it are parsed again, so their resources follow. */
+  private reclassifyChart(folder: string): void {
+    const prefix = folder === '' ? '' : `${folder}/`;
+    for (const [path, file] of [...this.yaml]) {
+      if (!path.startsWith(prefix) || isChartFile(path)) continue;
+      const templated = this.chartShape(path) !== undefined;
+      if (templated ? file.resources.length > 0 : file.shape.kind === 'manifest' && file.resources.length === 0 && file.syntaxErrorCount === 0) this.setParsedFile(parseYamlFile(path, file.text));
+    }
   }
 
   private logChange(path: string): void {
@@ -321,7 +354,7 @@ export class RepoModel implements FileTree {
   get bootstrapCrdGroups(): Map<string, string> {
     const derived = this.derive();
     derived.bootstrapGroups ??= bootstrapGroups(
-      derived.graph.unreachable,
+      this.bootstrapFiles,
       (path) => (this.yaml.get(path)?.documents ?? []).filter((d) => d.errors.length === 0).map((d) => plainValue(d)),
       this.config.crdCharts,
     );
@@ -336,6 +369,64 @@ export class RepoModel implements FileTree {
       this.derived = { graph, layers };
     }
     return this.derived;
+  }
+
+  /**
+   * What a YAML file is: applied (a cluster applies it, or a kustomization lists it), a manifest
+   * no cluster applies, another tool's YAML, or a template; with the reason. Undefined for a path
+   * that is not a YAML file of the workspace.
+   */
+  fileKind(path: string): FileKind | undefined {
+    const file = this.yaml.get(path);
+    if (!file) return undefined;
+    const derived = this.derive();
+    derived.fileKinds ??= new Map();
+    // Kept while the derived graph and the parsed file are the same.
+    const cached = derived.fileKinds.get(path);
+    if (cached?.file === file) return cached.kind;
+    const kind = this.classify(file, derived.graph);
+    derived.fileKinds.set(path, { file, kind });
+    return kind;
+  }
+
+  private classify(file: YamlFile, graph: RepoGraph): FileKind {
+    const clusters = graph.clustersOf.get(file.path);
+    if (clusters && clusters.size > 0) {
+      const names = [...clusters].sort();
+      return { kind: 'applied', reason: `${names.length > 1 ? 'clusters' : 'cluster'} ${names.join(', ')} ${names.length > 1 ? 'apply' : 'applies'} it` };
+    }
+    const listing = this.listedBy().get(file.path);
+    if (listing) return { kind: 'applied', reason: `${listing} lists it (no cluster applies that kustomization)` };
+    const shape = this.chartShape(file.path) ?? file.shape;
+    if (shape.kind === 'manifest') return { kind: 'unapplied', reason: `${shape.reason}; no cluster applies it and no kustomization lists it` };
+    return { kind: shape.kind, reason: shape.reason };
+  }
+
+  /** Each file a kustomization names (a resource, patch or generator input), with that kustomization. */
+  private listedBy(): Map<string, string> {
+    const derived = this.derive();
+    if (!derived.listedBy) {
+      const listed = new Map<string, string>();
+      for (const dir of derived.graph.kustomizeDirs.values()) {
+        for (const entry of dir.entries) {
+          const target = entry.exists === 'file' ? entry.target : entry.exists === 'folder' ? findKustomizationFile(this, entry.target) : undefined;
+          if (target && dir.file && !listed.has(target)) listed.set(target, dir.file);
+        }
+      }
+      derived.listedBy = listed;
+    }
+    return derived.listedBy;
+  }
+
+  /**
+   * Files no cluster applies that a bootstrap step may use: manifests (CRDs, kustomize helmCharts)
+   * and helmfiles; never templates or other tools' YAML.
+   */
+  get bootstrapFiles(): string[] {
+    return this.graph.unreachable.filter((path) => {
+      const kind = this.fileKind(path);
+      return kind?.kind === 'unapplied' || this.yaml.get(path)?.shape.tool === 'helmfile';
+    });
   }
 
   /** All resources that are real objects (documents of patch files excluded). */

@@ -2,6 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments, isMap, visit, type Document } from 'yaml';
 import { fileTooLarge, readDocument } from './limits';
+import { duplicateKeysOf, type DuplicateKey } from './duplicateKeys';
+import { shapeOf, type FileShape } from './fileKinds';
+import { goYamlParse, type StrictOnly } from './goYaml';
 import { toAbsolute } from './paths';
 import { computeLineStarts, positionAt, rangeFromOffsets } from './positions';
 import type { Resource, SyntaxProblem, YamlFile } from './types';
@@ -10,43 +13,88 @@ export function isYamlPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
+/** Syntax problems kept per file (the count says how many there were); parser errors kept per document. */
+const MAX_SYNTAX_PROBLEMS = 20;
+
 /** The one place that turns a file's text into documents: eager and lazy parses share its ranges. */
 function parseDocuments(text: string): Document.Parsed[] {
   if (fileTooLarge(text)) return [];
-  const documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
-  return Array.isArray(documents) ? documents : [documents as unknown as Document.Parsed];
+  return withFewErrors(parseText(text).documents);
+}
+
+/** A broken file can have an error per line; a few say what is wrong, the rest only take memory. */
+function withFewErrors(documents: Document.Parsed[]): Document.Parsed[] {
+  for (const doc of documents) if (doc.errors.length > MAX_SYNTAX_PROBLEMS) doc.errors.length = MAX_SYNTAX_PROBLEMS;
+  return documents;
+}
+
+/** The documents, with Go yaml's leniencies where strict YAML refuses what Flux applies (goYaml.ts). */
+function parseText(text: string): { documents: Document.Parsed[]; strictOnly: StrictOnly[] } {
+  const documents = parseStrict(text);
+  if (documents.every((d) => d.errors.length === 0)) return { documents, strictOnly: [] };
+  return goYamlParse(text, documents, parseStrict) ?? { documents, strictOnly: [] };
+}
+
+function parseStrict(text: string): Document.Parsed[] {
+  // Every parser error is an Error: without stack traces a file of many errors parses 3-4 times faster.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let documents: Document.Parsed[];
+  try {
+    // logLevel 'error': the library's warnings (collection keys of a template) are not our output.
+    const parsed = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'error' }) as Document.Parsed[];
+    documents = Array.isArray(parsed) ? parsed : [parsed as unknown as Document.Parsed];
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+  return documents;
 }
 
 export function parseYamlFile(path: string, text: string): YamlFile {
   const lineStarts = computeLineStarts(text);
   const syntaxErrors: SyntaxProblem[] = [];
+  let syntaxErrorCount = 0;
   let documents: Document.Parsed[] = [];
   const tooLarge = fileTooLarge(text);
-  if (tooLarge) syntaxErrors.push({ message: tooLarge, range: rangeFromOffsets(lineStarts, 0, 0) });
-  try {
-    documents = parseDocuments(text);
+  let strictOnly: StrictOnly[] = [];
+  if (tooLarge) {
+    syntaxErrorCount++;
+    syntaxErrors.push({ message: tooLarge, range: rangeFromOffsets(lineStarts, 0, 0) });
+  } else try {
+    ({ documents, strictOnly } = parseText(text));
   } catch (error) {
+    syntaxErrorCount++;
     syntaxErrors.push({ message: `YAML could not be parsed: ${(error as Error).message}`, range: rangeFromOffsets(lineStarts, 0, 0) });
   }
+  const shape = shapeOf(path, text, documents, isKustomizationFileName(path));
   const resources: Resource[] = [];
   let sopsEncrypted = false;
+  // The parser often reports one mistake twice from the same place; the first says it best.
+  const linesWithErrors = new Set<number>();
   documents.forEach((doc, index) => {
     for (const error of doc.errors) {
-      const [start, end] = openingOf(text, error.code, error.message, error.pos);
-      // The parser often reports one mistake twice from the same place; the first says it best.
-      if (syntaxErrors.some((e) => e.range.start.line === positionAt(lineStarts, start).line)) continue;
-      syntaxErrors.push({ message: firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''), range: rangeFromOffsets(lineStarts, start, Math.max(start, end)) });
+      // Past the problems kept, only lines are counted (openingOf searches the text backwards).
+      const [start, end] = syntaxErrors.length < MAX_SYNTAX_PROBLEMS ? openingOf(text, error.code, error.message, error.pos) : error.pos;
+      const line = positionAt(lineStarts, start).line;
+      if (linesWithErrors.has(line)) continue;
+      linesWithErrors.add(line);
+      syntaxErrorCount++;
+      if (syntaxErrors.length < MAX_SYNTAX_PROBLEMS) syntaxErrors.push({ message: firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''), range: rangeFromOffsets(lineStarts, start, Math.max(start, end)) });
     }
+    withFewErrors([doc]);
     if (doc.errors.length > 0) return;
     // Every document, not only objects: a list (a replacements file) is read by kustomize too.
     const { value: object, problem } = readDocument(doc);
     if (problem) {
+      syntaxErrorCount++;
       syntaxErrors.push({ message: problem, range: rangeFromOffsets(lineStarts, doc.range[0], Math.min(doc.range[1], lineEnd(text, doc.range[0]))) });
       return;
     }
     if (!isMap(doc.contents)) return;
     if (!object || typeof object !== 'object' || Array.isArray(object)) return;
     if (isSopsMetadata(object.sops)) sopsEncrypted = true;
+    // Templates and other tools' YAML are not manifests: no rule sees them as objects.
+    if (shape.kind !== 'manifest') return;
     const kind = typeof object.kind === 'string' ? object.kind : '';
     const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
     const metadata = object.metadata && typeof object.metadata === 'object' ? object.metadata : {};
@@ -62,7 +110,12 @@ export function parseYamlFile(path: string, text: string): YamlFile {
       range: rangeFromOffsets(lineStarts, doc.range[0], doc.range[1]),
     });
   });
-  return { path, text, lineStarts, documents, resources, syntaxErrors, sopsEncrypted };
+  const strictOnlyProblems = strictOnly.map(({ at, message }) => {
+    const lineEnd = text.indexOf('\n', at);
+    return { message, range: rangeFromOffsets(lineStarts, at, lineEnd < 0 ? text.length : lineEnd) };
+  });
+  const duplicateKeys = duplicateKeysOf(text, documents);
+  return { path, text, lineStarts, documents, resources, syntaxErrors, syntaxErrorCount, strictOnlyProblems, duplicateKeys, shape, sopsEncrypted };
 }
 
 /** Reads and parses a file of the workspace; undefined when it cannot be read (it is then skipped). */
@@ -98,6 +151,10 @@ class LazyYamlFile implements YamlFile {
   lineStarts: number[];
   resources: Resource[];
   syntaxErrors: SyntaxProblem[];
+  syntaxErrorCount: number;
+  strictOnlyProblems: SyntaxProblem[];
+  duplicateKeys: DuplicateKey[];
+  shape: FileShape;
   sopsEncrypted: boolean;
   #documents: Document.Parsed[] | undefined;
   readonly #documentEnds: number[] | undefined;
@@ -108,6 +165,10 @@ class LazyYamlFile implements YamlFile {
     this.lineStarts = data.lineStarts;
     this.resources = data.resources;
     this.syntaxErrors = data.syntaxErrors;
+    this.syntaxErrorCount = data.syntaxErrorCount;
+    this.strictOnlyProblems = data.strictOnlyProblems;
+    this.duplicateKeys = data.duplicateKeys;
+    this.shape = data.shape;
     this.sopsEncrypted = data.sopsEncrypted;
     this.#documentEnds = data.documentEnds;
   }

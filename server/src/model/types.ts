@@ -1,6 +1,8 @@
 // The repository model: every YAML document of the workspace and the graphs derived from them.
 // Rules and features only read it; `model/build.ts` is the only place that makes one.
 import type { Document } from 'yaml';
+import type { DuplicateKey } from './duplicateKeys';
+import type { FileShape } from './fileKinds';
 
 /** A zero-based position, as LSP counts it (UTF-16 code units within the line). */
 export interface Position {
@@ -29,8 +31,18 @@ export interface YamlFile {
   /** Offsets of line starts, for offset → position. */
   lineStarts: number[];
   documents: Document.Parsed[];
+  /** The Kubernetes objects of its documents; none unless its shape is a manifest. */
   resources: Resource[];
+  /** The first syntax problems (one per line), at most 20. */
   syntaxErrors: SyntaxProblem[];
+  /** How many syntax problems the file has in all. */
+  syntaxErrorCount: number;
+  /** Where only strict YAML refuses the text and kustomize (Go yaml) reads it (goYaml.ts). */
+  strictOnlyProblems: SyntaxProblem[];
+  /** Keys written twice in one mapping. */
+  duplicateKeys: DuplicateKey[];
+  /** What the file's own text says it is (fileKinds.ts); the model adds the workspace's view. */
+  shape: FileShape;
   /** The file carries SOPS metadata (a top-level `sops:` map with `mac` or key stanzas). */
   sopsEncrypted: boolean;
 }

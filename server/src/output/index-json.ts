@@ -40,6 +40,8 @@ export function indexJson(model: RepoModel): object {
     })),
     components: layers.components.map((c) => ({ name: c.name, layer: c.layer ?? null, folder: c.folder, namespaces: c.namespaces })),
     unreachableFiles: graph.unreachable,
+    /** What each YAML file is (applied, unapplied, non-kubernetes, template) and why. */
+    fileKinds: Object.fromEntries([...model.files.keys()].sort().map((path) => [path, model.fileKind(path)])),
   };
 }
 

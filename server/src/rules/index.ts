@@ -5,6 +5,7 @@ import { fluxUnknownDependency } from './flux-unknown-dependency';
 import { kustomizeMissingResource } from './kustomize-missing-resource';
 import { kustomizeUnlistedManifest } from './kustomize-unlisted-manifest';
 import { yamlSyntax } from './yaml-syntax';
+import { yamlDuplicateKey } from './yaml-duplicate-key';
 import { layersDirection } from './layers-direction';
 import { fluxMissingDependsOn } from './flux-missing-depends-on';
 import { fluxCrdInSameKustomization } from './flux-crd-in-same-kustomization';
@@ -27,6 +28,7 @@ import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
   yamlSyntax,
+  yamlDuplicateKey,
   fluxPathNotFound,
   fluxUnknownDependency,
   fluxDependencyCycle,

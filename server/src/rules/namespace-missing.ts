@@ -22,7 +22,7 @@ function bootstrapNamespaces(model: RepoModel): Set<string> {
 
 function findBootstrapNamespaces(model: RepoModel): Set<string> {
   const result = new Set<string>();
-  for (const path of model.graph.unreachable) {
+  for (const path of model.bootstrapFiles) {
     for (const doc of model.file(path)?.documents ?? []) {
       if (doc.errors.length > 0) continue;
       const value = plainValue(doc);

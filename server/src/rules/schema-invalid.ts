@@ -270,7 +270,7 @@ function inlinePatchFindings(model: RepoModel, registry: SchemaRegistry, resourc
     for (const step of path) text = text?.[step];
     let documents;
     try {
-      documents = parseAllDocuments(text as string);
+      documents = parseAllDocuments(text as string, { logLevel: 'error' });
     } catch {
       continue;
     }

@@ -4,16 +4,34 @@ export const yamlSyntax: Rule = fileRule(
   {
     id: 'yaml/syntax',
     defaultSeverity: 'error',
-    description: 'YAML that does not parse.',
-    help: 'Flux cannot apply a file that is not valid YAML; the whole Kustomization that includes it fails to build.',
+    description: 'YAML that does not parse, in a file a cluster applies or a kustomization lists.',
+    help:
+      'Flux cannot apply a file that is not valid YAML; the whole Kustomization that includes it fails to build. One finding per file, at its first problem. A manifest no cluster applies gets one information; templates (Helm chart templates, Jinja) and other tools\' YAML (CI workflows, Ansible, Taskfiles, compose files...) are not checked. Where only strict YAML refuses the text and kustomize (Go yaml) reads it, a warning.',
     fix: '—',
   },
   // One file at a time, so the engine reuses the findings of unchanged files.
-  (model, one) => {
-    const findings: RuleFinding[] = [];
-    for (const file of [one]) {
-      for (const error of file.syntaxErrors) findings.push({ file: file.path, range: error.range, message: error.message });
+  (model, file) => {
+    if (file.syntaxErrorCount === 0 && file.strictOnlyProblems.length === 0) return [];
+    const kind = model.fileKind(file.path)?.kind;
+    if (kind !== 'applied' && kind !== 'unapplied') return [];
+    const applied = kind === 'applied';
+    const first = file.syntaxErrors[0];
+    const finding: RuleFinding = first
+      ? { file: file.path, range: first.range, message: first.message + more(file.syntaxErrorCount - 1, 'syntax error') }
+      : {
+          file: file.path,
+          range: file.strictOnlyProblems[0].range,
+          message: file.strictOnlyProblems[0].message + more(file.strictOnlyProblems.length - 1, 'such value'),
+          severity: 'warning',
+        };
+    if (!applied) {
+      finding.severity = 'information';
+      finding.message += '; no cluster applies this file';
     }
-    return findings;
+    return [finding];
   },
 );
+
+function more(count: number, what: string): string {
+  return count <= 0 ? '' : ` (and ${count} more ${what}${count > 1 ? 's' : ''} in this file)`;
+}

@@ -57,7 +57,7 @@ export function keyList(value: unknown): string[] {
 export function parseCreationRules(text: string, configPath: string): Array<Omit<CreationRule, 'configPath'>> | undefined {
   let doc: unknown;
   try {
-    doc = parseYamlText(text);
+    doc = parseYamlText(text, { logLevel: 'error' });
   } catch {
     throw new SopsError('CONFIG', `${configPath}: invalid YAML`);
   }

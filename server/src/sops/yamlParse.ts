@@ -16,7 +16,7 @@ export interface ParsedYaml {
 
 /** Parses every document; `file` only names the file in messages (YAML errors never quote the source). */
 export function parseYaml(text: string, file: string): ParsedYaml {
-  const docs = parseAllDocuments(text, { schema: 'failsafe', prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { schema: 'failsafe', prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [];
   const lines = new LineIndex(text);
   for (const doc of list) {

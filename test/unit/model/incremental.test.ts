@@ -31,6 +31,12 @@ const edits: Array<[string, string | null | undefined]> = [
   ['environments/apps/web/settings.env', null],
   ['.gitops-guardrails.yaml', 'rules:\n  flux/path-not-found: warning\n'],
   ['.gitops-guardrails.yaml', undefined],
+  // A Chart.yaml makes the files under templates/ templates: no objects while it is there.
+  ['environments/apps/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 1.0.0\n'],
+  ['environments/apps/web/Chart.yaml', undefined],
+  ['environments/apps/web/templates/cm.yaml', cm('templated')],
+  ['environments/apps/web/templates/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n'],
+  ['environments/apps/web/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n'],
 ];
 
 function snapshot(model: RepoModel) {

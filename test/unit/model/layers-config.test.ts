@@ -71,12 +71,13 @@ test('config severities, ignored paths and suppression comments apply to every r
     'clusters/prod/b.yaml': '# gitops-guardrails-disable-file flux/path-not-found\n' + fluxKs('b', './missing-b'),
     'clusters/prod/c.yaml': fluxKs('c', './missing-c').replace('  path:', '  # gitops-guardrails-disable-next-line flux/path-not-found\n  path:'),
     'clusters/prod/d.yaml': fluxKs('d', './missing-d').replace('  path:', '  # gitops-guardrails-disable-next-line yaml/syntax\n  path:'),
-    'legacy/broken.yaml': 'a: "',
+    // Applied by the cluster (it lies in its plain folder), so a syntax error is an error.
+    'clusters/prod/broken.yaml': 'a: "',
   };
   assert.deepEqual(check(repo(files)).map((f) => `${f.rule}@${f.file}:${f.severity}`), [
     'flux/path-not-found@clusters/prod/a.yaml:error',
+    'yaml/syntax@clusters/prod/broken.yaml:error',
     'flux/path-not-found@clusters/prod/d.yaml:error',
-    'yaml/syntax@legacy/broken.yaml:error',
   ]);
   const configured = repo({ ...files, '.gitops-guardrails.yaml': 'rules:\n  flux/path-not-found: warning\n  yaml/syntax: "off"\nignore:\n  - clusters/prod/d.yaml\n' });
   assert.deepEqual(check(configured).map((f) => `${f.rule}@${f.file}:${f.severity}`), ['flux/path-not-found@clusters/prod/a.yaml:warning']);

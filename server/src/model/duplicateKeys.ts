@@ -1,0 +1,70 @@
+// Keys written twice in one mapping. Files are parsed with `uniqueKeys: false` (one such key must
+// not hide the rest of the file), but kustomize and the API server refuse them ("mapping key
+// already defined"), so the parse records each one for `yaml/duplicate-key`.
+import { isScalar, visit, type Document } from 'yaml';
+
+export interface DuplicateKey {
+  key: string;
+  /** Offsets of the earlier occurrence's key. */
+  first: [number, number];
+  /** Offsets of the later occurrence's key (the one the model keeps). */
+  second: [number, number];
+  /** Offsets that remove the earlier key and its value (the fix). */
+  removal: [number, number];
+}
+
+/** Beyond this many per file, the rest are not recorded (a generated file, or hostile input). */
+const MAX_PER_FILE = 100;
+
+export function duplicateKeysOf(text: string, documents: readonly Document.Parsed[]): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  for (const doc of documents) {
+    if (doc.errors.length > 0) continue;
+    visit(doc, {
+      Map(_, map) {
+        if (found.length >= MAX_PER_FILE || map.items.length < 2) return;
+        const seen = new Map<string, number>();
+        map.items.forEach((pair, index) => {
+          if (!isScalar(pair.key) || !pair.key.range) return;
+          const key = String(pair.key.value);
+          // `<<` merges are not keys of the mapping.
+          if (key === '<<' && pair.key.type === 'PLAIN') return;
+          const earlier = seen.get(key);
+          seen.set(key, index);
+          if (earlier === undefined || found.length >= MAX_PER_FILE) return;
+          const before = map.items[earlier];
+          const next = map.items[earlier + 1];
+          const keyRange = (before.key as { range: [number, number, number] }).range;
+          const nextStart = isScalar(next.key) && next.key.range ? next.key.range[0] : undefined;
+          if (nextStart === undefined) return;
+          found.push({
+            key,
+            first: [keyRange[0], keyRange[1]],
+            second: [pair.key.range[0], pair.key.range[1]],
+            removal: removalOf(text, keyRange[0], nextStart),
+          });
+        });
+      },
+    });
+  }
+  return found;
+}
+
+/**
+ * The text to remove for a pair that starts at `start`, the next pair of its mapping at `next`:
+ * whole lines in a block mapping (so a comment above the next key stays), else up to the next key.
+ */
+function removalOf(text: string, start: number, next: number): [number, number] {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const nextLineStart = text.lastIndexOf('\n', next - 1) + 1;
+  const blank = (from: number, to: number) => /^[ \t]*$/.test(text.slice(from, to));
+  if (!blank(lineStart, start) || !blank(nextLineStart, next) || nextLineStart <= lineStart) return [start, next];
+  // Keep comment lines that sit right above the next key: they describe it.
+  let end = nextLineStart;
+  for (;;) {
+    const previousLine = text.lastIndexOf('\n', end - 2) + 1;
+    if (previousLine <= lineStart || !/^[ \t]*#/.test(text.slice(previousLine, end))) break;
+    end = previousLine;
+  }
+  return [lineStart, end];
+}
