@@ -6,7 +6,7 @@ import { runChecks } from '../../server/src/check';
 import { RULES } from '../../server/src/rules';
 import { fileRule, type Rule } from '../../server/src/rules/types';
 import { plainValue } from '../../server/src/model/limits';
-import { at, check, repo } from '../helpers/repo';
+import { at, check, FLUX_SYSTEM_SYNC, repo } from '../helpers/repo';
 
 const meta = { defaultSeverity: 'warning' as const, description: 'd', help: 'h', fix: '—' };
 const throwing: Rule = { ...meta, id: 'test/throws', check: () => { throw new TypeError('boom\nsecond line'); } };
@@ -39,15 +39,16 @@ test('internal/rule-failed takes a configured severity', () => {
 
 test('a document nested deeper than the limit is one yaml/syntax error and no resource; its neighbours are read', () => {
   const deep = 'kind: ConfigMap\nmetadata:\n  name: deep\ndata: ' + '['.repeat(300) + ']'.repeat(300) + '\n';
-  const model = repo({ 'deep.yaml': `${deep}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\n` });
+  // In a folder a cluster applies, so that the finding is an error (elsewhere it is information).
+  const model = repo({ 'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'), 'clusters/prod/deep.yaml': `${deep}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\n` });
   const findings = check(model, 'yaml/syntax');
   assert.deepEqual(
-    findings.map((f) => `${at(f)} ${f.message}`),
-    ['1:1-1:16 This document nests deeper than 256 levels: not checked.'],
+    findings.map((f) => `${f.severity} ${at(f)} ${f.message}`),
+    ['error 1:1-1:16 This document nests deeper than 256 levels: not checked.'],
   );
-  assert.deepEqual(model.file('deep.yaml')!.resources.map((r) => r.name), ['fine']);
-  assert.equal(plainValue(model.file('deep.yaml')!.documents[0]), undefined);
-  assert.deepEqual(plainValue(model.file('deep.yaml')!.documents[1]), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fine' } });
+  assert.deepEqual(model.file('clusters/prod/deep.yaml')!.resources.map((r) => r.name), ['fine']);
+  assert.equal(plainValue(model.file('clusters/prod/deep.yaml')!.documents[0]), undefined);
+  assert.deepEqual(plainValue(model.file('clusters/prod/deep.yaml')!.documents[1]), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fine' } });
   // Every rule runs on it without throwing.
   assert.doesNotThrow(() => runChecks(model, { rules: RULES, onRuleError: (_, e) => { throw e; } }));
 });
