@@ -274,7 +274,13 @@ test('unreadable files, folders and .sops.yaml, and a path over PATH_MAX, are io
 });
 
 test('a Flux spec.path that leads outside the repository is a warning and is never followed', () => {
-  const dir = tempRepo({ ...CLUSTER, 'apps/replacements.yaml': '[]\n', 'clusters/prod/apps.yaml': CLUSTER['clusters/prod/apps.yaml'].replace('path: ./apps', 'path: ../../../etc') });
+  // The cluster's root is its flux-system sync: a folder whose only Kustomization points outside is no cluster of its own.
+  const dir = tempRepo({
+    ...CLUSTER,
+    'clusters/prod/flux-system/gotk-sync.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./clusters/prod\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
+    'apps/replacements.yaml': '[]\n',
+    'clusters/prod/apps.yaml': CLUSTER['clusters/prod/apps.yaml'].replace('path: ./apps', 'path: ../../../etc'),
+  });
   try {
     const { stdout } = run(['check', dir, '--format', 'json']);
     const findings = JSON.parse(stdout).findings;
@@ -315,12 +321,13 @@ test('a 5 MB .gitignore line is skipped with a short warning; the other patterns
 
 test('text output escapes control characters of file names and messages; SARIF URIs percent-encode # ? % and the like', { skip: process.platform === 'win32' ? 'file names with control characters' : false }, () => {
   const name = 'apps/we#ird?50%\u001b[2J\u202e.yaml';
-  const dir = tempRepo({ [name]: 'key: "unclosed\n' });
+  // A Secret in clear: an error wherever it is (a syntax error in a file no cluster applies is information).
+  const dir = tempRepo({ [name]: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\nstringData:\n  password: hunter2\n' });
   try {
     const text = run(['check', dir]);
     assert.equal(text.code, 1);
     assert.ok(!/[\u001b\u202e]/.test(text.stdout), JSON.stringify(text.stdout));
-    assert.match(text.stdout, /^apps\/we#ird\?50%\\x1b\[2J\\u202e\.yaml:1:6: error yaml\/syntax: /m);
+    assert.match(text.stdout, /^apps\/we#ird\?50%\\x1b\[2J\\u202e\.yaml:6:3: error secrets\/unencrypted: /m);
     const sarif = JSON.parse(run(['check', dir, '--format', 'sarif']).stdout);
     const uris = sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri);
     assert.deepEqual(uris, ['apps/we%23ird%3F50%25%1B%5B2J%E2%80%AE.yaml']);
