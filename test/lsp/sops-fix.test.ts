@@ -53,12 +53,17 @@ test('a fix into a SOPS file is a disabled plain action plus decrypt, edit, re-e
       range: diagnostic.range,
       context: { diagnostics: [diagnostic] },
     })) as CodeAction[];
-    const plain = actions.filter((a) => !a.command);
+    // The rule's own fixes (not the "Disable ..." ones, which edit only .gitops-guardrails.yaml there).
+    const plain = actions.filter((a) => !a.command && !a.title.startsWith('Disable '));
     assert.ok(plain.length > 0);
     for (const action of plain) {
       assert.equal(action.edit, undefined, 'no plain edit of an encrypted file');
       assert.match(action.disabled?.reason ?? '', /^apps\/deploy\.sops\.yaml is SOPS-encrypted: an edit would break the MAC/);
     }
+    // Nothing in the lightbulb edits the encrypted file as text.
+    const edited = actions.flatMap((a) => (a.edit?.documentChanges ?? []).map((c) => ('textDocument' in c ? c.textDocument.uri : c.uri)));
+    assert.ok(!edited.includes(client.uri('apps/deploy.sops.yaml')), edited.join(', '));
+    assert.deepEqual(actions.filter((a) => a.title.startsWith('Disable ')).map((a) => a.title), ['Disable resources/missing in .gitops-guardrails.yaml']);
     const reencrypting = actions.find((a) => a.title === `${plain[0].title} (decrypt, edit, re-encrypt with SOPS)`);
     assert.ok(reencrypting?.command, JSON.stringify(actions.map((a) => a.title)));
     await client.connection.sendRequest('workspace/executeCommand', { command: reencrypting.command.command, arguments: reencrypting.command.arguments });
