@@ -2,6 +2,7 @@
 // a Kustomization's spec.path means given its source.
 import { parse as parseYaml } from 'yaml';
 import { ancestors, joinRepoPath } from './paths';
+import { identifierOf } from './values';
 import type { DependencyRef, FluxKustomization, HelmRelease, Resource, SourceRef } from './types';
 
 export const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io/';
@@ -26,8 +27,9 @@ export function readDependsOn(object: any, ownNamespace: string): DependencyRef[
   if (!Array.isArray(list)) return [];
   const refs: DependencyRef[] = [];
   list.forEach((entry, i) => {
-    if (!entry || typeof entry !== 'object' || typeof entry.name !== 'string') return;
-    refs.push({ name: entry.name, namespace: typeof entry.namespace === 'string' ? entry.namespace : ownNamespace, nodePath: ['spec', 'dependsOn', i, 'name'] });
+    const name = identifierOf(entry?.name);
+    if (name === undefined || typeof entry.name !== 'string') return;
+    refs.push({ name, namespace: identifierOf(entry.namespace) ?? ownNamespace, nodePath: ['spec', 'dependsOn', i, 'name'] });
   });
   return refs;
 }
@@ -36,17 +38,17 @@ export function readFluxKustomization(resource: Resource, namespace: string): Fl
   const spec = resource.object.spec ?? {};
   const ref = spec.sourceRef;
   const sourceRef: SourceRef | undefined =
-    ref && typeof ref === 'object' && typeof ref.name === 'string'
-      ? { kind: typeof ref.kind === 'string' ? ref.kind : 'GitRepository', name: ref.name, namespace: typeof ref.namespace === 'string' ? ref.namespace : namespace }
+    ref && typeof ref === 'object' && typeof ref.name === 'string' && identifierOf(ref.name) !== undefined
+      ? { kind: identifierOf(ref.kind) ?? 'GitRepository', name: ref.name, namespace: identifierOf(ref.namespace) ?? namespace }
       : undefined;
   return {
     resource,
     name: resource.name,
     namespace,
-    path: typeof spec.path === 'string' ? spec.path : '',
+    path: typeof spec.path === 'string' ? identifierOf(spec.path) ?? '' : '',
     sourceRef,
     dependsOn: readDependsOn(resource.object, namespace),
-    targetNamespace: typeof spec.targetNamespace === 'string' ? spec.targetNamespace : undefined,
+    targetNamespace: typeof spec.targetNamespace === 'string' ? identifierOf(spec.targetNamespace) : undefined,
     appliedFiles: [],
   };
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments, isMap, visit, type Document } from 'yaml';
 import { toAbsolute } from './paths';
 import { computeLineStarts, positionAt, rangeFromOffsets } from './positions';
+import { identifierOf } from './values';
 import type { Resource, SyntaxProblem, YamlFile } from './types';
 
 export function isYamlPath(path: string): boolean {
@@ -43,8 +44,9 @@ export function parseYamlFile(path: string, text: string): YamlFile {
     }
     if (!object || typeof object !== 'object' || Array.isArray(object)) return;
     if (isSopsMetadata(object.sops)) sopsEncrypted = true;
-    const kind = typeof object.kind === 'string' ? object.kind : '';
-    const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+    // In a file SOPS encrypted whole, even the identity is ciphertext: an unknown, never a name.
+    const kind = typeof object.kind === 'string' ? identifierOf(object.kind) ?? '' : '';
+    const apiVersion = typeof object.apiVersion === 'string' ? identifierOf(object.apiVersion) ?? '' : '';
     const metadata = object.metadata && typeof object.metadata === 'object' ? object.metadata : {};
     if (!kind && !isKustomizationFileName(path)) return;
     resources.push({
@@ -52,8 +54,8 @@ export function parseYamlFile(path: string, text: string): YamlFile {
       index,
       apiVersion,
       kind: kind || 'Kustomization',
-      name: scalarString(metadata.name),
-      namespace: metadata.namespace === undefined ? undefined : scalarString(metadata.namespace),
+      name: identifierOf(metadata.name) ?? '',
+      namespace: metadata.namespace === undefined ? undefined : metadata.namespace === null ? '' : identifierOf(metadata.namespace),
       object,
       range: rangeFromOffsets(lineStarts, doc.range[0], doc.range[1]),
     });
@@ -214,10 +216,6 @@ function isSopsMetadata(value: unknown): boolean {
   if (!value || typeof value !== 'object') return false;
   const sops = value as Record<string, unknown>;
   return 'mac' in sops || 'age' in sops || 'pgp' in sops || 'kms' in sops || 'lastmodified' in sops;
-}
-
-function scalarString(value: unknown): string {
-  return value === undefined || value === null ? '' : String(value);
 }
 
 function firstLine(message: string): string {
