@@ -9,7 +9,7 @@ export function* stringLeaves(value: unknown, path: NodePath = []): Generator<[N
 }
 
 /** A SOPS `ENC[...]` value: ciphertext, never a name, a namespace, a path or a reference. */
-export function isEncryptedValue(value: unknown): value is string {
+export function isEncryptedValue(value: unknown): boolean {
   return typeof value === 'string' && /^ENC\[[A-Za-z0-9_]+,[^]*\]$/.test(value);
 }
 

@@ -1,5 +1,5 @@
 import type { NodePath, Resource } from '../model/types';
-import { isReference } from './sops-policy';
+import { hasClearDsn, isClearValue, isCredentialKey, namesAKey } from './credentials';
 import { fileRule, type Rule, type RuleFinding } from './types';
 
 export const secretsPlaintextCredential: Rule = fileRule(
@@ -39,14 +39,6 @@ interface Hit {
   target: 'key' | 'value';
 }
 
-/** Last words of key names that hold a credential themselves. */
-const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'passphrase', 'pwd', 'pass', 'token', 'credential', 'credentials']);
-const CREDENTIAL_PAIRS = new Set(['api key', 'access key', 'secret key', 'private key', 'client secret', 'auth token']);
-/** Words that make a key name another object or a setting rather than the credential. */
-const NOT_A_VALUE = new Set(['existing', 'ref', 'name', 'file', 'path', 'policy', 'length', 'enabled', 'mode', 'type', 'url', 'header', 'field', 'env', 'annotation', 'secret', 'selector', 'template', 'format', 'hash']);
-/** scheme://user:password@host, with the password not a reference. */
-const DSN = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:([^@\s]+)@/i;
-
 function* credentialsIn(r: Resource): Generator<Hit> {
   if (r.kind === 'HelmRelease') yield* scan(r.object.spec?.values, ['spec', 'values'], 'spec.values');
   else if (r.kind === 'ConfigMap' && r.apiVersion === 'v1') yield* scan(r.object.data, ['data'], 'data');
@@ -84,33 +76,3 @@ function* scan(value: unknown, path: NodePath, where: string): Generator<Hit> {
     else if (typeof child === 'string' && hasClearDsn(child)) yield { path: childPath, label: key, where, dsn: true, target: 'value' };
   }
 }
-
-function isCredentialKey(key: string): boolean {
-  // Annotation keys (example.io/auth-secret) name other objects; they never hold the credential.
-  if (key.includes('/')) return false;
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  if (words.length === 0) return false;
-  const last = words[words.length - 1];
-  const pair = words.slice(-2).join(' ');
-  // passwordKey, tokenSecretRef: the name of a key or object that holds the credential.
-  if (words.slice(0, -1).some((w) => NOT_A_VALUE.has(w)) && !CREDENTIAL_PAIRS.has(pair)) return false;
-  if (NOT_A_VALUE.has(last)) return CREDENTIAL_PAIRS.has(pair);
-  return CREDENTIAL_WORDS.has(last) || CREDENTIAL_PAIRS.has(pair);
-}
-
-/** `secretKey: api-token` names the key inside a Secret; a real key has digits or is long. */
-function namesAKey(key: string, value: unknown): boolean {
-  return /key$/i.test(key) && typeof value === 'string' && /^[A-Za-z][A-Za-z_.-]*$/.test(value) && value.length <= 40;
-}
-
-function isClearValue(value: unknown): boolean {
-  if (typeof value !== 'string' && typeof value !== 'number') return false;
-  const text = String(value);
-  return !isReference(text) && !/^(true|false|null|~)$/i.test(text) && !/^ENC\[/.test(text) && text.length >= 4;
-}
-
-function hasClearDsn(value: string): boolean {
-  const match = DSN.exec(value);
-  return match !== null && !isReference(match[1]) && !/^\$\{[^}]+\}$/.test(match[1]) && !/^\$\(.+\)$/.test(match[1]);
-}
-
