@@ -22,14 +22,24 @@ export function isFluxSource(r: Resource): boolean {
   return r.apiVersion.startsWith(FLUX_SOURCE_GROUP) || (r.kind === 'ArtifactGenerator' && r.apiVersion.startsWith(FLUX_SOURCE_EXTENSIONS_GROUP));
 }
 
-export function readDependsOn(object: any, ownNamespace: string): DependencyRef[] {
+/**
+ * A dependsOn list as Flux reads it: after the applying Kustomization's post-build substitution
+ * (`0-${CLUSTER_NAME}-config`), a missing namespace being the dependent's own. An entry whose
+ * name still holds a variable no one provides here is kept with `unresolved` set.
+ */
+export function readDependsOn(object: any, ownNamespace: string, variables: Record<string, string> = {}): DependencyRef[] {
   const list = object?.spec?.dependsOn;
   if (!Array.isArray(list)) return [];
   const refs: DependencyRef[] = [];
   list.forEach((entry, i) => {
-    const name = identifierOf(entry?.name);
-    if (name === undefined || typeof entry.name !== 'string') return;
-    refs.push({ name, namespace: identifierOf(entry.namespace) ?? ownNamespace, nodePath: ['spec', 'dependsOn', i, 'name'] });
+    const written = identifierOf(entry?.name);
+    if (written === undefined || typeof entry.name !== 'string') return;
+    const writtenNamespace = identifierOf(entry.namespace);
+    const name = substitute(written, variables);
+    const namespace = writtenNamespace === undefined ? ownNamespace : substitute(writtenNamespace, variables);
+    const ref: DependencyRef = { name: name ?? written, namespace: namespace ?? writtenNamespace ?? ownNamespace, nodePath: ['spec', 'dependsOn', i, 'name'] };
+    if (name === undefined || namespace === undefined) ref.unresolved = `it uses a variable that post-build substitution does not provide here (${written})`;
+    refs.push(ref);
   });
   return refs;
 }
@@ -222,8 +232,9 @@ export function substitute(text: string, variables: Record<string, string>): str
   return unknown ? undefined : result;
 }
 
+/** The variables of a Kustomization's postBuild.substitute, its parent's patches applied. */
 export function postBuildVariables(ks: FluxKustomization): Record<string, string> {
-  const substituteMap = ks.resource.object.spec?.postBuild?.substitute;
+  const substituteMap = effectiveSpec(ks).postBuild?.substitute;
   const variables: Record<string, string> = {};
   if (substituteMap && typeof substituteMap === 'object') {
     for (const [k, v] of Object.entries(substituteMap)) variables[k] = String(v);

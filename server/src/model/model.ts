@@ -6,6 +6,7 @@ import { deriveGraph, type RepoGraph } from './graph';
 import type { FileTree, PathKind } from './kustomize';
 import { deriveLayers, type LayerModel } from './layers';
 import { bootstrapGroups, findCrdInstallers, type CrdInstaller } from './crds';
+import { deriveDependencies, type Dependencies } from './dependencies';
 import { isKustomizationFileName, isYamlPath, parseYamlFile } from './parse';
 import { ancestors, dirname, toAbsolute } from './paths';
 import { parseInWorkers, parseWorkerCount } from './parse-pool';
@@ -32,7 +33,7 @@ export class RepoModel implements FileTree {
   private readonly folderCounts = new Map<string, number>();
   private readonly childrenCache = new Map<string, { files: string[]; folders: string[] }>();
   private readonly structureKeys = new Map<string, string>();
-  private derived?: { graph: RepoGraph; layers: LayerModel; crdInstallers?: Map<string, CrdInstaller[]>; bootstrapGroups?: Map<string, string> };
+  private derived?: { graph: RepoGraph; layers: LayerModel; crdInstallers?: Map<string, CrdInstaller[]>; bootstrapGroups?: Map<string, string>; dependencies?: Dependencies };
   private configState?: { config: GuardrailsConfig; problems: ConfigProblem[]; ignored: (p: string) => boolean };
   private readonly knownRuleIds: ReadonlySet<string>;
   /** Counts setFile calls that changed something; `changedSince` answers from the log below. */
@@ -264,6 +265,13 @@ export class RepoModel implements FileTree {
 
   get layers(): LayerModel {
     return this.derive().layers;
+  }
+
+  /** What each dependsOn entry waits for: the one resolver of dependsOn names. */
+  get dependencies(): Dependencies {
+    const derived = this.derive();
+    derived.dependencies ??= deriveDependencies(derived.graph);
+    return derived.dependencies;
   }
 
   /** Who installs the CRDs of each API group (CRD manifests and well-known charts). */

@@ -33,7 +33,7 @@ export function unorderedCustomResources(model: RepoModel): UnorderedCustomResou
   const result: UnorderedCustomResource[] = [];
   for (const cluster of model.graph.clusters) {
     const inCluster = new Set(cluster.kustomizations);
-    const closure = dependencyClosure(cluster);
+    const closure = dependencyClosure(model, cluster);
     for (const applier of cluster.kustomizations) {
       for (const file of applier.appliedFiles) {
         if (patchFiles.has(file)) continue;
@@ -81,8 +81,8 @@ function remedyFor(
 }
 
 /** Every Kustomization a Kustomization waits for, directly or through others, within a cluster. */
-export function dependencyClosure(cluster: Cluster): (ks: FluxKustomization) => Set<FluxKustomization> {
-  const byKey = new Map(cluster.kustomizations.map((ks) => [`${ks.namespace}/${ks.name}`, ks]));
+export function dependencyClosure(model: RepoModel, cluster: Cluster): (ks: FluxKustomization) => Set<FluxKustomization> {
+  const inCluster = new Set<unknown>(cluster.kustomizations);
   const cache = new Map<FluxKustomization, Set<FluxKustomization>>();
   return (ks) => {
     let result = cache.get(ks);
@@ -91,11 +91,12 @@ export function dependencyClosure(cluster: Cluster): (ks: FluxKustomization) => 
     cache.set(ks, result);
     const stack = [ks];
     while (stack.length > 0) {
-      for (const ref of stack.pop()!.dependsOn) {
-        const target = byKey.get(`${ref.namespace}/${ref.name}`);
-        if (target && !result.has(target)) {
-          result.add(target);
-          stack.push(target);
+      const current = stack.pop()!;
+      for (const ref of current.dependsOn) {
+        for (const target of model.dependencies.targetsOf(current, ref)) {
+          if (!inCluster.has(target) || result.has(target as FluxKustomization)) continue;
+          result.add(target as FluxKustomization);
+          stack.push(target as FluxKustomization);
         }
       }
     }

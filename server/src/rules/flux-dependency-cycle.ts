@@ -1,4 +1,4 @@
-import { dependencyTargets, type DependencyIndex, type Dependent } from './dependencies';
+import type { Dependencies, DependencyIndex, Dependent } from '../model/dependencies';
 import type { Rule, RuleFinding } from './types';
 
 export const fluxDependencyCycle: Rule = {
@@ -10,9 +10,10 @@ export const fluxDependencyCycle: Rule = {
   fix: '—',
   check(model) {
     const findings: RuleFinding[] = [];
-    const { kustomizations, helmReleases } = dependencyTargets(model);
+    const dependencies = model.dependencies;
+    const { kustomizations, helmReleases } = dependencies;
     for (const index of [kustomizations, helmReleases]) {
-      for (const cycle of findCycles(index)) {
+      for (const cycle of findCycles(index, dependencies)) {
         const names = cycle.map((d) => d.name);
         const description = [...names, names[0]].join(' → ');
         cycle.forEach((member, i) => {
@@ -33,11 +34,9 @@ export const fluxDependencyCycle: Rule = {
 };
 
 /** Elementary cycles through strongly connected components (Tarjan), one path per component. */
-function findCycles(index: DependencyIndex): Dependent[][] {
+function findCycles(index: DependencyIndex, dependencies: Dependencies): Dependent[][] {
   const edges = new Map<Dependent, Dependent[]>();
-  for (const d of index.dependents) {
-    edges.set(d, d.dependsOn.flatMap((ref) => index.byKey.get(`${ref.namespace}/${ref.name}`) ?? []));
-  }
+  for (const d of index.dependents) edges.set(d, d.dependsOn.flatMap((ref) => dependencies.targetsOf(d, ref)));
   let counter = 0;
   const order = new Map<Dependent, number>();
   const low = new Map<Dependent, number>();
