@@ -55,7 +55,7 @@ export function hasPlaceholder(value: unknown): boolean {
 }
 
 /** `key = value`, `key: value`, `"key": "value"` or `key=value` on a line of a configuration text. */
-const ASSIGNMENT = /^\s*["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*["']?([^"'\s#;,]+)/;
+const ASSIGNMENT = /^\s*["']?([A-Za-z0-9_.-]+)["']?\s*(?:=>|[:=])\s*["']?([^"'\s#;,]+)/;
 
 /**
  * Whether a value holds a credential in clear: under a credential-like key, as a connection

@@ -1,3 +1,4 @@
+import type { YamlFile } from '../model/types';
 import type { Rule, RuleFinding } from './types';
 
 export const fluxUnknownDependency: Rule = {
@@ -19,6 +20,8 @@ export const fluxUnknownDependency: Rule = {
         const elsewhere = index.byName.get(ref.name) ?? [];
         // Where a namespace is only known after a kustomize build we cannot follow, do not guess.
         if (elsewhere.length > 0 && (ref.namespace === '' || elsewhere.includes(''))) continue;
+        // A target declared in a document of this file that does not parse is yaml/syntax's to report.
+        if (declaredInBrokenDocument(model.file(dependent.resource.file), ref.name)) continue;
         const kind = dependent.resource.kind;
         const near = elsewhere.length > 0 ? [] : dependencies.similarNames(dependent, ref.name);
         const message =
@@ -31,3 +34,9 @@ export const fluxUnknownDependency: Rule = {
     return findings;
   },
 };
+
+function declaredInBrokenDocument(file: YamlFile | undefined, name: string): boolean {
+  if (!file || file.syntaxErrors.length === 0) return false;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^\\s*name:\\s*["']?${escaped}["']?\\s*$`, 'm').test(file.text);
+}

@@ -63,3 +63,17 @@ test('did-you-mean through the trigram index finds what a full scan finds', () =
     assert.deepEqual(dependencies.similarNames(dependent, query), full, query);
   }
 });
+
+test('flux/unknown-dependency leaves a target declared in a broken document of the same file to yaml/syntax', () => {
+  const broken = fluxKs('photos-db', './apps/photos/db', '  healthChecks:\n    - kind: PersistentVolumeClaim\n      name: *pvc\n');
+  const files = (target: string) => ({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/photos.yaml': fluxKs('photos-app', './apps/photos/app', dependsOn(target)) + '---\n' + broken,
+    'apps/photos/app/cm.yaml': cm,
+    'apps/photos/db/cm.yaml': cm,
+  });
+  const model = repo(files('photos-db'));
+  assert.ok(model.file('clusters/prod/photos.yaml')!.syntaxErrors.length > 0);
+  assert.deepEqual(check(model, 'flux/unknown-dependency'), []);
+  assert.equal(check(repo(files('photos-cache')), 'flux/unknown-dependency')[0].message, 'Kustomization photos-app depends on photos-cache in namespace flux-system, but no Kustomization of that name exists in this repository.');
+});
