@@ -71,12 +71,14 @@ function remedyFor(
   applier: FluxKustomization,
   installers: { installer: CrdInstaller; installedBy: FluxKustomization[] }[],
 ): CrdRemedy | undefined {
+  const same = installers.find((i) => i.installer.via === 'helm-chart' && i.installedBy.includes(applier));
   const candidates = installers
     .flatMap(({ installer, installedBy }) => installedBy.map((on) => ({ installer, on })))
-    .filter(({ on }) => on !== applier && !closure(on).has(applier) && !appliedBeneath(model, applier, on));
+    .filter(({ on }) => on !== applier && !closure(on).has(applier) && !appliedBeneath(model, applier, on))
+    // Another release of the chart the applier installs itself is a second copy, not the fix.
+    .filter(({ installer }) => !same || installer.via === 'crd-manifest' || installer.chart !== same.installer.chart);
   const best = candidates.find((c) => c.installer.via === 'crd-manifest') ?? candidates[0];
   if (best) return { kind: 'depends-on', on: best.on, installer: best.installer };
-  const same = installers.find((i) => i.installer.via === 'helm-chart' && i.installedBy.includes(applier));
   return same ? { kind: 'split', release: same.installer.resource } : undefined;
 }
 

@@ -99,3 +99,13 @@ test('flux/crd-in-same-kustomization: one finding per Kustomization and HelmRele
   assert.equal(f.message, '5 custom resources (ClusterIssuer letsencrypt, ClusterIssuer a, ClusterIssuer b and 2 more) are applied by Kustomization cert-manager together with HelmRelease cert-manager, which installs their CRDs (cert-manager.io); on a fresh cluster the dry-run fails and nothing of cert-manager is applied. Move them to a Kustomization that dependsOn cert-manager.');
   assert.deepEqual(f.related!.map((r) => r.file), ['infra/cert-manager/release.yaml', 'infra/cert-manager/more.yaml', 'infra/cert-manager/more.yaml', 'infra/cert-manager/more.yaml', 'infra/cert-manager/more.yaml']);
 });
+
+test('another release of the same chart elsewhere is a second copy: the CRs still move out, no dependsOn on the copy', () => {
+  const model = repo({
+    ...base,
+    'clusters/prod/infra.yaml': fluxKs('cert-manager', './infra/cert-manager') + '---\n' + fluxKs('cert-manager-copy', './infra/copy'),
+    'infra/copy/release.yaml': release().replace('namespace: cert-manager', 'namespace: copy'),
+  });
+  assert.deepEqual(check(model, 'flux/missing-depends-on'), []);
+  assert.deepEqual(check(model, 'flux/crd-in-same-kustomization').map((f) => [f.file, at(f)]), [['infra/cert-manager/issuer.yaml', '2:7-2:20']]);
+});
