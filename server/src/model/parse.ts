@@ -4,6 +4,7 @@ import { parseAllDocuments, isMap, visit, type Document } from 'yaml';
 import { toAbsolute } from './paths';
 import { computeLineStarts, positionAt, rangeFromOffsets } from './positions';
 import { identifierOf } from './values';
+import { canonicalKustomization } from './kustomization-keys';
 import type { Resource, SyntaxProblem, YamlFile } from './types';
 
 export function isYamlPath(path: string): boolean {
@@ -44,6 +45,8 @@ export function parseYamlFile(path: string, text: string): YamlFile {
     }
     if (!object || typeof object !== 'object' || Array.isArray(object)) return;
     if (isSopsMetadata(object.sops)) sopsEncrypted = true;
+    // kustomize reads its own file's keys case-insensitively; every reader sees them as it does.
+    if (isKustomizeDocument(path, object)) object = canonicalKustomization(object);
     // In a file SOPS encrypted whole, even the identity is ciphertext: an unknown, never a name.
     const kind = typeof object.kind === 'string' ? identifierOf(object.kind) ?? '' : '';
     const apiVersion = typeof object.apiVersion === 'string' ? identifierOf(object.apiVersion) ?? '' : '';
@@ -192,6 +195,13 @@ export function withLazyDocuments(data: ParsedFileData): YamlFile {
 /** Whether a file's documents are in memory (always, unless it came from withLazyDocuments). */
 export function documentsParsed(file: YamlFile): boolean {
   return file instanceof LazyYamlFile ? file.documentsParsed : true;
+}
+
+/** A kustomization file's document, or a document of kustomize's own Kustomization kind, however its keys are spelled. */
+function isKustomizeDocument(path: string, object: Record<string, unknown>): boolean {
+  const apiVersion = object.apiVersion ?? Object.entries(object).find(([k]) => k.toLowerCase() === 'apiversion')?.[1];
+  if (typeof apiVersion === 'string' && apiVersion) return apiVersion.startsWith('kustomize.config.k8s.io/');
+  return isKustomizationFileName(path);
 }
 
 export function isKustomizationFileName(path: string): boolean {
