@@ -8,7 +8,7 @@ export const secretsPlaintextCredential: Rule = fileRule(
     defaultSeverity: 'warning',
     description: 'A credential-looking value in clear in HelmRelease values, ConfigMaps or container env (password, token, apiKey, a connection string with a password).',
     help:
-      'Chart values, ConfigMaps and env are not encrypted by the usual encrypted_regex (^(data|stringData)$), so a password written there is pushed in clear. Keep it in a SOPS-encrypted Secret and reference it (valuesFrom, existingSecret, secretKeyRef). References (${VAR}, op://…, templates) are fine. The finding never quotes the value.',
+      'Chart values, ConfigMaps and env are not encrypted by the usual encrypted_regex (^(data|stringData)$), so a password written there is pushed in clear. Keep it in a SOPS-encrypted Secret and reference it (valuesFrom, existingSecret, secretKeyRef). References (${VAR}, op://…, templates) are fine. One finding per object and place, with the count; it never quotes the value.',
     fix: '—',
   },
   // One file at a time, so the engine reuses the findings of unchanged files.
@@ -17,11 +17,19 @@ export const secretsPlaintextCredential: Rule = fileRule(
     for (const file of [one]) {
       if (file.sopsEncrypted || model.graph.patchFiles.has(file.path)) continue;
       for (const r of file.resources) {
-        for (const hit of credentialsIn(r)) {
+        // One finding per object and place (values, data, a container), with the count.
+        const byWhere = new Map<string, Hit[]>();
+        for (const hit of credentialsIn(r)) byWhere.set(hit.where, [...(byWhere.get(hit.where) ?? []), hit]);
+        for (const [where, hits] of byWhere) {
+          const [first] = hits;
+          const labels = hits.map((h) => (h.dsn ? `${h.label} (connection string)` : h.label));
           findings.push({
             file: file.path,
-            range: model.rangeOf(r, hit.path, hit.target),
-            message: `${r.kind} ${r.name} has ${hit.dsn ? 'a connection string with a password' : `a credential in clear (${hit.label})`} in ${hit.where}; keep it in a SOPS-encrypted Secret and reference it instead.`,
+            range: model.rangeOf(r, first.path, first.target),
+            message:
+              hits.length === 1
+                ? `${r.kind} ${r.name} has ${first.dsn ? 'a connection string with a password' : `a credential in clear (${first.label})`} in ${where}; keep it in a SOPS-encrypted Secret and reference it instead.`
+                : `${r.kind} ${r.name} has ${hits.length} credentials in clear in ${where} (${labels.slice(0, 4).join(', ')}${labels.length > 4 ? ', …' : ''}); keep them in a SOPS-encrypted Secret and reference them instead.`,
           });
         }
       }
