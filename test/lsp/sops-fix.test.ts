@@ -61,7 +61,7 @@ test('a fix into a SOPS file is a disabled plain action plus decrypt, edit, re-e
       assert.match(action.disabled?.reason ?? '', /^apps\/deploy\.sops\.yaml is SOPS-encrypted: an edit would break the MAC/);
     }
     // Nothing in the lightbulb edits the encrypted file as text.
-    const edited = actions.flatMap((a) => (a.edit?.documentChanges ?? []).map((c) => ('textDocument' in c ? c.textDocument.uri : c.uri)));
+    const edited = actions.flatMap((a) => (a.edit?.documentChanges ?? []).map((c) => ('textDocument' in c ? c.textDocument.uri : 'uri' in c ? c.uri : c.newUri)));
     assert.ok(!edited.includes(client.uri('apps/deploy.sops.yaml')), edited.join(', '));
     assert.deepEqual(actions.filter((a) => a.title.startsWith('Disable ')).map((a) => a.title), ['Disable resources/missing in .gitops-guardrails.yaml']);
     const reencrypting = actions.find((a) => a.title === `${plain[0].title} (decrypt, edit, re-encrypt with SOPS)`);

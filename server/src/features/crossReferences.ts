@@ -78,18 +78,23 @@ function isReferable(resource: Resource): boolean {
   return resource.name !== '';
 }
 
+/** An object's name as the model resolves it (a Flux object's after post-build substitution). */
+function declaredName(model: RepoModel, resource: Resource): string {
+  return fluxObjectOf(model, resource)?.name ?? resource.name;
+}
+
 export function declarationOf(model: RepoModel, resource: Resource): Declaration | undefined {
   if (!resource.name || !isReferable(resource)) return undefined;
   const file = model.file(resource.file);
   const node = file && scalarAt(file.documents[resource.index], ['metadata', 'name']);
   if (!file || !node) return undefined;
-  return { key: { kind: resource.kind, name: resource.name, namespace: ownerNamespace(model, resource) }, resource, range: scalarRange(file, node) };
+  return { key: { kind: resource.kind, name: declaredName(model, resource), namespace: ownerNamespace(model, resource) }, resource, range: scalarRange(file, node) };
 }
 
 export function declarationsOf(model: RepoModel, key: ObjectKey): Declaration[] {
   const result: Declaration[] = [];
   for (const resource of model.resources()) {
-    if (resource.kind !== key.kind || resource.name !== key.name) continue;
+    if (resource.kind !== key.kind || declaredName(model, resource) !== key.name) continue;
     const declaration = declarationOf(model, resource);
     if (declaration && sameObject(declaration.key, key)) result.push(declaration);
   }
@@ -132,6 +137,7 @@ function extractSites(model: RepoModel, file: YamlFile): ReferenceSite[] {
       if (typeof object.spec?.targetNamespace === 'string') add(namespaceKey(object.spec.targetNamespace), 'namespace', ['spec', 'targetNamespace']);
       const dependsOn = fluxObjectOf(model, resource)?.dependsOn ?? readDependsOn(object, own ?? '');
       for (const ref of dependsOn) {
+        if (ref.unresolved) continue;
         add({ kind: resource.kind, name: ref.name, namespace: ref.namespace || undefined }, 'dependsOn', ref.nodePath);
         const entry = object.spec.dependsOn[ref.nodePath[2] as number];
         if (typeof entry?.namespace === 'string') add(namespaceKey(entry.namespace), 'namespace', [...ref.nodePath.slice(0, -1), 'namespace']);

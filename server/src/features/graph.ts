@@ -50,11 +50,14 @@ export function dependencyGraph(model: RepoModel, findingsOf?: FindingsOf): Grap
   for (const hr of graph.helmReleases) if (!inAnyCluster.has(hr)) place(hr, 'helmrelease', undefined);
 
   const edges: GraphEdge[] = [];
+  const byObject = new Map<unknown, Placed[]>();
+  for (const p of placed) byObject.set(p.object, [...(byObject.get(p.object) ?? []), p]);
   for (const from of placed) {
     for (const ref of from.object.dependsOn) {
-      const to = placed.find(
-        (p) => p.node.kind === from.node.kind && p.node.cluster === from.node.cluster && p.object.name === ref.name && (!ref.namespace || !p.object.namespace || p.object.namespace === ref.namespace),
-      );
+      const to = model.dependencies
+        .targetsOf(from.object, ref)
+        .flatMap((target) => byObject.get(target) ?? [])
+        .find((p) => p.node.cluster === from.node.cluster);
       if (!to) continue;
       const upward = from.order !== undefined && to.order !== undefined && from.order < to.order;
       edges.push({ from: from.node.id, to: to.node.id, kind: 'dependsOn', upward });

@@ -128,10 +128,28 @@ export function findCrdInstallers(
   for (const release of releases) {
     const chart = chartName(release, sources);
     const groups = chart ? table[chart] : undefined;
-    // Charts that ship CRDs only when asked (crds.enabled / installCRDs) still count: the common case.
-    for (const group of groups ?? []) add({ group, resource: release.resource, via: 'helm-chart', chart });
+    // Charts that ship CRDs only when asked (crds.enabled / installCRDs) count unless told not to.
+    if (!groups || !installsCrds(release.resource.object.spec)) continue;
+    for (const group of groups) add({ group, resource: release.resource, via: 'helm-chart', chart });
   }
   return byGroup;
+}
+
+/**
+ * Whether a HelmRelease's first install brings the chart's CRDs: not with `install.crds: Skip`
+ * (Helm's crds/ folder is skipped), nor with the charts' own switches turned off in its values
+ * (`installCRDs: false`, `crds.enabled: false`, `crds.install: false`, `crds.create: false`,
+ * `crds: false`).
+ */
+export function installsCrds(spec: any): boolean {
+  if (!spec || typeof spec !== 'object') return true;
+  if (spec.install?.crds === 'Skip') return false;
+  const off = (value: unknown) => value === false || value === 'false';
+  const switchedOff = (values: any): boolean =>
+    !!values &&
+    typeof values === 'object' &&
+    (off(values.installCRDs) || off(values.crds) || off(values.crds?.enabled) || off(values.crds?.install) || off(values.crds?.create));
+  return !switchedOff(spec.values);
 }
 
 /**

@@ -5,7 +5,7 @@ import { stringLeaves } from './values';
 import { componentOfPath, componentsByNamespace } from './layers';
 import type { RepoModel } from './model';
 import { isWithin } from './paths';
-import type { Component, NodePath, Resource, YamlFile } from './types';
+import type { Component, FluxKustomization, NodePath, Resource, YamlFile } from './types';
 
 export type EdgeKind =
   | 'Flux dependsOn'
@@ -79,17 +79,16 @@ function structuralEdges(model: RepoModel): DependencyEdge[] {
   const push = edgeSink(edges);
   const ofKustomization = (folder: string | undefined) => (folder === undefined ? undefined : componentOfPath(components, folder));
   // Flux Kustomizations stand for the component they apply; their files often live elsewhere.
-  const ksByKey = new Map(graph.fluxKustomizations.map((ks) => [`${ks.namespace}/${ks.name}`, ks]));
+  const { dependencies } = model;
   for (const ks of graph.fluxKustomizations) {
     for (const ref of ks.dependsOn) {
-      const target = ksByKey.get(`${ref.namespace}/${ref.name}`);
+      const target = dependencies.targetsOf(ks, ref)[0] as FluxKustomization | undefined;
       push('Flux dependsOn', ofKustomization(ks.folder), ofKustomization(target?.folder), ks.resource, ref.nodePath, ref.name);
     }
   }
-  const hrByKey = new Map(graph.helmReleases.map((hr) => [`${hr.namespace}/${hr.name}`, hr]));
   for (const hr of graph.helmReleases) {
     for (const ref of hr.dependsOn) {
-      const target = hrByKey.get(`${ref.namespace}/${ref.name}`);
+      const target = dependencies.targetsOf(hr, ref)[0];
       if (target) push('HelmRelease dependsOn', componentOfPath(components, hr.resource.file), componentOfPath(components, target.resource.file), hr.resource, ref.nodePath, ref.name);
     }
   }

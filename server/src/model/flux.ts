@@ -2,6 +2,7 @@
 // a Kustomization's spec.path means given its source.
 import { parsePlainDocuments } from './limits';
 import { ancestors, joinRepoPath } from './paths';
+import { identifierOf } from './values';
 import type { DependencyRef, FluxKustomization, HelmRelease, Resource, SourceRef } from './types';
 
 export const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io/';
@@ -21,13 +22,24 @@ export function isFluxSource(r: Resource): boolean {
   return r.apiVersion.startsWith(FLUX_SOURCE_GROUP) || (r.kind === 'ArtifactGenerator' && r.apiVersion.startsWith(FLUX_SOURCE_EXTENSIONS_GROUP));
 }
 
-export function readDependsOn(object: any, ownNamespace: string): DependencyRef[] {
+/**
+ * A dependsOn list as Flux reads it: after the applying Kustomization's post-build substitution
+ * (`0-${CLUSTER_NAME}-config`), a missing namespace being the dependent's own. An entry whose
+ * name still holds a variable no one provides here is kept with `unresolved` set.
+ */
+export function readDependsOn(object: any, ownNamespace: string, variables: Record<string, string> = {}): DependencyRef[] {
   const list = object?.spec?.dependsOn;
   if (!Array.isArray(list)) return [];
   const refs: DependencyRef[] = [];
   list.forEach((entry, i) => {
-    if (!entry || typeof entry !== 'object' || typeof entry.name !== 'string') return;
-    refs.push({ name: entry.name, namespace: typeof entry.namespace === 'string' ? entry.namespace : ownNamespace, nodePath: ['spec', 'dependsOn', i, 'name'] });
+    const written = identifierOf(entry?.name);
+    if (written === undefined || typeof entry.name !== 'string') return;
+    const writtenNamespace = identifierOf(entry.namespace);
+    const name = substitute(written, variables);
+    const namespace = writtenNamespace === undefined ? ownNamespace : substitute(writtenNamespace, variables);
+    const ref: DependencyRef = { name: name ?? written, namespace: namespace ?? writtenNamespace ?? ownNamespace, nodePath: ['spec', 'dependsOn', i, 'name'] };
+    if (name === undefined || namespace === undefined) ref.unresolved = `it uses a variable that post-build substitution does not provide here (${written})`;
+    refs.push(ref);
   });
   return refs;
 }
@@ -36,17 +48,17 @@ export function readFluxKustomization(resource: Resource, namespace: string): Fl
   const spec = resource.object.spec ?? {};
   const ref = spec.sourceRef;
   const sourceRef: SourceRef | undefined =
-    ref && typeof ref === 'object' && typeof ref.name === 'string'
-      ? { kind: typeof ref.kind === 'string' ? ref.kind : 'GitRepository', name: ref.name, namespace: typeof ref.namespace === 'string' ? ref.namespace : namespace }
+    ref && typeof ref === 'object' && typeof ref.name === 'string' && identifierOf(ref.name) !== undefined
+      ? { kind: identifierOf(ref.kind) ?? 'GitRepository', name: ref.name, namespace: identifierOf(ref.namespace) ?? namespace }
       : undefined;
   return {
     resource,
     name: resource.name,
     namespace,
-    path: typeof spec.path === 'string' ? spec.path : '',
+    path: typeof spec.path === 'string' ? identifierOf(spec.path) ?? '' : '',
     sourceRef,
     dependsOn: readDependsOn(resource.object, namespace),
-    targetNamespace: typeof spec.targetNamespace === 'string' ? spec.targetNamespace : undefined,
+    targetNamespace: typeof spec.targetNamespace === 'string' ? identifierOf(spec.targetNamespace) : undefined,
     appliedFiles: [],
   };
 }

@@ -13,6 +13,7 @@ import {
   readHelmRelease,
   resolveKustomizationPath,
   sourceKey,
+  substitute,
   type ResolveContext,
   type SourceIndex,
 } from './flux';
@@ -287,22 +288,25 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     }
   }
 
-  // Namespaces are known only now: a Kustomization or HelmRelease without metadata.namespace
-  // takes the one its including kustomization injects.
+  // Names and namespaces are known only now, as kustomize and Flux leave them: the including
+  // kustomization's `namespace:` (or the applier's targetNamespace) overrides metadata.namespace,
+  // and the applier's post-build substitution fills in `${VAR}` in names and dependsOn.
+  const finalIdentity = (object: { resource: Resource; name: string; namespace: string; dependsOn: unknown }, fallback: string) => {
+    const applier = appliedBy.get(object.resource.file)?.[0];
+    const variables = applier ? postBuildVariables(applier) : {};
+    object.namespace = injectedNamespace.get(object.resource.file) || object.resource.namespace || fallback;
+    if (object.resource.name.includes('${')) object.name = substitute(object.resource.name, variables) ?? object.resource.name;
+    return variables;
+  };
   for (const ks of fluxByResource.values()) {
-    const injected = injectedNamespace.get(ks.resource.file);
-    if (!ks.resource.namespace && injected) {
-      ks.namespace = injected;
-      ks.dependsOn = readDependsOn(ks.resource.object, injected);
-      if (ks.sourceRef && typeof ks.resource.object.spec?.sourceRef?.namespace !== 'string') ks.sourceRef.namespace = injected;
-    }
+    const before = ks.namespace;
+    const variables = finalIdentity(ks, 'flux-system');
+    ks.dependsOn = readDependsOn(ks.resource.object, ks.namespace, variables);
+    if (ks.namespace !== before && ks.sourceRef && typeof ks.resource.object.spec?.sourceRef?.namespace !== 'string') ks.sourceRef.namespace = ks.namespace;
   }
   for (const hr of helmByResource.values()) {
-    const injected = injectedNamespace.get(hr.resource.file);
-    if (!hr.resource.namespace && injected) {
-      hr.namespace = injected;
-      hr.dependsOn = readDependsOn(hr.resource.object, injected);
-    }
+    const variables = finalIdentity(hr, '');
+    hr.dependsOn = readDependsOn(hr.resource.object, hr.namespace, variables);
   }
 
   const unreachable = [...files.keys()].filter((f) => !reached.has(f)).sort();

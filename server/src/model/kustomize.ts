@@ -2,6 +2,7 @@
 // builds into (a folder without kustomization.yaml is applied whole, as Flux generates one).
 import { isKustomizationFileName } from './parse';
 import { basename, dirname, joinRepoPath } from './paths';
+import { identifierOf } from './values';
 import type { KustomizeDir, KustomizeEntry, KustomizeField, NodePath, YamlFile } from './types';
 
 export type PathKind = 'file' | 'folder' | 'missing';
@@ -40,9 +41,10 @@ export function readKustomizeDir(folder: string, file: YamlFile | undefined, tre
   if (!resource) return dir;
   dir.resource = resource;
   const object = resource.object;
-  if (typeof object.namespace === 'string') dir.namespace = object.namespace;
+  const namespace = identifierOf(object.namespace);
+  if (namespace !== undefined) dir.namespace = namespace;
   const add = (field: KustomizeField, value: unknown, nodePath: NodePath) => {
-    if (typeof value !== 'string' || value.trim() === '') return;
+    if (typeof value !== 'string' || identifierOf(value) === undefined || value.trim() === '') return;
     // An inline strategic-merge patch is YAML text, not a path.
     if (value.includes('\n')) return;
     if (isRemoteReference(value)) {

@@ -8,6 +8,7 @@ import { deriveLayers, type LayerModel } from './layers';
 import { bootstrapGroups, findCrdInstallers, type CrdInstaller } from './crds';
 import { chartFolderOf, chartShapeOf, isChartFile, type FileKind, type FileShape } from './fileKinds';
 import { findKustomizationFile } from './kustomize';
+import { deriveDependencies, type Dependencies } from './dependencies';
 import { isKustomizationFileName, isYamlPath, parseYamlFile } from './parse';
 import { plainValue } from './limits';
 import { ancestors, dirname, toAbsolute } from './paths';
@@ -42,6 +43,7 @@ export class RepoModel implements FileTree {
     bootstrapGroups?: Map<string, string>;
     listedBy?: Map<string, string>;
     fileKinds?: Map<string, { file: YamlFile; kind: FileKind }>;
+    dependencies?: Dependencies;
   };
   private configState?: { config: GuardrailsConfig; problems: ConfigProblem[]; ignored: (p: string) => boolean };
   private readonly knownRuleIds: ReadonlySet<string>;
@@ -335,6 +337,13 @@ export class RepoModel implements FileTree {
 
   get layers(): LayerModel {
     return this.derive().layers;
+  }
+
+  /** What each dependsOn entry waits for: the one resolver of dependsOn names. */
+  get dependencies(): Dependencies {
+    const derived = this.derive();
+    derived.dependencies ??= deriveDependencies(derived.graph);
+    return derived.dependencies;
   }
 
   /** Who installs the CRDs of each API group (CRD manifests and well-known charts). */

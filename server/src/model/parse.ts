@@ -7,6 +7,8 @@ import { shapeOf, type FileShape } from './fileKinds';
 import { goYamlParse, type StrictOnly } from './goYaml';
 import { toAbsolute } from './paths';
 import { computeLineStarts, positionAt, rangeFromOffsets } from './positions';
+import { identifierOf } from './values';
+import { canonicalKustomization } from './kustomization-keys';
 import type { Resource, SyntaxProblem, YamlFile } from './types';
 
 export function isYamlPath(path: string): boolean {
@@ -84,7 +86,9 @@ export function parseYamlFile(path: string, text: string): YamlFile {
     withFewErrors([doc]);
     if (doc.errors.length > 0) return;
     // Every document, not only objects: a list (a replacements file) is read by kustomize too.
-    const { value: object, problem } = readDocument(doc);
+    const read = readDocument(doc);
+    let object = read.value;
+    const problem = read.problem;
     if (problem) {
       syntaxErrorCount++;
       syntaxErrors.push({ message: problem, range: rangeFromOffsets(lineStarts, doc.range[0], Math.min(doc.range[1], lineEnd(text, doc.range[0]))) });
@@ -95,8 +99,11 @@ export function parseYamlFile(path: string, text: string): YamlFile {
     if (isSopsMetadata(object.sops)) sopsEncrypted = true;
     // Templates and other tools' YAML are not manifests: no rule sees them as objects.
     if (shape.kind !== 'manifest') return;
-    const kind = typeof object.kind === 'string' ? object.kind : '';
-    const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+    // kustomize reads its own file's keys case-insensitively; every reader sees them as it does.
+    if (isKustomizeDocument(path, object)) object = canonicalKustomization(object);
+    // In a file SOPS encrypted whole, even the identity is ciphertext: an unknown, never a name.
+    const kind = typeof object.kind === 'string' ? identifierOf(object.kind) ?? '' : '';
+    const apiVersion = typeof object.apiVersion === 'string' ? identifierOf(object.apiVersion) ?? '' : '';
     const metadata = object.metadata && typeof object.metadata === 'object' ? object.metadata : {};
     if (!kind && !isKustomizationFileName(path)) return;
     resources.push({
@@ -104,8 +111,8 @@ export function parseYamlFile(path: string, text: string): YamlFile {
       index,
       apiVersion,
       kind: kind || 'Kustomization',
-      name: scalarString(metadata.name),
-      namespace: metadata.namespace === undefined ? undefined : scalarString(metadata.namespace),
+      name: identifierOf(metadata.name) ?? '',
+      namespace: metadata.namespace === undefined ? undefined : metadata.namespace === null ? '' : identifierOf(metadata.namespace),
       object,
       range: rangeFromOffsets(lineStarts, doc.range[0], doc.range[1]),
     });
@@ -255,6 +262,13 @@ export function withLazyDocuments(data: ParsedFileData): YamlFile {
 /** Whether a file's documents are in memory (always, unless it came from withLazyDocuments). */
 export function documentsParsed(file: YamlFile): boolean {
   return file instanceof LazyYamlFile ? file.documentsParsed : true;
+}
+
+/** A kustomization file's document, or a document of kustomize's own Kustomization kind, however its keys are spelled. */
+function isKustomizeDocument(path: string, object: Record<string, unknown>): boolean {
+  const apiVersion = object.apiVersion ?? Object.entries(object).find(([k]) => k.toLowerCase() === 'apiversion')?.[1];
+  if (typeof apiVersion === 'string' && apiVersion) return apiVersion.startsWith('kustomize.config.k8s.io/');
+  return isKustomizationFileName(path);
 }
 
 export function isKustomizationFileName(path: string): boolean {

@@ -1,5 +1,5 @@
 // Offsets in a file's text to LSP positions and back; the one place where that arithmetic lives.
-import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { NodePath, Position, Range } from './types';
 
 export function computeLineStarts(text: string): number[] {
@@ -37,8 +37,7 @@ export function nodeAt(doc: Document, path: NodePath): Node | undefined {
   let node: unknown = doc.contents;
   for (const step of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step));
-      node = pair?.value ?? undefined;
+      node = pairOf(node, step)?.value ?? undefined;
     } else if (isSeq(node) && typeof step === 'number') {
       node = node.items[step];
     } else {
@@ -48,13 +47,25 @@ export function nodeAt(doc: Document, path: NodePath): Node | undefined {
   return (node ?? undefined) as Node | undefined;
 }
 
+/**
+ * The pair of a map under a key; failing an exact match, under a key spelled in another case
+ * (kustomize reads its keys case-insensitively, and the model holds them in the schema's case).
+ */
+function pairOf(map: YAMLMap<unknown, unknown>, key: string | number): Pair | undefined {
+  const wanted = String(key);
+  const exact = map.items.find((p) => isScalar(p.key) && String(p.key.value) === wanted);
+  if (exact || typeof key === 'number') return exact as Pair | undefined;
+  const lower = wanted.toLowerCase();
+  return map.items.find((p) => isScalar(p.key) && String(p.key.value).toLowerCase() === lower) as Pair | undefined;
+}
+
 /** The key/value pair whose key is the last step of `path`, for pointing at a key. */
 export function pairAt(doc: Document, path: NodePath): Pair | undefined {
   if (path.length === 0) return undefined;
   const parent = nodeAt(doc, path.slice(0, -1));
   const last = path[path.length - 1];
   if (!isMap(parent)) return undefined;
-  const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(last));
+  const pair = pairOf(parent, last);
   return pair && isPair(pair) ? pair : undefined;
 }
 

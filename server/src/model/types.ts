@@ -113,11 +113,14 @@ export interface HelmRelease {
 
 /** An entry of a `dependsOn` list. */
 export interface DependencyRef {
+  /** The name after the applying Kustomization's post-build substitution. */
   name: string;
-  /** Namespace as written, else the dependent's own namespace. */
+  /** Namespace as written (substituted), else the dependent's own namespace. */
   namespace: string;
   /** Path of the entry node within its document, e.g. ['spec','dependsOn',0]. */
   nodePath: NodePath;
+  /** Why the name is not known before Flux runs (a variable no substitution here provides). */
+  unresolved?: string;
 }
 
 /** A folder built by kustomize (or, without kustomization.yaml, applied whole as Flux does). */

@@ -8,6 +8,7 @@ import { isKustomizationFileName } from '../model/parse';
 import { parsePlainDocuments, plainValue } from '../model/limits';
 import { basename, dirname, joinRepoPath } from '../model/paths';
 import type { Cluster, FluxKustomization, Resource, YamlFile } from '../model/types';
+import { identifierOf } from '../model/values';
 
 export interface BuiltObject {
   /** The source document. */
@@ -302,7 +303,7 @@ function kustomizationBuild(model: RepoModel, ks: FluxKustomization, builtTarget
       if (Object.keys(variables).length > 0) for (const o of objects) o.object = substituteStrings(o.object, variables);
       for (const o of objects) {
         o.name = String(o.object?.metadata?.name ?? o.name);
-        o.namespace = isClusterScoped(o.kind) ? '' : String(o.object?.metadata?.namespace ?? '');
+        o.namespace = isClusterScoped(o.kind) ? '' : identifierOf(o.object?.metadata?.namespace) ?? '';
       }
       return objects;
     });
@@ -363,7 +364,7 @@ function buildUnguarded(model: RepoModel, target: string, seen: Set<string>): Bu
   }
   const k = dir.resource.object;
   const at = (path: unknown) => (typeof path === 'string' ? joinRepoPath(target, path.trim()) : undefined);
-  if (typeof k.namespace === 'string' && k.namespace) setNamespace(objects, k.namespace, dir.file);
+  if (dir.namespace) setNamespace(objects, dir.namespace, dir.file);
   if (Array.isArray(k.replicas)) {
     for (const r of k.replicas) {
       if (!r || typeof r.name !== 'string' || typeof r.count !== 'number') continue;

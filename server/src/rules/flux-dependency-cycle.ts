@@ -1,4 +1,5 @@
-import { dependencyTargets, type DependencyIndex, type Dependent } from './dependencies';
+import type { DependencyIndex, Dependent } from '../model/dependencies';
+import type { DependencyRef } from '../model/types';
 import type { Rule, RuleFinding } from './types';
 
 /** Names a cycle's message lists before it says how many more there are. */
@@ -15,9 +16,10 @@ export const fluxDependencyCycle: Rule = {
   fix: '—',
   check(model) {
     const findings: RuleFinding[] = [];
-    const { kustomizations, helmReleases } = dependencyTargets(model);
+    const dependencies = model.dependencies;
+    const { kustomizations, helmReleases } = dependencies;
     for (const index of [kustomizations, helmReleases]) {
-      for (const cycle of findCycles(index)) {
+      for (const cycle of findCycles(index, (d, ref) => dependencies.targetsOf(d, ref))) {
         // One finding per cycle, its members named once (and capped), so the output grows with the
         // number of cycles, not with the square of their length.
         const [first, second] = [cycle[0], cycle[1 % cycle.length]];
@@ -41,12 +43,14 @@ export const fluxDependencyCycle: Rule = {
 /**
  * One cycle per strongly connected component (Tarjan's algorithm, iterative: a chain of 100,000
  * objects must not overflow the stack), as a walk along dependsOn edges from its first member.
+ * `targetsOf` resolves an entry (the model's resolver); by default, by namespace and name in `index`.
  */
-export function findCycles(index: DependencyIndex): Dependent[][] {
+export function findCycles(
+  index: DependencyIndex,
+  targetsOf: (dependent: Dependent, ref: DependencyRef) => Dependent[] = (_, ref) => index.byKey.get(`${ref.namespace}/${ref.name}`) ?? [],
+): Dependent[][] {
   const edges = new Map<Dependent, Dependent[]>();
-  for (const d of index.dependents) {
-    edges.set(d, d.dependsOn.flatMap((ref) => index.byKey.get(`${ref.namespace}/${ref.name}`) ?? []));
-  }
+  for (const d of index.dependents) edges.set(d, d.dependsOn.flatMap((ref) => targetsOf(d, ref)));
   let counter = 0;
   const order = new Map<Dependent, number>();
   const low = new Map<Dependent, number>();

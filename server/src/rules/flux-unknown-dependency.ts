@@ -1,5 +1,4 @@
-import { dependencyTargets } from './dependencies';
-import { editDistance } from './similar';
+import type { YamlFile } from '../model/types';
 import type { Rule, RuleFinding } from './types';
 
 export const fluxUnknownDependency: Rule = {
@@ -8,21 +7,23 @@ export const fluxUnknownDependency: Rule = {
   scope: 'structure',
   description: 'A dependsOn entry that names no Kustomization or HelmRelease of the repository.',
   help:
-    'Flux waits for a dependency that never becomes ready, so the dependent is never applied. A Kustomization may only depend on Kustomizations and a HelmRelease on HelmReleases, matched by name and namespace (the dependent\'s own namespace when none is given).',
+    'Flux waits for a dependency that never becomes ready, so the dependent is never applied. A Kustomization may only depend on Kustomizations and a HelmRelease on HelmReleases, matched by name and namespace (the dependent\'s own namespace when none is given) as they are after kustomize (`namespace:`) and the applying Kustomization\'s post-build substitution. A name that uses a variable no substitution in the repository provides is not judged.',
   fix: 'Completion offers the real names.',
   check(model) {
     const findings: RuleFinding[] = [];
-    const targets = dependencyTargets(model);
-    for (const dependent of [...targets.kustomizations.dependents, ...targets.helmReleases.dependents]) {
+    const dependencies = model.dependencies;
+    for (const dependent of [...dependencies.kustomizations.dependents, ...dependencies.helmReleases.dependents]) {
       if (!model.graph.clustersOf.has(dependent.resource.file)) continue;
-      const index = dependent.resource.kind === 'HelmRelease' ? targets.helmReleases : targets.kustomizations;
+      const index = dependencies.indexFor(dependent);
       for (const ref of dependent.dependsOn) {
-        if (index.byKey.has(`${ref.namespace}/${ref.name}`)) continue;
+        if (ref.unresolved || index.byKey.has(`${ref.namespace}/${ref.name}`)) continue;
         const elsewhere = index.byName.get(ref.name) ?? [];
         // Where a namespace is only known after a kustomize build we cannot follow, do not guess.
         if (elsewhere.length > 0 && (ref.namespace === '' || elsewhere.includes(''))) continue;
+        // A target declared in a document of this file that does not parse is yaml/syntax's to report.
+        if (declaredInBrokenDocument(model.file(dependent.resource.file), ref.name)) continue;
         const kind = dependent.resource.kind;
-        const near = [...index.byName.keys()].filter((n) => editDistance(n, ref.name) <= Math.max(1, Math.floor(ref.name.length / 4))).sort();
+        const near = elsewhere.length > 0 ? [] : dependencies.similarNames(dependent, ref.name);
         const message =
           elsewhere.length > 0
             ? `${kind} ${dependent.name} depends on ${ref.namespace}/${ref.name}, but ${ref.name} is in namespace ${[...new Set(elsewhere)].join(', ')}; set dependsOn namespace.`
@@ -33,3 +34,9 @@ export const fluxUnknownDependency: Rule = {
     return findings;
   },
 };
+
+function declaredInBrokenDocument(file: YamlFile | undefined, name: string): boolean {
+  if (!file || file.syntaxErrors.length === 0) return false;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^\\s*name:\\s*["']?${escaped}["']?\\s*$`, 'm').test(file.text);
+}

@@ -1,4 +1,6 @@
+import { credentialInClear, hasPlaceholder } from './credentials';
 import { creationRuleFor, isReference } from './sops-policy';
+import type { Resource } from '../model/types';
 import { fileRule, type Fix, type Rule, type RuleFinding } from './types';
 
 export const ENCRYPT_COMMAND = 'gitopsGuardrails.sops.encrypt';
@@ -9,7 +11,7 @@ export const secretsUnencrypted: Rule = fileRule(
     defaultSeverity: 'error',
     description: 'A Secret with values in clear, or a file a .sops.yaml creation rule says must be encrypted that is not.',
     help:
-      'A pushed commit is public to everyone who can read the repository, forever. Values that only reference a secret kept elsewhere (op://…, ${VAR}, <path:…>, templates) are not plaintext. The finding never quotes the value.',
+      'A pushed commit is public to everyone who can read the repository, forever. Values that only reference a secret kept elsewhere (op://…, ${VAR}, <path:…>, templates) are not plaintext. In a Secret filled in by Flux substitution, a value whose secret parts are placeholders (`b2:${BUCKET}:/backups`, `postgres://${USER}:${PASS}@db/app`) is not plaintext either; a credential written out beside them is. The finding never quotes the value.',
     fix: 'Encrypt with SOPS.',
   },
   // One file at a time, so the engine reuses the findings of unchanged files.
@@ -20,22 +22,22 @@ export const secretsUnencrypted: Rule = fileRule(
       const encryptFix: Fix = { title: 'Encrypt with SOPS', changes: [], command: { id: ENCRYPT_COMMAND, arguments: [file.path] }, safe: false, preferred: true };
       let reported = false;
       for (const r of file.resources) {
-        if (r.kind !== 'Secret' || r.apiVersion !== 'v1') continue;
+        if (!isSecret(r)) continue;
         for (const field of ['data', 'stringData'] as const) {
-          const values = r.object[field];
-          if (!values || typeof values !== 'object') continue;
-          const clear = Object.entries(values).filter(([, v]) => !isReference(v));
+          const clear = clearValues(r, field);
           if (clear.length === 0) continue;
           findings.push({
             file: file.path,
-            range: model.rangeOf(r, [field, clear[0][0]], 'key'),
-            message: `Secret ${r.name} has ${clear.length === 1 ? `a value in clear (${field}.${clear[0][0]})` : `${clear.length} values in clear in ${field} (${clear.map(([k]) => k).slice(0, 4).join(', ')}${clear.length > 4 ? ', …' : ''})`}; encrypt the file with SOPS before pushing.`,
+            range: model.rangeOf(r, [field, clear[0]], 'key'),
+            message: `Secret ${r.name} has ${clear.length === 1 ? `a value in clear (${field}.${clear[0]})` : `${clear.length} values in clear in ${field} (${clear.slice(0, 4).join(', ')}${clear.length > 4 ? ', …' : ''})`}; encrypt the file with SOPS before pushing.`,
             fixes: [encryptFix],
           });
           reported = true;
         }
       }
       if (reported || file.resources.length === 0) continue;
+      // Secrets that hold only references and placeholders leak nothing, whatever the file is called.
+      if (file.resources.every(isSecret)) continue;
       // A path the creation rules single out (*.sops.yaml) must be encrypted, whatever it holds.
       const match = creationRuleFor(model, file.path);
       const pathRegex = match?.rule?.pathRegex;
@@ -51,3 +53,20 @@ export const secretsUnencrypted: Rule = fileRule(
     return findings;
   },
 );
+
+function isSecret(r: Resource): boolean {
+  return r.kind === 'Secret' && r.apiVersion === 'v1';
+}
+
+/**
+ * The keys of a Secret's data or stringData whose values are in clear. A Secret filled in by
+ * Flux substitution keeps its secrets in placeholders; its other values are settings (a
+ * repository URL, a host) unless they look like a credential.
+ */
+function clearValues(r: Resource, field: 'data' | 'stringData'): string[] {
+  const values = r.object[field];
+  if (!values || typeof values !== 'object') return [];
+  const entries = Object.entries(values);
+  const substituted = entries.some(([, v]) => hasPlaceholder(v));
+  return entries.filter(([k, v]) => !isReference(v) && (!substituted || credentialInClear(k, v))).map(([k]) => k);
+}

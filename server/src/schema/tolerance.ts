@@ -1,9 +1,10 @@
 // What a valid GitOps document may hold that its schema does not describe: SOPS metadata and
 // ciphertext, Flux `${VAR}` substitutions, nulls (Kubernetes drops a null field) and YAML merge keys.
+import { isEncryptedValue } from '../model/values';
 
 /** A value that stands for another until Flux substitutes it or SOPS decrypts it. */
 export function isPlaceholder(value: unknown): boolean {
-  return typeof value === 'string' && (value.startsWith('ENC[') || /\$\{[^}]*\}/.test(value));
+  return typeof value === 'string' && (isEncryptedValue(value) || /\$\{[^}]*\}/.test(value));
 }
 
 /** A copy of the document without the top-level `sops:` map and null map values, merge keys applied. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { at, check, FLUX_SYSTEM_SYNC, fluxKs, repo, yaml } from '../../helpers/repo';
 import { findCycles } from '../../../server/src/rules/flux-dependency-cycle';
-import type { Dependent } from '../../../server/src/rules/dependencies';
+import type { Dependent } from '../../../server/src/model/dependencies';
 
 const base = {
   'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),

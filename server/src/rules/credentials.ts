@@ -1,0 +1,75 @@
+// What makes a value a credential in clear, shared by the secrets rules: credential-like key
+// names, connection strings with a password, and Flux `${VAR}` placeholders, which are not clear.
+import { isEncryptedValue } from '../model/values';
+import { isReference } from './sops-policy';
+
+/** Last words of key names that hold a credential themselves. */
+const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'passphrase', 'pwd', 'pass', 'token', 'credential', 'credentials']);
+const CREDENTIAL_PAIRS = new Set(['api key', 'access key', 'secret key', 'private key', 'client secret', 'auth token']);
+/** Words that make a key name another object or a setting rather than the credential. */
+const NOT_A_VALUE = new Set(['existing', 'ref', 'name', 'file', 'path', 'policy', 'length', 'enabled', 'mode', 'type', 'url', 'header', 'field', 'env', 'annotation', 'secret', 'selector', 'template', 'format', 'hash']);
+/** scheme://user:password@host, with the password not a reference. */
+const DSN = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:([^@\s]+)@/i;
+const PLACEHOLDERS = /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?=[^}]*)?\}/g;
+
+export function isCredentialKey(key: string): boolean {
+  // Annotation keys (example.io/auth-secret) name other objects; they never hold the credential.
+  if (key.includes('/')) return false;
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  if (words.length === 0) return false;
+  const last = words[words.length - 1];
+  const pair = words.slice(-2).join(' ');
+  // passwordKey, tokenSecretRef: the name of a key or object that holds the credential.
+  if (words.slice(0, -1).some((w) => NOT_A_VALUE.has(w)) && !CREDENTIAL_PAIRS.has(pair)) return false;
+  if (NOT_A_VALUE.has(last)) return CREDENTIAL_PAIRS.has(pair);
+  return CREDENTIAL_WORDS.has(last) || CREDENTIAL_PAIRS.has(pair);
+}
+
+/** `secretKey: api-token` names the key inside a Secret; a real key has digits or is long. */
+export function namesAKey(key: string, value: unknown): boolean {
+  return /key$/i.test(key) && typeof value === 'string' && /^[A-Za-z][A-Za-z_.-]*$/.test(value) && value.length <= 40;
+}
+
+/**
+ * A value written out in clear. Placeholders are not: `${USER}:${PASS}` is not clear, while
+ * `hunter2-${SUFFIX}` is (a literal run of four or more characters beside the placeholder).
+ */
+export function isClearValue(value: unknown): boolean {
+  if (typeof value !== 'string' && typeof value !== 'number') return false;
+  const text = String(value);
+  if (isReference(text) || /^(true|false|null|~)$/i.test(text) || isEncryptedValue(text) || text.length < 4) return false;
+  return !hasPlaceholder(text) || /[A-Za-z0-9]{4,}/.test(text.replace(PLACEHOLDERS, ' '));
+}
+
+/** A connection string whose password is written out; placeholders are masked first, so `${USER:=x}` is one token. */
+export function hasClearDsn(value: string): boolean {
+  const match = DSN.exec(value.replace(PLACEHOLDERS, '\u0000'));
+  if (match === null) return false;
+  const password = match[1];
+  return !password.includes('\u0000') && !isReference(password) && !/^\$\(.+\)$/.test(password);
+}
+
+/** A Flux post-build placeholder `${VAR}` (or `${VAR:=default}`) anywhere in the value. */
+export function hasPlaceholder(value: unknown): boolean {
+  return typeof value === 'string' && /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?=[^}]*)?\}/.test(value);
+}
+
+/** `key = value`, `key: value`, `"key": "value"` or `key=value` on a line of a configuration text. */
+const ASSIGNMENT = /^\s*["']?([A-Za-z0-9_.-]+)["']?\s*(?:=>|[:=])\s*["']?([^"'\s#;,]+)/;
+
+/**
+ * Whether a value holds a credential in clear: under a credential-like key, as a connection
+ * string's password, or as a credential-like assignment inside a configuration text. What a
+ * placeholder stands for is not in clear: `postgres://${USER}:${PASS}@db/app` holds none, while
+ * `postgres://admin:hunter2@${HOST}/app` does.
+ */
+export function credentialInClear(key: string, value: unknown): boolean {
+  if (isCredentialKey(key) && isClearValue(value) && !namesAKey(key, value)) return true;
+  if (typeof value !== 'string') return false;
+  for (const line of value.split('\n')) {
+    if (hasClearDsn(line.trim())) return true;
+    const assignment = ASSIGNMENT.exec(line);
+    if (assignment && isCredentialKey(assignment[1]) && isClearValue(assignment[2])) return true;
+  }
+  return false;
+}
