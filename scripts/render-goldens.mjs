@@ -91,9 +91,12 @@ function kustomize(dir) {
   });
 }
 
-/** Remote bases need the network, which kubectl has not here: we answer `unresolved` for them. */
+/**
+ * Remote bases need the network, which kubectl has not here, and helmCharts need Helm (Flux does
+ * not inflate them either): the engine answers `unresolved` for both, so they are marked `remote`.
+ */
 function isRemoteFailure(message) {
-  return /git (clone|fetch)|failed to run .*git|dial tcp|no such host|https?:\/\/|github\.com|gitlab\.com|network is unreachable|unable to access/i.test(message);
+  return /git (clone|fetch)|failed to run .*git|dial tcp|no such host|https?:\/\/|github\.com|gitlab\.com|network is unreachable|unable to access|enable-helm|HelmChartInflationGenerator/i.test(message);
 }
 
 function sampled(folder) {

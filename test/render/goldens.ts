@@ -61,7 +61,7 @@ export function readGoldens(repo: string): Record<string, Golden> {
 
 export function judge(golden: Golden, result: BuildResult): { verdict: Verdict; reason?: string } {
   if (golden.refused !== undefined) {
-    if (golden.remote) return result.unresolved.length > 0 ? { verdict: 'unresolved' } : { verdict: 'differing', reason: 'kustomize needs a remote base; we did not say unresolved' };
+    if (golden.remote || /enable-helm|HelmChartInflationGenerator/.test(golden.refused)) return result.unresolved.length > 0 ? { verdict: 'unresolved' } : { verdict: 'differing', reason: 'kustomize needs a remote base; we did not say unresolved' };
     if (result.error) return { verdict: 'refused-and-reported' };
     return { verdict: 'differing', reason: `kustomize refuses (${golden.refused.slice(0, 160)}); we ${result.unresolved.length > 0 ? `say unresolved (${result.unresolved[0].reason})` : 'build it'}` };
   }

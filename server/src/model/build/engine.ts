@@ -16,6 +16,7 @@ import { applyReplacement } from './replacements';
 import { BuildFailure, curId, idText, sameId, storePreviousId, Unseen, type Res } from './resources';
 import { addMapEntries, addNameAffix, selectResources, setImages, setNamespace, setReplicas, type Selector } from './transformers';
 import type { BuildInput, BuildResult, SourceRef, Unresolved } from './types';
+import { mayHoldLegacyOctal, parseKustomizeYaml } from './yamlText';
 
 interface Accumulator {
   resources: Res[];
@@ -102,14 +103,13 @@ export class KustomizeBuilder {
     const file = this.input.yamlFile(path);
     this.reads.add(path);
     let values: Array<{ object: any; index: number }>;
-    if (file) {
-      if (file.syntaxErrors.length > 0) throw new BuildFailure(`accumulating resources from '${path}': MalformedYAMLError: ${file.syntaxErrors[0].message}`, from);
+    if (file && file.syntaxErrors.length > 0) throw new BuildFailure(`accumulating resources from '${path}': MalformedYAMLError: ${file.syntaxErrors[0].message}`, from);
+    if (file && !mayHoldLegacyOctal(file.text)) {
       values = file.resources.map((r) => ({ object: structuredClone(r.object), index: r.index }));
     } else {
-      const text = this.input.readText(path);
+      const text = file?.text ?? this.input.readText(path);
       if (text === undefined) throw new BuildFailure(`accumulating resources from '${path}': cannot read the file`, from);
-      const docs = parseAllDocuments(text);
-      const list = Array.isArray(docs) ? docs : [docs];
+      const list = parseKustomizeYaml(text);
       if (list.some((d) => d.errors.length > 0)) throw new BuildFailure(`accumulating resources from '${path}': MalformedYAMLError`, from);
       values = list.map((d, index) => ({ object: d.toJS({ maxAliasCount: 1000 }), index })).filter((v) => v.object && typeof v.object === 'object');
     }
@@ -204,10 +204,8 @@ export class KustomizeBuilder {
     });
 
     this.runTransformers(folder, file, spec, acc, at);
-    for (const field of ['transformers', 'generators', 'validators'] as const) {
-      const list = stringList(spec, field, here);
-      if (field !== 'validators' && list.length > 0) this.unresolved.push({ reason: `kustomize ${field} plugins are not evaluated`, source: at(field) });
-    }
+    stringList(spec, 'transformers', here).forEach((entry, i) => this.runTransformerConfig(folder, entry, acc, at('transformers', i)));
+    if (stringList(spec, 'generators', here).length > 0) this.unresolved.push({ reason: 'kustomize generator plugins are not evaluated', source: at('generators') });
     return acc;
   }
 
@@ -215,6 +213,7 @@ export class KustomizeBuilder {
     const load = (path: string, nodePath: (string | number)[]) => {
       const target = joinRepoPath(folder, path);
       const src: SourceRef = { file, nodePath: [spec.keys[String(nodePath[0])] ?? nodePath[0], ...nodePath.slice(1)] };
+      if (isRemoteReference(path)) throw new Unseen(`generator input ${path} is not in this repository`, src);
       if (target === undefined) throw new Unseen(`${path} is outside the repository`, src);
       const kind = this.kindOf(target);
       const text = kind === 'file' ? this.text(target) : undefined;
@@ -282,7 +281,8 @@ export class KustomizeBuilder {
     }
     r.prevIds = old.prevIds;
     r.orgId = old.orgId;
-    r.needsHash = r.needsHash || old.needsHash;
+    // The hash suffix stays only when both the old and the new generator ask for it (checked with kubectl).
+    r.needsHash = r.needsHash && old.needsHash;
     r.source = old.source;
     r.chain = [...old.chain, ...r.chain];
     acc.resources[acc.resources.indexOf(old)] = r;
@@ -373,8 +373,39 @@ export class KustomizeBuilder {
     }
   }
 
+  /** A `transformers` entry: a built-in transformer's configuration, inline or in a file. */
+  private runTransformerConfig(folder: string, entry: string, acc: Accumulator, src: SourceRef): void {
+    let text = entry;
+    if (!entry.includes('\n')) {
+      const path = joinRepoPath(folder, entry.trim());
+      const kind = path === undefined ? 'missing' : this.kindOf(path);
+      if (kind !== 'file') {
+        this.unresolved.push({ reason: `transformer ${entry} is not evaluated`, source: src });
+        return;
+      }
+      text = this.text(path!) ?? '';
+    }
+    for (const doc of parseKustomizeYaml(text)) {
+      const c: any = doc.toJS();
+      if (!c || typeof c !== 'object') continue;
+      const specs = toSpecList(c.fieldSpecs);
+      if (c.apiVersion === 'builtin' && c.kind === 'NamespaceTransformer' && typeof c.metadata?.namespace === 'string') {
+        setNamespace(acc.resources, c.metadata.namespace, specs, src, { unsetOnly: c.unsetOnly === true, subjects: c.setRoleBindingSubjects });
+      } else if (c.apiVersion === 'builtin' && c.kind === 'LabelTransformer') addMapEntries(acc.resources, stringMap(c.labels), specs, src, 'transformers');
+      else if (c.apiVersion === 'builtin' && c.kind === 'AnnotationsTransformer') addMapEntries(acc.resources, stringMap(c.annotations), specs, src, 'transformers');
+      else if (c.apiVersion === 'builtin' && c.kind === 'PrefixSuffixTransformer') {
+        if (c.prefix) addNameAffix(acc.resources, String(c.prefix), 'prefix', specs, src);
+        if (c.suffix) addNameAffix(acc.resources, String(c.suffix), 'suffix', specs, src);
+      } else if (c.apiVersion === 'builtin' && c.kind === 'PatchTransformer') {
+        const patch = typeof c.patch === 'string' ? c.patch : c.path ? this.text(joinRepoPath(folder, c.path) ?? '') : undefined;
+        if (patch === undefined) this.unresolved.push({ reason: 'PatchTransformer without a readable patch', source: src });
+        else this.applyPatch(acc, patch, c.target, src, c.options);
+      } else this.unresolved.push({ reason: `transformer ${String(c.apiVersion)}/${String(c.kind)} is not evaluated`, source: src });
+    }
+  }
+
   private applyPatch(acc: Accumulator, text: string, target: Selector | undefined, src: SourceRef, options: any): void {
-    const docs = parseAllDocuments(text) as any[];
+    const docs = parseKustomizeYaml(text) as any[];
     if (docs.some((d) => d.errors.length > 0)) throw new BuildFailure(`unable to parse SM or JSON patch: ${docs.find((d) => d.errors.length > 0).errors[0].message.split('\n')[0]}`, src);
     const values = docs.map((d) => d.toJS({ maxAliasCount: 1000 })).filter((v) => v !== null && v !== undefined);
     const isJson = values.length === 1 && Array.isArray(values[0]);

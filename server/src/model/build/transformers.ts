@@ -9,7 +9,18 @@ function specsFor(specs: FieldSpec[], r: Res): FieldSpec[] {
   return specs.filter((s) => selectsGvk(s, apiVersion, kind));
 }
 
-export function setNamespace(resources: Res[], namespace: string, specs: FieldSpec[], source: SourceRef): void {
+export interface NamespaceOptions {
+  /** Only objects without a namespace get one. */
+  unsetOnly?: boolean;
+  /** Which RoleBinding subjects follow: 'defaultOnly' (kustomize's default), 'allServiceAccounts', 'none'. */
+  subjects?: string;
+}
+
+export function setNamespace(resources: Res[], namespace: string, specs: FieldSpec[], source: SourceRef, options: NamespaceOptions = {}): void {
+  const set = (holder: any, key: string) => {
+    if (options.unsetOnly && holder[key] !== undefined && holder[key] !== null && holder[key] !== '') return;
+    holder[key] = namespace;
+  };
   for (const r of resources) {
     if (!r.object || Object.keys(r.object).length === 0) continue;
     if (r.object.metadata?.annotations?.['kustomize.config.k8s.io/helm-generated'] === 'true') continue;
@@ -17,18 +28,19 @@ export function setNamespace(resources: Res[], namespace: string, specs: FieldSp
     const { apiVersion, kind } = curId(r);
     if (!isClusterScoped(apiVersion, kind)) {
       r.object.metadata ??= {};
-      r.object.metadata.namespace = namespace;
+      set(r.object.metadata, 'namespace');
     }
-    if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
+    if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && options.subjects !== 'none') {
       for (const subject of Array.isArray(r.object.subjects) ? r.object.subjects : []) {
-        if (subject && typeof subject === 'object' && subject.name === 'default') subject.namespace = namespace;
+        if (!subject || typeof subject !== 'object') continue;
+        if (options.subjects === 'allServiceAccounts' ? subject.kind === 'ServiceAccount' : subject.name === 'default') set(subject, 'namespace');
       }
     }
     for (const spec of specsFor(specs, r)) {
       if (spec.path === 'metadata/namespace') continue;
       if (spec.path === 'metadata/name' && apiVersion !== 'v1') continue;
       if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && spec.path === 'subjects/namespace') continue;
-      visitPath(r.object, spec.path, spec.create ? () => '' : undefined, (holder, key) => (holder[key] = namespace));
+      visitPath(r.object, spec.path, spec.create ? () => '' : undefined, set);
     }
     r.chain.push({ file: source.file, field: 'namespace', nodePath: source.nodePath });
   }
