@@ -16,7 +16,7 @@ import { applyReplacement } from './replacements';
 import { BuildFailure, curId, idText, sameId, storePreviousId, Unseen, type Res } from './resources';
 import { addMapEntries, addNameAffix, selectResources, setImages, setNamespace, setReplicas, type Selector } from './transformers';
 import type { BuildInput, BuildResult, SourceRef, Unresolved } from './types';
-import { mayHoldLegacyOctal, parseKustomizeYaml } from './yamlText';
+import { readsDifferently, parseKustomizeYaml } from './yamlText';
 
 interface Accumulator {
   resources: Res[];
@@ -104,7 +104,7 @@ export class KustomizeBuilder {
     this.reads.add(path);
     let values: Array<{ object: any; index: number }>;
     if (file && file.syntaxErrors.length > 0) throw new BuildFailure(`accumulating resources from '${path}': MalformedYAMLError: ${file.syntaxErrors[0].message}`, from);
-    if (file && !mayHoldLegacyOctal(file.text)) {
+    if (file && !readsDifferently(file.text)) {
       values = file.resources.map((r) => ({ object: structuredClone(r.object), index: r.index }));
     } else {
       const text = file?.text ?? this.input.readText(path);

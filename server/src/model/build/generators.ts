@@ -101,7 +101,7 @@ export function generate(kind: 'ConfigMap' | 'Secret', args: any, index: number,
     if (Object.keys(data).length > 0) object.data = data;
   } else {
     object.type = typeof args.type === 'string' && args.type !== '' ? args.type : 'Opaque';
-    object.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')]));
+    object.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, base64Lines(v)]));
   }
   const options = mergeOptions(args.options, globalOptions);
   if (options.labels && Object.keys(options.labels).length > 0) metadata.labels = Object.fromEntries(Object.entries(options.labels).map(([k, v]) => [k, String(v)]));
@@ -110,4 +110,13 @@ export function generate(kind: 'ConfigMap' | 'Secret', args: any, index: number,
   const behavior = typeof args.behavior === 'string' && args.behavior !== '' ? args.behavior : 'create';
   if (!['create', 'merge', 'replace'].includes(behavior)) throw new BuildFailure(`unknown behavior "${behavior}"`, here);
   return { object, needsHash: !options.disableNameSuffixHash, behavior, nodePath };
+}
+
+/** Base64 as kustomize writes a Secret's data: lines of 70 characters, each ended when there are several. */
+function base64Lines(value: string): string {
+  const encoded = Buffer.from(value, 'utf8').toString('base64');
+  if (encoded.length < 70) return encoded;
+  const lines: string[] = [];
+  for (let i = 0; i < encoded.length; i += 70) lines.push(encoded.slice(i, i + 70));
+  return lines.map((l) => `${l}\n`).join('');
 }

@@ -1,6 +1,7 @@
 // YAML as kustomize reads it. kustomize round-trips every object through JSON with go-yaml v3,
-// whose integers follow Go's ParseInt with base 0: a plain `0775` is octal (509), where YAML 1.2's
-// core schema (the model's parser) reads 775. Files with such a scalar are parsed again here.
+// whose integers follow Go's ParseInt with base 0 (a plain `0775` is octal, 509, where YAML 1.2's
+// core schema, the model's parser, reads 775) and which resolves `<<` merge keys. Files with
+// either are parsed again here.
 import { parseAllDocuments, type Document } from 'yaml';
 
 const legacyOctal = {
@@ -15,11 +16,11 @@ const legacyOctal = {
 };
 
 /** Whether a text may hold a plain legacy-octal scalar (a cheap test before parsing again). */
-export function mayHoldLegacyOctal(text: string): boolean {
-  return /(?:^|[\s:,[{-])[-+]?0[0-7_]+(?:[\s,\]}]|$)/m.test(text);
+export function readsDifferently(text: string): boolean {
+  return /(?:^|[\s:,[{-])[-+]?0[0-7_]+(?:[\s,\]}]|$)/m.test(text) || text.includes('<<');
 }
 
 export function parseKustomizeYaml(text: string): Document.Parsed[] {
-  const docs = parseAllDocuments(text, { uniqueKeys: false, customTags: (tags) => [legacyOctal, ...tags] });
+  const docs = parseAllDocuments(text, { uniqueKeys: false, merge: true, customTags: (tags) => [legacyOctal, ...tags] });
   return (Array.isArray(docs) ? docs : [docs]) as Document.Parsed[];
 }
