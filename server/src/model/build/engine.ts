@@ -427,6 +427,7 @@ export class KustomizeBuilder {
     const apply = (r: Res, patch: any) => {
       const { name, namespace } = curId(r);
       const kind = r.object.kind;
+      const apiVersion = r.object.apiVersion;
       const allowName = options?.allowNameChange === true;
       const allowKind = options?.allowKindChange === true;
       if (allowName || allowKind) storePreviousId(r);
@@ -443,6 +444,8 @@ export class KustomizeBuilder {
         return;
       }
       r.object = merged;
+      // The patch is given the resource's group and version: its own apiVersion never wins.
+      r.object.apiVersion = apiVersion;
       if (!allowKind) r.object.kind = kind;
       r.object.metadata ??= {};
       if (!allowName) r.object.metadata.name = name;

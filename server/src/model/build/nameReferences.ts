@@ -72,6 +72,20 @@ function couldBeReferencedBy(referrer: Res, resources: Res[]): Res[] {
   });
 }
 
+function sameEnding(a: string[], b: string[]): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length === 0) return long.length === 0;
+  const diff = long.length - short.length;
+  return short.every((x, i) => long[i + diff] === x);
+}
+
+/** kustomize's PrefixesSuffixesEquals: a referrer and its referral went through the same affixes. */
+function sameAffixes(a: Res, b: Res, allowEmpty: boolean): boolean {
+  const [ap, bp, as, bs] = [a.prefixes ?? [], b.prefixes ?? [], a.suffixes ?? [], b.suffixes ?? []];
+  if (!allowEmpty) return sameEnding(ap, bp) && sameEnding(as, bs);
+  return (ap.length === 0 || bp.length === 0 || sameEnding(ap, bp)) && (as.length === 0 || bs.length === 0 || sameEnding(as, bs));
+}
+
 /** Re-points every name reference at the current name of what it names (kustomize's nameref). */
 export function fixNameReferences(resources: Res[], backReferences: NameBackReference[], source: SourceRef): void {
   for (const back of backReferences) {
@@ -96,6 +110,9 @@ export function fixNameReferences(resources: Res[], backReferences: NameBackRefe
               return isClusterScoped(id.apiVersion, id.kind) || id.kind === 'ServiceAccount' || effectiveNamespace(id) === effectiveNamespace(rid);
             });
           }
+          if (c.length === 1) return c[0];
+          c = c.filter((r) => sameAffixes(referrer, r, true));
+          if (c.length > 1) c = c.filter((r) => sameAffixes(referrer, r, false));
           if (c.length <= 1) return c[0];
           if (sameNames(c)) return c[0];
           throw new BuildFailure(`found multiple possible referrals: ${c.map((r) => curId(r).name).join(', ')}`, source);

@@ -22,6 +22,9 @@ export interface Res {
   needsHash: boolean;
   /** Generator behaviour: create, merge or replace. */
   behavior?: string;
+  /** Name prefixes and suffixes applied, innermost first (kustomize tells references apart by them). */
+  prefixes?: string[];
+  suffixes?: string[];
 }
 
 export class BuildFailure extends Error {

@@ -63,6 +63,8 @@ export function addNameAffix(resources: Res[], affix: string, which: 'prefix' | 
     const applicable = specsFor(specs, r);
     if (applicable.length === 0) continue;
     storePreviousId(r);
+    if (which === 'prefix') (r.prefixes ??= []).push(affix);
+    else (r.suffixes ??= []).push(affix);
     for (const spec of applicable) {
       visitPath(r.object, spec.path, spec.create ? () => '' : undefined, (holder, key) => {
         if (typeof holder[key] !== 'string') return;
