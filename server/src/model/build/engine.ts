@@ -58,12 +58,26 @@ export class KustomizeBuilder {
     return found[0];
   }
 
-  /** kustomize's build of a kustomization folder: the top-level steps (hashes, name references) included. */
-  build(folder: string): Res[] {
+  /**
+   * kustomize's build of a kustomization folder, the top-level steps (hashes, name references)
+   * included. `overlay` changes the top kustomization first (what Flux writes into it); a folder
+   * without a kustomization file is built from the one Flux would generate, when `generate` is set.
+   */
+  build(folder: string, overlay?: (spec: KustomizationSpec) => void, generate = false): Res[] {
     this.root = folder;
-    const file = this.kustomizationFile(folder);
-    if (!file) throw new BuildFailure(`unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory '${folder || '.'}'`, { file: folder });
-    const spec = parseKustomization(this.text(file) ?? '', { file });
+    const found = this.kustomizationFile(folder);
+    let spec: KustomizationSpec;
+    let file: string;
+    if (found) {
+      file = found;
+      spec = parseKustomization(this.text(file) ?? '', { file });
+    } else if (generate) {
+      file = folder ? `${folder}/kustomization.yaml` : 'kustomization.yaml';
+      spec = { fields: { resources: this.generatedResources(folder) }, keys: {}, isComponent: false };
+    } else {
+      throw new BuildFailure(`unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory '${folder || '.'}'`, { file: folder });
+    }
+    overlay?.(spec);
     const metadata = spec.fields.buildMetadata;
     this.originAnnotations = Array.isArray(metadata) && metadata.includes('originAnnotations');
     if (spec.isComponent) throw new BuildFailure(`expected kind != 'Component' for path '${folder}'`, { file });
@@ -71,6 +85,35 @@ export class KustomizeBuilder {
     addHashes(acc.resources);
     fixNameReferences(acc.resources, acc.config.nameReference, { file });
     return acc.resources.filter((r) => r.object?.metadata?.annotations?.['config.kubernetes.io/local-config'] !== 'true');
+  }
+
+  /**
+   * The resources of the kustomization Flux generates for a plain folder: every YAML file below
+   * it, and each subfolder with a kustomization file as one entry (its files not read one by one).
+   */
+  private generatedResources(folder: string): string[] {
+    const result: string[] = [];
+    const walk = (dir: string) => {
+      this.reads.add(`${dir}/`);
+      const { files, folders } = this.input.children(dir);
+      const entries = [...files.map((f) => ({ path: f, folder: false })), ...folders.map((f) => ({ path: f, folder: true }))].sort((a, b) => (a.path < b.path ? -1 : 1));
+      for (const entry of entries) {
+        const relative = folder === '' ? entry.path : entry.path.slice(folder.length + 1);
+        if (entry.folder) {
+          if (this.kustomizationFile(entry.path)) result.push(relative);
+          else walk(entry.path);
+        } else if (/\.ya?ml$/i.test(entry.path)) {
+          const file = this.input.yamlFile(entry.path);
+          this.reads.add(entry.path);
+          if (file && file.syntaxErrors.length > 0) throw new BuildFailure(`failed to decode Kubernetes YAML from ${entry.path}: ${file.syntaxErrors[0].message}`, { file: entry.path });
+          const documents = file ? file.text.split(/^---[ \t]*$/m).filter((d) => d.replace(/#.*$/gm, '').trim() !== '').length : 0;
+          if (file && file.resources.length < documents) throw new BuildFailure(`failed to decode Kubernetes YAML from ${entry.path}: missing kind`, { file: entry.path });
+          result.push(relative);
+        }
+      }
+    };
+    walk(folder);
+    return result;
   }
 
   private accumulateDirectory(folder: string, from: SourceRef, component: boolean, parent?: Accumulator): Accumulator {
@@ -489,9 +532,14 @@ function dedupe(specs: FieldSpec[]): FieldSpec[] {
 
 /** Builds one kustomization folder. Refusals and unseen parts are reported, never thrown. */
 export function buildKustomization(input: BuildInput, folder: string): BuildResult {
+  return runBuild(input, folder, (builder) => builder.build(folder));
+}
+
+/** Runs a build, turning refusals and what cannot be seen into the result's error and unresolved. */
+export function runBuild(input: BuildInput, folder: string, build: (builder: KustomizeBuilder) => Res[]): BuildResult {
   const builder = new KustomizeBuilder(input);
   try {
-    const resources = builder.build(folder);
+    const resources = build(builder);
     return { folder, objects: resources.map(toRendered), unresolved: builder.unresolved, reads: builder.reads };
   } catch (error) {
     if (error instanceof Unseen) return { folder, objects: [], unresolved: [...builder.unresolved, { reason: error.message, source: error.source }], reads: builder.reads };
@@ -504,7 +552,7 @@ export function buildKustomization(input: BuildInput, folder: string): BuildResu
   }
 }
 
-function toRendered(r: Res): import('./types').Rendered {
+export function toRendered(r: Res): import('./types').Rendered {
   const id = curId(r);
   return { ...id, object: r.object, source: r.source, chain: r.chain };
 }

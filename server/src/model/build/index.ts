@@ -8,6 +8,8 @@ import type { RepoModel } from '../model';
 import type { BuildInput } from './types';
 
 export { buildKustomization } from './engine';
+export { renderFluxKustomization, type FluxKustomizationInput } from './flux';
+export { envsubst, parseExpressions, type Expression } from './envsubst';
 export type { BuildInput, BuildResult, BuildError, Rendered, Unresolved, SourceRef, ChainStep } from './types';
 
 /** The model as a build's input: parsed YAML from the model, other files' text from disk. */
