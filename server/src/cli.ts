@@ -9,6 +9,8 @@ import { toJson } from './output/json';
 import { toSarif } from './output/sarif';
 import { indexJson } from './output/index-json';
 import { RULE_IDS, RULES } from './rules';
+import { buildKustomization, modelBuildInput } from './model/build';
+import { inKustomizeOrder, toYaml } from './model/build/output';
 import { VERSION } from './version';
 
 export const EXIT_OK = 0;
@@ -28,10 +30,14 @@ export interface CliIO {
 const USAGE = `Usage:
   gitops-guardrails check [DIR] [--format text|json|sarif] [--fix]
   gitops-guardrails index [DIR] --json
+  gitops-guardrails build FOLDER [--root DIR]
   gitops-guardrails sops encrypt|decrypt FILE [-i]
   gitops-guardrails --version
 
 check exits 0 when no finding is an error, 1 when one is, 2 on a usage or I/O failure.
+build prints what \`kustomize build\` (as Flux runs it) makes of a folder; the repository is the
+nearest folder above it with .git, or --root. It exits 2, with the reason, when kustomize would
+refuse the folder or when part of it cannot be seen (a remote base, a Helm chart).
 `;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -42,6 +48,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return await check(rest, io);
       case 'index':
         return await index(rest, io);
+      case 'build':
+        return await build(rest, io);
       case 'sops': {
         const { runSopsCommand } = await import('./sops/cli');
         return await runSopsCommand(rest, io);
@@ -138,6 +146,54 @@ async function index(args: string[], io: CliIO): Promise<number> {
   }
   const model = await loadModel(path.resolve(io.cwd, dirs[0] ?? '.'));
   io.stdout(JSON.stringify(indexJson(model), null, 2) + '\n');
+  return EXIT_OK;
+}
+
+/** The repository a path lies in: the nearest folder above it (itself included) with `.git`. */
+async function repositoryOf(folder: string): Promise<string | undefined> {
+  for (let dir = folder; ; dir = path.dirname(dir)) {
+    if (await fs.stat(path.join(dir, '.git')).catch(() => undefined)) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+async function build(args: string[], io: CliIO): Promise<number> {
+  let target: string | undefined;
+  let root: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--root' || arg.startsWith('--root=')) root = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
+    else if (arg.startsWith('-')) {
+      io.stderr(`Unknown option "${arg}".\n${USAGE}`);
+      return EXIT_USAGE;
+    } else if (target === undefined) target = arg;
+    else {
+      io.stderr(`Only one folder can be built, got "${target}" and "${arg}".\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+  }
+  if (target === undefined) {
+    io.stderr(`build needs a folder.\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const folder = path.resolve(io.cwd, target);
+  const stat = await fs.stat(folder).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new Error(`${folder} is not a directory.`);
+  const repository = root !== undefined ? path.resolve(io.cwd, root) : ((await repositoryOf(folder)) ?? folder);
+  const relative = path.relative(repository, folder).split(path.sep).join('/');
+  if (relative.startsWith('..')) throw new Error(`${folder} is not inside ${repository}.`);
+  const model = await loadModel(repository);
+  const result = buildKustomization(modelBuildInput(model), relative);
+  if (result.error) {
+    const where = result.error.source.file;
+    io.stderr(`gitops-guardrails: kustomize would refuse ${relative || '.'}: ${result.error.message} (${where})\n`);
+    return EXIT_USAGE;
+  }
+  if (result.unresolved.length > 0) {
+    for (const u of result.unresolved) io.stderr(`gitops-guardrails: cannot build ${relative || '.'}: ${u.reason} (${u.source.file})\n`);
+    return EXIT_USAGE;
+  }
+  io.stdout(toYaml(inKustomizeOrder(result.objects)));
   return EXIT_OK;
 }
 
