@@ -9,7 +9,7 @@ import { toJson } from './output/json';
 import { toSarif } from './output/sarif';
 import { indexJson } from './output/index-json';
 import { RULE_IDS, RULES } from './rules';
-import { buildKustomization, modelBuildInput } from './model/build';
+import { buildKustomization, modelBuildInput, renderCluster, type Rendered } from './model/build';
 import { inKustomizeOrder, toYaml } from './model/build/output';
 import { VERSION } from './version';
 
@@ -31,6 +31,7 @@ const USAGE = `Usage:
   gitops-guardrails check [DIR] [--format text|json|sarif] [--fix]
   gitops-guardrails index [DIR] --json
   gitops-guardrails build FOLDER [--root DIR]
+  gitops-guardrails render [DIR] --cluster NAME [--kustomization NAMESPACE/NAME] [--format yaml|json]
   gitops-guardrails sops encrypt|decrypt FILE [-i]
   gitops-guardrails --version
 
@@ -38,6 +39,8 @@ check exits 0 when no finding is an error, 1 when one is, 2 on a usage or I/O fa
 build prints what \`kustomize build\` (as Flux runs it) makes of a folder; the repository is the
 nearest folder above it with .git, or --root. It exits 2, with the reason, when kustomize would
 refuse the folder or when part of it cannot be seen (a remote base, a Helm chart).
+render prints the objects each Flux Kustomization of a cluster applies, each with its source;
+it exits 2 when a Kustomization cannot be rendered (it still prints the others).
 `;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -50,6 +53,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return await index(rest, io);
       case 'build':
         return await build(rest, io);
+      case 'render':
+        return await render(rest, io);
       case 'sops': {
         const { runSopsCommand } = await import('./sops/cli');
         return await runSopsCommand(rest, io);
@@ -195,6 +200,75 @@ async function build(args: string[], io: CliIO): Promise<number> {
   }
   io.stdout(toYaml(inKustomizeOrder(result.objects)));
   return EXIT_OK;
+}
+
+/** `file:line` of where an object comes from: its document, or the kustomization entry that made it. */
+function sourceLine(model: RepoModel, o: Rendered): string {
+  const file = model.file(o.source.file);
+  const resource = file?.resources.find((r) => r.index === (o.source.index ?? 0)) ?? file?.resources[0];
+  if (!resource) return o.source.file;
+  const range = o.source.nodePath ? model.rangeOf(resource, o.source.nodePath) : resource.range;
+  return `${o.source.file}:${range.start.line + 1}`;
+}
+
+async function render(args: string[], io: CliIO): Promise<number> {
+  let dir: string | undefined;
+  let cluster: string | undefined;
+  let only: string | undefined;
+  let format = 'yaml';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = () => (arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i]);
+    if (arg === '--cluster' || arg.startsWith('--cluster=')) cluster = value();
+    else if (arg === '--kustomization' || arg.startsWith('--kustomization=')) only = value();
+    else if (arg === '--format' || arg.startsWith('--format=')) format = value() ?? '';
+    else if (arg.startsWith('-')) {
+      io.stderr(`Unknown option "${arg}".\n${USAGE}`);
+      return EXIT_USAGE;
+    } else if (dir === undefined) dir = arg;
+    else {
+      io.stderr(`Only one directory can be rendered, got "${dir}" and "${arg}".\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+  }
+  if (format !== 'yaml' && format !== 'json') {
+    io.stderr(`--format takes yaml or json, not "${format}".\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const model = await loadModel(path.resolve(io.cwd, dir ?? '.'));
+  const clusters = model.graph.clusters;
+  const target = clusters.find((c) => c.name === cluster);
+  if (!target) {
+    io.stderr(`${cluster === undefined ? 'render needs --cluster.' : `No cluster "${cluster}".`} Clusters: ${clusters.map((c) => c.name).join(', ') || 'none'}.\n`);
+    return EXIT_USAGE;
+  }
+  const renders = renderCluster(model, target, only);
+  if (only !== undefined && renders.length === 0) {
+    io.stderr(`No Flux Kustomization ${only} in cluster ${target.name}.\n`);
+    return EXIT_USAGE;
+  }
+  let failed = false;
+  const documents: string[] = [];
+  const json: unknown[] = [];
+  for (const { kustomization: ks, result } of renders) {
+    const name = `${ks.namespace}/${ks.name}`;
+    if (!result || result.error || result.unresolved.length > 0) {
+      failed = true;
+      const reason = !result
+        ? `cannot be rendered: ${ks.unresolvedReason ?? 'its folder is not known'}`
+        : result.error
+          ? `cannot be rendered: ${result.error.message} (${result.error.source.file})`
+          : `is incomplete: ${result.unresolved.map((u) => `${u.reason} (${u.source.file})`).join('; ')}`;
+      io.stderr(`gitops-guardrails: Kustomization ${name} ${reason}\n`);
+      if (!result || result.error) continue;
+    }
+    const objects = inKustomizeOrder(result.objects);
+    if (format === 'json') {
+      for (const o of objects) json.push({ kustomization: name, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, source: sourceLine(model, o), object: o.object });
+    } else if (objects.length > 0) documents.push(toYaml(objects, (o) => `source: ${sourceLine(model, o)} (Kustomization ${name})`));
+  }
+  io.stdout(format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : documents.join('---\n'));
+  return failed ? EXIT_USAGE : EXIT_OK;
 }
 
 if (require.main === module) {

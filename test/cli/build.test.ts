@@ -72,3 +72,28 @@ test('build without a folder is a usage error', () => {
   assert.equal(code, 2);
   assert.match(stderr, /^build needs a folder\.\nUsage:/);
 });
+
+test('render prints what each Flux Kustomization of a cluster applies, with its source', () => {
+  const { code, stdout, stderr } = run(['render', 'examples/layered-repo', '--cluster', 'staging']);
+  // podinfo's spec.path does not exist (the example's flux/path-not-found): the others still print.
+  assert.equal(code, 2);
+  assert.equal(stderr, 'gitops-guardrails: Kustomization flux-system/podinfo cannot be rendered: kustomization path not found: environments/apps/podinfo/overlays/staging (clusters/staging/apps.yaml)\n');
+  assert.ok(stdout.includes('---\n# source: environments/services/postgres/resourcequota.yaml:3 (Kustomization flux-system/postgres)\napiVersion: v1\nkind: ResourceQuota\n'), stdout);
+  const quota = parseAllDocuments(stdout).map((d) => d.toJS()).find((o) => o?.kind === 'ResourceQuota');
+  assert.equal(quota.metadata.labels['kustomize.toolkit.fluxcd.io/name'], 'postgres');
+});
+
+test('render --kustomization --format json prints one Kustomization as JSON', () => {
+  const { code, stdout } = run(['render', 'examples/layered-repo', '--cluster', 'staging', '--kustomization', 'flux-system/postgres', '--format', 'json']);
+  assert.equal(code, 0);
+  const objects = JSON.parse(stdout);
+  assert.ok(objects.length > 0);
+  for (const o of objects) assert.equal(o.kustomization, 'flux-system/postgres');
+  assert.deepEqual(Object.keys(objects[0]), ['kustomization', 'apiVersion', 'kind', 'namespace', 'name', 'source', 'object']);
+});
+
+test('render names the clusters when the one asked for does not exist', () => {
+  const { code, stderr } = run(['render', 'examples/layered-repo', '--cluster', 'nope']);
+  assert.equal(code, 2);
+  assert.equal(stderr, 'No cluster "nope". Clusters: staging, us-west.\n');
+});
