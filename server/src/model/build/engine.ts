@@ -73,7 +73,7 @@ export class KustomizeBuilder {
       spec = parseKustomization(this.text(file) ?? '', { file });
     } else if (generate) {
       file = folder ? `${folder}/kustomization.yaml` : 'kustomization.yaml';
-      spec = { fields: { resources: this.generatedResources(folder) }, keys: {}, isComponent: false };
+      spec = { fields: { resources: this.generatedResources(folder) }, keys: {}, isComponent: false, generated: true };
     } else {
       throw new BuildFailure(`unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory '${folder || '.'}'`, { file: folder });
     }
@@ -105,9 +105,7 @@ export class KustomizeBuilder {
         } else if (/\.ya?ml$/i.test(entry.path)) {
           const file = this.input.yamlFile(entry.path);
           this.reads.add(entry.path);
-          if (file && file.syntaxErrors.length > 0) throw new BuildFailure(`failed to decode Kubernetes YAML from ${entry.path}: ${file.syntaxErrors[0].message}`, { file: entry.path });
-          const documents = file ? file.text.split(/^---[ \t]*$/m).filter((d) => d.replace(/#.*$/gm, '').trim() !== '').length : 0;
-          if (file && file.resources.length < documents) throw new BuildFailure(`failed to decode Kubernetes YAML from ${entry.path}: missing kind`, { file: entry.path });
+          if (file && file.syntaxErrors.length > 0) throw new BuildFailure(`failed to decode Kubernetes YAML from ${entry.path}: ${file.syntaxErrors[0].message}`, { file: entry.path }, 'yaml-syntax');
           result.push(relative);
         }
       }
@@ -146,20 +144,20 @@ export class KustomizeBuilder {
     const file = this.input.yamlFile(path);
     this.reads.add(path);
     let values: Array<{ object: any; index: number }>;
-    if (file && file.syntaxErrors.length > 0) throw new BuildFailure(`accumulating resources from '${path}': MalformedYAMLError: ${file.syntaxErrors[0].message}`, from);
+    if (file && file.syntaxErrors.length > 0) throw new BuildFailure(`accumulating resources from '${path}': MalformedYAMLError: ${file.syntaxErrors[0].message}`, from, 'yaml-syntax');
     if (file && !readsDifferently(file.text)) {
       values = file.resources.map((r) => ({ object: structuredClone(r.object), index: r.index }));
     } else {
       const text = file?.text ?? this.input.readText(path);
-      if (text === undefined) throw new BuildFailure(`accumulating resources from '${path}': cannot read the file`, from);
+      if (text === undefined) throw new BuildFailure(`accumulating resources from '${path}': cannot read the file`, from, 'missing-path');
       const list = parseKustomizeYaml(text);
-      if (list.some((d) => d.errors.length > 0)) throw new BuildFailure(`accumulating resources from '${path}': MalformedYAMLError`, from);
+      if (list.some((d) => d.errors.length > 0)) throw new BuildFailure(`accumulating resources from '${path}': MalformedYAMLError`, from, 'yaml-syntax');
       values = list.map((d, index) => ({ object: d.toJS({ maxAliasCount: 1000 }), index })).filter((v) => v.object && typeof v.object === 'object');
     }
     const result: Res[] = [];
     const add = (object: any, index: number) => {
       if (!object || typeof object !== 'object' || Array.isArray(object)) return;
-      if (typeof object.kind !== 'string' || object.kind === '') throw new BuildFailure(`accumulating resources from '${path}': missing kind in object`, from);
+      if (typeof object.kind !== 'string' || object.kind === '') throw new BuildFailure(`accumulating resources from '${path}': missing Resource metadata`, from);
       if (object.kind.endsWith('List') && Array.isArray(object.items)) {
         for (const item of object.items) add(item, index);
         return;
@@ -190,7 +188,8 @@ export class KustomizeBuilder {
 
     // Resources (and the deprecated bases, appended after them).
     const entries = [...stringList(spec, 'resources', here).map((v, i) => ({ v, src: at('resources', i) })), ...stringList(spec, 'bases', here).map((v, i) => ({ v, src: at('bases', i) }))];
-    for (const { v, src } of entries) {
+    for (const { v, src: entrySource } of entries) {
+      const src = spec.generated ? { file: joinRepoPath(folder, v) ?? v } : entrySource;
       if (isRemoteReference(v)) {
         this.unresolved.push({ reason: `remote resource ${v} is not in this repository`, source: src });
         continue;
@@ -209,19 +208,19 @@ export class KustomizeBuilder {
           this.append(acc, r, src);
         }
         acc.config = mergeConfig(acc.config, sub.config);
-      } else throw new BuildFailure(`accumulating resources: accumulation err='accumulating resources from '${v}': open ${target}: no such file or directory'`, src);
+      } else throw new BuildFailure(`accumulating resources: accumulation err='accumulating resources from '${v}': open ${target}: no such file or directory'`, src, 'missing-path');
     }
 
     // Transformer configurations and CRDs.
     stringList(spec, 'configurations', here).forEach((v, i) => {
       const path = joinRepoPath(folder, v);
       const text = path === undefined ? undefined : this.text(path);
-      if (text === undefined) throw new BuildFailure(`failed to load configuration ${v}: no such file`, at('configurations', i));
+      if (text === undefined) throw new BuildFailure(`failed to load configuration ${v}: no such file`, at('configurations', i), 'missing-path');
       for (const doc of parseAllDocuments(text) as any[]) acc.config = mergeConfig(acc.config, configFromObject(doc.toJS()));
     });
     stringList(spec, 'crds', here).forEach((v, i) => {
       const path = joinRepoPath(folder, v);
-      if (path === undefined || this.kindOf(path) === 'missing') throw new BuildFailure(`loading CRDs: ${v}: no such file or directory`, at('crds', i));
+      if (path === undefined || this.kindOf(path) === 'missing') throw new BuildFailure(`loading CRDs: ${v}: no such file or directory`, at('crds', i), 'missing-path');
     });
 
     this.runGenerators(folder, file, spec, acc, at);
@@ -238,7 +237,7 @@ export class KustomizeBuilder {
         this.unresolved.push({ reason: `${v} is outside the repository`, source: src });
         return;
       }
-      if (this.kindOf(target) !== 'folder') throw new BuildFailure(`accumulating components: loader.New "must build at directory: '${v}': not a valid directory"`, src);
+      if (this.kindOf(target) !== 'folder') throw new BuildFailure(`accumulating components: loader.New "must build at directory: '${v}': not a valid directory"`, src, 'missing-path');
       const before = new Set(acc.resources);
       const result = this.accumulateDirectory(target, src, true, acc);
       acc.resources = result.resources;
@@ -260,7 +259,7 @@ export class KustomizeBuilder {
       if (target === undefined) throw new Unseen(`${path} is outside the repository`, src);
       const kind = this.kindOf(target);
       const text = kind === 'file' ? this.text(target) : undefined;
-      if (text === undefined) throw new BuildFailure(`loading KV pairs: ${path}: no such file or directory`, src);
+      if (text === undefined) throw new BuildFailure(`loading KV pairs: ${path}: no such file or directory`, src, 'missing-path');
       return text;
     };
     for (const [field, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
@@ -338,7 +337,7 @@ export class KustomizeBuilder {
       const target = typeof path === 'string' ? joinRepoPath(folder, path) : undefined;
       if (target === undefined) throw new Unseen(`patch ${String(path)} is outside the repository`, src);
       const text = this.kindOf(target) === 'file' ? this.text(target) : undefined;
-      if (text === undefined) throw new BuildFailure(`failed to get the patch file from path(${String(path)}): no such file or directory`, src);
+      if (text === undefined) throw new BuildFailure(`failed to get the patch file from path(${String(path)}): no such file or directory`, src, 'missing-path');
       return text;
     };
     // kustomize's order: patchesStrategicMerge, patches, namespace, prefix, suffix, labels,
@@ -354,7 +353,7 @@ export class KustomizeBuilder {
       const value = String(p ?? '');
       const path = joinRepoPath(folder, value.trim());
       const isFile = !value.includes('\n') && path !== undefined && this.kindOf(path) === 'file';
-      if (!isFile && !value.includes('\n') && !value.includes(':')) throw new BuildFailure(`failed to get the patch file from path(${value}): no such file or directory`, src);
+      if (!isFile && !value.includes('\n') && !value.includes(':')) throw new BuildFailure(`failed to get the patch file from path(${value}): no such file or directory`, src, 'missing-path');
       this.applyPatch(acc, isFile ? this.text(path!)! : value, undefined, src, undefined);
     });
     patchList('patches').forEach((p: any, i: number) => {
@@ -546,7 +545,7 @@ export function runBuild(input: BuildInput, folder: string, build: (builder: Kus
     if (error instanceof BuildFailure) {
       // A refusal that follows something unseen may be caused by it: say less.
       if (builder.unresolved.length > 0) return { folder, objects: [], unresolved: builder.unresolved, reads: builder.reads };
-      return { folder, objects: [], error: { message: error.message, source: error.source }, unresolved: [], reads: builder.reads };
+      return { folder, objects: [], error: { message: error.message, source: error.source, ...(error.code ? { code: error.code } : {}) }, unresolved: [], reads: builder.reads };
     }
     throw error;
   }

@@ -3,6 +3,7 @@
 // (BuildResult.reads), so a caller can keep builds by what they read and redo only those an edit
 // touches.
 export { modelBuildInput } from './input';
+export { fluxBuild, modelBuild } from './cache';
 export { renderCluster, type KustomizationRender } from './cluster';
 export { buildKustomization } from './engine';
 export { renderFluxKustomization, type FluxKustomizationInput } from './flux';

@@ -21,13 +21,15 @@ export interface KustomizationSpec {
   /** The key as written, for node paths into the file (`apiversion` stays `apiversion`). */
   keys: Record<string, string>;
   isComponent: boolean;
+  /** The kustomization Flux generates for a plain folder (no file): errors point at the files it lists. */
+  generated?: boolean;
 }
 
 export function parseKustomization(text: string, source: SourceRef): KustomizationSpec {
   const documents = parseAllDocuments(text, { uniqueKeys: false });
   const docs = Array.isArray(documents) ? documents : [documents];
   const error = docs.flatMap((d) => d.errors)[0];
-  if (error) throw new BuildFailure(`invalid Kustomization: ${error.message.split('\n')[0]}`, source);
+  if (error) throw new BuildFailure(`invalid Kustomization: ${error.message.split('\n')[0]}`, source, 'yaml-syntax');
   const values = docs.map((d) => d.toJS({ maxAliasCount: 1000 })).filter((v) => v !== null && v !== undefined);
   const value = values.length === 0 ? {} : values[0];
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new BuildFailure('invalid Kustomization: not a map', source);

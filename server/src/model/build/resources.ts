@@ -27,10 +27,14 @@ export interface Res {
   suffixes?: string[];
 }
 
+/** Why kustomize refuses, where another rule already says it: a path that is missing, YAML that does not parse. */
+export type FailureCode = 'missing-path' | 'yaml-syntax';
+
 export class BuildFailure extends Error {
   constructor(
     message: string,
     readonly source: SourceRef,
+    readonly code?: FailureCode,
   ) {
     super(message);
   }

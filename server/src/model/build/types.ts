@@ -46,6 +46,8 @@ export interface Rendered {
 export interface BuildError {
   message: string;
   source: SourceRef;
+  /** Set when the cause is a missing path or YAML that does not parse (other rules report those). */
+  code?: 'missing-path' | 'yaml-syntax';
 }
 
 /** What the engine cannot see (a remote base, a Helm chart, a file outside the repository). */
