@@ -200,7 +200,17 @@ export class KustomizeBuilder {
         continue;
       }
       const kind = this.kindOf(target);
-      if (kind === 'file') for (const r of this.loadFile(target, src, file)) this.append(acc, r, src);
+      if (kind === 'file' && spec.generated) {
+        // Flux lists every YAML file of a plain folder, but leaves out what .sourceignore and the
+        // source's ignore rules exclude, which this build does not read: a file that is not a
+        // manifest there is not judged.
+        try {
+          for (const r of this.loadFile(target, src, file)) this.append(acc, r, src);
+        } catch (error) {
+          if (!(error instanceof BuildFailure) || !error.message.endsWith('missing Resource metadata')) throw error;
+          this.unresolved.push({ reason: `${target} is not a Kubernetes manifest; Flux refuses it unless .sourceignore or the source's ignore rules leave it out, which this build does not read`, source: src });
+        }
+      } else if (kind === 'file') for (const r of this.loadFile(target, src, file)) this.append(acc, r, src);
       else if (kind === 'folder') {
         const sub = this.accumulateDirectory(target, src, false);
         for (const r of sub.resources) {
