@@ -9,6 +9,8 @@ import { toJson } from './output/json';
 import { toSarif } from './output/sarif';
 import { indexJson } from './output/index-json';
 import { RULE_IDS, RULES } from './rules';
+import { buildKustomization, modelBuildInput, renderCluster, type Rendered } from './model/build';
+import { inKustomizeOrder, toYaml } from './model/build/output';
 import { VERSION } from './version';
 import { applyBaseline, baselineOf, formatBaseline, parseBaseline } from './baseline';
 import type { Finding } from './rules/types';
@@ -34,6 +36,8 @@ export interface CliIO {
 const USAGE = `Usage:
   gitops-guardrails check [DIR] [--format text|json|sarif] [--fix] [--baseline FILE]
   gitops-guardrails index [DIR] --json
+  gitops-guardrails build FOLDER [--root DIR]
+  gitops-guardrails render [DIR] --cluster NAME [--kustomization NAMESPACE/NAME] [--format yaml|json]
   gitops-guardrails sops encrypt|decrypt FILE [-i]
   gitops-guardrails --version
 
@@ -41,6 +45,11 @@ check exits 0 when no finding is an error, 1 when one is, 2 on a usage or I/O fa
 --fix waits for another --fix run on the same DIR (lock file ${FIX_LOCK_FILE}).
 --baseline FILE: when FILE does not exist, write every current finding to it (accepted, exit 0);
 when it does, report only the findings it does not list (matched by rule, file and message).
+build prints what \`kustomize build\` (as Flux runs it) makes of a folder; the repository is the
+nearest folder above it with .git, or --root. It exits 2, with the reason, when kustomize would
+refuse the folder or when part of it cannot be seen (a remote base, a Helm chart).
+render prints the objects each Flux Kustomization of a cluster applies, each with its source;
+it exits 2 when a Kustomization cannot be rendered (it still prints the others).
 `;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -51,6 +60,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return await check(rest, io);
       case 'index':
         return await index(rest, io);
+      case 'build':
+        return await build(rest, io);
+      case 'render':
+        return await render(rest, io);
       case 'sops': {
         const { runSopsCommand } = await import('./sops/cli');
         return await runSopsCommand(rest, io);
@@ -199,6 +212,123 @@ async function index(args: string[], io: CliIO): Promise<number> {
   const model = await loadModel(path.resolve(io.cwd, dirs[0] ?? '.'));
   io.stdout(JSON.stringify(indexJson(model), null, 2) + '\n');
   return EXIT_OK;
+}
+
+/** The repository a path lies in: the nearest folder above it (itself included) with `.git`. */
+async function repositoryOf(folder: string): Promise<string | undefined> {
+  for (let dir = folder; ; dir = path.dirname(dir)) {
+    if (await fs.stat(path.join(dir, '.git')).catch(() => undefined)) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+async function build(args: string[], io: CliIO): Promise<number> {
+  let target: string | undefined;
+  let root: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--root' || arg.startsWith('--root=')) root = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
+    else if (arg.startsWith('-')) {
+      io.stderr(`Unknown option "${arg}".\n${USAGE}`);
+      return EXIT_USAGE;
+    } else if (target === undefined) target = arg;
+    else {
+      io.stderr(`Only one folder can be built, got "${target}" and "${arg}".\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+  }
+  if (target === undefined) {
+    io.stderr(`build needs a folder.\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const folder = path.resolve(io.cwd, target);
+  const stat = await fs.stat(folder).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new Error(`${folder} is not a directory.`);
+  const repository = root !== undefined ? path.resolve(io.cwd, root) : ((await repositoryOf(folder)) ?? folder);
+  const relative = path.relative(repository, folder).split(path.sep).join('/');
+  if (relative.startsWith('..')) throw new Error(`${folder} is not inside ${repository}.`);
+  const model = await loadModel(repository);
+  const result = buildKustomization(modelBuildInput(model), relative);
+  if (result.error) {
+    const where = result.error.source.file;
+    io.stderr(`gitops-guardrails: kustomize would refuse ${relative || '.'}: ${result.error.message} (${where})\n`);
+    return EXIT_USAGE;
+  }
+  if (result.unresolved.length > 0) {
+    for (const u of result.unresolved) io.stderr(`gitops-guardrails: cannot build ${relative || '.'}: ${u.reason} (${u.source.file})\n`);
+    return EXIT_USAGE;
+  }
+  io.stdout(toYaml(inKustomizeOrder(result.objects)));
+  return EXIT_OK;
+}
+
+/** `file:line` of where an object comes from: its document, or the kustomization entry that made it. */
+function sourceLine(model: RepoModel, o: Rendered): string {
+  const file = model.file(o.source.file);
+  const resource = file?.resources.find((r) => r.index === (o.source.index ?? 0)) ?? file?.resources[0];
+  if (!resource) return o.source.file;
+  const range = o.source.nodePath ? model.rangeOf(resource, o.source.nodePath) : resource.range;
+  return `${o.source.file}:${range.start.line + 1}`;
+}
+
+async function render(args: string[], io: CliIO): Promise<number> {
+  let dir: string | undefined;
+  let cluster: string | undefined;
+  let only: string | undefined;
+  let format = 'yaml';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = () => (arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i]);
+    if (arg === '--cluster' || arg.startsWith('--cluster=')) cluster = value();
+    else if (arg === '--kustomization' || arg.startsWith('--kustomization=')) only = value();
+    else if (arg === '--format' || arg.startsWith('--format=')) format = value() ?? '';
+    else if (arg.startsWith('-')) {
+      io.stderr(`Unknown option "${arg}".\n${USAGE}`);
+      return EXIT_USAGE;
+    } else if (dir === undefined) dir = arg;
+    else {
+      io.stderr(`Only one directory can be rendered, got "${dir}" and "${arg}".\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+  }
+  if (format !== 'yaml' && format !== 'json') {
+    io.stderr(`--format takes yaml or json, not "${format}".\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const model = await loadModel(path.resolve(io.cwd, dir ?? '.'));
+  const clusters = model.graph.clusters;
+  const target = clusters.find((c) => c.name === cluster);
+  if (!target) {
+    io.stderr(`${cluster === undefined ? 'render needs --cluster.' : `No cluster "${cluster}".`} Clusters: ${clusters.map((c) => c.name).join(', ') || 'none'}.\n`);
+    return EXIT_USAGE;
+  }
+  const renders = renderCluster(model, target, only);
+  if (only !== undefined && renders.length === 0) {
+    io.stderr(`No Flux Kustomization ${only} in cluster ${target.name}.\n`);
+    return EXIT_USAGE;
+  }
+  let failed = false;
+  const documents: string[] = [];
+  const json: unknown[] = [];
+  for (const { kustomization: ks, result } of renders) {
+    const name = `${ks.namespace}/${ks.name}`;
+    if (!result || result.error || result.unresolved.length > 0) {
+      failed = true;
+      const reason = !result
+        ? `cannot be rendered: ${ks.unresolvedReason ?? 'its folder is not known'}`
+        : result.error
+          ? `cannot be rendered: ${result.error.message} (${result.error.source.file})`
+          : `is incomplete: ${result.unresolved.map((u) => `${u.reason} (${u.source.file})`).join('; ')}`;
+      io.stderr(`gitops-guardrails: Kustomization ${name} ${reason}\n`);
+      if (!result || result.error) continue;
+    }
+    const objects = inKustomizeOrder(result.objects);
+    if (format === 'json') {
+      for (const o of objects) json.push({ kustomization: name, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, source: sourceLine(model, o), object: o.object });
+    } else if (objects.length > 0) documents.push(toYaml(objects, (o) => `source: ${sourceLine(model, o)} (Kustomization ${name})`));
+  }
+  io.stdout(format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : documents.join('---\n'));
+  return failed ? EXIT_USAGE : EXIT_OK;
 }
 
 if (require.main === module) {

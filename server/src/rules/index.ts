@@ -4,6 +4,7 @@ import { fluxPathNotFound } from './flux-path-not-found';
 import { fluxUnknownDependency } from './flux-unknown-dependency';
 import { kustomizeMissingResource } from './kustomize-missing-resource';
 import { kustomizeUnlistedManifest } from './kustomize-unlisted-manifest';
+import { kustomizeBuildError } from './kustomize-build-error';
 import { yamlSyntax } from './yaml-syntax';
 import { yamlDuplicateKey } from './yaml-duplicate-key';
 import { layersDirection } from './layers-direction';
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
   fluxDependencyCycle,
   kustomizeMissingResource,
   kustomizeUnlistedManifest,
+  kustomizeBuildError,
   layersDirection,
   fluxMissingDependsOn,
   fluxCrdInSameKustomization,

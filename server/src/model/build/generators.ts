@@ -1,0 +1,122 @@
+// configMapGenerator and secretGenerator: key/value pairs from env files, literals and files, as
+// kustomize's kv loader reads them, into a ConfigMap or Secret that gets a content-hash suffix.
+import { basename } from '../paths';
+import { BuildFailure } from './resources';
+import type { SourceRef } from './types';
+
+export interface GeneratorOptions {
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  disableNameSuffixHash?: boolean;
+  immutable?: boolean;
+}
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** Global generatorOptions over one generator's options, as kustomize merges them (global wins). */
+export function mergeOptions(local: any, global: any): GeneratorOptions {
+  const l = local && typeof local === 'object' ? local : {};
+  const g = global && typeof global === 'object' ? global : {};
+  const labels = l.labels || g.labels ? { ...(l.labels ?? {}), ...(g.labels ?? {}) } : undefined;
+  const annotations = l.annotations || g.annotations ? { ...(l.annotations ?? {}), ...(g.annotations ?? {}) } : undefined;
+  return {
+    labels,
+    annotations,
+    disableNameSuffixHash: g.disableNameSuffixHash === true || l.disableNameSuffixHash === true,
+    immutable: g.immutable === true || l.immutable === true,
+  };
+}
+
+function removeQuotes(s: string): string {
+  if (s.length < 2 || s[0] !== s[s.length - 1]) return s;
+  return s[0] === '"' || s[0] === "'" ? s.slice(1, -1) : s;
+}
+
+export interface GeneratorInput {
+  /** A file's text, relative to the kustomization's folder; throws a BuildFailure when missing. */
+  load(path: string, nodePath: (string | number)[]): string;
+}
+
+/** The pairs of a generator entry: env files, then literals, then files (kustomize's order). */
+function pairsOf(args: any, field: string, index: number, input: GeneratorInput, source: SourceRef): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  const at = (key: string, j: number) => [field, index, key, j];
+  const envs = [...(Array.isArray(args.envs) ? args.envs : []), ...(typeof args.env === 'string' ? [args.env] : [])];
+  envs.forEach((path: unknown, j: number) => {
+    const text = input.load(String(path), at('envs', j));
+    text.split('\n').forEach((raw, lineNumber) => {
+      let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (lineNumber === 0 && line.startsWith('\ufeff')) line = line.slice(1);
+      line = line.replace(/^\s+/, '');
+      if (line === '' || line.startsWith('#')) return;
+      const eq = line.indexOf('=');
+      const key = eq < 0 ? line : line.slice(0, eq);
+      if (!ENV_NAME.test(key)) throw new BuildFailure(`"${key}" is not a valid key name in env file ${String(path)}`, { ...source, nodePath: at('envs', j) });
+      pairs.push([key, eq < 0 ? '' : line.slice(eq + 1)]);
+    });
+  });
+  (Array.isArray(args.literals) ? args.literals : []).forEach((literal: unknown, j: number) => {
+    const s = String(literal);
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new BuildFailure(`invalid literal source ${s}, expected key=value`, { ...source, nodePath: at('literals', j) });
+    pairs.push([s.slice(0, eq), removeQuotes(s.slice(eq + 1))]);
+  });
+  (Array.isArray(args.files) ? args.files : []).forEach((entry: unknown, j: number) => {
+    const s = String(entry);
+    const separators = s.split('=').length - 1;
+    let key: string;
+    let path: string;
+    if (separators === 0) [key, path] = [basename(s), s];
+    else if (separators === 1 && !s.startsWith('=') && !s.endsWith('=')) [key, path] = s.split('=') as [string, string];
+    else throw new BuildFailure(`invalid file source ${s}`, { ...source, nodePath: at('files', j) });
+    pairs.push([key, input.load(path, at('files', j))]);
+  });
+  return pairs;
+}
+
+export interface Generated {
+  object: any;
+  needsHash: boolean;
+  behavior: string;
+  nodePath: (string | number)[];
+}
+
+export function generate(kind: 'ConfigMap' | 'Secret', args: any, index: number, globalOptions: unknown, input: GeneratorInput, source: SourceRef): Generated {
+  const field = kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator';
+  const nodePath = [field, index];
+  const here = { ...source, nodePath };
+  if (!args || typeof args !== 'object') throw new BuildFailure(`${field} entry ${index} is not a map`, here);
+  if (typeof args.name !== 'string' || args.name === '') throw new BuildFailure(`a ${kind.toLowerCase()} must have a name`, here);
+  const data: Record<string, string> = {};
+  for (const [key, value] of pairsOf(args, field, index, input, source)) {
+    if (!DATA_KEY.test(key)) throw new BuildFailure(`"${key}" is not a valid key name for a ${kind}`, here);
+    if (key in data) throw new BuildFailure(`${kind.toLowerCase()} ${args.name} illegally repeats the key \`${key}\``, here);
+    data[key] = value;
+  }
+  const metadata: any = { name: args.name };
+  if (typeof args.namespace === 'string' && args.namespace !== '') metadata.namespace = args.namespace;
+  const object: any = { apiVersion: 'v1', kind, metadata };
+  if (kind === 'ConfigMap') {
+    if (Object.keys(data).length > 0) object.data = data;
+  } else {
+    object.type = typeof args.type === 'string' && args.type !== '' ? args.type : 'Opaque';
+    object.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, base64Lines(v)]));
+  }
+  const options = mergeOptions(args.options, globalOptions);
+  if (options.labels && Object.keys(options.labels).length > 0) metadata.labels = Object.fromEntries(Object.entries(options.labels).map(([k, v]) => [k, String(v)]));
+  if (options.annotations && Object.keys(options.annotations).length > 0) metadata.annotations = Object.fromEntries(Object.entries(options.annotations).map(([k, v]) => [k, String(v)]));
+  if (options.immutable) object.immutable = true;
+  const behavior = typeof args.behavior === 'string' && args.behavior !== '' ? args.behavior : 'create';
+  if (!['create', 'merge', 'replace'].includes(behavior)) throw new BuildFailure(`unknown behavior "${behavior}"`, here);
+  return { object, needsHash: !options.disableNameSuffixHash, behavior, nodePath };
+}
+
+/** Base64 as kustomize writes a Secret's data: lines of 70 characters, each ended when there are several. */
+function base64Lines(value: string): string {
+  const encoded = Buffer.from(value, 'utf8').toString('base64');
+  if (encoded.length < 70) return encoded;
+  const lines: string[] = [];
+  for (let i = 0; i < encoded.length; i += 70) lines.push(encoded.slice(i, i + 70));
+  return lines.map((l) => `${l}\n`).join('');
+}

@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { at, check, FLUX_SYSTEM_SYNC, fluxKs, repo } from '../../helpers/repo';
+
+const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+const base = {
+  'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+  'clusters/prod/apps.yaml': fluxKs('apps', './apps'),
+  'apps/a.yaml': cm('settings'),
+  'apps/b.yaml': cm('settings'),
+};
+
+test('fires at the entry that adds an object twice', () => {
+  const model = repo({ ...base, 'apps/kustomization.yaml': 'resources:\n  - a.yaml\n  - b.yaml\n' });
+  const findings = check(model, 'kustomize/build-error');
+  assert.equal(findings.length, 1);
+  const [f] = findings;
+  assert.equal(f.file, 'apps/kustomization.yaml');
+  assert.equal(at(f), '3:5-3:11');
+  assert.equal(f.severity, 'error');
+  assert.equal(f.message, 'kustomize build of apps for Kustomization flux-system/apps fails: may not add resource with an already registered id: ConfigMap.v1.settings.[noNs]');
+});
+
+test('fires at a field kustomize does not know', () => {
+  const model = repo({ ...base, 'apps/kustomization.yaml': 'resources:\n  - a.yaml\nresource:\n  - b.yaml\n' });
+  const [f] = check(model, 'kustomize/build-error');
+  assert.equal(at(f), '3:1-3:9');
+  assert.equal(f.message, 'kustomize build of apps for Kustomization flux-system/apps fails: invalid Kustomization: json: unknown field "resource"');
+});
+
+test('does not fire where the Flux Kustomization supplies what the folder lacks (spec.components)', () => {
+  const model = repo({
+    ...base,
+    'clusters/prod/apps.yaml': fluxKs('apps', './apps', '  components:\n    - ../components/settings\n'),
+    'components/settings/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - cm.yaml\n',
+    'components/settings/cm.yaml': cm('extra'),
+    'apps/kustomization.yaml': 'resources:\n  - a.yaml\npatches:\n  - patch: |\n      apiVersion: v1\n      kind: ConfigMap\n      metadata:\n        name: extra\n      data:\n        k: v\n',
+  });
+  assert.deepEqual(check(model, 'kustomize/build-error'), []);
+  // Without the component kustomize refuses: the patch matches nothing.
+  const without = repo({ ...base, 'apps/kustomization.yaml': 'resources:\n  - a.yaml\npatches:\n  - patch: |\n      apiVersion: v1\n      kind: ConfigMap\n      metadata:\n        name: extra\n' });
+  const [f] = check(without, 'kustomize/build-error');
+  assert.equal(at(f), '4:5-4:10');
+  assert.match(f.message, /fails: no resource matches strategic merge patch "ConfigMap\.v1\.extra\.\[noNs\]"/);
+});
+
+test('leaves missing files, YAML syntax and what it cannot see to other rules or unresolved', () => {
+  for (const kustomization of ['resources:\n  - missing.yaml\n', 'resources:\n  - github.com/example/repo//deploy?ref=v1\n  - a.yaml\n  - b.yaml\n', 'resources:\n  - broken.yaml\n']) {
+    const model = repo({ ...base, 'apps/broken.yaml': 'a: "unclosed\n', 'apps/kustomization.yaml': kustomization });
+    assert.deepEqual(check(model, 'kustomize/build-error'), [], kustomization);
+  }
+});
+
+test('does not fire on folders no cluster applies', () => {
+  const model = repo({ 'apps/a.yaml': cm('settings'), 'apps/b.yaml': cm('settings'), 'apps/kustomization.yaml': 'resources:\n  - a.yaml\n  - b.yaml\n' });
+  assert.deepEqual(check(model, 'kustomize/build-error'), []);
+});
