@@ -1,5 +1,6 @@
 // The repository model: parsed files plus lazily derived graphs. A changed, created or deleted
 // file re-parses that file only; derived graphs are rebuilt only when a file's structure changed.
+import { DEAD_PATH } from './roots';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import { CONFIG_FILE, DEFAULT_CONFIG, ignoreMatcher, readConfig, type ConfigProblem, type GuardrailsConfig } from './config';
 import { deriveGraph, type RepoGraph } from './graph';
@@ -436,6 +437,21 @@ export class RepoModel implements FileTree {
       const kind = this.fileKind(path);
       return kind?.kind === 'unapplied' || this.yaml.get(path)?.shape.tool === 'helmfile';
     });
+  }
+
+  /**
+   * Programs in the repository that install CRDs out of band, before Flux (a bootstrap script named
+   * for them: `bootstrap-crds.sh`, `crds.ps1`...): which groups they install cannot be read here, so
+   * the ordering rules say less where one exists. Dead folders are left out.
+   */
+  get opaqueCrdInstallers(): string[] {
+    const installers: string[] = [];
+    for (const path of this.allFiles) {
+      if (DEAD_PATH.test(path)) continue;
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      if (/(^|[-_.])crds?([-_.]|$)/i.test(name) && /\.(sh|bash|zsh|ps1|py)$/i.test(name)) installers.push(path);
+    }
+    return installers.sort();
   }
 
   /** All resources that are real objects (documents of patch files excluded). */

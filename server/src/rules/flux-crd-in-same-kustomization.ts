@@ -23,6 +23,8 @@ export const fluxCrdInSameKustomization: Rule = {
       if (!entry.resources.includes(use.resource)) entry.resources.push(use.resource);
     }
     const findings: RuleFinding[] = [];
+    // A bootstrap script that installs CRDs before Flux may install these: not sure, so a warning.
+    const [script] = model.opaqueCrdInstallers;
     for (const { applier, release, groups: apiGroups, resources } of groups.values()) {
       resources.sort((a, b) => a.file.localeCompare(b.file) || a.index - b.index);
       const [first, ...others] = resources;
@@ -34,7 +36,8 @@ export const fluxCrdInSameKustomization: Rule = {
       findings.push({
         file: first.file,
         range: model.rangeOf(first, ['kind']),
-        message,
+        message: script ? `${message} (Unless ${script}, which this repository runs before Flux and which cannot be read here, installs ${others.length === 0 ? 'it' : 'them'}.)` : message,
+        ...(script ? { severity: 'warning' as const } : {}),
         related: [
           { file: release.file, range: model.rangeOf(release, ['metadata', 'name']), message: `HelmRelease ${release.name} installs ${group}` },
           ...others.slice(0, 20).map((r) => ({ file: r.file, range: model.rangeOf(r, ['kind']), message: `${r.kind} ${r.name} needs the CRD` })),

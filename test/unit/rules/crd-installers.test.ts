@@ -109,3 +109,20 @@ test('another release of the same chart elsewhere is a second copy: the CRs stil
   assert.deepEqual(check(model, 'flux/missing-depends-on'), []);
   assert.deepEqual(check(model, 'flux/crd-in-same-kustomization').map((f) => [f.file, at(f)]), [['infra/cert-manager/issuer.yaml', '2:7-2:20']]);
 });
+
+test('a bootstrap script that installs CRDs before Flux (unreadable here) makes it a warning that names the script', () => {
+  const files = { ...base, 'clusters/prod/infra.yaml': fluxKs('cert-manager', './infra/cert-manager') };
+  assert.equal(check(repo(files), 'flux/crd-in-same-kustomization')[0].severity, 'error');
+  // A script in a dead folder, or one that is not about CRDs, changes nothing.
+  for (const other of ['.archive/bootstrap-crds.sh', 'setup/bootstrap-cluster.sh', 'docs/crds.md']) {
+    assert.equal(check(repo({ ...files, [other]: '#!/bin/sh\n' }), 'flux/crd-in-same-kustomization')[0].severity, 'error', other);
+  }
+  const [f, ...rest] = check(repo({ ...files, 'setup/bootstrap-crds.sh': '#!/bin/sh\n' }), 'flux/crd-in-same-kustomization');
+  assert.deepEqual(rest, []);
+  assert.equal(f.severity, 'warning');
+  assert.equal(at(f), '2:7-2:20');
+  assert.equal(
+    f.message,
+    'ClusterIssuer letsencrypt is applied by Kustomization cert-manager together with HelmRelease cert-manager, which installs its CRD (cert-manager.io); on a fresh cluster the dry-run fails and nothing of cert-manager is applied. Move it to a Kustomization that dependsOn cert-manager. (Unless setup/bootstrap-crds.sh, which this repository runs before Flux and which cannot be read here, installs it.)',
+  );
+});
