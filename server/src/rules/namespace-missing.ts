@@ -40,7 +40,7 @@ export const namespaceMissing: Rule = {
   defaultSeverity: 'warning',
   description: 'A component whose resources land in a namespace that nothing the cluster applies declares.',
   help:
-    'Kubernetes refuses objects in a namespace that does not exist ("namespaces \\"x\\" not found"), so the whole Flux Kustomization fails. A namespace counts as declared by a Namespace object anywhere the cluster applies (after kustomize `namespace:` and Flux `targetNamespace` renamed it), by a HelmRelease with `install.createNamespace: true`, or by a bootstrap step outside the clusters (helmfile `releases`, kustomize `helmCharts`).',
+    'Kubernetes refuses objects in a namespace that does not exist ("namespaces \\"x\\" not found"), so the whole Flux Kustomization fails. A namespace counts as declared by a Namespace object anywhere the cluster applies (after kustomize `namespace:` and Flux `targetNamespace` renamed it), by a HelmRelease with `install.createNamespace: true`, by a bootstrap step outside the clusters (helmfile `releases`, kustomize `helmCharts`), or by the platform itself (on OpenShift the `openshift-*` namespaces and Projects, on Giant Swarm `giantswarm` and the `org-<name>` of each Organization).',
   fix: 'Create namespace.yaml in the component folder and add it to kustomization.yaml.',
   check(model) {
     const components = model.layers.components;
@@ -99,6 +99,29 @@ function declaresOf(objects: readonly BuiltObject[]): string[] {
   for (const o of objects) {
     if (o.kind === 'Namespace' && o.resource.apiVersion === 'v1') names.push(o.name);
     if (o.kind === 'HelmRelease' && o.object?.spec?.install?.createNamespace === true) names.push(helmTargetNamespace(o));
+  }
+  return [...names, ...platformNamespaces(objects)];
+}
+
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
+
+/**
+ * Namespaces that the cluster's platform makes, not a manifest: on OpenShift (the cluster applies
+ * `*.openshift.io` objects) its own `openshift-*` namespaces and the one of each Project; on a
+ * Giant Swarm management cluster (`*.giantswarm.io` objects) `giantswarm` and the `org-<name>` of
+ * each Organization.
+ */
+function platformNamespaces(objects: readonly BuiltObject[]): string[] {
+  const groups = new Set(objects.map((o) => groupOf(o.resource.apiVersion)));
+  const openshift = [...groups].some((g) => g === 'openshift.io' || g.endsWith('.openshift.io'));
+  const giantswarm = [...groups].some((g) => g.endsWith('.giantswarm.io'));
+  if (!openshift && !giantswarm) return [];
+  const names: string[] = giantswarm ? ['giantswarm'] : [];
+  for (const o of objects) {
+    const group = groupOf(o.resource.apiVersion);
+    if (openshift && o.namespace.startsWith('openshift-')) names.push(o.namespace);
+    if (group === 'project.openshift.io' && (o.kind === 'Project' || o.kind === 'ProjectRequest')) names.push(o.name);
+    if (group === 'security.giantswarm.io' && o.kind === 'Organization') names.push(`org-${o.name}`);
   }
   return names;
 }

@@ -192,3 +192,21 @@ test('netpol/missing-default-deny: one information finding per namespace; quiet 
   });
   assert.deepEqual(check(cilium, 'netpol/missing-default-deny'), []);
 });
+
+test('namespace/missing: namespaces the platform makes are declared (OpenShift openshift-* and Projects, Giant Swarm organizations)', () => {
+  const config = (ns: string, apiVersion = 'config.openshift.io/v1') => `apiVersion: ${apiVersion}\nkind: Thing\nmetadata:\n  name: x\n  namespace: ${ns}\n`;
+  const openshift = repo({ ...base, 'apps/shop/kustomization.yaml': 'resources:\n  - monitoring.yaml\n', 'apps/shop/monitoring.yaml': config('openshift-monitoring') });
+  assert.deepEqual(check(openshift, 'namespace/missing'), []);
+  // Without an OpenShift object in the cluster, an openshift-* namespace is as missing as any.
+  const plain = repo({ ...base, 'apps/shop/kustomization.yaml': 'resources:\n  - cm.yaml\n', 'apps/shop/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: openshift-monitoring\n' });
+  assert.deepEqual(check(plain, 'namespace/missing').map((f) => f.message.match(/namespace (\S+),/)?.[1]), ['openshift-monitoring']);
+  const giantswarm = repo({
+    ...base,
+    'apps/shop/kustomization.yaml': 'resources:\n  - org.yaml\n  - app.yaml\n',
+    'apps/shop/org.yaml': 'apiVersion: security.giantswarm.io/v1alpha1\nkind: Organization\nmetadata:\n  name: acme\n',
+    'apps/shop/app.yaml': 'apiVersion: application.giantswarm.io/v1alpha1\nkind: App\nmetadata:\n  name: hello\n  namespace: org-acme\n---\napiVersion: application.giantswarm.io/v1alpha1\nkind: Catalog\nmetadata:\n  name: c\n  namespace: giantswarm\n',
+  });
+  assert.deepEqual(check(giantswarm, 'namespace/missing'), []);
+  const other = repo({ ...base, 'apps/shop/kustomization.yaml': 'resources:\n  - app.yaml\n', 'apps/shop/app.yaml': 'apiVersion: application.giantswarm.io/v1alpha1\nkind: App\nmetadata:\n  name: hello\n  namespace: org-other\n' });
+  assert.equal(check(other, 'namespace/missing').length, 1, 'an organization the repository does not create');
+});
