@@ -72,7 +72,7 @@ function healthChecksCrdOf(ks: FluxKustomization, group: string): boolean {
 /**
  * The Kustomization to depend on (CRD manifests before charts, then the first reached), or the
  * HelmRelease in the applier to split from. None when every other installer waits for the
- * applier (a cycle) or is created by it (a deadlock).
+ * applier (a cycle), is created by it (a deadlock) or creates it (its parent).
  */
 function remedyFor(
   model: RepoModel,
@@ -83,7 +83,9 @@ function remedyFor(
   const same = installers.find((i) => i.installer.via === 'helm-chart' && i.installedBy.includes(applier));
   const candidates = installers
     .flatMap(({ installer, installedBy }) => installedBy.map((on) => ({ installer, on })))
-    .filter(({ on }) => on !== applier && !closure(on).has(applier) && !appliedBeneath(model, applier, on))
+    // Never one that waits for the applier, that the applier creates, or that creates the applier
+    // (a Kustomization depending on its own parent would wait for itself).
+    .filter(({ on }) => on !== applier && !closure(on).has(applier) && !appliedBeneath(model, applier, on) && !appliedBeneath(model, on, applier))
     // Another release of the chart the applier installs itself is a second copy, not the fix.
     .filter(({ installer }) => !same || installer.via === 'crd-manifest' || installer.chart !== same.installer.chart);
   const best = candidates.find((c) => c.installer.via === 'crd-manifest') ?? candidates[0];

@@ -126,3 +126,16 @@ test('a bootstrap script that installs CRDs before Flux (unreadable here) makes 
     'ClusterIssuer letsencrypt is applied by Kustomization cert-manager together with HelmRelease cert-manager, which installs its CRD (cert-manager.io); on a fresh cluster the dry-run fails and nothing of cert-manager is applied. Move it to a Kustomization that dependsOn cert-manager. (Unless setup/bootstrap-crds.sh, which this repository runs before Flux and which cannot be read here, installs it.)',
   );
 });
+
+test('the parent that applies a Kustomization is never the dependsOn to add, even when its tree installs the CRD', () => {
+  const model = repo({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/apps.yaml': fluxKs('apps', './apps'),
+    'apps/cert-manager/release.yaml': release(),
+    'apps/web/ks.yaml': fluxKs('web', './web'),
+    'web/issuer.yaml': issuer('web'),
+  });
+  assert.ok(model.graph.appliedBy.get('apps/web/ks.yaml')?.some((ks) => ks.name === 'apps'), 'apps applies web');
+  assert.deepEqual(check(model, 'flux/missing-depends-on'), []);
+  assert.deepEqual(check(model, 'flux/crd-in-same-kustomization'), []);
+});
