@@ -79,7 +79,8 @@ const declaredSets = new WeakMap<RepoModel, { names: readonly unknown[]; declare
  * that create theirs); the same Sets while they hold the same names.
  */
 function declaredByCluster(model: RepoModel, bootstrapped: ReadonlySet<string>): Map<string, Set<string>> {
-  const names = groupValues(model, 'namespace/missing declares', [], (objects, cluster) => declaresOf(objects).map((name) => [cluster.name, name] as const), sameFindings);
+  const platforms = platformsOf(model);
+  const names = groupValues(model, 'namespace/missing declares', [], (objects, cluster) => declaresOf(objects, platforms.get(cluster.name)).map((name) => [cluster.name, name] as const), sameFindings);
   const previous = declaredSets.get(model);
   // A rebuilt graph (new bootstrap namespaces) regroups every object, so `names` is then a new array too.
   if (previous?.names === names) return previous.declared;
@@ -94,16 +95,46 @@ function declaredByCluster(model: RepoModel, bootstrapped: ReadonlySet<string>):
   return declared;
 }
 
-function declaresOf(objects: readonly BuiltObject[]): string[] {
+function declaresOf(objects: readonly BuiltObject[], platform: Platform | undefined): string[] {
   const names: string[] = [];
   for (const o of objects) {
     if (o.kind === 'Namespace' && o.resource.apiVersion === 'v1') names.push(o.name);
     if (o.kind === 'HelmRelease' && o.object?.spec?.install?.createNamespace === true) names.push(helmTargetNamespace(o));
   }
-  return [...names, ...platformNamespaces(objects)];
+  return [...names, ...platformNamespaces(objects, platform)];
 }
 
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
+
+interface Platform {
+  openshift: boolean;
+  giantswarm: boolean;
+}
+
+const platformCache = new WeakMap<object, Map<string, Platform>>();
+
+/** Per cluster, the platform its objects say it runs on (read once per graph). */
+function platformsOf(model: RepoModel): Map<string, Platform> {
+  const cached = platformCache.get(model.graph);
+  if (cached) return cached;
+  const result = new Map<string, Platform>();
+  for (const [file, clusters] of model.graph.clustersOf) {
+    for (const r of model.file(file)?.resources ?? []) {
+      const group = groupOf(r.apiVersion);
+      const openshift = group === 'openshift.io' || group.endsWith('.openshift.io');
+      const giantswarm = group.endsWith('.giantswarm.io');
+      if (!openshift && !giantswarm) continue;
+      for (const cluster of clusters) {
+        let platform = result.get(cluster);
+        if (!platform) result.set(cluster, (platform = { openshift: false, giantswarm: false }));
+        platform.openshift ||= openshift;
+        platform.giantswarm ||= giantswarm;
+      }
+    }
+  }
+  platformCache.set(model.graph, result);
+  return result;
+}
 
 /**
  * Namespaces that the cluster's platform makes, not a manifest: on OpenShift (the cluster applies
@@ -111,15 +142,12 @@ const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.s
  * Giant Swarm management cluster (`*.giantswarm.io` objects) `giantswarm` and the `org-<name>` of
  * each Organization.
  */
-function platformNamespaces(objects: readonly BuiltObject[]): string[] {
-  const groups = new Set(objects.map((o) => groupOf(o.resource.apiVersion)));
-  const openshift = [...groups].some((g) => g === 'openshift.io' || g.endsWith('.openshift.io'));
-  const giantswarm = [...groups].some((g) => g.endsWith('.giantswarm.io'));
-  if (!openshift && !giantswarm) return [];
-  const names: string[] = giantswarm ? ['giantswarm'] : [];
+function platformNamespaces(objects: readonly BuiltObject[], platform: Platform | undefined): string[] {
+  if (!platform) return [];
+  const names: string[] = platform.giantswarm ? ['giantswarm'] : [];
   for (const o of objects) {
     const group = groupOf(o.resource.apiVersion);
-    if (openshift && o.namespace.startsWith('openshift-')) names.push(o.namespace);
+    if (platform.openshift && o.namespace.startsWith('openshift-')) names.push(o.namespace);
     if (group === 'project.openshift.io' && (o.kind === 'Project' || o.kind === 'ProjectRequest')) names.push(o.name);
     if (group === 'security.giantswarm.io' && o.kind === 'Organization') names.push(`org-${o.name}`);
   }

@@ -197,6 +197,15 @@ test('namespace/missing: namespaces the platform makes are declared (OpenShift o
   const config = (ns: string, apiVersion = 'config.openshift.io/v1') => `apiVersion: ${apiVersion}\nkind: Thing\nmetadata:\n  name: x\n  namespace: ${ns}\n`;
   const openshift = repo({ ...base, 'apps/shop/kustomization.yaml': 'resources:\n  - monitoring.yaml\n', 'apps/shop/monitoring.yaml': config('openshift-monitoring') });
   assert.deepEqual(check(openshift, 'namespace/missing'), []);
+  // The OpenShift object may sit in another component of the cluster.
+  const elsewhere = repo({
+    ...base,
+    'clusters/production/platform.yaml': fluxKs('platform', './platform'),
+    'platform/apiserver.yaml': 'apiVersion: config.openshift.io/v1\nkind: APIServer\nmetadata:\n  name: cluster\n',
+    'apps/shop/kustomization.yaml': 'resources:\n  - cm.yaml\n',
+    'apps/shop/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: openshift-monitoring\n',
+  });
+  assert.deepEqual(check(elsewhere, 'namespace/missing'), []);
   // Without an OpenShift object in the cluster, an openshift-* namespace is as missing as any.
   const plain = repo({ ...base, 'apps/shop/kustomization.yaml': 'resources:\n  - cm.yaml\n', 'apps/shop/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: openshift-monitoring\n' });
   assert.deepEqual(check(plain, 'namespace/missing').map((f) => f.message.match(/namespace (\S+),/)?.[1]), ['openshift-monitoring']);
