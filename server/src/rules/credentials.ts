@@ -10,6 +10,8 @@ const CREDENTIAL_PAIRS = new Set(['api key', 'access key', 'secret key', 'privat
 const NOT_A_VALUE = new Set(['existing', 'ref', 'name', 'file', 'path', 'policy', 'length', 'enabled', 'mode', 'type', 'url', 'header', 'field', 'env', 'annotation', 'secret', 'selector', 'template', 'format', 'hash']);
 /** scheme://user:password@host, with the password not a reference. */
 const DSN = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:([^@\s]+)@/i;
+/** An absolute path of a file or folder: `/` then path segments, no spaces, nothing after. */
+const FILE_PATH = /^\/(?:[\w.@+-]+\/)*[\w.@+-]+\/?$/;
 const PLACEHOLDERS = /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?=[^}]*)?\}/g;
 
 export function isCredentialKey(key: string): boolean {
@@ -38,6 +40,9 @@ export function isClearValue(value: unknown): boolean {
   if (typeof value !== 'string' && typeof value !== 'number') return false;
   const text = String(value);
   if (isReference(text) || /^(true|false|null|~)$/i.test(text) || isEncryptedValue(text) || text.length < 4) return false;
+  // An absolute file path (GOOGLE_APPLICATION_CREDENTIALS: /secrets/sa.json) says where the
+  // credential is mounted: the credential itself is elsewhere.
+  if (FILE_PATH.test(text)) return false;
   return !hasPlaceholder(text) || /[A-Za-z0-9]{4,}/.test(text.replace(PLACEHOLDERS, ' '));
 }
 

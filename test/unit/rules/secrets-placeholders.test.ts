@@ -52,3 +52,14 @@ test('secrets/unencrypted: a file the creation rules single out that holds only 
   assert.equal(at(f), '6:3-6:11');
   assert.equal(f.message, 'Secret restic has 2 values in clear in stringData (username, password); encrypt the file with SOPS before pushing.');
 });
+
+test('a credential key whose value is an absolute file path says where the credential is mounted: not plaintext', () => {
+  assert.equal(credentialInClear('GOOGLE_APPLICATION_CREDENTIALS', '/openbao/userconfig/kms/serviceaccount.json'), false);
+  assert.equal(credentialInClear('GOOGLE_APPLICATION_CREDENTIALS', '/secrets/'), false);
+  // Not a path: a password that starts with a slash but has spaces, or a relative word.
+  assert.equal(credentialInClear('DB_PASSWORD', '/not a path'), true);
+  assert.equal(credentialInClear('DB_PASSWORD', 'hunter2'), true);
+  const release = (value: string) => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: bao\nspec:\n  values:\n    env:\n      GOOGLE_APPLICATION_CREDENTIALS: ${value}\n`;
+  assert.deepEqual(check(repo({ 'apps/bao/hr.yaml': release('/openbao/userconfig/kms/serviceaccount.json') }), 'secrets/plaintext-credential'), []);
+  assert.equal(check(repo({ 'apps/bao/hr.yaml': release(`'{"type": "service_account", "private_key": "x"}'`) }), 'secrets/plaintext-credential').length, 1);
+});
