@@ -58,8 +58,9 @@ test('the design seed at c2b6592: clusters staging and us-west, layers core and 
     ['clusters/staging/apps.yaml', 'spec.path "./environments/apps/overlays/staging" of Kustomization apps-staging does not exist in this repository; its deepest existing folder is "./environments/apps".'],
     ['clusters/staging/core.yaml', 'spec.path "./environments/core/overlays/staging" of Kustomization core-staging does not exist in this repository; its deepest existing folder is "./environments/core".'],
   ]);
-  // The preferred fix creates the staging overlay; pointing staging at every app's base is only offered.
-  assert.deepEqual(missing[0].fixes!.map((f) => f.title), ['Create environments/apps/overlays/staging/kustomization.yaml over ../..', 'Change spec.path to the whole of ./environments/apps']);
+  // environments/apps has no kustomization.yaml to build an overlay over: pointing staging at every
+  // app's base folder is only offered, by name, never preferred.
+  assert.deepEqual(missing[0].fixes!.map((f) => [f.title, f.preferred ?? false]), [['Change spec.path to the whole of ./environments/apps', false]]);
 });
 
 test('paths relative to artifacts and other branches resolve or stay unresolved, never missing', { skip }, async () => {
