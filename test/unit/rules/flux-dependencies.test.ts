@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { at, check, FLUX_SYSTEM_SYNC, fluxKs, repo, yaml } from '../../helpers/repo';
+import { applyFix, at, check, FLUX_SYSTEM_SYNC, fluxKs, repo, yaml } from '../../helpers/repo';
 import { findCycles } from '../../../server/src/rules/flux-dependency-cycle';
 import type { Dependent } from '../../../server/src/model/dependencies';
 
@@ -22,6 +22,13 @@ test('flux/unknown-dependency fires at the name of a dependsOn entry that names 
   assert.equal(findings[0].file, 'clusters/prod/b.yaml');
   assert.equal(at(findings[0]), '14:13-14:20');
   assert.equal(findings[0].message, 'Kustomization app depends on databse in namespace flux-system, but no Kustomization of that name exists in this repository; did you mean database?');
+  // The did-you-mean is a quick fix (never unattended); applied, the finding goes.
+  const [fix, ...others] = findings[0].fixes!;
+  assert.deepEqual(others, []);
+  assert.deepEqual([fix.title, fix.safe, fix.preferred], ['Change the dependency to database', false, true]);
+  applyFix(model, fix);
+  assert.match(model.file('clusters/prod/b.yaml')!.text, /dependsOn:\n    - name: database\n/);
+  assert.deepEqual(check(model, 'flux/unknown-dependency'), []);
 });
 
 test('flux/unknown-dependency names the namespace when the target lives elsewhere', () => {
@@ -32,6 +39,10 @@ test('flux/unknown-dependency names the namespace when the target lives elsewher
   });
   const [f] = check(model, 'flux/unknown-dependency');
   assert.equal(f.message, 'Kustomization app depends on flux-system/database, but database is in namespace data; set dependsOn namespace.');
+  assert.deepEqual(f.fixes!.map((x) => x.title), ["Set the dependency's namespace to data"]);
+  applyFix(model, f.fixes![0]);
+  assert.match(model.file('clusters/prod/b.yaml')!.text, /dependsOn:\n    - name: database\n      namespace: data\n/);
+  assert.deepEqual(check(model, 'flux/unknown-dependency'), []);
 });
 
 test('flux/unknown-dependency is quiet for existing targets, explicit namespaces and HelmReleases', () => {
