@@ -2,7 +2,7 @@
 // Stateless: texts arrive and leave in the messages, nothing is cached, written or logged, and an
 // error's message is the engine's own (file, key path and where keys were looked for; no value).
 import { dirname, isAbsolute, relative } from 'node:path';
-import { LSPErrorCodes, ResponseError, type Connection } from 'vscode-languageserver';
+import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { parseAllDocuments } from 'yaml';
 import {
   SopsDecryptRequest,
@@ -10,14 +10,17 @@ import {
   SopsReencryptRequest,
   SopsRepairRequest,
   SopsStatusRequest,
+  type SopsReencryptParams,
   type SopsStatus,
+  type SopsTextParams,
 } from '../protocol';
+import { sopsReencryptParams, sopsTextParams, type ParamsCheck } from '../params';
 import { decrypt, encrypt, findUnencryptedValues, inspect, reencrypt, repairPartiallyEncrypted, SopsError } from '../sops';
 import type { IdentityOptions, SopsBinaryOptions } from '../sops';
 import { findRepoRoot } from '../sops/repoRoot';
 import { uriToAbsolute } from '../uris';
 
-/** The `gitopsGuardrails.sops.*` settings (server/src/settings.ts keeps them current). */
+/** The `gitopsGuardrails.sops.*` settings (server/src/settings.ts keeps them current), and the workspace's trust. */
 export interface SopsSettings {
   /** A key file tried before the SOPS_AGE_* variables. */
   ageKeyFile?: string;
@@ -25,6 +28,11 @@ export interface SopsSettings {
   binary?: string;
   /** Consent to run SOPS_AGE_KEY_CMD. */
   allowKeyCommand?: boolean;
+  /**
+   * False in an untrusted workspace (VS Code's Restricted Mode): then no program runs, neither the
+   * sops binary (nor the gpg it would start) nor SOPS_AGE_KEY_CMD. Absent: trusted.
+   */
+  workspaceTrusted?: boolean;
 }
 
 /** What a request needs: the file's path, the repository root, and how to find keys and sops. */
@@ -35,18 +43,28 @@ interface SopsContext {
   sopsBinary: SopsBinaryOptions;
 }
 
-function contextFor(uri: string, root: string | undefined, settings: SopsSettings): SopsContext {
+export function contextFor(uri: string, root: string | undefined, settings: SopsSettings): SopsContext {
   const filePath = uriToAbsolute(uri);
   if (!filePath) throw new SopsError('UNSUPPORTED', `${uri}: only files on disk (file: URIs) can be encrypted or decrypted`);
   // `.sops.yaml` lookup stops at the workspace root; a file outside it uses its own Git work tree.
   const inWorkspace = root !== undefined && !relative(root, filePath).startsWith('..') && !isAbsolute(relative(root, filePath));
   const repoRoot = inWorkspace ? root : findRepoRoot(dirname(filePath));
+  const trusted = settings.workspaceTrusted !== false;
+  const allowKeyCommand = trusted && settings.allowKeyCommand === true;
+  // The sops binary reads SOPS_AGE_KEY_CMD itself: it sees the variable only with the same consent.
+  const binaryEnv = allowKeyCommand ? process.env : withoutKeyCommand(process.env);
   return {
     filePath,
     repoRoot,
-    identityOptions: { env: process.env, keyFile: settings.ageKeyFile, allowKeyCommand: settings.allowKeyCommand === true },
-    sopsBinary: { binaryPath: settings.binary, env: process.env, cwd: repoRoot },
+    identityOptions: { env: process.env, keyFile: settings.ageKeyFile, allowKeyCommand },
+    sopsBinary: { binaryPath: settings.binary, env: binaryEnv, cwd: repoRoot, refusedBecause: trusted ? undefined : 'the workspace is not trusted (Restricted Mode): no program is run' },
   };
+}
+
+function withoutKeyCommand(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (env.SOPS_AGE_KEY_CMD === undefined) return env;
+  const { SOPS_AGE_KEY_CMD: _dropped, ...rest } = env;
+  return rest;
 }
 
 /** True when a plain (unencrypted) text holds a Secret with `data` or `stringData`. */
@@ -82,12 +100,15 @@ function toResponseError(error: unknown): ResponseError<{ sopsCode?: string }> {
   return new ResponseError(LSPErrorCodes.RequestFailed, `SOPS: unexpected error (${e?.name ?? 'Error'}${e?.code ? ` ${e.code}` : ''})`, {});
 }
 
+/** How server.ts registers a request: behind a check of its params' shape (params.ts). */
+export type RegisterRequest = <P, R>(type: { method: string }, check: ParamsCheck, handler: (params: P) => R | Promise<R>) => unknown;
+
 /**
  * Registers the SOPS requests of `protocol.ts`. `getRoot` is the workspace root (where the
- * `.sops.yaml` lookup stops); `settings` the current `gitopsGuardrails.sops.*` settings, read at
- * each request so that a change applies at once. Keys come from the server's environment too.
+ * `.sops.yaml` lookup stops); `settings` the current `gitopsGuardrails.sops.*` settings and trust,
+ * read at each request so that a change applies at once. Keys come from the server's environment too.
  */
-export function registerSopsRequests(connection: Connection, getRoot: () => string | undefined, settings: () => SopsSettings): void {
+export function registerSopsRequests(register: RegisterRequest, getRoot: () => string | undefined, settings: () => SopsSettings): void {
   const run = async <T>(uri: string, action: (context: SopsContext) => Promise<T>): Promise<T> => {
     try {
       return await action(contextFor(uri, getRoot(), settings()));
@@ -96,17 +117,17 @@ export function registerSopsRequests(connection: Connection, getRoot: () => stri
     }
   };
 
-  connection.onRequest(SopsEncryptRequest, ({ uri, text }) =>
+  register(SopsEncryptRequest, sopsTextParams, ({ uri, text }: SopsTextParams) =>
     run(uri, async (c) => ({ text: await encrypt(text, { filePath: c.filePath, repoRoot: c.repoRoot, sopsBinary: c.sopsBinary }) })),
   );
-  connection.onRequest(SopsDecryptRequest, ({ uri, text }) =>
+  register(SopsDecryptRequest, sopsTextParams, ({ uri, text }: SopsTextParams) =>
     run(uri, async (c) => ({ text: await decrypt(text, { filePath: c.filePath, identityOptions: c.identityOptions, sopsBinary: c.sopsBinary }) })),
   );
-  connection.onRequest(SopsReencryptRequest, ({ uri, original, edited }) =>
+  register(SopsReencryptRequest, sopsReencryptParams, ({ uri, original, edited }: SopsReencryptParams) =>
     run(uri, async (c) => ({ text: await reencrypt(original, edited, { filePath: c.filePath, identityOptions: c.identityOptions }) })),
   );
-  connection.onRequest(SopsRepairRequest, ({ uri, text }) => run(uri, (c) => repairPartiallyEncrypted(text, { filePath: c.filePath, identityOptions: c.identityOptions })));
-  connection.onRequest(SopsStatusRequest, ({ uri, text }) => {
+  register(SopsRepairRequest, sopsTextParams, ({ uri, text }: SopsTextParams) => run(uri, (c) => repairPartiallyEncrypted(text, { filePath: c.filePath, identityOptions: c.identityOptions })));
+  register(SopsStatusRequest, sopsTextParams, ({ uri, text }: SopsTextParams) => {
     try {
       return sopsStatus(text, uriToAbsolute(uri));
     } catch (error) {
