@@ -54,26 +54,28 @@ export class CheckSession {
   }
 
   /**
-   * The content of an open editor buffer. A buffer of a file the scan leaves out (a symbolic link,
-   * an ignored file) stays out of the model, as it would on disk: whether it is admitted is asked
-   * once, when it opens.
+   * The content of an open editor buffer, in the model at once (the requests that follow a change
+   * see it). A buffer of a file the scan leaves out (a symbolic link, an ignored file) then leaves
+   * the model again, as the file would stay out on disk: whether it is admitted is asked once,
+   * when it opens.
    */
   open(file: string, text: string): Promise<void> {
-    return this.serially(() => this.openNow(file, text));
-  }
-
-  private async openNow(file: string, text: string): Promise<void> {
-    let admitted = this.openFiles.get(file);
-    if (admitted === undefined) this.openFiles.set(file, (admitted = await admitsFile(this.root, file)));
-    if (admitted) this.model.setFile(file, text);
+    const known = this.openFiles.get(file);
+    if (known === false) return Promise.resolve();
+    this.model.setFile(file, text);
+    if (known === true) return Promise.resolve();
+    this.openFiles.set(file, true);
+    return this.serially(async () => {
+      if (await admitsFile(this.root, file)) return;
+      if (this.openFiles.has(file)) this.openFiles.set(file, false);
+      await this.reloadNow(file);
+    });
   }
 
   /** An editor buffer closed: its text is dropped, the file on disk counts again. */
   close(file: string): Promise<void> {
-    return this.serially(() => {
-      this.openFiles.delete(file);
-      return this.reloadNow(file);
-    });
+    this.openFiles.delete(file);
+    return this.reload(file);
   }
 
   /** The content of a buffer, whatever the file is (tests and tools that hold no editor). */
@@ -107,7 +109,7 @@ export class CheckSession {
     for (const held of this.filesAt(path)) if (!wanted.has(held)) this.model.setFile(held, undefined);
     for (const file of present) {
       // An open buffer's text counts over the disk's.
-      if (this.openFiles.get(file) === true && file !== path) continue;
+      if (this.openFiles.get(file) === true) continue;
       try {
         this.model.setFile(file, isYamlPath(file) ? await fs.readFile(toAbsolute(this.root, file), 'utf8') : null);
       } catch {
