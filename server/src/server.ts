@@ -131,7 +131,8 @@ connection.onInitialize((params: InitializeParams) => {
   const problem = checks.initializeParams(params);
   if (problem) throw new ResponseError(ErrorCodes.InvalidParams, `initialize: ${problem}`);
   const folder = Array.isArray(params.workspaceFolders) ? params.workspaceFolders[0]?.uri : undefined;
-  root = folder ?? params.rootUri ? uriToAbsolute((folder ?? params.rootUri)!) : typeof params.rootPath === 'string' ? params.rootPath : undefined;
+  const rootUri = folder ?? params.rootUri ?? undefined;
+  root = rootUri ? uriToAbsolute(rootUri) : typeof params.rootPath === 'string' ? params.rootPath : undefined;
   const capabilities = params.capabilities as Record<string, any>;
   canRegisterWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   canRefreshCodeLenses = capabilities.workspace?.codeLens?.refreshSupport === true;
