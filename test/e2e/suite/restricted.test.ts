@@ -3,7 +3,7 @@
 // Runs only when the harness opened the workspace untrusted (E2E_ENV.restrictedSopsFile).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, E2E_ENV, waitForAnyDiagnostic, workspaceFile } from './helpers';
+import { activateExtension, E2E_ENV, poll, waitForAnyDiagnostic, workspaceFile } from './helpers';
 
 suite('restricted mode @restricted', function () {
   suiteSetup(function () {
@@ -17,9 +17,14 @@ suite('restricted mode @restricted', function () {
     assert.match(String(typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code), /^[a-z]+\/[a-z-]+$/);
   });
 
-  test('the Clusters view has data', async () => {
-    const api = (await activateExtension()).exports as { views?: unknown };
+  test('the Clusters view lists the clusters', async () => {
+    const api = (await activateExtension()).exports as { views?: { clusters: { getChildren(): Promise<{ label: string }[]> } } };
     assert.ok(api.views, 'the extension registered no views');
+    const roots = await poll('the Clusters view to list clusters', 30_000, async () => {
+      const nodes = await api.views!.clusters.getChildren();
+      return nodes.length >= 2 ? nodes : undefined;
+    });
+    assert.deepEqual(roots.map((n) => n.label), ['staging', 'us-west']);
   });
 
   test('a file that needs the sops binary is refused, the binary is not run', async () => {
