@@ -106,7 +106,10 @@ export class CheckSession {
   private async reloadNow(path: string): Promise<void> {
     const present = await scanPath(this.root, path);
     const wanted = new Set(present);
-    for (const held of this.filesAt(path)) if (!wanted.has(held)) this.model.setFile(held, undefined);
+    for (const held of this.filesAt(path)) {
+      // A buffer open below a changed folder stays (its own deletion event removes it).
+      if (!wanted.has(held) && (held === path || this.openFiles.get(held) !== true)) this.model.setFile(held, undefined);
+    }
     for (const file of present) {
       // An open buffer's text counts over the disk's.
       if (this.openFiles.get(file) === true) continue;
