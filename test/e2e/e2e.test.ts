@@ -18,7 +18,7 @@ import { Browser, runExtensionTests, Workbench, type ExtensionTestRun } from './
 import { E2E_ENV } from './suite/setup-env';
 
 /** Once installed, a run takes well under a minute; past this something hangs. */
-const HARD_TIMEOUT_MS = 5 * 60_000;
+const HARD_TIMEOUT_MS = 8 * 60_000;
 const EXTENSION_HOST_TIMEOUT_MS = 120_000;
 const MANIFEST = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'package.json'), 'utf8')) as {
   displayName: string;
