@@ -38,6 +38,9 @@ console.log(`findings per input: ${(stats.findings / Math.max(1, stats.inputs)).
 if (stats.ruleErrors.size > 0) console.log(`rules that threw (reported by the engine, not silent): ${[...stats.ruleErrors].map(([id, n]) => `${id} ×${n}`).join(', ')}`);
 if (failure) {
   console.error(String((failure as Error).message ?? failure));
+  // fast-check keeps what the property threw as the cause.
+  const cause = (failure as { cause?: unknown }).cause;
+  if (cause) console.error(`cause: ${(cause as Error).message ?? cause}`);
   process.exit(1);
 }
 // Rules that expand aliases without a limit throw on alias bombs (issue 14, item 2): reported, and
