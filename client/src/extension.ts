@@ -1,7 +1,9 @@
 // Starts the language server, then registers what shows its model: views, graph, status bar.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { WorkspaceTrustNotification } from '../../server/src/protocol';
+import { RestartPolicy } from './restartPolicy';
 import { registerGraph } from './graph';
 import { ServerModel } from './serverModel';
 import { registerStatusBar } from './status/statusBar';
@@ -30,15 +32,40 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
     run: { module: serverModule, transport: TransportKind.stdio },
     debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
+  const restarts = new RestartPolicy();
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'yaml' }],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*'), configurationSection: 'gitopsGuardrails' },
-    // Rule severities from the settings (the repository's .gitops-guardrails.yaml wins over them)
-    // and where SOPS keys and the sops binary are.
-    initializationOptions: { rules: settings.get<Record<string, string>>('rules', {}), sops: settings.get<Record<string, unknown>>('sops', {}) },
+    // Rule severities from the settings (the repository's .gitops-guardrails.yaml wins over them),
+    // where SOPS keys and the sops binary are, and whether the workspace is trusted: in Restricted
+    // Mode the server runs no program (no sops binary, no SOPS_AGE_KEY_CMD).
+    initializationOptions: {
+      rules: settings.get<Record<string, string>>('rules', {}),
+      sops: settings.get<Record<string, unknown>>('sops', {}),
+      workspaceTrusted: vscode.workspace.isTrusted,
+    },
+    // A server that stops unexpectedly is restarted; the user is told once (and when it gives up).
+    errorHandler: {
+      error: (_error, _message, count) => ({ action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true }),
+      closed: () => {
+        const decision = restarts.closed();
+        if (decision.message) void (decision.restart ? vscode.window.showWarningMessage(decision.message) : vscode.window.showErrorMessage(decision.message));
+        return { action: decision.restart ? CloseAction.Restart : CloseAction.DoNotRestart, handled: true };
+      },
+    },
   };
   client = new LanguageClient('gitopsGuardrails', 'GitOps Guardrails', serverOptions, clientOptions);
   await client.start();
+  // Trust is granted during a session (revoking it reloads the window); a restarted server starts
+  // from initializationOptions, which read isTrusted again only at activation, so it is sent on
+  // each start too.
+  const sendTrust = () => void client?.sendNotification(WorkspaceTrustNotification, { trusted: vscode.workspace.isTrusted }).catch(() => undefined);
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(sendTrust),
+    client.onDidChangeState((event) => {
+      if (event.newState === State.Running) sendTrust();
+    }),
+  );
   const model = new ServerModel(client);
   context.subscriptions.push(client, model);
   const views = registerViews(context, model);

@@ -96,6 +96,8 @@ export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding
     return !s.suppressions.suppresses(f.rule, f.range.start.line);
   });
   state.filtered = { sorted, revision: model.revision, files: new Set(sorted.map((f) => f.file)), findings };
+  // The texts kept for suppressions are those of files with findings: a closed or deleted file's goes.
+  for (const file of state.suppressions.keys()) if (!state.filtered.files.has(file)) state.suppressions.delete(file);
   return [...findings];
 }
 

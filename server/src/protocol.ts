@@ -109,6 +109,12 @@ export const GraphRequest = new RequestType0<GraphResult, void>('gitopsGuardrail
 export const FileContextRequest = new RequestType<{ uri: string }, FileContext, void>('gitopsGuardrails/fileContext');
 /** Sent by the server after each re-check that changed the model or the findings. */
 export const ModelChangedNotification = new NotificationType<{ version: number }>('gitopsGuardrails/modelChanged');
+/**
+ * Client → server: the workspace's trust changed (VS Code's workspace trust; the initial state is
+ * `initializationOptions.workspaceTrusted`). Untrusted, the server runs no program: no sops binary,
+ * no SOPS_AGE_KEY_CMD.
+ */
+export const WorkspaceTrustNotification = new NotificationType<{ trusted: boolean }>('gitopsGuardrails/workspaceTrust');
 
 // SOPS commands (`server/src/features/sops.ts`). Texts travel in memory only; an error is a
 // ResponseError whose message is the engine's (file and key paths, never a value).

@@ -1,17 +1,43 @@
 // The language server: LSP wiring only. Everything it reports comes from CheckSession.
+//
+// Every handler is registered through `request` or `notification` below, which check the params'
+// shape first (params.ts): a malformed request is answered with InvalidParams, a malformed
+// notification is ignored with a log line, and a handler that throws is logged and answered with
+// InternalError. No message, however malformed, ends the process.
 import {
   CodeActionKind,
+  CancellationToken,
+  CodeActionRequest,
   CodeLensRefreshRequest,
+  CodeLensRequest,
+  CompletionRequest,
   createConnection,
+  DefinitionRequest,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  DidSaveTextDocumentNotification,
+  DocumentLinkRequest,
+  DocumentSymbolRequest,
+  ErrorCodes,
   FileChangeType,
+  HoverRequest,
   LSPErrorCodes,
+  PrepareRenameRequest,
   ProposedFeatures,
+  ReferencesRequest,
+  RenameRequest,
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
+  WillSaveTextDocumentNotification,
+  WillSaveTextDocumentWaitUntilRequest,
+  WorkspaceSymbolRequest,
   type Connection,
+  type Disposable,
   type InitializeParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -28,7 +54,9 @@ import { references } from './features/references';
 import { prepareRename, rename } from './features/rename';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { clusters, components } from './features/tree';
-import { ClustersRequest, ComponentsRequest, FileContextRequest, GraphRequest, ModelChangedNotification } from './protocol';
+import * as checks from './params';
+import type { ParamsCheck } from './params';
+import { ClustersRequest, ComponentsRequest, FileContextRequest, GraphRequest, ModelChangedNotification, WorkspaceTrustNotification } from './protocol';
 import { CheckSession } from './session';
 import { readSettings, type EditorSettings } from './settings';
 import { repoPathToUri, uriToAbsolute, uriToRepoPath } from './uris';
@@ -46,13 +74,76 @@ let settings: EditorSettings = readSettings(undefined);
 let canRefreshCodeLenses = false;
 let canShowDocument = false;
 
+/**
+ * Whether the workspace is trusted (VS Code's workspace trust). Untrusted, nothing that runs a
+ * program is used: no sops binary, no SOPS_AGE_KEY_CMD. A client that does not say is trusted:
+ * trust is the client's notion, and other editors leave it to the user.
+ */
+let workspaceTrusted = true;
+
+/** An error described for a log line or an error message: its name, and the message of engine errors only (others may quote their input). */
+function describe(error: unknown): string {
+  const e = error as Error | undefined;
+  const name = e?.name ?? typeof error;
+  return e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError ? `${name}: ${e.message}` : name;
+}
+
+function logFailure(what: string, error: unknown): void {
+  const stack = (error as Error | undefined)?.stack?.split('\n').slice(1, 8).join('\n') ?? '';
+  connection.console.error(`gitops-guardrails: ${what} failed: ${describe(error)}${stack ? `\n${stack}` : ''}`);
+}
+
+/** A request handler behind the params check: InvalidParams when malformed, InternalError when it throws. */
+function request<P, R>(type: { method: string }, check: ParamsCheck, handler: (params: P) => R | Promise<R>): Disposable {
+  return connection.onRequest(type.method, async (params: unknown) => {
+    // A request without params reaches the handler with the cancellation token first.
+    const given = CancellationToken.is(params) ? undefined : params;
+    const problem = check(given);
+    if (problem) throw new ResponseError(ErrorCodes.InvalidParams, `${type.method}: ${problem}`);
+    try {
+      return await handler(given as P);
+    } catch (error) {
+      if (error instanceof ResponseError) throw error;
+      logFailure(type.method, error);
+      throw new ResponseError(ErrorCodes.InternalError, `${type.method} failed (${describe(error)})`);
+    }
+  });
+}
+
+/** A notification handler behind the params check: ignored (and logged) when malformed; its failures are logged. */
+function notification<P>(type: { method: string }, check: ParamsCheck, handler: (params: P) => void | Promise<void>): Disposable {
+  return connection.onNotification(type.method, (params: unknown) => {
+    const problem = check(params);
+    if (problem) {
+      connection.console.warn(`gitops-guardrails: ignored ${type.method}: ${problem}`);
+      return;
+    }
+    guarded(type.method, () => handler(params as P));
+  });
+}
+
+/** Runs `action`, logging what it throws or rejects with: nothing escapes to end the process. */
+function guarded(what: string, action: () => void | Promise<void>): void {
+  try {
+    const result = action();
+    if (result instanceof Promise) result.catch((error: unknown) => logFailure(what, error));
+  } catch (error) {
+    logFailure(what, error);
+  }
+}
+
 connection.onInitialize((params: InitializeParams) => {
-  const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
-  root = folder ? uriToAbsolute(folder) : params.rootPath ?? undefined;
-  canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-  canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
-  canShowDocument = params.capabilities.window?.showDocument?.support === true;
+  const problem = checks.initializeParams(params);
+  if (problem) throw new ResponseError(ErrorCodes.InvalidParams, `initialize: ${problem}`);
+  const folder = Array.isArray(params.workspaceFolders) ? params.workspaceFolders[0]?.uri : undefined;
+  const rootUri = folder ?? params.rootUri ?? undefined;
+  root = rootUri ? uriToAbsolute(rootUri) : typeof params.rootPath === 'string' ? params.rootPath : undefined;
+  const capabilities = params.capabilities as Record<string, any>;
+  canRegisterWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  canRefreshCodeLenses = capabilities.workspace?.codeLens?.refreshSupport === true;
+  canShowDocument = capabilities.window?.showDocument?.support === true;
   settings = readSettings(params.initializationOptions, (m) => connection.console.warn(m));
+  workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted !== false;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -72,8 +163,8 @@ connection.onInitialize((params: InitializeParams) => {
   };
 });
 
-connection.onDidChangeConfiguration(async (params) => {
-  const section = (params.settings as any)?.gitopsGuardrails;
+notification<{ settings?: unknown }>(DidChangeConfigurationNotification.type, checks.didChangeConfigurationParams, async (params) => {
+  const section = (params.settings as { gitopsGuardrails?: unknown } | null | undefined)?.gitopsGuardrails;
   if (!section) return;
   settings = readSettings(section, (m) => connection.console.warn(m));
   await ready;
@@ -81,15 +172,21 @@ connection.onDidChangeConfiguration(async (params) => {
   scheduleRecheck();
 });
 
+notification<{ trusted: boolean }>(WorkspaceTrustNotification, checks.workspaceTrustParams, (params) => {
+  workspaceTrusted = params.trusted;
+});
+
 connection.onInitialized(() => {
-  if (canRegisterWatchers) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
-  }
-  if (!root) {
-    connection.console.warn('gitops-guardrails: no workspace folder; nothing to check.');
-    return;
-  }
-  ready = indexWorkspace(root);
+  guarded('initialized', () => {
+    if (canRegisterWatchers) {
+      connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] }).catch((error: unknown) => logFailure('registering the file watcher', error));
+    }
+    if (!root) {
+      connection.console.warn('gitops-guardrails: no workspace folder; nothing to check.');
+      return;
+    }
+    ready = indexWorkspace(root);
+  });
 });
 
 async function indexWorkspace(workspaceRoot: string): Promise<void> {
@@ -99,18 +196,18 @@ async function indexWorkspace(workspaceRoot: string): Promise<void> {
   try {
     session = await CheckSession.open(
       workspaceRoot,
-      { severities: settings.severities, onRuleError: (rule, error) => connection.console.error(`rule ${rule.id} failed: ${(error as Error).stack ?? error}`) },
+      { severities: settings.severities, onRuleError: (rule, error) => logFailure(`rule ${rule.id}`, error) },
       (done, total) => progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} files`),
     );
     for (const document of documents.all()) {
       const file = uriToRepoPath(workspaceRoot, document.uri);
-      if (file) session.setText(file, document.getText());
+      if (file) await session.open(file, document.getText());
     }
     publish(session.recheck());
     notifyModelChanged();
     connection.console.info(`gitops-guardrails: indexed ${session.model.files.size} YAML files in ${Date.now() - started} ms`);
   } catch (error) {
-    connection.console.error(`gitops-guardrails: indexing failed: ${(error as Error).message}`);
+    logFailure('indexing', error);
   } finally {
     progress?.done();
   }
@@ -139,45 +236,50 @@ function scheduleRecheck(): void {
   if (recheckTimer) clearTimeout(recheckTimer);
   recheckTimer = setTimeout(() => {
     recheckTimer = undefined;
-    if (session) {
-      const started = Date.now();
-      publish(session.recheck());
+    if (!session) return;
+    const started = Date.now();
+    guarded('re-checking', () => {
+      publish(session!.recheck());
       notifyModelChanged();
-      lastCheckMs = Date.now() - started;
-    }
+    });
+    lastCheckMs = Date.now() - started;
   }, Math.min(1000, Math.max(40, 2 * lastCheckMs)));
 }
 
-documents.onDidChangeContent(async (event) => {
-  await ready;
-  const file = session && uriToRepoPath(session.root, event.document.uri);
-  if (!session || !file) return;
-  session.setText(file, event.document.getText());
-  scheduleRecheck();
-});
+documents.onDidChangeContent((event) =>
+  guarded('updating a document', async () => {
+    await ready;
+    const file = session && uriToRepoPath(session.root, event.document.uri);
+    if (!session || !file) return;
+    await session.open(file, event.document.getText());
+    scheduleRecheck();
+  }),
+);
 
-documents.onDidClose(async (event) => {
-  await ready;
-  const file = session && uriToRepoPath(session.root, event.document.uri);
-  if (!session || !file) return;
-  // The buffer may have been discarded: what counts again is the file on disk.
-  await session.reload(file);
-  scheduleRecheck();
-});
+documents.onDidClose((event) =>
+  guarded('closing a document', async () => {
+    await ready;
+    const file = session && uriToRepoPath(session.root, event.document.uri);
+    if (!session || !file) return;
+    // The buffer may have been discarded: what counts again is the file on disk.
+    await session.close(file);
+    scheduleRecheck();
+  }),
+);
 
-connection.onDidChangeWatchedFiles(async (params) => {
+notification<{ changes: { uri: string; type: number }[] }>(DidChangeWatchedFilesNotification.type, checks.didChangeWatchedFilesParams, async (params) => {
   await ready;
   if (!session) return;
   for (const change of params.changes) {
     const file = uriToRepoPath(session.root, change.uri);
-    if (!file || file.split('/').some((part) => part === '.git' || part === 'node_modules')) continue;
+    if (!file) continue;
     if (documents.get(change.uri) && change.type !== FileChangeType.Deleted) continue;
     await session.reload(file);
   }
   scheduleRecheck();
 });
 
-connection.onCodeAction(async (params) => {
+request(CodeActionRequest.type, checks.codeActionParams, async (params: { textDocument: { uri: string }; range: Parameters<typeof codeActionsFor>[2]; context?: { only?: string[] } }) => {
   await ready;
   const file = session && uriToRepoPath(session.root, params.textDocument.uri);
   if (!session || !file) return [];
@@ -205,7 +307,7 @@ connection.onExecuteCommand(async (params) => {
     for (const [i, uri] of uris.entries()) await connection.window.showDocument({ uri, takeFocus: i === 0 });
   } else if (params.command === APPLY_FIX_ENCRYPTED_COMMAND) {
     const sops = await import('./features/sops');
-    await sops.applyEncryptedFix(connection, params.arguments, () => root, () => settings.sops);
+    await sops.applyEncryptedFix(connection, params.arguments, () => root, () => ({ ...settings.sops, workspaceTrusted }));
   }
   return null;
 });
@@ -214,7 +316,7 @@ connection.onExecuteCommand(async (params) => {
 async function target(uri: string): Promise<{ session: CheckSession; file: string } | undefined> {
   await ready;
   const file = session && uriToRepoPath(session.root, uri);
-  return session && file !== undefined ? { session, file } : undefined;
+  return session && file ? { session, file } : undefined;
 }
 
 async function model() {
@@ -222,32 +324,35 @@ async function model() {
   return session?.model;
 }
 
-connection.onDefinition(async (params) => {
+type Position = { line: number; character: number };
+type AtPosition = { textDocument: { uri: string }; position: Position };
+
+request(DefinitionRequest.type, checks.textDocumentPositionParams, async (params: AtPosition) => {
   const t = await target(params.textDocument.uri);
   return t ? definition(t.session.model, t.file, params.position) : null;
 });
 
-connection.onReferences(async (params) => {
+request(ReferencesRequest.type, checks.referenceParams, async (params: AtPosition & { context: { includeDeclaration: boolean } }) => {
   const t = await target(params.textDocument.uri);
   return t ? references(t.session.model, t.file, params.position, params.context.includeDeclaration) : null;
 });
 
-connection.onDocumentLinks(async (params) => {
+request(DocumentLinkRequest.type, checks.textDocumentParams, async (params: { textDocument: { uri: string } }) => {
   const t = await target(params.textDocument.uri);
   return t ? documentLinks(t.session.model, t.file) : null;
 });
 
-connection.onCompletion(async (params) => {
+request(CompletionRequest.type, checks.completionParams, async (params: AtPosition & { context?: { triggerCharacter?: string } | null }) => {
   const t = await target(params.textDocument.uri);
   return t ? completion(t.session.model, t.file, params.position, params.context?.triggerCharacter === ' ') : null;
 });
 
-connection.onPrepareRename(async (params) => {
+request(PrepareRenameRequest.type, checks.textDocumentPositionParams, async (params: AtPosition) => {
   const t = await target(params.textDocument.uri);
   return (t && prepareRename(t.session.model, t.file, params.position)) ?? null;
 });
 
-connection.onRenameRequest(async (params) => {
+request(RenameRequest.type, checks.renameParams, async (params: AtPosition & { newName: string }) => {
   const t = await target(params.textDocument.uri);
   if (!t) return null;
   const result = rename(t.session.model, t.file, params.position, params.newName);
@@ -255,47 +360,70 @@ connection.onRenameRequest(async (params) => {
   return result.edit;
 });
 
-connection.onHover(async (params) => {
+request(HoverRequest.type, checks.textDocumentPositionParams, async (params: AtPosition) => {
   const t = await target(params.textDocument.uri);
   return (t && hover(t.session.model, t.file, params.position)) ?? null;
 });
 
-connection.onCodeLens(async (params) => {
+request(CodeLensRequest.type, checks.textDocumentParams, async (params: { textDocument: { uri: string } }) => {
   const t = await target(params.textDocument.uri);
   return t ? codeLenses(t.session.model, t.file) : null;
 });
 
-connection.onDocumentSymbol(async (params) => {
+request(DocumentSymbolRequest.type, checks.textDocumentParams, async (params: { textDocument: { uri: string } }) => {
   const t = await target(params.textDocument.uri);
   return t ? documentSymbols(t.session.model, t.file) : null;
 });
 
-connection.onWorkspaceSymbol(async (params) => {
+request(WorkspaceSymbolRequest.type, checks.workspaceSymbolParams, async (params: { query: string }) => {
   const m = await model();
   return m ? workspaceSymbols(m, params.query) : [];
 });
 
-connection.onRequest(ClustersRequest, async () => {
+request(ClustersRequest, checks.anything, async () => {
   await ready;
   return session ? clusters(session.model, (file) => session!.findings(file)) : [];
 });
 
-connection.onRequest(ComponentsRequest, async () => {
+request(ComponentsRequest, checks.anything, async () => {
   await ready;
   return session ? components(session.model, (file) => session!.findings(file)) : { source: 'none' as const, layers: [], unlayered: [] };
 });
 
-connection.onRequest(GraphRequest, async () => {
+request(GraphRequest, checks.anything, async () => {
   const m = await model();
   const findingsOf = (file: string) => session?.findings(file) ?? [];
   return m ? dependencyGraph(m, findingsOf) : { nodes: [], edges: [], layers: [] };
 });
 
-connection.onRequest(FileContextRequest, async (params) => {
+request(FileContextRequest, checks.uriParams, async (params: { uri: string }) => {
   const t = await target(params.uri);
   return t ? fileContext(t.session.model, t.file) : { clusters: [] };
 });
 
-void import('./features/sops').then((sops) => sops.registerSopsRequests(connection, () => root, () => settings.sops));
-documents.listen(connection);
+// Save notifications are not asked for (save: false), but TextDocuments listens to them: they go
+// through the same checks as the rest.
+const validatedSync = Object.create(connection) as Connection;
+const syncChecks: Array<[keyof Connection, { method: string }, ParamsCheck]> = [
+  ['onDidOpenTextDocument', DidOpenTextDocumentNotification.type, checks.didOpenParams],
+  ['onDidChangeTextDocument', DidChangeTextDocumentNotification.type, checks.didChangeParams],
+  ['onDidCloseTextDocument', DidCloseTextDocumentNotification.type, checks.didCloseParams],
+  ['onWillSaveTextDocument', WillSaveTextDocumentNotification.type, checks.willSaveParams],
+  ['onDidSaveTextDocument', DidSaveTextDocumentNotification.type, checks.didSaveParams],
+];
+for (const [name, type, check] of syncChecks) {
+  Object.defineProperty(validatedSync, name, { value: (handler: (params: unknown) => void) => notification(type, check, handler) });
+}
+Object.defineProperty(validatedSync, 'onWillSaveTextDocumentWaitUntil', {
+  value: (handler: (params: unknown, token: CancellationToken) => unknown) => request(WillSaveTextDocumentWaitUntilRequest.type, checks.willSaveParams, (params) => handler(params, CancellationToken.None) ?? []),
+});
+
+void import('./features/sops').then((sops) =>
+  sops.registerSopsRequests(request, () => root, () => ({ ...settings.sops, workspaceTrusted })),
+);
+documents.listen(validatedSync);
+
+// The last line of defence: whatever a handler let escape is logged, and the server goes on.
+process.on('uncaughtException', (error) => logFailure('a handler', error));
+process.on('unhandledRejection', (error) => logFailure('a handler', error));
 connection.listen();

@@ -5,11 +5,14 @@ import { runChecks, type CheckOptions } from './check';
 import { RepoModel } from './model/model';
 import { toAbsolute } from './model/paths';
 import { isYamlPath } from './model/parse';
+import { admitsFile, scanPath } from './model/scan';
 import { RULE_IDS } from './rules';
 import type { Finding } from './rules/types';
 
 export class CheckSession {
   private findingsByFile = new Map<string, Finding[]>();
+  /** Open editor buffers, and whether the scan's rule admits each. */
+  private readonly openFiles = new Map<string, boolean>();
 
   private constructor(
     readonly model: RepoModel,
@@ -50,27 +53,90 @@ export class CheckSession {
     return changed;
   }
 
-  /** The content of an open editor buffer. */
+  /**
+   * The content of an open editor buffer, in the model at once (the requests that follow a change
+   * see it). A buffer of a file the scan leaves out (a symbolic link, an ignored file) then leaves
+   * the model again, as the file would stay out on disk: whether it is admitted is asked once,
+   * when it opens.
+   */
+  open(file: string, text: string): Promise<void> {
+    const known = this.openFiles.get(file);
+    if (known === false) return Promise.resolve();
+    this.model.setFile(file, text);
+    if (known === true) return Promise.resolve();
+    this.openFiles.set(file, true);
+    return this.serially(async () => {
+      if (await admitsFile(this.root, file)) return;
+      if (this.openFiles.has(file)) this.openFiles.set(file, false);
+      await this.reloadNow(file);
+    });
+  }
+
+  /** An editor buffer closed: its text is dropped, the file on disk counts again. */
+  close(file: string): Promise<void> {
+    this.openFiles.delete(file);
+    return this.reload(file);
+  }
+
+  /** The content of a buffer, whatever the file is (tests and tools that hold no editor). */
   setText(file: string, text: string): void {
     this.model.setFile(file, text);
   }
 
-  /** Re-reads a file from disk (after a save elsewhere, a close, a creation or a deletion). */
-  async reload(file: string): Promise<void> {
-    try {
-      const absolute = toAbsolute(this.root, file);
-      const stat = await fs.stat(absolute);
-      if (!stat.isFile()) {
-        this.model.setFile(file, undefined);
-        return;
-      }
-      this.model.setFile(file, isYamlPath(file) ? await fs.readFile(absolute, 'utf8') : null);
-    } catch (error) {
-      // Gone is deleted; there but unreadable is reported (io/unreadable), never dropped silently.
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') this.model.setFile(file, undefined);
-      else this.model.markUnreadable(file, error);
+  /**
+   * Re-reads a path from disk after a file watcher's event (a save elsewhere, a creation, a
+   * deletion): a file, or every file of a folder. What the scan would not list (scan.ts decides:
+   * symbolic links, ignored and skipped paths) is not read, and leaves the model if it was there.
+   */
+  reload(path: string): Promise<void> {
+    return this.serially(() => this.reloadNow(path));
+  }
+
+  /**
+   * Runs the changes of files one after the other, in the order they came: two reads of the same
+   * file (a close, then a deletion) must not land in the model in the other order.
+   */
+  private serially(action: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(action);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+  private queue: Promise<void> = Promise.resolve();
+
+  private async reloadNow(path: string): Promise<void> {
+    const present = await scanPath(this.root, path);
+    const wanted = new Set(present);
+    for (const held of this.filesAt(path)) {
+      // A buffer open below a changed folder stays (its own deletion event removes it).
+      if (!wanted.has(held) && (held === path || this.openFiles.get(held) !== true)) this.model.setFile(held, undefined);
     }
+    for (const file of present) {
+      // An open buffer's text counts over the disk's.
+      if (this.openFiles.get(file) === true) continue;
+      try {
+        this.model.setFile(file, isYamlPath(file) ? await fs.readFile(toAbsolute(this.root, file), 'utf8') : null);
+      } catch (error) {
+        // Gone is deleted; there but unreadable is reported (io/unreadable), never dropped silently.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') this.model.setFile(file, undefined);
+        else this.model.markUnreadable(file, error);
+      }
+    }
+  }
+
+  /** The files of the model at `path`: the file itself, or every file below the folder. */
+  private filesAt(path: string): string[] {
+    const kind = this.model.kindOf(path);
+    if (kind === 'file') return [path];
+    if (kind === 'missing') return [];
+    const out: string[] = [];
+    const stack = [path];
+    while (stack.length > 0) {
+      const { files, folders } = this.model.children(stack.pop()!);
+      out.push(...files);
+      stack.push(...folders);
+    }
+    return out;
   }
 }
 

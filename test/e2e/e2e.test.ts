@@ -18,7 +18,7 @@ import { Browser, runExtensionTests, Workbench, type ExtensionTestRun } from './
 import { E2E_ENV } from './suite/setup-env';
 
 /** Once installed, a run takes well under a minute; past this something hangs. */
-const HARD_TIMEOUT_MS = 5 * 60_000;
+const HARD_TIMEOUT_MS = 8 * 60_000;
 const EXTENSION_HOST_TIMEOUT_MS = 120_000;
 const MANIFEST = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'package.json'), 'utf8')) as {
   displayName: string;
@@ -117,6 +117,39 @@ test('extension host suite passes', { timeout: EXTENSION_HOST_TIMEOUT_MS + 30_00
   } finally {
     await server.stop();
   }
+});
+
+test('Restricted Mode: active with diagnostics, no program run', { timeout: EXTENSION_HOST_TIMEOUT_MS + 30_000 }, async (t) => {
+  // A copy of the example (tests must not write into it) with a dotenv file, which only the sops
+  // binary handles; the binary is a stand-in that leaves a mark when it runs.
+  const workspace = scratchDir('restricted-workspace');
+  fs.cpSync(EXAMPLE_WORKSPACE, workspace, { recursive: true });
+  const sopsOnly = 'environments/apps/podinfo/app.env';
+  fs.writeFileSync(path.join(workspace, sopsOnly), 'A=b\n');
+  const bin = scratchDir('restricted-bin');
+  const marker = path.join(bin, 'sops-ran');
+  const fakeSops = path.join(bin, 'sops');
+  fs.writeFileSync(fakeSops, `#!/bin/sh\necho ran > '${marker}'\necho A=b\n`);
+  fs.chmodSync(fakeSops, 0o755);
+  const resultsFile = path.join(scratchDir('results'), 'mocha.json');
+  const server = await VsCodeServer.start({
+    restricted: true,
+    settings: { 'gitopsGuardrails.sops.binary': fakeSops },
+    env: { [E2E_ENV.results]: resultsFile, [E2E_ENV.grep]: '@restricted', [E2E_ENV.restrictedSopsFile]: sopsOnly, PATH: `${bin}:${process.env.PATH ?? ''}` },
+  });
+  try {
+    const run = await runExtensionTests(browser!, server, {
+      folder: workspace,
+      extensionPath: EXTENSION_DIR,
+      testsPath: suiteEntry,
+      timeoutMs: EXTENSION_HOST_TIMEOUT_MS,
+      screenshotName: 'restricted-mode',
+    });
+    await reportExtensionHostRun(t, 'restricted-mode', run, resultsFile);
+  } finally {
+    await server.stop();
+  }
+  assert.equal(fs.existsSync(marker), false, 'the sops binary ran in Restricted Mode');
 });
 
 describe('workbench UI', () => {

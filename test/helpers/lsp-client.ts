@@ -90,6 +90,11 @@ export class TestClient {
     return client;
   }
 
+  /** True once the server process has ended (it must not, whatever it is sent). */
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
   uri(repoPath: string): string {
     return pathToFileURL(path.join(this.root, repoPath)).toString().replace(/\/$/, '');
   }

@@ -11,9 +11,26 @@ export interface StatusText {
 
 const MAX_CLUSTERS_SHOWN = 2;
 
+/**
+ * Names come from the repository: in the status bar text `$(name)` would draw an icon, so it is
+ * escaped as VS Code's escapeIcons does.
+ */
+export function escapeIcons(text: string): string {
+  return text.replace(/(\\)?\$\(/g, (match, escaped) => (escaped ? match : '\\$('));
+}
+
+/**
+ * In the Markdown tooltip a name must not become markup (links, images, emphasis, HTML, icons):
+ * every Markdown punctuation character is backslash-escaped, line breaks become spaces.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~$&:"'=]/g, '\\$&');
+}
+
 function clustersText(clusters: readonly string[]): string {
-  if (clusters.length <= MAX_CLUSTERS_SHOWN) return clusters.join(', ');
-  return `${clusters.slice(0, MAX_CLUSTERS_SHOWN).join(', ')} +${clusters.length - MAX_CLUSTERS_SHOWN}`;
+  const names = clusters.map(escapeIcons);
+  if (names.length <= MAX_CLUSTERS_SHOWN) return names.join(', ');
+  return `${names.slice(0, MAX_CLUSTERS_SHOWN).join(', ')} +${names.length - MAX_CLUSTERS_SHOWN}`;
 }
 
 /** Undefined when the file is nothing the model knows: no cluster applies it, no layer or component holds it. */
@@ -21,14 +38,14 @@ export function fileContextText(context: FileContext): StatusText | undefined {
   const { clusters, layer, component, encryption } = context;
   if (clusters.length === 0 && !layer && !component && encryption !== 'plaintext-secret') return undefined;
   const parts = [clusters.length > 0 ? `$(server-environment) ${clustersText(clusters)}` : '$(circle-slash) no cluster'];
-  if (layer) parts.push(`$(layers) ${layer}`);
-  if (component) parts.push(`$(package) ${component}`);
+  if (layer) parts.push(`$(layers) ${escapeIcons(layer)}`);
+  if (component) parts.push(`$(package) ${escapeIcons(component)}`);
   if (encryption === 'encrypted') parts.push('$(lock)');
   if (encryption === 'plaintext-secret') parts.push('$(unlock) Secret in clear');
   const lines = [
-    clusters.length > 0 ? `Applied by ${clusters.length === 1 ? 'cluster' : 'clusters'} **${clusters.join('**, **')}**` : 'No cluster applies this file.',
-    layer ? `Layer **${layer}**` : undefined,
-    component ? `Component **${component}**` : undefined,
+    clusters.length > 0 ? `Applied by ${clusters.length === 1 ? 'cluster' : 'clusters'} **${clusters.map(escapeMarkdown).join('**, **')}**` : 'No cluster applies this file.',
+    layer ? `Layer **${escapeMarkdown(layer)}**` : undefined,
+    component ? `Component **${escapeMarkdown(component)}**` : undefined,
     encryption === 'encrypted' ? 'Encrypted with SOPS' : encryption === 'plaintext-secret' ? 'Holds a Secret in clear: encrypt it with SOPS before committing.' : undefined,
   ];
   return { text: parts.join('  '), tooltip: lines.filter(Boolean).join('\n\n'), warning: encryption === 'plaintext-secret' };

@@ -10,18 +10,21 @@ import {
   SopsReencryptRequest,
   SopsRepairRequest,
   SopsStatusRequest,
+  type SopsReencryptParams,
   type SopsStatus,
+  type SopsTextParams,
 } from '../protocol';
+import { sopsReencryptParams, sopsTextParams, type ParamsCheck } from '../params';
 import { decrypt, encrypt, findUnencryptedValues, inspect, reencrypt, reencryptEditedCiphertext, repairPartiallyEncrypted, SopsError } from '../sops';
 import { applyTextEdits } from '../fixes';
 import { computeLineStarts, positionAt } from '../model/positions';
-import { APPLY_FIX_ENCRYPTED_COMMAND, type EncryptedFixArguments } from './diagnostics';
+import type { EncryptedFixArguments } from './diagnostics';
 import type { IdentityOptions, SopsBinaryOptions } from '../sops';
 import { findRepoRoot } from '../sops/repoRoot';
 import { uriToAbsolute } from '../uris';
 import { plainValue } from '../model/limits';
 
-/** The `gitopsGuardrails.sops.*` settings (server/src/settings.ts keeps them current). */
+/** The `gitopsGuardrails.sops.*` settings (server/src/settings.ts keeps them current), and the workspace's trust. */
 export interface SopsSettings {
   /** A key file tried before the SOPS_AGE_* variables. */
   ageKeyFile?: string;
@@ -29,6 +32,11 @@ export interface SopsSettings {
   binary?: string;
   /** Consent to run SOPS_AGE_KEY_CMD. */
   allowKeyCommand?: boolean;
+  /**
+   * False in an untrusted workspace (VS Code's Restricted Mode): then no program runs, neither the
+   * sops binary (nor the gpg it would start) nor SOPS_AGE_KEY_CMD. Absent: trusted.
+   */
+  workspaceTrusted?: boolean;
 }
 
 /** What a request needs: the file's path, the repository root, and how to find keys and sops. */
@@ -39,20 +47,24 @@ interface SopsContext {
   sopsBinary: SopsBinaryOptions;
 }
 
-function contextFor(uri: string, root: string | undefined, settings: SopsSettings): SopsContext {
+export function contextFor(uri: string, root: string | undefined, settings: SopsSettings): SopsContext {
   const filePath = uriToAbsolute(uri);
   if (!filePath) throw new SopsError('UNSUPPORTED', `${uri}: only files on disk (file: URIs) can be encrypted or decrypted`);
   // `.sops.yaml` lookup stops at the workspace root; a file outside it uses its own Git work tree.
   const inWorkspace = root !== undefined && !relative(root, filePath).startsWith('..') && !isAbsolute(relative(root, filePath));
   const repoRoot = inWorkspace ? root : findRepoRoot(dirname(filePath));
+  const trusted = settings.workspaceTrusted !== false;
+  const allowKeyCommand = trusted && settings.allowKeyCommand === true;
   return {
     filePath,
     repoRoot,
-    identityOptions: { env: process.env, keyFile: settings.ageKeyFile, allowKeyCommand: settings.allowKeyCommand === true },
-    // The binary gets SOPS_AGE_KEY_CMD only with the same consent (sops would run it itself).
-    sopsBinary: { binaryPath: settings.binary, env: process.env, cwd: repoRoot, allowKeyCommand: settings.allowKeyCommand === true },
+    identityOptions: { env: process.env, keyFile: settings.ageKeyFile, allowKeyCommand },
+    // The binary gets SOPS_AGE_KEY_CMD only with the same consent (sops would run it itself), and
+    // is never looked up in an untrusted workspace.
+    sopsBinary: { binaryPath: settings.binary, env: process.env, cwd: repoRoot, allowKeyCommand, refusedBecause: trusted ? undefined : 'the workspace is not trusted (Restricted Mode): no program is run' },
   };
 }
+
 
 /** True when a plain (unencrypted) text holds a Secret with `data` or `stringData`. */
 function holdsPlaintextSecret(text: string): boolean {
@@ -87,12 +99,15 @@ function toResponseError(error: unknown): ResponseError<{ sopsCode?: string }> {
   return new ResponseError(LSPErrorCodes.RequestFailed, `SOPS: unexpected error (${e?.name ?? 'Error'}${e?.code ? ` ${e.code}` : ''})`, {});
 }
 
+/** How server.ts registers a request: behind a check of its params' shape (params.ts). */
+export type RegisterRequest = <P, R>(type: { method: string }, check: ParamsCheck, handler: (params: P) => R | Promise<R>) => unknown;
+
 /**
  * Registers the SOPS requests of `protocol.ts`. `getRoot` is the workspace root (where the
- * `.sops.yaml` lookup stops); `settings` the current `gitopsGuardrails.sops.*` settings, read at
- * each request so that a change applies at once. Keys come from the server's environment too.
+ * `.sops.yaml` lookup stops); `settings` the current `gitopsGuardrails.sops.*` settings and trust,
+ * read at each request so that a change applies at once. Keys come from the server's environment too.
  */
-export function registerSopsRequests(connection: Connection, getRoot: () => string | undefined, settings: () => SopsSettings): void {
+export function registerSopsRequests(register: RegisterRequest, getRoot: () => string | undefined, settings: () => SopsSettings): void {
   const run = async <T>(uri: string, action: (context: SopsContext) => Promise<T>): Promise<T> => {
     try {
       return await action(contextFor(uri, getRoot(), settings()));
@@ -101,17 +116,17 @@ export function registerSopsRequests(connection: Connection, getRoot: () => stri
     }
   };
 
-  connection.onRequest(SopsEncryptRequest, ({ uri, text }) =>
+  register(SopsEncryptRequest, sopsTextParams, ({ uri, text }: SopsTextParams) =>
     run(uri, async (c) => ({ text: await encrypt(text, { filePath: c.filePath, repoRoot: c.repoRoot, sopsBinary: c.sopsBinary }) })),
   );
-  connection.onRequest(SopsDecryptRequest, ({ uri, text }) =>
+  register(SopsDecryptRequest, sopsTextParams, ({ uri, text }: SopsTextParams) =>
     run(uri, async (c) => ({ text: await decrypt(text, { filePath: c.filePath, identityOptions: c.identityOptions, sopsBinary: c.sopsBinary }) })),
   );
-  connection.onRequest(SopsReencryptRequest, ({ uri, original, edited }) =>
+  register(SopsReencryptRequest, sopsReencryptParams, ({ uri, original, edited }: SopsReencryptParams) =>
     run(uri, async (c) => ({ text: await reencrypt(original, edited, { filePath: c.filePath, identityOptions: c.identityOptions }) })),
   );
-  connection.onRequest(SopsRepairRequest, ({ uri, text }) => run(uri, (c) => repairPartiallyEncrypted(text, { filePath: c.filePath, identityOptions: c.identityOptions })));
-  connection.onRequest(SopsStatusRequest, ({ uri, text }) => {
+  register(SopsRepairRequest, sopsTextParams, ({ uri, text }: SopsTextParams) => run(uri, (c) => repairPartiallyEncrypted(text, { filePath: c.filePath, identityOptions: c.identityOptions })));
+  register(SopsStatusRequest, sopsTextParams, ({ uri, text }: SopsTextParams) => {
     try {
       return sopsStatus(text, uriToAbsolute(uri));
     } catch (error) {

@@ -2,7 +2,7 @@
 // file re-parses that file only; derived graphs are rebuilt only when a file's structure changed.
 import { DEAD_PATH } from './roots';
 import { constants as fsConstants, promises as fs } from 'node:fs';
-import { CONFIG_FILE, DEFAULT_CONFIG, ignoreMatcher, readConfig, type ConfigProblem, type GuardrailsConfig } from './config';
+import { configPathProblems, CONFIG_FILE, DEFAULT_CONFIG, ignoreMatcher, readConfig, usableConfig, type ConfigProblem, type GuardrailsConfig } from './config';
 import { deriveGraph, type RepoGraph } from './graph';
 import type { FileTree, PathKind } from './kustomize';
 import { deriveLayers, type LayerModel } from './layers';
@@ -45,6 +45,8 @@ export class RepoModel implements FileTree {
     listedBy?: Map<string, string>;
     fileKinds?: Map<string, { file: YamlFile; kind: FileKind }>;
     dependencies?: Dependencies;
+    /** The config's problems, those about folders of this tree included. */
+    configProblems?: ConfigProblem[];
   };
   private configState?: { config: GuardrailsConfig; problems: ConfigProblem[]; ignored: (p: string) => boolean };
   private readonly knownRuleIds: ReadonlySet<string>;
@@ -314,8 +316,15 @@ export class RepoModel implements FileTree {
     return this.configuration().config;
   }
 
+  /** What is wrong with `.gitops-guardrails.yaml`: its entries, and folders it names that do not exist. */
   get configProblems(): ConfigProblem[] {
-    return this.configuration().problems;
+    const { problems, config } = this.configuration();
+    const derived = this.derive();
+    if (!derived.configProblems) {
+      const missing = configPathProblems(config, this, this.folders);
+      derived.configProblems = missing.length > 0 ? [...problems, ...missing] : problems;
+    }
+    return derived.configProblems;
   }
 
   isIgnored(path: string): boolean {
@@ -372,8 +381,11 @@ export class RepoModel implements FileTree {
   }
 
   private derive() {
-    const config = this.configuration().config ?? DEFAULT_CONFIG;
+    // The configuration first: reading it anew drops the derived graphs.
+    const configured = this.configuration().config ?? DEFAULT_CONFIG;
     if (!this.derived) {
+      // A configured cluster whose folder does not exist is reported (configProblems), not built.
+      const config = usableConfig(configured, this);
       const graph = deriveGraph({ files: this.yaml, tree: this, config });
       const layers = deriveLayers(this.yaml, this.folders, this, graph, config);
       this.derived = { graph, layers };

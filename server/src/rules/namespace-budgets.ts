@@ -294,6 +294,8 @@ export function budgetsByNamespace(model: RepoModel): Map<string, NamespaceBudge
       if (list) grouped.set(before.namespace, list.map((b) => (b === before ? after : b)));
     }
     byNamespaceCache.set(model, { budgets, grouped });
+    // Used once: kept, it would hold the replaced budgets (and the text they were read from).
+    state.from = undefined;
     return grouped;
   }
   const grouped = new Map<string, NamespaceBudget[]>();

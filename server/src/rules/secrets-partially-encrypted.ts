@@ -24,13 +24,25 @@ export const secretsPartiallyEncrypted: Rule = fileRule(
       } catch {
         continue;
       }
+      // Values reached through YAML aliases share the place they are written: one finding per
+      // place, so the findings are bounded by the text, not by what the aliases expand to.
+      const byPlace = new Map<string, { range: RuleFinding['range']; displays: string[] }>();
       for (const display of paths) {
         const { document, path } = parseDisplayPath(display);
         const resource = file.resources.find((r) => r.index === document);
+        const range = resource ? model.rangeOf(resource, path) : wholeDocument(file, document);
+        const key = `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
+        const place = byPlace.get(key);
+        if (place) place.displays.push(display);
+        else byPlace.set(key, { range, displays: [display] });
+      }
+      for (const { range, displays } of byPlace.values()) {
+        const first = displays[0].replace(/^\[document \d+\] /, '');
+        const more = displays.length > 1 ? ` (and ${displays.length - 1} more value${displays.length === 2 ? '' : 's'} written here)` : '';
         findings.push({
           file: file.path,
-          range: resource ? model.rangeOf(resource, path) : wholeDocument(file, document),
-          message: `${display.replace(/^\[document \d+\] /, '')} is in clear in an encrypted position of this SOPS file; sops will refuse to decrypt it. Re-encrypt the file.`,
+          range,
+          message: `${first}${more} is in clear in an encrypted position of this SOPS file; sops will refuse to decrypt it. Re-encrypt the file.`,
           fixes: [{ title: 'Re-encrypt with SOPS', changes: [], command: { id: REENCRYPT_COMMAND, arguments: [file.path] }, safe: false, preferred: true }],
         });
       }

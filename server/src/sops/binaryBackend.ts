@@ -18,6 +18,8 @@ export interface SopsBinaryOptions {
    * from the binary's environment, as the built-in engine does not run it either.
    */
   allowKeyCommand?: boolean;
+  /** Set when no program may run (an untrusted workspace): why; the binary is then never looked up. */
+  refusedBecause?: string;
 }
 
 /** The environment the binary runs in: the given one, without SOPS_AGE_KEY_CMD unless consented. */
@@ -29,6 +31,7 @@ export function binaryEnvironment(options: SopsBinaryOptions): NodeJS.ProcessEnv
 }
 
 export function findSopsBinary(options: SopsBinaryOptions = {}): string | undefined {
+  if (options.refusedBecause) return undefined;
   if (options.binaryPath) return existsSync(options.binaryPath) ? options.binaryPath : undefined;
   const env = options.env ?? process.env;
   const names = process.platform === 'win32' ? ['sops.exe', 'sops.cmd', 'sops'] : ['sops'];
@@ -44,6 +47,7 @@ export function findSopsBinary(options: SopsBinaryOptions = {}): string | undefi
 
 /** The error when a file needs the binary and there is none; it names what is missing and why. */
 export function binaryMissingError(file: string, why: string, options: SopsBinaryOptions = {}): SopsError {
+  if (options.refusedBecause) return new SopsError('BINARY_MISSING', `${file}: ${why} needs the sops binary, which is not run here: ${options.refusedBecause}`);
   const where = options.binaryPath ? `the configured sops binary ${options.binaryPath} does not exist` : 'no sops binary was found on PATH';
   return new SopsError('BINARY_MISSING', `${file}: ${why} needs the sops binary, but ${where}; install sops or set its path`);
 }

@@ -26,6 +26,13 @@ export interface VsCodeServerOptions {
   extensionsDir?: string;
   /** Environment of the extension host (and so of the language server it spawns). */
   env?: Record<string, string>;
+  /**
+   * Opens workspaces untrusted (Restricted Mode): workspace trust on (no --disable-workspace-trust,
+   * `security.workspace.trust.enabled`), no startup prompt, and no folder trusted yet.
+   */
+  restricted?: boolean;
+  /** User settings added to the harness's own. */
+  settings?: Record<string, unknown>;
 }
 
 /** Directories one run of the VS Code server owns; all are fresh and removed at the end. */
@@ -36,7 +43,16 @@ export interface VsCodeServerDirs {
   extensions: string;
 }
 
-export function createServerDirs(extensionsDir?: string): VsCodeServerDirs {
+/** What Restricted Mode needs on top of USER_SETTINGS: trust enabled, and nothing asks or trusts for the user. */
+const RESTRICTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+  'security.workspace.trust.emptyWindow': false,
+  'security.workspace.trust.untrustedFiles': 'open',
+};
+
+export function createServerDirs(extensionsDir?: string, settings: Record<string, unknown> = {}): VsCodeServerDirs {
   const root = removeAtExit(fs.mkdtempSync(path.join(os.tmpdir(), 'gg-e2e-vscode-')));
   const dirs = {
     root,
@@ -45,7 +61,7 @@ export function createServerDirs(extensionsDir?: string): VsCodeServerDirs {
     extensions: extensionsDir ?? path.join(root, 'extensions'),
   };
   for (const dir of [dirs.serverData, dirs.extensions, path.join(dirs.userData, 'User')]) fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...settings }, null, 2));
   return dirs;
 }
 
@@ -94,7 +110,7 @@ export class VsCodeServer {
   }
 
   static async start(options: VsCodeServerOptions = {}): Promise<VsCodeServer> {
-    const dirs = createServerDirs(options.extensionsDir);
+    const dirs = createServerDirs(options.extensionsDir, { ...options.settings, ...(options.restricted ? RESTRICTED_SETTINGS : {}) });
     const port = await freePort();
     const args = [
       ...serverArgs(dirs),
@@ -102,7 +118,8 @@ export class VsCodeServer {
       '--port', String(port),
       '--without-connection-token',
       '--enable-smoke-test-driver',
-      '--disable-workspace-trust',
+      // The flag turns trust off for the whole server, whatever the settings say.
+      ...(options.restricted ? [] : ['--disable-workspace-trust']),
     ];
     // `detached` makes the server a session and group leader (setsid), so its file watcher and
     // extension host can be ended with it.

@@ -9,4 +9,6 @@ export const E2E_ENV = {
   expectedExtensionRoot: 'GG_E2E_EXPECTED_EXTENSION_ROOT',
   /** A JSON file with what `gitops-guardrails check` reports on the workspace, one formatted finding each. */
   cliFindings: 'GG_E2E_CLI_FINDINGS',
+  /** Set when the workspace is opened untrusted (Restricted Mode): the file a SOPS-only format needs the binary for. */
+  restrictedSopsFile: 'GG_E2E_RESTRICTED_SOPS_FILE',
 } as const;

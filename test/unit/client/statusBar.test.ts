@@ -28,3 +28,12 @@ test('SOPS state: a lock when encrypted, a warning when a Secret is in clear', (
   assert.match(clear.text, /\$\(unlock\) Secret in clear/);
   assert.match(clear.tooltip, /encrypt it with SOPS/);
 });
+
+test('names from the repository are text, never markup: Markdown and icons are escaped', () => {
+  const text = fileContextText({ clusters: ['[x](https://evil.example/a.png)'], layer: '$(bug) *core*', component: '<img src=x>', encryption: 'none' })!;
+  assert.equal(text.text, '$(server-environment) [x](https://evil.example/a.png)  $(layers) \\$(bug) *core*  $(package) <img src=x>');
+  assert.equal(
+    text.tooltip,
+    'Applied by cluster **\\[x\\]\\(https\\://evil\\.example/a\\.png\\)**\n\nLayer **\\$\\(bug\\) \\*core\\***\n\nComponent **\\<img src\\=x\\>**',
+  );
+});

@@ -114,3 +114,21 @@ test('secrets/partially-encrypted fires at a value edited in clear inside a real
   assert.equal(f.fixes![0].command!.id, 'gitopsGuardrails.sops.reencrypt');
   assert.ok(!f.message.includes('hand-edited'));
 });
+
+test('secrets/partially-encrypted: values reached through aliases are one finding at the place they are written (bounded by the text)', async () => {
+  const { encrypt } = await import('../../../server/src/sops/index');
+  const encrypted = await encrypt(secret('  token: first-example-value\n'), {
+    filePath: 'apps/db/secret.sops.yaml',
+    recipients: ['age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw'],
+    selection: { key: 'encrypted_regex', value: '^(data|stringData)$' },
+  });
+  // A hand edit that adds an alias bomb under stringData: 1,000 values in clear, three lines of text.
+  const bomb = '    b0: &b0 [x, x, x, x, x, x, x, x, x, x]\n    b1: &b1 [*b0, *b0, *b0, *b0, *b0, *b0, *b0, *b0, *b0, *b0]\n    b2: [*b1, *b1, *b1, *b1, *b1, *b1, *b1, *b1, *b1, *b1]\n';
+  const edited = encrypted.replace(/stringData:\n/, `stringData:\n${bomb}`);
+  assert.notEqual(edited, encrypted);
+  const model = repo({ 'apps/db/secret.sops.yaml': edited });
+  const findings = check(model, 'secrets/partially-encrypted');
+  // One per place written: ten x, ten *b0, ten *b1 (expanded, 1,110 values).
+  assert.equal(findings.length, 30);
+  assert.ok(findings.some((f) => / \(and \d+ more values written here\) is in clear/.test(f.message)), findings.map((f) => f.message).join('\n'));
+});
