@@ -5,8 +5,6 @@ export interface StatusText {
   text: string;
   /** Markdown. */
   tooltip: string;
-  /** A Secret in clear is worth the warning colour. */
-  warning: boolean;
 }
 
 const MAX_CLUSTERS_SHOWN = 2;
@@ -33,20 +31,21 @@ function clustersText(clusters: readonly string[]): string {
   return `${names.slice(0, MAX_CLUSTERS_SHOWN).join(', ')} +${names.length - MAX_CLUSTERS_SHOWN}`;
 }
 
-/** Undefined when the file is nothing the model knows: no cluster applies it, no layer or component holds it. */
+/**
+ * Undefined when the file is nothing the model knows: no cluster applies it, no layer or component
+ * holds it. Its SOPS state is not repeated here: the SOPS item beside it says it, with its action
+ * (encrypt, edit decrypted).
+ */
 export function fileContextText(context: FileContext): StatusText | undefined {
-  const { clusters, layer, component, encryption } = context;
-  if (clusters.length === 0 && !layer && !component && encryption !== 'plaintext-secret') return undefined;
+  const { clusters, layer, component } = context;
+  if (clusters.length === 0 && !layer && !component) return undefined;
   const parts = [clusters.length > 0 ? `$(server-environment) ${clustersText(clusters)}` : '$(circle-slash) no cluster'];
   if (layer) parts.push(`$(layers) ${escapeIcons(layer)}`);
   if (component) parts.push(`$(package) ${escapeIcons(component)}`);
-  if (encryption === 'encrypted') parts.push('$(lock)');
-  if (encryption === 'plaintext-secret') parts.push('$(unlock) Secret in clear');
   const lines = [
     clusters.length > 0 ? `Applied by ${clusters.length === 1 ? 'cluster' : 'clusters'} **${clusters.map(escapeMarkdown).join('**, **')}**` : 'No cluster applies this file.',
     layer ? `Layer **${escapeMarkdown(layer)}**` : undefined,
     component ? `Component **${escapeMarkdown(component)}**` : undefined,
-    encryption === 'encrypted' ? 'Encrypted with SOPS' : encryption === 'plaintext-secret' ? 'Holds a Secret in clear: encrypt it with SOPS before committing.' : undefined,
   ];
-  return { text: parts.join('  '), tooltip: lines.filter(Boolean).join('\n\n'), warning: encryption === 'plaintext-secret' };
+  return { text: parts.join('  '), tooltip: lines.filter(Boolean).join('\n\n') };
 }

@@ -26,7 +26,6 @@ export function registerStatusBar(context: vscode.ExtensionContext, model: Serve
     }
     item.text = text.text;
     item.tooltip = new vscode.MarkdownString(`${text.tooltip}\n\n_Click to show the file in the Components view._`, true);
-    item.backgroundColor = text.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.show();
   };
 

@@ -6,7 +6,6 @@ test('the status bar names the clusters, the layer and the component of the file
   assert.deepEqual(fileContextText({ clusters: ['production'], layer: 'apps', component: 'podinfo', encryption: 'none' }), {
     text: '$(server-environment) production  $(layers) apps  $(package) podinfo',
     tooltip: 'Applied by cluster **production**\n\nLayer **apps**\n\nComponent **podinfo**',
-    warning: false,
   });
 });
 
@@ -21,19 +20,8 @@ test('a file no cluster applies says so; a file the model does not know shows no
   assert.equal(fileContextText({ clusters: [], encryption: 'none' }), undefined);
 });
 
-test('SOPS state: a lock when encrypted, a warning when a Secret is in clear', () => {
-  assert.equal(fileContextText({ clusters: ['prod'], encryption: 'encrypted' })!.text, '$(server-environment) prod  $(lock)');
-  const clear = fileContextText({ clusters: [], encryption: 'plaintext-secret' })!;
-  assert.equal(clear.warning, true);
-  assert.match(clear.text, /\$\(unlock\) Secret in clear/);
-  assert.match(clear.tooltip, /encrypt it with SOPS/);
-});
-
-test('names from the repository are text, never markup: Markdown and icons are escaped', () => {
-  const text = fileContextText({ clusters: ['[x](https://evil.example/a.png)'], layer: '$(bug) *core*', component: '<img src=x>', encryption: 'none' })!;
-  assert.equal(text.text, '$(server-environment) [x](https://evil.example/a.png)  $(layers) \\$(bug) *core*  $(package) <img src=x>');
-  assert.equal(
-    text.tooltip,
-    'Applied by cluster **\\[x\\]\\(https\\://evil\\.example/a\\.png\\)**\n\nLayer **\\$\\(bug\\) \\*core\\***\n\nComponent **\\<img src\\=x\\>**',
-  );
+test('the SOPS state is left to the SOPS item: no second lock or Secret-in-clear text', () => {
+  assert.equal(fileContextText({ clusters: ['prod'], encryption: 'encrypted' })!.text, '$(server-environment) prod');
+  assert.equal(fileContextText({ clusters: ['prod'], encryption: 'plaintext-secret' })!.text, '$(server-environment) prod');
+  assert.equal(fileContextText({ clusters: [], encryption: 'plaintext-secret' }), undefined);
 });
