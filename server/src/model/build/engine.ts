@@ -3,7 +3,8 @@
 // at the end content hashes and name references. Flux's way of loading applies: no load
 // restrictor (files outside the folder are read), and a folder without a kustomization file is
 // built from every manifest below it (see buildFolder).
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, type Document } from 'yaml';
+import { readDocument } from '../limits';
 import { isRemoteReference } from '../kustomize';
 import { joinRepoPath } from '../paths';
 import { configFromObject, defaultConfig, mergeConfig, type FieldSpec, type TransformerConfig } from './fieldSpecs';
@@ -17,6 +18,16 @@ import { BuildFailure, curId, idText, sameId, storePreviousId, Unseen, type Res 
 import { addMapEntries, addNameAffix, selectResources, setImages, setNamespace, setReplicas, type Selector } from './transformers';
 import type { BuildInput, BuildResult, SourceRef, Unresolved } from './types';
 import { readsDifferently, parseKustomizeYaml } from './yamlText';
+
+/** Kustomizations nested deeper than this are not built here (unresolved): no recursion in proportion to the input. */
+const MAX_NESTING = 200;
+
+/** A document's value within the model's limits (limits.ts); over one, the build fails there as a YAML problem. */
+function valueOf(doc: Document.Parsed | Document, source: SourceRef): any {
+  const read = readDocument(doc);
+  if (read.problem !== undefined) throw new BuildFailure(read.problem, source, 'yaml-syntax');
+  return read.value;
+}
 
 interface Accumulator {
   resources: Res[];
@@ -116,6 +127,7 @@ export class KustomizeBuilder {
 
   private accumulateDirectory(folder: string, from: SourceRef, component: boolean, parent?: Accumulator): Accumulator {
     if (this.stack.includes(folder)) throw new BuildFailure(`cycle detected: ${[...this.stack, folder].join(' → ')}`, from);
+    if (this.stack.length >= MAX_NESTING) throw new Unseen(`kustomizations nest deeper than ${MAX_NESTING} levels here: the rest is not built`, from);
     const file = this.kustomizationFile(folder);
     if (!file) {
       throw new BuildFailure(`unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory '${folder || '.'}'`, from);
@@ -152,7 +164,7 @@ export class KustomizeBuilder {
       if (text === undefined) throw new BuildFailure(`accumulating resources from '${path}': cannot read the file`, from, 'missing-path');
       const list = parseKustomizeYaml(text);
       if (list.some((d) => d.errors.length > 0)) throw new BuildFailure(`accumulating resources from '${path}': MalformedYAMLError`, from, 'yaml-syntax');
-      values = list.map((d, index) => ({ object: d.toJS({ maxAliasCount: 1000 }), index })).filter((v) => v.object && typeof v.object === 'object');
+      values = list.map((d, index) => ({ object: valueOf(d, from), index })).filter((v) => v.object && typeof v.object === 'object');
     }
     const result: Res[] = [];
     const add = (object: any, index: number) => {
@@ -226,7 +238,7 @@ export class KustomizeBuilder {
       const path = joinRepoPath(folder, v);
       const text = path === undefined ? undefined : this.text(path);
       if (text === undefined) throw new BuildFailure(`failed to load configuration ${v}: no such file`, at('configurations', i), 'missing-path');
-      for (const doc of parseAllDocuments(text) as any[]) acc.config = mergeConfig(acc.config, configFromObject(doc.toJS()));
+      for (const doc of parseAllDocuments(text, { logLevel: 'error' })) acc.config = mergeConfig(acc.config, configFromObject(valueOf(doc, at('configurations', i))));
     });
     stringList(spec, 'crds', here).forEach((v, i) => {
       const path = joinRepoPath(folder, v);
@@ -416,8 +428,8 @@ export class KustomizeBuilder {
         const src = at('replacements', i);
         if (r && typeof r === 'object' && typeof r.path === 'string') {
           const text = readPatch(r.path, src);
-          for (const doc of parseAllDocuments(text) as any[]) {
-            const value = doc.toJS();
+          for (const doc of parseAllDocuments(text, { logLevel: 'error' })) {
+            const value = valueOf(doc, src);
             for (const entry of Array.isArray(value) ? value : value ? [value] : []) applyReplacement(acc.resources, entry, src);
           }
         } else applyReplacement(acc.resources, r, src);
@@ -438,7 +450,7 @@ export class KustomizeBuilder {
       text = this.text(path!) ?? '';
     }
     for (const doc of parseKustomizeYaml(text)) {
-      const c: any = doc.toJS();
+      const c: any = valueOf(doc, src);
       if (!c || typeof c !== 'object') continue;
       const specs = toSpecList(c.fieldSpecs);
       if (c.apiVersion === 'builtin' && c.kind === 'NamespaceTransformer' && typeof c.metadata?.namespace === 'string') {
@@ -459,7 +471,7 @@ export class KustomizeBuilder {
   private applyPatch(acc: Accumulator, text: string, target: Selector | undefined, src: SourceRef, options: any): void {
     const docs = parseKustomizeYaml(text) as any[];
     if (docs.some((d) => d.errors.length > 0)) throw new BuildFailure(`unable to parse SM or JSON patch: ${docs.find((d) => d.errors.length > 0).errors[0].message.split('\n')[0]}`, src);
-    const values = docs.map((d) => d.toJS({ maxAliasCount: 1000 })).filter((v) => v !== null && v !== undefined);
+    const values = docs.map((d) => valueOf(d, src)).filter((v) => v !== null && v !== undefined);
     const isJson = values.length === 1 && Array.isArray(values[0]);
     if (isJson) {
       if (!target) throw new BuildFailure('must specify a target for JSON patch', src);

@@ -3,6 +3,7 @@
 // namePrefix/nameSuffix, commonMetadata; builds it; substitutes postBuild variables into each
 // object (unless it opts out); and labels every object with the Kustomization's name.
 import { parseDocument, stringify } from 'yaml';
+import { readDocument } from '../limits';
 import { runBuild, type KustomizeBuilder } from './engine';
 import { envsubst } from './envsubst';
 import type { KustomizationSpec } from './kustomization';
@@ -55,9 +56,11 @@ function substituteObject(r: Res, variables: Record<string, string>, unknown: bo
   const result = envsubst(text, variables, () => unknown);
   for (const name of result.unknownNames) unknownNames.add(name);
   if (result.text === text) return;
-  const doc = parseDocument(result.text, { version: '1.1' });
+  const doc = parseDocument(result.text, { version: '1.1', logLevel: 'error' });
   if (doc.errors.length > 0) return;
-  r.object = doc.toJS({ maxAliasCount: 1000 });
+  // Substituted values could spell YAML aliases: within the model's limits, or left as it was.
+  const read = readDocument(doc);
+  if (read.problem === undefined) r.object = read.value;
 }
 
 /** The objects one Flux Kustomization applies. */
