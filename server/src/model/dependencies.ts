@@ -2,7 +2,7 @@
 // HelmReleases name HelmReleases, by their names and namespaces after kustomize and Flux (see
 // graph.ts), within the clusters that apply the dependent. Rules, features and the layer edges
 // read it; nothing else matches dependsOn names.
-import { editDistance } from './distance';
+import { editDistance, MAX_SUGGESTED_LENGTH } from './distance';
 import type { RepoGraph } from './graph';
 import type { DependencyRef, Resource } from './types';
 
@@ -92,6 +92,9 @@ class NameIndex {
 
   constructor(readonly names: readonly string[]) {
     names.forEach((name, i) => {
+      // A name longer than any real one is never suggested: its trigrams would cost memory in
+      // proportion to its length, and its distance the product of the lengths.
+      if (name.length > MAX_SUGGESTED_LENGTH) return;
       const grams = trigrams(name);
       if (grams.size === 0) this.#short.push(i);
       for (const gram of grams) {
@@ -103,13 +106,14 @@ class NameIndex {
   }
 
   near(query: string, k: number): string[] {
+    if (query.length > MAX_SUGGESTED_LENGTH) return [];
     const grams = trigrams(query);
     const shared = new Map<number, number>();
     for (const gram of grams) for (const i of this.#postings.get(gram) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
     const result: string[] = [];
     const consider = (i: number, count: number) => {
       const name = this.names[i];
-      if (Math.abs(name.length - query.length) > k) return;
+      if (name.length > MAX_SUGGESTED_LENGTH || Math.abs(name.length - query.length) > k) return;
       const needed = Math.max(trigrams(name).size, grams.size) - 3 * k;
       if (count < needed) return;
       if (name !== query && editDistance(name, query) <= k) result.push(name);

@@ -15,7 +15,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** Names (paths, rule ids, Kubernetes names) longer than this get no "did you mean". */
-const MAX_SUGGESTED_LENGTH = 512;
+export const MAX_SUGGESTED_LENGTH = 512;
 
 /** The candidates within a small distance of `name`, closest first. */
 export function closeNames(name: string, candidates: Iterable<string>, limit = Math.max(2, Math.floor(name.length / 4))): string[] {

@@ -77,3 +77,15 @@ test('flux/unknown-dependency leaves a target declared in a broken document of t
   assert.deepEqual(check(model, 'flux/unknown-dependency'), []);
   assert.equal(check(repo(files('photos-cache')), 'flux/unknown-dependency')[0].message, 'Kustomization photos-app depends on photos-cache in namespace flux-system, but no Kustomization of that name exists in this repository.');
 });
+
+test('did-you-mean: names longer than any real one (a fuzzer\'s 2 MB scalars) are neither indexed nor measured', () => {
+  const huge = 'ab'.repeat(1_000_000);
+  const other = huge.slice(0, -1) + 'c';
+  const names = ['database', huge, other];
+  const graph: any = { fluxKustomizations: names.map((name, i) => ({ name, namespace: 'flux-system', dependsOn: [], resource: { file: `${i}.yaml`, kind: 'Kustomization' } })), helmReleases: [], clustersOf: new Map() };
+  const dependencies = deriveDependencies(graph);
+  const dependent = graph.fluxKustomizations[0];
+  // Two huge names one edit apart: no suggestion (a distance would cost 4·10¹² steps).
+  assert.deepEqual(dependencies.similarNames(dependent, other), []);
+  assert.deepEqual(dependencies.similarNames(dependent, 'databse'), ['database']);
+});
