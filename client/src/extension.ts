@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { WorkspaceTrustNotification } from '../../server/src/protocol';
+import { createLog } from './log';
 import { RestartPolicy } from './restartPolicy';
 import { registerGraph } from './graph';
 import { ServerModel } from './serverModel';
@@ -33,7 +34,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
     debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const restarts = new RestartPolicy();
+  const output = createLog();
+  context.subscriptions.push(output);
   const clientOptions: LanguageClientOptions = {
+    // The server's log lines (index timings, config problems) with their levels.
+    outputChannel: output,
     documentSelector: [{ scheme: 'file', language: 'yaml' }],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*'), configurationSection: 'gitopsGuardrails' },
     // Rule severities from the settings (the repository's .gitops-guardrails.yaml wins over them),
@@ -68,6 +73,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
   );
   const model = new ServerModel(client);
   context.subscriptions.push(client, model);
+  // A large repository takes a while to index the first time: say so where it is seen.
+  let indexed = false;
+  const firstIndex = new Promise<void>((resolve) => {
+    const once = model.onDidChange(() => {
+      indexed = true;
+      once.dispose();
+      resolve();
+    });
+    context.subscriptions.push(once);
+  });
+  const notice = setTimeout(() => {
+    if (!indexed) void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'GitOps Guardrails: indexing the repository…' }, () => firstIndex);
+  }, 2000);
+  context.subscriptions.push({ dispose: () => clearTimeout(notice) });
   const views = registerViews(context, model);
   registerGraph(context, model);
   registerStatusBar(context, model);

@@ -1,5 +1,6 @@
 // The SOPS commands: Encrypt File, Decrypt File in Place, Edit Decrypted, Re-encrypt File.
 import * as vscode from 'vscode';
+import { log } from '../log';
 import { SopsRequestError, type SopsRequests } from './sopsRequests';
 import { commandTarget, currentText, decryptedUri, describe } from './targets';
 
@@ -17,6 +18,8 @@ class UserError extends Error {}
 
 async function reportFailure(action: string, error: unknown): Promise<void> {
   const message = error instanceof SopsRequestError || error instanceof UserError ? error.message : `unexpected error (${(error as Error)?.name ?? 'Error'})`;
+  // The reason (recipients, identities tried, the file), never a value.
+  log()?.error(`SOPS: ${action} failed: ${message}`);
   if (error instanceof SopsRequestError && error.sopsCode && KEY_ERRORS.has(error.sopsCode)) {
     const choice = await vscode.window.showErrorMessage(`GitOps Guardrails: ${action} failed: ${message}`, 'Set Age Key File');
     if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'gitopsGuardrails.sops.ageKeyFile');
