@@ -9,8 +9,10 @@ export interface DuplicateKey {
   first: [number, number];
   /** Offsets of the later occurrence's key (the one the model keeps). */
   second: [number, number];
-  /** Offsets that remove the earlier key and its value (the fix). */
-  removal: [number, number];
+  /** Offsets that remove every earlier occurrence of the key in its mapping, each with its value (the fix). */
+  removals: [number, number][];
+  /** How many times the key is written in the mapping. */
+  count: number;
 }
 
 /** Beyond this many per file, the rest are not recorded (a generated file, or hostile input). */
@@ -23,27 +25,36 @@ export function duplicateKeysOf(text: string, documents: readonly Document.Parse
     visit(doc, {
       Map(_, map) {
         if (found.length >= MAX_PER_FILE || map.items.length < 2) return;
-        const seen = new Map<string, number>();
+        // Where each key stands in this mapping, in order.
+        const positions = new Map<string, number[]>();
         map.items.forEach((pair, index) => {
           if (!isScalar(pair.key) || !pair.key.range) return;
           const key = String(pair.key.value);
           // `<<` merges are not keys of the mapping.
           if (key === '<<' && pair.key.type === 'PLAIN') return;
-          const earlier = seen.get(key);
-          seen.set(key, index);
-          if (earlier === undefined || found.length >= MAX_PER_FILE) return;
-          const before = map.items[earlier];
-          const next = map.items[earlier + 1];
-          const keyRange = (before.key as { range: [number, number, number] }).range;
-          const nextStart = isScalar(next.key) && next.key.range ? next.key.range[0] : undefined;
-          if (nextStart === undefined) return;
-          found.push({
-            key,
-            first: [keyRange[0], keyRange[1]],
-            second: [pair.key.range[0], pair.key.range[1]],
-            removal: removalOf(text, keyRange[0], nextStart),
-          });
+          let list = positions.get(key);
+          if (!list) positions.set(key, (list = []));
+          list.push(index);
         });
+        const keyRange = (index: number) => (map.items[index].key as { range: [number, number, number] }).range;
+        for (const [key, list] of positions) {
+          if (list.length < 2) continue;
+          // The fix keeps the last one (the value the model reads) and removes every earlier one,
+          // so that, applied, no duplicate of the key is left.
+          const removals: [number, number][] = [];
+          for (const index of list.slice(0, -1)) {
+            const next = map.items[index + 1];
+            const nextStart = next && isScalar(next.key) && next.key.range ? next.key.range[0] : undefined;
+            if (nextStart === undefined) break;
+            removals.push(removalOf(text, keyRange(index)[0], nextStart));
+          }
+          if (removals.length !== list.length - 1) continue;
+          for (let k = 1; k < list.length && found.length < MAX_PER_FILE; k++) {
+            const first = keyRange(list[k - 1]);
+            const second = keyRange(list[k]);
+            found.push({ key, first: [first[0], first[1]], second: [second[0], second[1]], removals, count: list.length });
+          }
+        }
       },
     });
   }

@@ -8,7 +8,7 @@ export const yamlDuplicateKey: Rule = fileRule(
     description: 'A key written twice in one mapping of a manifest.',
     help:
       'kustomize and the API server refuse a mapping with a key written twice ("mapping key already defined"), so the Flux Kustomization that applies the file fails; other tools keep one of the two values silently. An error where a cluster applies the file (or a kustomization lists it), a warning in a manifest no cluster applies; templates and other tools\' YAML are not checked. SOPS-encrypted files get no fix (the MAC covers every value).',
-    fix: 'Remove the first occurrence (the later one is the value this model reads).',
+    fix: 'Remove the earlier occurrences (the last one is the value this model reads).',
   },
   // One file at a time, so the engine reuses the findings of unchanged files.
   (model, file) => {
@@ -27,8 +27,8 @@ export const yamlDuplicateKey: Rule = fileRule(
       if (!file.sopsEncrypted) {
         finding.fixes = [
           {
-            title: `Remove the first "${duplicate.key}"`,
-            changes: [{ kind: 'edit', file: file.path, edits: [{ range: rangeFromOffsets(file.lineStarts, duplicate.removal[0], duplicate.removal[1]), newText: '' }] }],
+            title: duplicate.count > 2 ? `Remove the ${duplicate.count - 1} earlier "${duplicate.key}"` : `Remove the first "${duplicate.key}"`,
+            changes: [{ kind: 'edit', file: file.path, edits: duplicate.removals.map(([start, end]) => ({ range: rangeFromOffsets(file.lineStarts, start, end), newText: '' })) }],
             safe: true,
             preferred: true,
           },

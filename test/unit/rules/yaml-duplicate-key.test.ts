@@ -72,3 +72,17 @@ test('yaml/duplicate-key offers no fix in a SOPS-encrypted file (its MAC covers 
   assert.equal(at(finding), '7:3-7:4');
   assert.equal(finding.fixes, undefined);
 });
+
+test('yaml/duplicate-key: a key written three times gives a finding per repeat, and either fix leaves only the last (found by the fuzzer)', () => {
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  memory: a\n  other: b\n  memory: c\n  memory: d\n';
+  for (const which of [0, 1]) {
+    const model = cluster({ 'clusters/c/cm.yaml': text });
+    const findings = check(model, 'yaml/duplicate-key');
+    assert.deepEqual(findings.map((f) => at(f)), ['8:3-8:9', '9:3-9:9']);
+    const fix = findings[which].fixes![0];
+    assert.equal(fix.title, 'Remove the 2 earlier "memory"');
+    applyFix(model, fix);
+    assert.equal(model.file('clusters/c/cm.yaml')!.text, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  other: b\n  memory: d\n');
+    assert.deepEqual(check(model, 'yaml/duplicate-key'), []);
+  }
+});
