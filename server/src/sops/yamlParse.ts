@@ -45,6 +45,10 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   return { branches, metadata };
 }
 
+/** What alias expansion may cost in one document (the model's limits are of the same order). */
+const MAX_ALIASES = 1000;
+const MAX_ALIAS_NODES = 10_000;
+
 function convertDocument(doc: Document, comments: CommentToken[], lines: LineIndex, file: string, index: number): SopsMapping {
   const where = (what: string) => `${file}: ${index > 0 ? `document ${index + 1}: ` : ''}${what}`;
   const root: SopsMapping = { kind: 'map', items: [] };
@@ -52,11 +56,22 @@ function convertDocument(doc: Document, comments: CommentToken[], lines: LineInd
   const items: ItemRecord[] = [];
   const contents = doc.contents as YamlNode | null;
 
-  const convert = (node: YamlNode | null, parent: ContainerRecord, record?: ContainerRecord): SopsNode => {
+  // Aliases are expanded as sops expands them, within a budget: an alias bomb (or thousands of
+  // aliases into a large document, each resolved by a walk of it) is refused, not followed.
+  const targets = new Map<object, YamlNode | null>();
+  let expanded = 0;
+  const convert = (node: YamlNode | null, parent: ContainerRecord, record?: ContainerRecord, viaAlias = false): SopsNode => {
+    if (viaAlias && ++expanded > MAX_ALIAS_NODES) throw new SopsError('BAD_FORMAT', where(`aliases expand past ${MAX_ALIAS_NODES} nodes; the file is not read (a resource-exhaustion risk)`));
     if (node === null || node === undefined) return { kind: 'null' };
     if (isAlias(node)) {
-      const target = node.resolve(doc);
-      return convert((target ?? null) as YamlNode | null, parent);
+      // Each alias is resolved once (resolving walks the document).
+      let target = targets.get(node);
+      if (target === undefined) {
+        if (targets.size >= MAX_ALIASES) throw new SopsError('BAD_FORMAT', where(`more than ${MAX_ALIASES} aliases; the file is not read (a resource-exhaustion risk)`));
+        target = (node.resolve(doc) ?? null) as YamlNode | null;
+        targets.set(node, target);
+      }
+      return convert(target, parent, undefined, true);
     }
     if (isMap(node)) {
       const map: SopsMapping = record ? (record.node as SopsMapping) : { kind: 'map', items: [] };
@@ -69,7 +84,7 @@ function convertDocument(doc: Document, comments: CommentToken[], lines: LineInd
         map.items.push(item);
         const start = (pair.key as YamlNode | null)?.range?.[0];
         if (start !== undefined) items.push({ container: rec, item, start });
-        item.value = convert(pair.value as YamlNode | null, rec);
+        item.value = convert(pair.value as YamlNode | null, rec, undefined, viaAlias);
       }
       return map;
     }
@@ -77,7 +92,7 @@ function convertDocument(doc: Document, comments: CommentToken[], lines: LineInd
       const seq: SopsSequence = { kind: 'seq', items: [] };
       const rec: ContainerRecord = { node: seq, column: lines.column(node.range?.[0] ?? 0), depth: parent.depth + 1, parent, inserts: [] };
       for (const child of node.items) {
-        const value = convert(child as YamlNode | null, rec);
+        const value = convert(child as YamlNode | null, rec, undefined, viaAlias);
         seq.items.push(value);
         const start = (child as YamlNode | null)?.range?.[0];
         if (start !== undefined) items.push({ container: rec, item: value, start });
