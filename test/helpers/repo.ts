@@ -96,6 +96,23 @@ export function appTemplateRelease(controller: string): string {
   return header + controller.replace(/^(?=.)/gm, '        ');
 }
 
+/** The cert-manager HelmRelease (it installs the cert-manager.io CRDs), for the CRD-ordering tests. */
+export const certManagerRelease = yaml`
+  apiVersion: helm.toolkit.fluxcd.io/v2
+  kind: HelmRelease
+  metadata:
+    name: cert-manager
+    namespace: cert-manager
+  spec:
+    interval: 30m
+    chart:
+      spec:
+        chart: cert-manager
+        sourceRef:
+          kind: HelmRepository
+          name: jetstack
+`;
+
 export function fluxKs(name: string, path: string, extra = ''): string {
   return yaml`
     apiVersion: kustomize.toolkit.fluxcd.io/v1

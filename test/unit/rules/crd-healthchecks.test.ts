@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { at, check, FLUX_SYSTEM_SYNC, fluxKs, repo, yaml } from '../../helpers/repo';
+import { at, certManagerRelease, check, FLUX_SYSTEM_SYNC, fluxKs, repo, yaml } from '../../helpers/repo';
 
 // A "crds" Kustomization that applies nothing but waits for the CRDs other Kustomizations install:
 // depending on it is as good as depending on the installer.
@@ -16,21 +16,7 @@ const files = (issuersDependOn: string) => ({
     ) +
     '---\n' +
     fluxKs('issuers', './infra/issuers', issuersDependOn),
-  'infra/cert-manager/release.yaml': yaml`
-    apiVersion: helm.toolkit.fluxcd.io/v2
-    kind: HelmRelease
-    metadata:
-      name: cert-manager
-      namespace: cert-manager
-    spec:
-      interval: 30m
-      chart:
-        spec:
-          chart: cert-manager
-          sourceRef:
-            kind: HelmRepository
-            name: jetstack
-  `,
+  'infra/cert-manager/release.yaml': certManagerRelease,
   'infra/blank/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: blank\n  namespace: flux-system\n',
   'infra/issuers/issuer.yaml': 'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: letsencrypt\n',
 });

@@ -3,24 +3,9 @@
 // CRDs is no installer; one finding per cause, with the count.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyFix, at, check, FLUX_SYSTEM_SYNC, fluxKs, repo, yaml } from '../../helpers/repo';
+import { applyFix, at, certManagerRelease, check, FLUX_SYSTEM_SYNC, fluxKs, repo, yaml } from '../../helpers/repo';
 
-const release = (extra = '') =>
-  yaml`
-    apiVersion: helm.toolkit.fluxcd.io/v2
-    kind: HelmRelease
-    metadata:
-      name: cert-manager
-      namespace: cert-manager
-    spec:
-      interval: 30m
-      chart:
-        spec:
-          chart: cert-manager
-          sourceRef:
-            kind: HelmRepository
-            name: jetstack
-  ` + extra;
+const release = (extra = '') => certManagerRelease + extra;
 const crd = yaml`
   apiVersion: apiextensions.k8s.io/v1
   kind: CustomResourceDefinition

@@ -1,22 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyFix, at, check, FLUX_SYSTEM_SYNC, fluxKs, problems, repo, yaml } from '../../helpers/repo';
+import { applyFix, at, certManagerRelease, check, FLUX_SYSTEM_SYNC, fluxKs, problems, repo, yaml } from '../../helpers/repo';
 
-const certManagerRelease = yaml`
-  apiVersion: helm.toolkit.fluxcd.io/v2
-  kind: HelmRelease
-  metadata:
-    name: cert-manager
-    namespace: cert-manager
-  spec:
-    interval: 30m
-    chart:
-      spec:
-        chart: cert-manager
-        sourceRef:
-          kind: HelmRepository
-          name: jetstack
-`;
 const issuer = 'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: letsencrypt\n';
 const base = {
   'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
