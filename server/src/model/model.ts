@@ -1,5 +1,6 @@
 // The repository model: parsed files plus lazily derived graphs. A changed, created or deleted
 // file re-parses that file only; derived graphs are rebuilt only when a file's structure changed.
+import type { ChartStore } from './charts/types';
 import { DEAD_PATH } from './roots';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import { configPathProblems, CONFIG_FILE, DEFAULT_CONFIG, ignoreMatcher, readConfig, usableConfig, type ConfigProblem, type GuardrailsConfig } from './config';
@@ -57,6 +58,7 @@ export class RepoModel implements FileTree {
   /** What could not be read (folders, files, .gitignore patterns): reported, never skipped silently. */
   private readonly unreadablePaths = new Map<string, UnreadablePath[]>();
   private unreadableList?: readonly UnreadablePath[];
+  private chartStoreList: readonly ChartStore[] = [];
 
   constructor(root: string, knownRuleIds: ReadonlySet<string> = new Set()) {
     this.root = root;
@@ -230,6 +232,19 @@ export class RepoModel implements FileTree {
     this.revisionCounter++;
     this.changeLog.push(path);
     if (this.changeLog.length > CHANGE_LOG_LIMIT * 2) this.changeLog.splice(0, this.changeLog.length - CHANGE_LOG_LIMIT);
+  }
+
+  /** The offline chart stores (the Helm cache, our cache) the chart resolver reads after this repository. */
+  get chartStores(): readonly ChartStore[] {
+    return this.chartStoreList;
+  }
+
+  /** Replaces the chart stores: everything derived is recomputed, as after a change of every file. */
+  setChartStores(stores: readonly ChartStore[]): void {
+    this.chartStoreList = stores;
+    this.derived = undefined;
+    this.revisionCounter++;
+    this.changeLog.length = 0;
   }
 
   /** The model's revision: it grows with every change of a file. */
