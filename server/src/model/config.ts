@@ -5,6 +5,7 @@ import type { Severity } from '../rules/types';
 import { closeNames } from './distance';
 import type { FileTree } from './kustomize';
 import { rangeAtPath, rangeFromOffsets } from './positions';
+import { readDocument } from './limits';
 import type { NodePath, Range, YamlFile } from './types';
 
 export const CONFIG_FILE = '.gitops-guardrails.yaml';
@@ -45,8 +46,6 @@ export const DEFAULT_CONFIG: GuardrailsConfig = { rules: {}, ignore: [], crdChar
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 const TOP_LEVEL_KEYS = ['layers', 'layerOrder', 'rules', 'ignore', 'clusters', 'crdCharts'];
 
-/** At most this many aliases are expanded in the config (a YAML "billion laughs" stops here). */
-const MAX_CONFIG_ALIASES = 100;
 
 /**
  * Reads and validates the config. Never throws: every invalid entry is a problem at its own
@@ -79,13 +78,12 @@ function validate(file: YamlFile, knownRuleIds: ReadonlySet<string>, problems: C
     while (end > start && /\s/.test(file.text[end - 1])) end--;
     problems.push({ message: `${CONFIG_FILE} holds more than one YAML document; only the first is read.`, range: rangeFromOffsets(file.lineStarts, start, Math.max(start, end)) });
   }
-  let raw: any;
-  try {
-    raw = doc?.toJS({ maxAliasCount: MAX_CONFIG_ALIASES }) ?? {};
-  } catch {
-    at([], `${CONFIG_FILE} expands more than ${MAX_CONFIG_ALIASES} aliases; it is not read, the built-in defaults apply.`);
+  const read = doc ? readDocument(doc) : { value: {} };
+  if (read.problem !== undefined) {
+    at([], `${CONFIG_FILE} is not read, the built-in defaults apply: ${read.problem}`);
     return DEFAULT_CONFIG;
   }
+  let raw: any = read.value ?? {};
   if (raw === null) raw = {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     at([], `${CONFIG_FILE} must be a mapping with the keys ${TOP_LEVEL_KEYS.join(', ')}.`);

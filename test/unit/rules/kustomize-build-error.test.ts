@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { at, check, FLUX_SYSTEM_SYNC, fluxKs, repo } from '../../helpers/repo';
+import { runChecks } from '../../../server/src/check';
 
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 const base = {
@@ -54,4 +55,15 @@ test('leaves missing files, YAML syntax and what it cannot see to other rules or
 test('does not fire on folders no cluster applies', () => {
   const model = repo({ 'apps/a.yaml': cm('settings'), 'apps/b.yaml': cm('settings'), 'apps/kustomization.yaml': 'resources:\n  - a.yaml\n  - b.yaml\n' });
   assert.deepEqual(check(model, 'kustomize/build-error'), []);
+});
+
+test('a kustomization over the alias limit is its file\'s finding, not a rule failure (fuzzer, issue 14)', () => {
+  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'resources: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]', ''].join('\n');
+  const model = repo({ ...base, 'apps/kustomization.yaml': bomb });
+  const failed: string[] = [];
+  const findings = runChecks(model, { onRuleError: (rule) => failed.push(rule.id) });
+  assert.deepEqual(failed, []);
+  assert.deepEqual(findings.filter((f) => f.rule === 'kustomize/build-error'), []);
+  const own = findings.filter((f) => f.file === 'apps/kustomization.yaml');
+  assert.ok(own.some((f) => /aliases expand past the limit/.test(f.message)), JSON.stringify(own));
 });

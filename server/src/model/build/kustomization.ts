@@ -3,6 +3,7 @@
 import { parseAllDocuments } from 'yaml';
 import { BuildFailure } from './resources';
 import type { SourceRef } from './types';
+import { readDocument } from '../limits';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -30,8 +31,14 @@ export function parseKustomization(text: string, source: SourceRef): Kustomizati
   const docs = Array.isArray(documents) ? documents : [documents];
   const error = docs.flatMap((d) => d.errors)[0];
   if (error) throw new BuildFailure(`invalid Kustomization: ${error.message.split('\n')[0]}`, source, 'yaml-syntax');
-  const values = docs.map((d) => d.toJS({ maxAliasCount: 1000 })).filter((v) => v !== null && v !== undefined);
-  const value = values.length === 0 ? {} : values[0];
+  const values: unknown[] = [];
+  for (const doc of docs) {
+    const read = readDocument(doc);
+    // Over a limit (an alias bomb, absurd nesting): kustomize's decoder refuses such a file too.
+    if (read.problem !== undefined) throw new BuildFailure(`invalid Kustomization: ${read.problem}`, source, 'yaml-syntax');
+    if (read.value !== null && read.value !== undefined) values.push(read.value);
+  }
+  const value: any = values.length === 0 ? {} : values[0];
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new BuildFailure('invalid Kustomization: not a map', source);
   const fields: Record<string, any> = {};
   const keys: Record<string, string> = {};
