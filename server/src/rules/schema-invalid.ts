@@ -233,7 +233,7 @@ function inlinePatchesCached(model: RepoModel, registry: SchemaRegistry, resourc
 }
 
 /** Where inline patches sit: Flux Kustomization, kustomization.yaml, HelmRelease post-renderers. */
-function inlinePatchPaths(resource: Resource): NodePath[] {
+export function inlinePatchPaths(resource: Resource): NodePath[] {
   const o = resource.object;
   const lists: NodePath[] = [];
   if (resource.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) lists.push(['spec', 'patches']);
@@ -294,7 +294,7 @@ function inlinePatchFindings(model: RepoModel, registry: SchemaRegistry, resourc
 }
 
 /** A range inside a literal block's content, moved to where that content sits in the file. */
-function shiftIntoBlock(text: string, lineStarts: number[], blockStart: number, inner: Range): Range | undefined {
+export function shiftIntoBlock(text: string, lineStarts: number[], blockStart: number, inner: Range): Range | undefined {
   const header = positionAt(lineStarts, blockStart).line;
   // The block's indentation is that of its first non-empty content line.
   let indent: number | undefined;
