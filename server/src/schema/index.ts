@@ -3,6 +3,7 @@
 // repository has none), and answers hover and completion questions about fields.
 import {
   builtinValidators,
+  crdSnapshot,
   fluxFallback,
   k8sDefinitions,
   k8sRoot,
@@ -74,6 +75,44 @@ function fluxVersions(): Map<string, CrdVersion[]> {
   return fallback;
 }
 
+let snapshotByKey: Map<string, CrdVersion[]> | undefined;
+let snapshotByKind: Map<string, CrdVersion[]> | undefined;
+/** The bundled CRD snapshot by `<apiVersion>|<kind>`, and every version by `<group>|<kind>`, read once per process. */
+function snapshotVersions(): { byKey: Map<string, CrdVersion[]>; byKind: Map<string, CrdVersion[]> } {
+  if (!snapshotByKey || !snapshotByKind) {
+    snapshotByKey = new Map();
+    snapshotByKind = new Map();
+    for (const crd of crdSnapshot().crds) {
+      for (const version of crdVersions(crd, `${crd.package ?? 'bundled'} (bundled snapshot)`)) {
+        snapshotByKey.set(`${version.apiVersion}|${version.kind}`, [version]);
+        const all = snapshotByKind.get(`${version.group}|${version.kind}`) ?? [];
+        all.push(version);
+        snapshotByKind.set(`${version.group}|${version.kind}`, all);
+      }
+    }
+  }
+  return { byKey: snapshotByKey, byKind: snapshotByKind };
+}
+
+/** Kubernetes' version priority: v2 > v1 > v1beta2 > v1beta1 > v1alpha1 (other names last). */
+function versionRank(version: string): number {
+  const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(version);
+  if (!m) return -1;
+  const stage = m[2] === undefined ? 2 : m[2] === 'beta' ? 1 : 0;
+  return Number(m[1]) * 10_000 + stage * 1_000 + (m[3] ? Number(m[3]) : 0);
+}
+
+/**
+ * The version to move to from a deprecated one: the one its warning names, else the highest
+ * served version that is not deprecated.
+ */
+function replacementOf(deprecated: CrdVersion, siblings: CrdVersion[]): string | undefined {
+  const current = siblings.filter((v) => !v.deprecated && v.version !== deprecated.version);
+  const named = current.find((v) => new RegExp(`\\b${v.version}\\b`).test(deprecated.deprecationWarning ?? ''));
+  if (named) return named.apiVersion;
+  return current.sort((a, b) => versionRank(b.version) - versionRank(a.version))[0]?.apiVersion;
+}
+
 type Candidate =
   | { source: 'builtin'; root: SchemaRoot; run: (doc: unknown) => AjvError[] }
   | { source: 'crd'; root: SchemaRoot; version: CrdVersion };
@@ -84,9 +123,16 @@ export class SchemaRegistry {
   /** `<group>|<kind>` of every CRD in the repository: the fallback never stands in for them. */
   private readonly repositoryKinds = new Set<string>();
   private readonly useFluxFallback: boolean;
+  private readonly useSnapshot: boolean;
 
-  constructor(options: { fluxFallback?: boolean } = {}) {
+  /**
+   * `fluxFallback`: Flux's own CRDs where the repository has none; `crdSnapshot`: the bundled
+   * schemas of common operators (external-secrets, cert-manager, prometheus-operator, Gateway API)
+   * for kinds whose CRD is not in the repository. Both on unless turned off.
+   */
+  constructor(options: { fluxFallback?: boolean; crdSnapshot?: boolean } = {}) {
     this.useFluxFallback = options.fluxFallback !== false;
+    this.useSnapshot = options.crdSnapshot !== false;
   }
 
   /**
@@ -183,10 +229,29 @@ export class SchemaRegistry {
     if (known) return known;
     const deprecated = versions?.find((v) => v.deprecated);
     if (deprecated && versions!.every((v) => v.deprecated)) {
+      const siblings = [...this.repository.values()].flat().filter((v) => v.group === deprecated.group && v.kind === kind);
+      const replacement = replacementOf(deprecated, siblings);
       return {
-        message: deprecated.deprecationWarning ?? `${apiVersion} ${kind} is deprecated by its CustomResourceDefinition`,
+        message: deprecated.deprecationWarning ?? `${apiVersion} ${kind} is deprecated by its CustomResourceDefinition${replacement ? `; use ${replacement}` : ''}`,
         removed: false,
+        fromCustomResourceDefinition: true,
+        ...(replacement ? { replacement } : {}),
       };
+    }
+    // The bundled snapshot speaks only for kinds whose CRD the repository does not have.
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    if (this.useSnapshot && !versions?.length && !this.repositoryKinds.has(`${group}|${kind}`)) {
+      const { byKey, byKind } = snapshotVersions();
+      const bundled = byKey.get(`${apiVersion}|${kind}`)?.[0];
+      if (bundled?.deprecated) {
+        const replacement = replacementOf(bundled, byKind.get(`${group}|${kind}`) ?? []);
+        return {
+          message: bundled.deprecationWarning ?? `${apiVersion} ${kind} is deprecated${replacement ? `; use ${replacement}` : ''}`,
+          removed: false,
+          fromCustomResourceDefinition: true,
+          ...(replacement ? { replacement } : {}),
+        };
+      }
     }
     return undefined;
   }
@@ -244,6 +309,10 @@ export class SchemaRegistry {
     const group = apiVersion.slice(0, apiVersion.indexOf('/'));
     if (this.useFluxFallback && group.endsWith('.toolkit.fluxcd.io') && !this.repositoryKinds.has(`${group}|${kind}`)) {
       return (fluxVersions().get(key) ?? []).map((v) => this.crdCandidate(v));
+    }
+    // The bundled snapshot: only for an apiVersion it has, and never where the repository has the kind's CRD.
+    if (this.useSnapshot && group && !this.repositoryKinds.has(`${group}|${kind}`)) {
+      return (snapshotVersions().byKey.get(key) ?? []).map((v) => this.crdCandidate(v));
     }
     return [];
   }

@@ -40,6 +40,8 @@ export interface Deprecation {
   message: string;
   /** Removed from what current Kubernetes or Flux serves, not only deprecated. */
   removed: boolean;
+  /** Said by a CustomResourceDefinition (the repository's or the bundled snapshot's), not the built-in table. */
+  fromCustomResourceDefinition?: boolean;
 }
 
 export interface DeprecatedKustomizeField {
