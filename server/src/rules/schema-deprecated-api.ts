@@ -38,7 +38,10 @@ export const schemaDeprecatedApi: Rule = {
         const deprecation = registry.deprecation(resource.apiVersion, resource.kind);
         if (deprecation) {
           const range = model.rangeOf(resource, ['apiVersion']);
-          const fixes: Fix[] = deprecation.replacement
+          // A version a CRD deprecates is bumped only where the new version's schema takes the object as is.
+          const fixes: Fix[] = deprecation.fromCustomResourceDefinition
+            ? bumpIfUnchanged(model, resource.object, deprecation.replacement, resource.file, range, false)
+            : deprecation.replacement
             ? [{
                 title: `Change apiVersion to ${deprecation.replacement}`,
                 changes: [{ kind: 'edit', file: resource.file, edits: [{ range, newText: deprecation.replacement }] }],
@@ -116,14 +119,14 @@ function kustomizeRewrite(model: RepoModel, resource: Resource, field: Deprecate
 
 
 /**
- * The bump of a deprecated apiVersion in a patch, offered only where the new version's schema
- * accepts the patch unchanged (a renamed field would make the bumped patch wrong).
+ * The bump of a deprecated apiVersion, offered only where the new version's schema accepts the
+ * object (or patch) unchanged: a renamed or moved field would make the bumped object wrong.
  */
-function bumpIfUnchanged(model: RepoModel, object: unknown, replacement: string | undefined, file: string, range: Range): Fix[] {
+function bumpIfUnchanged(model: RepoModel, object: unknown, replacement: string | undefined, file: string, range: Range, isPatch = true): Fix[] {
   if (!replacement || !object || typeof object !== 'object') return [];
   const registry = registryFor(model);
   const bumped = { ...(object as Record<string, unknown>), apiVersion: replacement };
-  const result = registry.validate(bumped, { isPatch: true });
+  const result = registry.validate(bumped, { isPatch, ignoreRequired: isPatch });
   if (!Array.isArray(result) || result.length > 0) return [];
   return [{
     title: `Change apiVersion to ${replacement}`,
