@@ -15,13 +15,13 @@
 // with the operator's own warning (its `+kubebuilder:deprecatedversion` marker), and written into
 // the entries as `deprecated: true` / `deprecationWarning`, as a CRD says it.
 // Usage: node scripts/gen-crd-snapshot.mjs
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const ts = require('typescript');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'server/src/schema/generated/crd-snapshot.json');
 const started = Date.now();
@@ -133,6 +133,19 @@ function schemaOf(type, checker, stack) {
   return schema;
 }
 
+// Up to date when written by this script from the same package versions: nothing to do.
+const generator = createHash('sha1').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex');
+const installed = Object.fromEntries(Object.keys(PACKAGES).map((name) => [name, JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')).version]));
+if (existsSync(out)) {
+  try {
+    const previous = JSON.parse(readFileSync(out, 'utf8'));
+    if (previous.generator === generator && JSON.stringify(previous.packages) === JSON.stringify(installed)) process.exit(0);
+  } catch {
+    // Unreadable: written again below.
+  }
+}
+
+const ts = require('typescript');
 const entries = new Map();
 const sources = {};
 for (const [name, groups] of Object.entries(PACKAGES)) {
@@ -189,7 +202,7 @@ for (const entry of entries.values()) entry.spec.versions.sort((a, b) => a.name.
 
 const crds = [...entries.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 const temporary = `${out}.${process.pid}.tmp`;
-writeFileSync(temporary, JSON.stringify({ packages: sources, crds }) + '\n');
+writeFileSync(temporary, JSON.stringify({ generator, packages: sources, crds }) + '\n');
 renameSync(temporary, out);
 const versions = crds.reduce((n, c) => n + c.spec.versions.length, 0);
 console.log(`gen-crd-snapshot: ${crds.length} kinds, ${versions} versions from ${Object.entries(sources).map(([n, v]) => `${n}@${v}`).join(', ')} in ${Date.now() - started} ms`);
