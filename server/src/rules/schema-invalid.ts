@@ -96,7 +96,12 @@ function fileResultCached(model: RepoModel, registry: SchemaRegistry, file: Yaml
       continue;
     }
     for (const problem of validation) {
-      result.findings.push({ file: file.path, range: model.rangeOf(resource, ...anchor(resource, problem)), message: problem.message });
+      result.findings.push({
+        file: file.path,
+        range: model.rangeOf(resource, ...anchor(resource, problem)),
+        message: problem.message,
+        ...(problem.uncertain ? { severity: 'information' as const } : {}),
+      });
     }
     if (!isPatch) result.findings.push(...inlinePatchesCached(model, registry, resource));
   }
@@ -286,7 +291,12 @@ function inlinePatchFindings(model: RepoModel, registry: SchemaRegistry, resourc
       for (const problem of result) {
         const innerRange = block && block.type === 'BLOCK_LITERAL' ? rangeAtPath(innerStarts, inner, problem.path, problem.target) : undefined;
         const range = innerRange ? shiftIntoBlock(file.text, file.lineStarts, block!.range![0], innerRange) : model.rangeOf(resource, path);
-        findings.push({ file: resource.file, range: range ?? model.rangeOf(resource, path), message: `In this patch: ${problem.message}` });
+        findings.push({
+          file: resource.file,
+          range: range ?? model.rangeOf(resource, path),
+          message: `In this patch: ${problem.message}`,
+          ...(problem.uncertain ? { severity: 'information' as const } : {}),
+        });
       }
     }
   }

@@ -75,6 +75,27 @@ function fluxVersions(): Map<string, CrdVersion[]> {
   return fallback;
 }
 
+const SNAPSHOT_ORIGIN = ' (bundled snapshot)';
+
+const names = new WeakMap<object, Set<string>>();
+/** Every field name a schema declares, at any depth. */
+function declaredNames(schema: JsonSchema): Set<string> {
+  let out = names.get(schema);
+  if (!out) {
+    const found = new Set<string>();
+    const visit = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach(visit);
+      const properties = (node as JsonSchema).properties;
+      if (properties && typeof properties === 'object') for (const [name, value] of Object.entries(properties)) (found.add(name), visit(value));
+      for (const key of ['items', 'additionalProperties', 'allOf', 'anyOf', 'oneOf']) visit((node as JsonSchema)[key]);
+    };
+    visit(schema);
+    names.set(schema, (out = found));
+  }
+  return out;
+}
+
 let snapshotByKey: Map<string, CrdVersion[]> | undefined;
 let snapshotByKind: Map<string, CrdVersion[]> | undefined;
 /** The bundled CRD snapshot by `<apiVersion>|<kind>`, and every version by `<group>|<kind>`, read once per process. */
@@ -83,7 +104,7 @@ function snapshotVersions(): { byKey: Map<string, CrdVersion[]>; byKind: Map<str
     snapshotByKey = new Map();
     snapshotByKind = new Map();
     for (const crd of crdSnapshot().crds) {
-      for (const version of crdVersions(crd, `${crd.package ?? 'bundled'} (bundled snapshot)`)) {
+      for (const version of crdVersions(crd, `${crd.package ?? 'bundled'}${SNAPSHOT_ORIGIN}`)) {
         snapshotByKey.set(`${version.apiVersion}|${version.kind}`, [version]);
         const all = snapshotByKind.get(`${version.group}|${version.kind}`) ?? [];
         all.push(version);
@@ -183,7 +204,7 @@ export class SchemaRegistry {
     let best: SchemaProblem[] | undefined;
     for (const candidate of candidates) {
       const errors = this.run(candidate, prepared);
-      const problems = errors.length ? toProblems(candidate.root, prepared, errors, options) : [];
+      const problems = errors.length ? this.problemsOf(candidate, prepared, errors, options) : [];
       if (!best || problems.length < best.length) best = problems;
       if (best.length === 0) break;
     }
@@ -315,6 +336,33 @@ export class SchemaRegistry {
       return (snapshotVersions().byKey.get(key) ?? []).map((v) => this.crdCandidate(v));
     }
     return [];
+  }
+
+  /**
+   * ajv's errors as problems. The bundled snapshot may be older or newer than the cluster's
+   * operator, so only what no release changes is certain there: a field of the kind written where
+   * it does not belong (its name is declared elsewhere in the kind) and a value of the wrong type.
+   * A field the snapshot never heard of, an enum value, a required field or a range may be another
+   * release's: such problems are uncertain (information), and say which schema they come from.
+   */
+  private problemsOf(candidate: Candidate, document: unknown, errors: AjvError[], options: ValidateOptions): SchemaProblem[] {
+    if (candidate.source !== 'crd' || !candidate.version.origin.endsWith(SNAPSHOT_ORIGIN)) return toProblems(candidate.root, document, errors, options);
+    const declared = declaredNames(candidate.version.schema);
+    const certain: AjvError[] = [];
+    const uncertain: AjvError[] = [];
+    for (const error of errors) {
+      const misplaced = error.keyword === 'additionalProperties' && declared.has(String(error.params.additionalProperty));
+      (misplaced || error.keyword === 'type' ? certain : uncertain).push(error);
+    }
+    const from = candidate.version.origin.slice(0, -SNAPSHOT_ORIGIN.length);
+    return [
+      ...toProblems(candidate.root, document, certain, options),
+      ...toProblems(candidate.root, document, uncertain, options).map((p) => ({
+        ...p,
+        uncertain: true,
+        message: `${p.message} (by the bundled schema from ${from}; another release of the operator may accept it)`,
+      })),
+    ];
   }
 
   private kustomizationCandidate(): Candidate {

@@ -9,6 +9,8 @@ export interface SchemaProblem {
   message: string;
   /** 'key': point at the map key that ends `path`; 'value': point at the value at `path`. */
   target: 'key' | 'value';
+  /** Judged by a schema that may not be the cluster's (the bundled snapshot): information, not an error. */
+  uncertain?: boolean;
 }
 
 export interface ValidateOptions {

@@ -36,8 +36,19 @@ test('a field nested in the wrong place of a ClusterSecretStore is an error from
   });
   assert.deepEqual(show(run(schemaInvalid, model)), [
     'apps/store.yaml 7:5-7:16 error: Unknown field "connectHost" in ClusterSecretStore.spec.provider',
-    'apps/store.yaml 8:5-8:16 error: Missing required field "connectHost" in ClusterSecretStore.spec.provider.onepassword',
+    'apps/store.yaml 8:5-8:16 information: Missing required field "connectHost" in ClusterSecretStore.spec.provider.onepassword (by the bundled schema from @kubernetes-models/external-secrets@2.0.0; another release of the operator may accept it)',
   ]);
+});
+
+test('a field the bundled schema never declares may be another release\'s: information, never an error', () => {
+  const model = repo({
+    ...cluster,
+    'apps/kustomization.yaml': 'resources:\n  - store.yaml\n',
+    'apps/store.yaml': store('      onepasswordNext:\n        vaults: {homelab: 1}\n'),
+  });
+  const findings = run(schemaInvalid, model);
+  assert.deepEqual(findings.map((f) => `${at(f)} ${f.severity}`), ['7:5-7:20 information']);
+  assert.match(findings[0].message, /^Unknown field "onepasswordNext" in ClusterSecretStore\.spec\.provider.* \(by the bundled schema from @kubernetes-models\/external-secrets@2\.0\.0; another release of the operator may accept it\)$/);
 });
 
 test('the same ClusterSecretStore written right is valid, and the kind is no longer "without schema"', () => {
