@@ -11,7 +11,7 @@ import type { Fix, Rule, RuleFinding, TextEdit } from './types';
 export const schemaDeprecatedApi: Rule = {
   id: 'schema/deprecated-api',
   defaultSeverity: 'warning',
-  description: 'A removed or deprecated apiVersion (e.g. helm.toolkit.fluxcd.io/v2beta1), or a deprecated kustomize field.',
+  description: 'A removed or deprecated apiVersion (e.g. helm.toolkit.fluxcd.io/v2beta1, or a version its CRD deprecates) in a manifest, a patch or a patch target, or a deprecated kustomize field.',
   help:
     'Kubernetes and Flux stop serving beta API versions some releases after their successor is out; a manifest that still uses one fails to apply after the upgrade. kustomize keeps reading its deprecated fields (bases, commonLabels, patchesStrategicMerge, patchesJson6902, vars) but warns and will drop them. The quick fix bumps the apiVersion (check the fields the new version renamed) or rewrites the kustomize field.',
   fix: 'Bump the apiVersion; rewrite bases, patchesJson6902, patchesStrategicMerge and commonLabels mechanically.',
