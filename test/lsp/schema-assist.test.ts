@@ -98,13 +98,14 @@ const FILES: Record<string, string> = {
     spec:
       replicas: 3
   `,
+  // A kind without any schema (cert-manager's come from the bundled CRD snapshot).
   'apps/certificate.yaml': yaml`
-    apiVersion: cert-manager.io/v1
-    kind: Certificate
+    apiVersion: cilium.io/v2
+    kind: CiliumNetworkPolicy
     metadata:
       name: web
     spec:
-      secretName: web-tls
+      endpointSelector: {}
   `,
 };
 

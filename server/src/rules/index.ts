@@ -1,6 +1,7 @@
 // The rule catalogue. Adding a rule is adding its file and one line here.
 import { fluxDependencyCycle } from './flux-dependency-cycle';
 import { fluxPathNotFound } from './flux-path-not-found';
+import { fluxUnreachableKustomization } from './flux-unreachable-kustomization';
 import { fluxUnknownDependency } from './flux-unknown-dependency';
 import { kustomizeMissingResource } from './kustomize-missing-resource';
 import { kustomizeUnlistedManifest } from './kustomize-unlisted-manifest';
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   yamlSyntax,
   yamlDuplicateKey,
   fluxPathNotFound,
+  fluxUnreachableKustomization,
   fluxUnknownDependency,
   fluxDependencyCycle,
   kustomizeMissingResource,

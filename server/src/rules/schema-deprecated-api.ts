@@ -1,16 +1,17 @@
-import { isMap, isScalar, isSeq, stringify, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, stringify, type Node } from 'yaml';
 import type { RepoModel } from '../model/model';
 import { isKustomizationFileName } from '../model/parse';
-import { nodeAt, nodeOffsets, pairAt, positionAt, rangeFromOffsets } from '../model/positions';
-import type { Resource } from '../model/types';
+import { computeLineStarts, nodeAt, nodeOffsets, pairAt, positionAt, rangeAtPath, rangeFromOffsets } from '../model/positions';
+import { plainValue } from '../model/limits';
+import type { NodePath, Range, Resource } from '../model/types';
 import { deprecatedKustomizeFields, type DeprecatedKustomizeField } from '../schema/index';
-import { deadFiles, registryFor } from './schema-invalid';
+import { deadFiles, inlinePatchPaths, registryFor, shiftIntoBlock } from './schema-invalid';
 import type { Fix, Rule, RuleFinding, TextEdit } from './types';
 
 export const schemaDeprecatedApi: Rule = {
   id: 'schema/deprecated-api',
   defaultSeverity: 'warning',
-  description: 'A removed or deprecated apiVersion (e.g. helm.toolkit.fluxcd.io/v2beta1), or a deprecated kustomize field.',
+  description: 'A removed or deprecated apiVersion (e.g. helm.toolkit.fluxcd.io/v2beta1, or a version its CRD deprecates) in a manifest, a patch or a patch target, or a deprecated kustomize field.',
   help:
     'Kubernetes and Flux stop serving beta API versions some releases after their successor is out; a manifest that still uses one fails to apply after the upgrade. kustomize keeps reading its deprecated fields (bases, commonLabels, patchesStrategicMerge, patchesJson6902, vars) but warns and will drop them. The quick fix bumps the apiVersion (check the fields the new version renamed) or rewrites the kustomize field.',
   fix: 'Bump the apiVersion; rewrite bases, patchesJson6902, patchesStrategicMerge and commonLabels mechanically.',
@@ -23,14 +24,24 @@ export const schemaDeprecatedApi: Rule = {
     const findings: RuleFinding[] = [];
     const registry = registryFor(model);
     const skip = deadFiles(model);
-    if (model.graph.patchFiles.has(file.path)) return findings;
+    // A patch file's apiVersion is what kustomize matches its objects by: a deprecated one there
+    // is written in the patch, and bumped only where the new version's schema takes the patch as is.
+    const isPatch = model.graph.patchFiles.has(file.path);
     for (const resource of file.resources) {
       if (skip(resource.file)) continue;
+      if (isPatch) {
+        if (resource.apiVersion && resource.kind) findings.push(...patchDeprecation(model, resource, ['apiVersion']));
+        continue;
+      }
+      findings.push(...inlinePatchDeprecations(model, resource), ...targetDeprecations(model, resource));
       if (resource.apiVersion && resource.kind) {
         const deprecation = registry.deprecation(resource.apiVersion, resource.kind);
         if (deprecation) {
           const range = model.rangeOf(resource, ['apiVersion']);
-          const fixes: Fix[] = deprecation.replacement
+          // A version a CRD deprecates is bumped only where the new version's schema takes the object as is.
+          const fixes: Fix[] = deprecation.fromCustomResourceDefinition
+            ? bumpIfUnchanged(model, resource.object, deprecation.replacement, resource.file, range, false)
+            : deprecation.replacement
             ? [{
                 title: `Change apiVersion to ${deprecation.replacement}`,
                 changes: [{ kind: 'edit', file: resource.file, edits: [{ range, newText: deprecation.replacement }] }],
@@ -106,3 +117,147 @@ function kustomizeRewrite(model: RepoModel, resource: Resource, field: Deprecate
   };
 }
 
+
+/**
+ * The bump of a deprecated apiVersion, offered only where the new version's schema accepts the
+ * object (or patch) unchanged: a renamed or moved field would make the bumped object wrong.
+ */
+function bumpIfUnchanged(model: RepoModel, object: unknown, replacement: string | undefined, file: string, range: Range, isPatch = true): Fix[] {
+  if (!replacement || !object || typeof object !== 'object') return [];
+  const registry = registryFor(model);
+  const bumped = { ...(object as Record<string, unknown>), apiVersion: replacement };
+  const result = registry.validate(bumped, { isPatch, ignoreRequired: isPatch });
+  if (!Array.isArray(result) || result.length > 0) return [];
+  return [{
+    title: `Change apiVersion to ${replacement}`,
+    changes: [{ kind: 'edit', file, edits: [{ range, newText: replacement }] }],
+    safe: false,
+    preferred: true,
+  }];
+}
+
+/** A strategic-merge patch file written at a deprecated apiVersion. */
+function patchDeprecation(model: RepoModel, resource: Resource, path: NodePath): RuleFinding[] {
+  const deprecation = registryFor(model).deprecation(resource.apiVersion, resource.kind);
+  if (!deprecation) return [];
+  const range = model.rangeOf(resource, path);
+  return [{
+    file: resource.file,
+    range,
+    message: `In this patch: ${deprecation.message}`,
+    fixes: bumpIfUnchanged(model, resource.object, deprecation.replacement, resource.file, range),
+  }];
+}
+
+/** Inline strategic-merge patches (Flux spec.patches, kustomization patches, post-renderers) at a deprecated apiVersion. */
+function inlinePatchDeprecations(model: RepoModel, resource: Resource): RuleFinding[] {
+  const paths = inlinePatchPaths(resource);
+  if (paths.length === 0) return [];
+  const file = model.file(resource.file);
+  const doc = file?.documents[resource.index];
+  if (!file || !doc) return [];
+  const registry = registryFor(model);
+  const findings: RuleFinding[] = [];
+  for (const path of paths) {
+    let text: any = resource.object;
+    for (const step of path) text = text?.[step];
+    if (typeof text !== 'string' || !/apiVersion/.test(text)) continue;
+    let documents;
+    try {
+      documents = parseAllDocuments(text, { logLevel: 'error' });
+    } catch {
+      continue;
+    }
+    const node = nodeAt(doc, path);
+    const block = isScalar(node) && node.type === 'BLOCK_LITERAL' && node.range ? node : undefined;
+    const innerStarts = computeLineStarts(text);
+    for (const inner of Array.isArray(documents) ? documents : [documents]) {
+      if (inner.errors.length || !isMap(inner.contents)) continue;
+      const object = plainValue(inner) as Record<string, unknown> | undefined;
+      if (!object || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') continue;
+      const deprecation = registry.deprecation(object.apiVersion, object.kind);
+      if (!deprecation) continue;
+      const innerRange = block ? rangeAtPath(innerStarts, inner, ['apiVersion'], 'value') : undefined;
+      const exact = innerRange ? shiftIntoBlock(file.text, file.lineStarts, block!.range![0], innerRange) : undefined;
+      findings.push({
+        file: resource.file,
+        range: exact ?? model.rangeOf(resource, path),
+        message: `In this patch: ${deprecation.message}`,
+        // Only an exact range can be edited.
+        fixes: exact ? bumpIfUnchanged(model, object, deprecation.replacement, resource.file, exact) : [],
+      });
+    }
+  }
+  return findings;
+}
+
+/** Where patch targets sit: kustomization patches and patchesJson6902, Flux spec.patches, post-renderers. */
+function patchTargetPaths(resource: Resource): NodePath[] {
+  const o = resource.object;
+  const lists: NodePath[] = [];
+  if (resource.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) lists.push(['spec', 'patches'], ['spec', 'patchesJson6902']);
+  else if (isKustomizationFileName(resource.file) && (!resource.apiVersion || resource.apiVersion.startsWith('kustomize.config.k8s.io/'))) lists.push(['patches'], ['patchesJson6902']);
+  else if (resource.apiVersion.startsWith('helm.toolkit.fluxcd.io/') && Array.isArray(o?.spec?.postRenderers)) {
+    o.spec.postRenderers.forEach((_: unknown, i: number) => lists.push(['spec', 'postRenderers', i, 'kustomize', 'patches'], ['spec', 'postRenderers', i, 'kustomize', 'patchesJson6902']));
+  }
+  const out: NodePath[] = [];
+  for (const list of lists) {
+    let value: any = o;
+    for (const step of list) value = value?.[step];
+    if (!Array.isArray(value)) continue;
+    value.forEach((p: any, i: number) => {
+      if (p?.target && typeof p.target === 'object' && typeof p.target.version === 'string') out.push([...list, i, 'target']);
+    });
+  }
+  return out;
+}
+
+/**
+ * A patch target that selects a deprecated version (`version: v2beta1` of `group:
+ * helm.toolkit.fluxcd.io`): it matches only objects still written at that version. The fix moves
+ * the selector to the new version; the objects it patched must move too, so it is never unattended.
+ */
+function targetDeprecations(model: RepoModel, resource: Resource): RuleFinding[] {
+  const paths = patchTargetPaths(resource);
+  if (paths.length === 0) return [];
+  const registry = registryFor(model);
+  const findings: RuleFinding[] = [];
+  for (const path of paths) {
+    let target: any = resource.object;
+    for (const step of path) target = target?.[step];
+    const group = typeof target.group === 'string' ? target.group : '';
+    const version: string = target.version;
+    const kind = typeof target.kind === 'string' ? target.kind : '';
+    if (!version || /[*^$|()[\]]/.test(version + group)) continue;
+    const apiVersion = group ? `${group}/${version}` : version;
+    const deprecation = registry.deprecation(apiVersion, kind);
+    if (!deprecation) continue;
+    const range = model.rangeOf(resource, [...path, 'version']);
+    const fixes: Fix[] = [];
+    const replacement = deprecation.replacement;
+    if (replacement) {
+      const slash = replacement.lastIndexOf('/');
+      const [newGroup, newVersion] = slash < 0 ? ['', replacement] : [replacement.slice(0, slash), replacement.slice(slash + 1)];
+      const edits: TextEdit[] = [{ range, newText: newVersion }];
+      if (newGroup !== group) {
+        if (typeof target.group === 'string') edits.push({ range: model.rangeOf(resource, [...path, 'group']), newText: newGroup });
+        else edits.length = 0;
+      }
+      if (edits.length > 0) {
+        fixes.push({
+          title: `Change the target to ${replacement}`,
+          changes: [{ kind: 'edit', file: resource.file, edits }],
+          safe: false,
+          preferred: true,
+        });
+      }
+    }
+    findings.push({
+      file: resource.file,
+      range,
+      message: `Patch target: ${deprecation.message}; objects written at the new version do not match this target, and kustomize drops a patch that matches nothing.`,
+      fixes,
+    });
+  }
+  return findings;
+}

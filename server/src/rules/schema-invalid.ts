@@ -12,9 +12,9 @@ import type { Rule, RuleFinding } from './types';
 export const schemaInvalid: Rule = {
   id: 'schema/invalid',
   defaultSeverity: 'error',
-  description: 'A document that fails its schema (Kubernetes 1.34, kustomization.yaml, Flux and the CRDs in the repository).',
+  description: 'A document that fails its schema (Kubernetes 1.34, kustomization.yaml, Flux, the CRDs in the repository and a bundled snapshot of common operators\' CRDs).',
   help:
-    'The API server refuses an object with an unknown field, a value of the wrong type or a missing required field, and the Flux Kustomization that applies it fails as a whole. Kinds come from Kubernetes 1.34, kustomize, and the CustomResourceDefinitions found in the repository (Flux\'s own from a bundled copy when the repository has none). Flux `${VAR}` substitutions, SOPS `ENC[...]` values and HelmRelease values are not judged; kustomize patches are checked without required fields. A kind without any schema is reported once, as information.',
+    'The API server refuses an object with an unknown field, a value of the wrong type or a missing required field, and the Flux Kustomization that applies it fails as a whole. Kinds come from Kubernetes 1.34, kustomize, and the CustomResourceDefinitions found in the repository (Flux\'s own from a bundled copy when the repository has none; external-secrets, cert-manager, prometheus-operator and Gateway API from a bundled snapshot, where only misplaced fields and wrong types are errors, since the snapshot may not be the operator release the cluster runs). Flux `${VAR}` substitutions, SOPS `ENC[...]` values and HelmRelease values are not judged; kustomize patches are checked without required fields. A kind without any schema is reported once, as information.',
   fix: '—',
   check(model) {
     const registry = registryFor(model);
@@ -96,7 +96,12 @@ function fileResultCached(model: RepoModel, registry: SchemaRegistry, file: Yaml
       continue;
     }
     for (const problem of validation) {
-      result.findings.push({ file: file.path, range: model.rangeOf(resource, ...anchor(resource, problem)), message: problem.message });
+      result.findings.push({
+        file: file.path,
+        range: model.rangeOf(resource, ...anchor(resource, problem)),
+        message: problem.message,
+        ...(problem.uncertain ? { severity: 'information' as const } : {}),
+      });
     }
     if (!isPatch) result.findings.push(...inlinePatchesCached(model, registry, resource));
   }
@@ -233,7 +238,7 @@ function inlinePatchesCached(model: RepoModel, registry: SchemaRegistry, resourc
 }
 
 /** Where inline patches sit: Flux Kustomization, kustomization.yaml, HelmRelease post-renderers. */
-function inlinePatchPaths(resource: Resource): NodePath[] {
+export function inlinePatchPaths(resource: Resource): NodePath[] {
   const o = resource.object;
   const lists: NodePath[] = [];
   if (resource.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) lists.push(['spec', 'patches']);
@@ -286,7 +291,12 @@ function inlinePatchFindings(model: RepoModel, registry: SchemaRegistry, resourc
       for (const problem of result) {
         const innerRange = block && block.type === 'BLOCK_LITERAL' ? rangeAtPath(innerStarts, inner, problem.path, problem.target) : undefined;
         const range = innerRange ? shiftIntoBlock(file.text, file.lineStarts, block!.range![0], innerRange) : model.rangeOf(resource, path);
-        findings.push({ file: resource.file, range: range ?? model.rangeOf(resource, path), message: `In this patch: ${problem.message}` });
+        findings.push({
+          file: resource.file,
+          range: range ?? model.rangeOf(resource, path),
+          message: `In this patch: ${problem.message}`,
+          ...(problem.uncertain ? { severity: 'information' as const } : {}),
+        });
       }
     }
   }
@@ -294,7 +304,7 @@ function inlinePatchFindings(model: RepoModel, registry: SchemaRegistry, resourc
 }
 
 /** A range inside a literal block's content, moved to where that content sits in the file. */
-function shiftIntoBlock(text: string, lineStarts: number[], blockStart: number, inner: Range): Range | undefined {
+export function shiftIntoBlock(text: string, lineStarts: number[], blockStart: number, inner: Range): Range | undefined {
   const header = positionAt(lineStarts, blockStart).line;
   // The block's indentation is that of its first non-empty content line.
   let indent: number | undefined;

@@ -18,6 +18,14 @@ export interface FluxFallback {
   crds: unknown[];
 }
 
+/** The bundled CRD snapshot of common operators (scripts/gen-crd-snapshot.mjs). */
+export interface CrdSnapshot {
+  /** npm package → version the schemas come from. */
+  packages: Record<string, string>;
+  /** CRD-shaped entries; `package` names where each comes from. */
+  crds: Array<{ package?: string; spec: { group: string; names: { kind: string } } }>;
+}
+
 export const KUSTOMIZE_API_GROUP = 'kustomize.config.k8s.io';
 
 /** Load times, in milliseconds, for the benchmark. */
@@ -27,8 +35,9 @@ let validators: typeof Validators | undefined;
 let k8s: K8sDefinitions | undefined;
 let kustomization: { definitions: Record<string, JsonSchema> } | undefined;
 let flux: FluxFallback | undefined;
+let snapshot: CrdSnapshot | undefined;
 
-const GENERATE_HINT = 'run `node scripts/gen-k8s-schemas.mjs` (part of `npm run build`)';
+const GENERATE_HINT = 'run `node scripts/gen-k8s-schemas.mjs` and `node scripts/gen-crd-snapshot.mjs` (part of `npm run build`)';
 
 function load<T>(what: string, get: () => T): T {
   try {
@@ -64,6 +73,11 @@ export function kustomizationSchema(): { definitions: Record<string, JsonSchema>
 export function fluxFallback(): FluxFallback {
   flux ??= require('./generated/flux-crds.json') as FluxFallback;
   return flux!;
+}
+
+export function crdSnapshot(): CrdSnapshot {
+  snapshot ??= load('crd-snapshot.json', () => require('./generated/crd-snapshot.json') as CrdSnapshot);
+  return snapshot!;
 }
 
 export function k8sRoot(apiVersion: string, kind: string): SchemaRoot | undefined {

@@ -3,6 +3,7 @@
 // repository has none), and answers hover and completion questions about fields.
 import {
   builtinValidators,
+  crdSnapshot,
   fluxFallback,
   k8sDefinitions,
   k8sRoot,
@@ -74,6 +75,65 @@ function fluxVersions(): Map<string, CrdVersion[]> {
   return fallback;
 }
 
+const SNAPSHOT_ORIGIN = ' (bundled snapshot)';
+
+const names = new WeakMap<object, Set<string>>();
+/** Every field name a schema declares, at any depth. */
+function declaredNames(schema: JsonSchema): Set<string> {
+  let out = names.get(schema);
+  if (!out) {
+    const found = new Set<string>();
+    const visit = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach(visit);
+      const properties = (node as JsonSchema).properties;
+      if (properties && typeof properties === 'object') for (const [name, value] of Object.entries(properties)) (found.add(name), visit(value));
+      for (const key of ['items', 'additionalProperties', 'allOf', 'anyOf', 'oneOf']) visit((node as JsonSchema)[key]);
+    };
+    visit(schema);
+    names.set(schema, (out = found));
+  }
+  return out;
+}
+
+let snapshotByKey: Map<string, CrdVersion[]> | undefined;
+let snapshotByKind: Map<string, CrdVersion[]> | undefined;
+/** The bundled CRD snapshot by `<apiVersion>|<kind>`, and every version by `<group>|<kind>`, read once per process. */
+function snapshotVersions(): { byKey: Map<string, CrdVersion[]>; byKind: Map<string, CrdVersion[]> } {
+  if (!snapshotByKey || !snapshotByKind) {
+    snapshotByKey = new Map();
+    snapshotByKind = new Map();
+    for (const crd of crdSnapshot().crds) {
+      for (const version of crdVersions(crd, `${crd.package ?? 'bundled'}${SNAPSHOT_ORIGIN}`)) {
+        snapshotByKey.set(`${version.apiVersion}|${version.kind}`, [version]);
+        const all = snapshotByKind.get(`${version.group}|${version.kind}`) ?? [];
+        all.push(version);
+        snapshotByKind.set(`${version.group}|${version.kind}`, all);
+      }
+    }
+  }
+  return { byKey: snapshotByKey, byKind: snapshotByKind };
+}
+
+/** Kubernetes' version priority: v2 > v1 > v1beta2 > v1beta1 > v1alpha1 (other names last). */
+function versionRank(version: string): number {
+  const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(version);
+  if (!m) return -1;
+  const stage = m[2] === undefined ? 2 : m[2] === 'beta' ? 1 : 0;
+  return Number(m[1]) * 10_000 + stage * 1_000 + (m[3] ? Number(m[3]) : 0);
+}
+
+/**
+ * The version to move to from a deprecated one: the one its warning names, else the highest
+ * served version that is not deprecated.
+ */
+function replacementOf(deprecated: CrdVersion, siblings: CrdVersion[]): string | undefined {
+  const current = siblings.filter((v) => !v.deprecated && v.version !== deprecated.version);
+  const named = current.find((v) => new RegExp(`\\b${v.version}\\b`).test(deprecated.deprecationWarning ?? ''));
+  if (named) return named.apiVersion;
+  return current.sort((a, b) => versionRank(b.version) - versionRank(a.version))[0]?.apiVersion;
+}
+
 type Candidate =
   | { source: 'builtin'; root: SchemaRoot; run: (doc: unknown) => AjvError[] }
   | { source: 'crd'; root: SchemaRoot; version: CrdVersion };
@@ -84,9 +144,16 @@ export class SchemaRegistry {
   /** `<group>|<kind>` of every CRD in the repository: the fallback never stands in for them. */
   private readonly repositoryKinds = new Set<string>();
   private readonly useFluxFallback: boolean;
+  private readonly useSnapshot: boolean;
 
-  constructor(options: { fluxFallback?: boolean } = {}) {
+  /**
+   * `fluxFallback`: Flux's own CRDs where the repository has none; `crdSnapshot`: the bundled
+   * schemas of common operators (external-secrets, cert-manager, prometheus-operator, Gateway API)
+   * for kinds whose CRD is not in the repository. Both on unless turned off.
+   */
+  constructor(options: { fluxFallback?: boolean; crdSnapshot?: boolean } = {}) {
     this.useFluxFallback = options.fluxFallback !== false;
+    this.useSnapshot = options.crdSnapshot !== false;
   }
 
   /**
@@ -137,7 +204,7 @@ export class SchemaRegistry {
     let best: SchemaProblem[] | undefined;
     for (const candidate of candidates) {
       const errors = this.run(candidate, prepared);
-      const problems = errors.length ? toProblems(candidate.root, prepared, errors, options) : [];
+      const problems = errors.length ? this.problemsOf(candidate, prepared, errors, options) : [];
       if (!best || problems.length < best.length) best = problems;
       if (best.length === 0) break;
     }
@@ -183,10 +250,29 @@ export class SchemaRegistry {
     if (known) return known;
     const deprecated = versions?.find((v) => v.deprecated);
     if (deprecated && versions!.every((v) => v.deprecated)) {
+      const siblings = [...this.repository.values()].flat().filter((v) => v.group === deprecated.group && v.kind === kind);
+      const replacement = replacementOf(deprecated, siblings);
       return {
-        message: deprecated.deprecationWarning ?? `${apiVersion} ${kind} is deprecated by its CustomResourceDefinition`,
+        message: deprecated.deprecationWarning ?? `${apiVersion} ${kind} is deprecated by its CustomResourceDefinition${replacement ? `; use ${replacement}` : ''}`,
         removed: false,
+        fromCustomResourceDefinition: true,
+        ...(replacement ? { replacement } : {}),
       };
+    }
+    // The bundled snapshot speaks only for kinds whose CRD the repository does not have.
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    if (this.useSnapshot && !versions?.length && !this.repositoryKinds.has(`${group}|${kind}`)) {
+      const { byKey, byKind } = snapshotVersions();
+      const bundled = byKey.get(`${apiVersion}|${kind}`)?.[0];
+      if (bundled?.deprecated) {
+        const replacement = replacementOf(bundled, byKind.get(`${group}|${kind}`) ?? []);
+        return {
+          message: bundled.deprecationWarning ?? `${apiVersion} ${kind} is deprecated${replacement ? `; use ${replacement}` : ''}`,
+          removed: false,
+          fromCustomResourceDefinition: true,
+          ...(replacement ? { replacement } : {}),
+        };
+      }
     }
     return undefined;
   }
@@ -245,7 +331,38 @@ export class SchemaRegistry {
     if (this.useFluxFallback && group.endsWith('.toolkit.fluxcd.io') && !this.repositoryKinds.has(`${group}|${kind}`)) {
       return (fluxVersions().get(key) ?? []).map((v) => this.crdCandidate(v));
     }
+    // The bundled snapshot: only for an apiVersion it has, and never where the repository has the kind's CRD.
+    if (this.useSnapshot && group && !this.repositoryKinds.has(`${group}|${kind}`)) {
+      return (snapshotVersions().byKey.get(key) ?? []).map((v) => this.crdCandidate(v));
+    }
     return [];
+  }
+
+  /**
+   * ajv's errors as problems. The bundled snapshot may be older or newer than the cluster's
+   * operator, so only what no release changes is certain there: a field of the kind written where
+   * it does not belong (its name is declared elsewhere in the kind) and a value of the wrong type.
+   * A field the snapshot never heard of, an enum value, a required field or a range may be another
+   * release's: such problems are uncertain (information), and say which schema they come from.
+   */
+  private problemsOf(candidate: Candidate, document: unknown, errors: AjvError[], options: ValidateOptions): SchemaProblem[] {
+    if (candidate.source !== 'crd' || !candidate.version.origin.endsWith(SNAPSHOT_ORIGIN)) return toProblems(candidate.root, document, errors, options);
+    const declared = declaredNames(candidate.version.schema);
+    const certain: AjvError[] = [];
+    const uncertain: AjvError[] = [];
+    for (const error of errors) {
+      const misplaced = error.keyword === 'additionalProperties' && declared.has(String(error.params.additionalProperty));
+      (misplaced || error.keyword === 'type' ? certain : uncertain).push(error);
+    }
+    const from = candidate.version.origin.slice(0, -SNAPSHOT_ORIGIN.length);
+    return [
+      ...toProblems(candidate.root, document, certain, options),
+      ...toProblems(candidate.root, document, uncertain, options).map((p) => ({
+        ...p,
+        uncertain: true,
+        message: `${p.message} (by the bundled schema from ${from}; another release of the operator may accept it)`,
+      })),
+    ];
   }
 
   private kustomizationCandidate(): Candidate {

@@ -9,6 +9,8 @@ export interface SchemaProblem {
   message: string;
   /** 'key': point at the map key that ends `path`; 'value': point at the value at `path`. */
   target: 'key' | 'value';
+  /** Judged by a schema that may not be the cluster's (the bundled snapshot): information, not an error. */
+  uncertain?: boolean;
 }
 
 export interface ValidateOptions {
@@ -40,6 +42,8 @@ export interface Deprecation {
   message: string;
   /** Removed from what current Kubernetes or Flux serves, not only deprecated. */
   removed: boolean;
+  /** Said by a CustomResourceDefinition (the repository's or the bundled snapshot's), not the built-in table. */
+  fromCustomResourceDefinition?: boolean;
 }
 
 export interface DeprecatedKustomizeField {

@@ -13,6 +13,20 @@ const skip = repositories.length ? false : `no corpus at ${CORPUS} (../shared is
 /** Problems that are real errors of the corpus (see CORPUS-FINDINGS.md), by repository. */
 const EXPECTED: Record<string, string[]> = {};
 
+/**
+ * What the bundled CRD snapshot (@kubernetes-models/external-secrets 2.0.0) does not know because
+ * these repositories run a newer External Secrets Operator: said as information, never an error.
+ */
+const SNAPSHOT = ' (by the bundled schema from @kubernetes-models/external-secrets@2.0.0; another release of the operator may accept it)';
+const UNCERTAIN: Record<string, string[]> = {
+  JJGadgets__Biohazard: [
+    `kube/deploy/core/db/pg/clusters/template/pguser/base/externalsecrets.yaml#1 spec.secretKeys: Unknown field "secretKeys" in Password.spec; allowed fields: allowRepeat, digits, length, noUpper, symbolCharacters, symbols${SNAPSHOT}`,
+  ],
+  'onedr0p__home-ops': [
+    `kubernetes/apps/external-secrets/onepassword-sdk-home-operations/app/clustersecretstore.yaml#0 spec.provider.onepasswordSDK: Unknown field "onepasswordSDK" in ClusterSecretStore.spec.provider; did you mean "onepassword"?${SNAPSHOT}`,
+  ],
+};
+
 test('every corpus document with a known kind validates without a false problem', { skip }, () => {
   resetSchemaTimings();
   let validated = 0;
@@ -21,6 +35,7 @@ test('every corpus document with a known kind validates without a false problem'
     validated += result.validated;
     const problems = result.problems.map((p) => `${p.file}#${p.index} ${p.path}: ${p.message}`);
     assert.deepEqual(problems, EXPECTED[repository] ?? [], repository);
+    assert.deepEqual(result.uncertain, UNCERTAIN[repository] ?? [], repository);
     assert.ok(result.validated > 0, `${repository}: nothing validated`);
     assert.deepEqual(result.typoMissed, [], `${repository}: a misspelt field was not reported`);
   }

@@ -105,6 +105,6 @@ test('a version the repository CRD still serves is deprecated, not removed', () 
       'helm.toolkit.fluxcd.io/v2beta1 HelmRelease is not served since Flux 2.7; use helm.toolkit.fluxcd.io/v2 (the CustomResourceDefinition in this repository still serves helm.toolkit.fluxcd.io/v2beta1)',
     removed: false,
   });
-  assert.deepEqual(local.deprecation('example.com/v1alpha1', 'Widget'), { message: 'example.com/v1alpha1 Widget is deprecated; use v1', removed: false });
+  assert.deepEqual(local.deprecation('example.com/v1alpha1', 'Widget'), { message: 'example.com/v1alpha1 Widget is deprecated; use v1', removed: false, fromCustomResourceDefinition: true, replacement: 'example.com/v1' });
   assert.equal(local.deprecation('example.com/v1', 'Widget'), undefined);
 });

@@ -50,20 +50,20 @@ test('schema/invalid checks kustomization.yaml, validates patch files as patches
     'apps/kustomization.yaml': yaml`
       resources:
         - web.yaml
-        - cert.yaml
-        - cert2.yaml
+        - cnp.yaml
+        - cnp2.yaml
       patches:
         - path: replicas.yaml
       namePrefx: x-
     `,
     'apps/web.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 80\n',
     'apps/replicas.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - targetPort: 8080\n',
-    'apps/cert.yaml': 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: a\n',
-    'apps/cert2.yaml': 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: b\n',
+    'apps/cnp.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: a\n',
+    'apps/cnp2.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: b\n',
   });
   assert.deepEqual(show(run(schemaInvalid, model)), [
     'apps/kustomization.yaml 7:1-7:10 error: Unknown field "namePrefx" in Kustomization; did you mean "namePrefix"?',
-    'apps/cert.yaml 2:7-2:18 information: No schema is known for cert-manager.io/v1 Certificate: its CustomResourceDefinition is not in this repository, so documents of this kind are not validated.',
+    'apps/cnp.yaml 2:7-2:26 information: No schema is known for cilium.io/v2 CiliumNetworkPolicy: its CustomResourceDefinition is not in this repository, so documents of this kind are not validated.',
   ]);
 });
 

@@ -8,3 +8,6 @@ const root = join(__dirname, '../../..');
 if (!existsSync(join(root, 'server/src/schema/generated/validators.js'))) {
   execFileSync(process.execPath, [join(root, 'scripts/gen-k8s-schemas.mjs')], { stdio: 'inherit' });
 }
+if (!existsSync(join(root, 'server/src/schema/generated/crd-snapshot.json'))) {
+  execFileSync(process.execPath, [join(root, 'scripts/gen-crd-snapshot.mjs')], { stdio: 'inherit' });
+}
