@@ -83,7 +83,7 @@ export interface RunningServer {
 async function waitUntilAnswers(url: string, child: ChildProcess, what: string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode})`);
     const ok = await fetch(url).then(
       (r) => r.status < 500,
       () => false,
@@ -96,7 +96,7 @@ async function waitUntilAnswers(url: string, child: ChildProcess, what: string):
 
 function stopper(child: ChildProcess, cleanup?: () => void): () => Promise<void> {
   return async () => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
