@@ -8,8 +8,7 @@ import { RULE_IDS } from '../rules';
 import { printable } from '../output/text';
 import { chartSources } from './sources';
 import { chartStores } from './stores';
-import { fetchableSources, pullCharts, type PullOutcome } from './pull';
-import { shownUrl } from './http';
+import { describeOutcome, fetchableSources, pullCharts, type PullOutcome } from './pull';
 
 export interface ChartsCliIO {
   stdout: (text: string) => void;
@@ -51,18 +50,4 @@ export async function runChartsCommand(args: string[], io: ChartsCliIO): Promise
   const count = (status: PullOutcome['status']) => outcomes.filter((o) => o.status === status).length;
   io.stdout(`${count('fetched')} fetched, ${count('cached')} cached, ${count('failed')} failed, ${unfetchable.length} skipped (cache: ${cache.root})\n`);
   return count('failed') > 0 ? 1 : 0;
-}
-
-export function describeOutcome(outcome: PullOutcome): string {
-  const { source } = outcome;
-  const what = `${source.chart}${outcome.version ? ` ${outcome.version}` : source.version ? ` ${source.version}` : ''}`;
-  const where = shownUrl(source.url);
-  switch (outcome.status) {
-    case 'fetched':
-      return `fetched  ${what} from ${outcome.detail ?? where}`;
-    case 'cached':
-      return `cached   ${what} (${where})`;
-    case 'failed':
-      return `failed   ${what} (${where}): ${outcome.detail ?? 'unknown reason'}`;
-  }
 }

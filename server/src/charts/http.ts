@@ -32,7 +32,8 @@ export function shownUrl(url: string): string {
     const u = new URL(url);
     u.username = '';
     u.password = '';
-    return u.toString();
+    const shown = u.toString();
+    return shown.endsWith('/') && !url.endsWith('/') ? shown.slice(0, -1) : shown;
   } catch {
     return '(an invalid URL)';
   }

@@ -95,3 +95,18 @@ async function pullOne(source: FetchableSource, cache: ChartCache, memo: IndexMe
     return { source, status: 'failed', detail: message };
   }
 }
+
+/** One line of `charts pull`'s report (also the Fetch Charts command's log). */
+export function describeOutcome(outcome: PullOutcome): string {
+  const { source } = outcome;
+  const what = `${source.chart}${outcome.version ? ` ${outcome.version}` : source.version ? ` ${source.version}` : ''}`;
+  const where = shownUrl(source.url);
+  switch (outcome.status) {
+    case 'fetched':
+      return `fetched  ${what} from ${outcome.detail ?? where}`;
+    case 'cached':
+      return `cached   ${what} (${where})`;
+    case 'failed':
+      return `failed   ${what} (${where}): ${outcome.detail ?? 'unknown reason'}`;
+  }
+}
