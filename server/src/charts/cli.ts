@@ -4,7 +4,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { RepoModel } from '../model/model';
-import { RULE_IDS } from '../rules';
 import { printable } from '../output/text';
 import { chartSources } from './sources';
 import { chartStores } from './stores';
@@ -39,7 +38,7 @@ export async function runChartsCommand(args: string[], io: ChartsCliIO): Promise
   }
   const dir = path.resolve(io.cwd, dirs[0] ?? '.');
   if (!(await fs.stat(dir).catch(() => undefined))?.isDirectory()) throw new Error(`${dir} is not a directory.`);
-  const model = await RepoModel.load(dir, RULE_IDS);
+  const model = await RepoModel.load(dir);
   const { cache } = chartStores(io.env);
   const releases = chartSources(model);
   const sources = fetchableSources(releases.map((r) => r.source));
