@@ -148,3 +148,53 @@ export async function startRegistry(extraConfig: Record<string, unknown> = {}): 
   }
   return { url, port, folder, stop: stopper(child, () => rmSync(folder, { recursive: true, force: true })) };
 }
+
+/**
+ * A token server for the registry's `auth: token` mode, as a public registry runs one: it hands an
+ * anonymous client a JWT (ES256, its certificate in `x5c`) for whatever scope is asked, and counts
+ * the tokens given. The registry verifies the token against the certificate in its config.
+ */
+export async function startTokenServer(service: string): Promise<{ realm: string; certificate: string; issued: () => number; close(): Promise<void> }> {
+  const { createServer: createHttpServer } = await import('node:http');
+  const { createPrivateKey, sign, X509Certificate, randomBytes } = await import('node:crypto');
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'gg-token-'));
+  const keyFile = path.join(folder, 'key.pem');
+  const certificate = path.join(folder, 'cert.pem');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certificate, '-days', '1', '-subj', '/CN=gitops-guardrails-test-token'], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`openssl could not make the token certificate: ${made.stderr}`);
+  const key = createPrivateKey(readFileSync(keyFile));
+  const der = new X509Certificate(readFileSync(certificate)).raw.toString('base64');
+  const b64url = (value: Buffer | string) => Buffer.from(value).toString('base64url');
+  let issued = 0;
+  const server = createHttpServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/token' || request.headers.authorization) {
+      response.writeHead(url.pathname === '/token' ? 400 : 404).end();
+      return;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const access = url.searchParams.getAll('scope').flatMap((scope) => {
+      const [type, name, actions] = scope.split(':');
+      return type && name && actions ? [{ type, name, actions: actions.split(',') }] : [];
+    });
+    const header = b64url(JSON.stringify({ typ: 'JWT', alg: 'ES256', x5c: [der] }));
+    const claims = b64url(JSON.stringify({ iss: 'gitops-guardrails-test', sub: '', aud: url.searchParams.get('service') ?? service, exp: now + 300, nbf: now - 60, iat: now, jti: randomBytes(8).toString('hex'), access }));
+    const signature = b64url(sign('sha256', Buffer.from(`${header}.${claims}`), { key, dsaEncoding: 'ieee-p1363' }));
+    issued++;
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: `${header}.${claims}.${signature}`, expires_in: 300 }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    realm: `http://127.0.0.1:${port}/token`,
+    certificate,
+    issued: () => issued,
+    close: () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          rmSync(folder, { recursive: true, force: true });
+          resolve();
+        }),
+      ),
+  };
+}

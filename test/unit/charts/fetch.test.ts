@@ -11,7 +11,7 @@ import { ChartCache } from '../../../server/src/charts/cacheStore';
 import { OciClient, parseOciReference } from '../../../server/src/charts/oci';
 import { pullCharts, type FetchableSource } from '../../../server/src/charts/pull';
 import { DEFAULT_LIMITS } from '../../../server/src/charts/http';
-import { packageChart, registryMissing, serveFolder, startRegistry, writeHelmRepository, type FixtureChart, type RunningServer } from '../../helpers/charts';
+import { packageChart, registryMissing, serveFolder, startRegistry, startTokenServer, writeHelmRepository, type FixtureChart, type RunningServer } from '../../helpers/charts';
 
 const podinfo = (version: string): FixtureChart => ({ name: 'podinfo', version, values: 'replicaCount: 1\n' });
 const temp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -182,6 +182,29 @@ test('OCI registry (docker-registry): a layer larger than the size limit is not 
     assert.match(outcome!.detail!, new RegExp(`^oci://${host}/charts/podinfo:1\\.0\\.0: the chart is \\d+ bytes, more than the limit of 64$`));
   } finally {
     await registry.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('OCI registry with token auth: a 401 with a Bearer challenge is answered with an anonymous token from its realm', { skip: missing }, async () => {
+  const tokens = await startTokenServer('gitops-guardrails-test-registry');
+  const registry = await startRegistry({
+    auth: { token: { realm: tokens.realm, service: 'gitops-guardrails-test-registry', issuer: 'gitops-guardrails-test', rootcertbundle: tokens.certificate } },
+  });
+  const root = temp('gg-cache-');
+  try {
+    const host = `127.0.0.1:${registry.port}`;
+    const challenge = await fetch(`${registry.url}/v2/charts/podinfo/tags/list`);
+    assert.equal(challenge.status, 401, 'the registry does not ask for a token');
+    assert.match(challenge.headers.get('www-authenticate') ?? '', /^Bearer realm=/);
+    await new OciClient().pushChart(parseOciReference(`oci://${host}/charts/podinfo`), '2.0.0', packageChart(podinfo('2.0.0')), podinfo('2.0.0'));
+    const before = tokens.issued();
+    const [outcome] = await pullCharts([{ kind: 'OCIRepository', url: `oci://${host}/charts/podinfo`, chart: 'podinfo', version: '^2' }], new ChartCache(root));
+    assert.deepEqual([outcome!.status, outcome!.version], ['fetched', '2.0.0'], outcome!.detail);
+    assert.equal(tokens.issued() - before, 1, 'one token for the pull (tags, manifest and blob share it)');
+  } finally {
+    await registry.stop();
+    await tokens.close();
     rmSync(root, { recursive: true, force: true });
   }
 });
