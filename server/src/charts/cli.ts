@@ -39,10 +39,10 @@ export async function runChartsCommand(args: string[], io: ChartsCliIO): Promise
   const dir = path.resolve(io.cwd, dirs[0] ?? '.');
   if (!(await fs.stat(dir).catch(() => undefined))?.isDirectory()) throw new Error(`${dir} is not a directory.`);
   const model = await RepoModel.load(dir);
-  const { cache } = chartStores(io.env);
+  const { cache, offline } = chartStores(io.env);
   const releases = chartSources(model);
   const sources = fetchableSources(releases.map((r) => r.source));
-  const outcomes = await pullCharts(sources, cache);
+  const outcomes = await pullCharts(sources, cache, { offline });
   for (const outcome of outcomes) io.stdout(`${printable(describeOutcome(outcome))}\n`);
   const unfetchable = releases.filter((r) => fetchableSources([r.source]).length === 0);
   for (const r of unfetchable) io.stdout(`${printable(`skipped  HelmRelease ${r.release.namespace ? `${r.release.namespace}/` : ''}${r.release.name} (${r.release.resource.file}): ${r.reason ?? 'no chart repository to fetch from'}`)}\n`);

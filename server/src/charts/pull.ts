@@ -1,7 +1,7 @@
 // `charts pull` and Fetch Charts: every chart source not yet satisfied by our cache is fetched
 // once, checked, and stored; what is cached already is never fetched again (a range already
 // satisfied by a cached version is not looked up either).
-import type { ChartSourceRef } from '../model/charts/types';
+import type { ChartSourceRef, ChartStore } from '../model/charts/types';
 import { readChartArchive } from './archive';
 import type { ChartCache } from './cacheStore';
 import { fetchFromHelmRepository, type FetchedArchive, type IndexMemo } from './helmRepository';
@@ -24,6 +24,8 @@ export interface PullOptions {
   limits?: { index: HttpLimits; archive: HttpLimits; manifest: HttpLimits };
   /** Requests in flight at once. */
   concurrency?: number;
+  /** Stores that already answer a source (the user's Helm cache); our cache is always asked. */
+  offline?: readonly ChartStore[];
 }
 
 /** The sources a pull can fetch from (a URL of a chart repository or registry), each once. */
@@ -38,9 +40,9 @@ export function fetchableSources(sources: readonly (ChartSourceRef | undefined)[
   return [...seen.values()];
 }
 
-/** The sources our cache cannot answer yet. */
-export function pendingSources(sources: readonly FetchableSource[], cache: ChartCache): FetchableSource[] {
-  return sources.filter((s) => !cache.find(s));
+/** The sources no store answers yet (our cache, and the other offline stores given). */
+export function pendingSources(sources: readonly FetchableSource[], cache: ChartCache, offline: readonly ChartStore[] = []): FetchableSource[] {
+  return sources.filter((s) => !cache.find(s) && !offline.some((store) => store.find(s)));
 }
 
 /** The hosts a pull of these sources would reach. */
@@ -63,15 +65,19 @@ export async function pullCharts(sources: readonly FetchableSource[], cache: Cha
   const outcomes: PullOutcome[] = new Array(sources.length);
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < sources.length; i = next++) outcomes[i] = await pullOne(sources[i]!, cache, memo, oci, limits);
+    for (let i = next++; i < sources.length; i = next++) outcomes[i] = await pullOne(sources[i]!, cache, options.offline ?? [], memo, oci, limits);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, sources.length)) }, worker));
   return outcomes;
 }
 
-async function pullOne(source: FetchableSource, cache: ChartCache, memo: IndexMemo, oci: OciClient, limits: NonNullable<PullOptions['limits']>): Promise<PullOutcome> {
+async function pullOne(source: FetchableSource, cache: ChartCache, offline: readonly ChartStore[], memo: IndexMemo, oci: OciClient, limits: NonNullable<PullOptions['limits']>): Promise<PullOutcome> {
   const cached = cache.find(source);
   if (cached) return { source, status: 'cached', version: cached.version };
+  for (const store of offline) {
+    const found = store.find(source);
+    if (found) return { source, status: 'cached', version: found.version, detail: `in the ${store.name === 'helm-cache' ? 'Helm cache' : store.name}` };
+  }
   if (!validConstraint(source.version)) return { source, status: 'failed', detail: `version "${source.version}" is not a version or semver range` };
   const identity = chartIdentity(source);
   try {
@@ -105,7 +111,7 @@ export function describeOutcome(outcome: PullOutcome): string {
     case 'fetched':
       return `fetched  ${what} from ${outcome.detail ?? where}`;
     case 'cached':
-      return `cached   ${what} (${where})`;
+      return `cached   ${what} (${where})${outcome.detail ? ` ${outcome.detail}` : ''}`;
     case 'failed':
       return `failed   ${what} (${where}): ${outcome.detail ?? 'unknown reason'}`;
   }

@@ -6,11 +6,14 @@ import { chartCacheDir, helmRepositoryCache, helmRepositoryConfig } from './path
 
 export interface ChartStores {
   cache: ChartCache;
+  /** The stores other than our cache (the user's Helm cache). */
+  offline: ChartStore[];
   stores: ChartStore[];
 }
 
 /** The stores for this environment; `fallbackCacheDir` is the extension's global storage, for the server. */
 export function chartStores(env: Readonly<Record<string, string | undefined>> = process.env, fallbackCacheDir?: string): ChartStores {
   const cache = new ChartCache(chartCacheDir(env, fallbackCacheDir));
-  return { cache, stores: [new HelmCacheStore(helmRepositoryCache(env), helmRepositoryConfig(env)), cache] };
+  const offline = [new HelmCacheStore(helmRepositoryCache(env), helmRepositoryConfig(env))];
+  return { cache, offline, stores: [...offline, cache] };
 }

@@ -44,7 +44,7 @@ export class ChartFetching {
     const model = this.host.model();
     const setting = this.host.setting();
     if (!model || !this.host.trusted() || setting === 'never') return;
-    const pending = pendingSources(fetchableSources(chartSources(model).map((r) => r.source)), this.current.cache);
+    const pending = pendingSources(fetchableSources(chartSources(model).map((r) => r.source)), this.current.cache, this.current.offline);
     if (pending.length === 0) return;
     if (setting === 'always') {
       await this.fetch();
@@ -72,7 +72,7 @@ export class ChartFetching {
     const model = this.host.model();
     if (!model) return { ...empty, refused: 'No workspace is indexed.' };
     const sources = fetchableSources(chartSources(model).map((r) => r.source));
-    const outcomes = await pullCharts(sources, this.current.cache);
+    const outcomes = await pullCharts(sources, this.current.cache, { offline: this.current.offline });
     const result: FetchChartsResult = {
       fetched: outcomes.filter((o) => o.status === 'fetched').length,
       cached: outcomes.filter((o) => o.status === 'cached').length,

@@ -120,6 +120,27 @@ test('a URL with credentials is never requested', async () => {
   }
 });
 
+test('a chart the user\'s Helm cache already has is not fetched', async () => {
+  const root = temp('gg-cache-');
+  try {
+    const archive = packageChart(podinfo('6.5.4'));
+    const helm = path.join(root, 'helm');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(helm, 'repository'), { recursive: true });
+    // Port 1 on loopback: nothing listens, so a fetch could only fail.
+    const url = 'http://127.0.0.1:1/charts';
+    writeFileSync(path.join(helm, 'repositories.yaml'), `repositories:\n- name: local\n  url: ${url}\n`);
+    writeFileSync(path.join(helm, 'repository', 'local-index.yaml'), 'apiVersion: v1\nentries:\n  podinfo:\n  - version: 6.5.4\n    urls: [podinfo-6.5.4.tgz]\n');
+    writeFileSync(path.join(helm, 'repository', 'podinfo-6.5.4.tgz'), archive);
+    const { HelmCacheStore } = await import('../../../server/src/charts/helmCacheStore');
+    const offline = [new HelmCacheStore(path.join(helm, 'repository'), path.join(helm, 'repositories.yaml'))];
+    const [outcome] = await pullCharts([{ kind: 'HelmRepository', url, chart: 'podinfo', version: '^6' }], new ChartCache(path.join(root, 'cache')), { offline });
+    assert.deepEqual([outcome!.status, outcome!.version, outcome!.detail], ['cached', '6.5.4', 'in the Helm cache']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 const missing = registryMissing();
 
 test('OCI registry (docker-registry): the project pushes the chart, then pulls it by tag range and by exact tag', { skip: missing }, async () => {
