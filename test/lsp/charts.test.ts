@@ -83,6 +83,18 @@ test('Fetch Charts fetches once; run again, it fetches nothing', async () => {
   });
 });
 
+test('always: the chart is fetched after indexing without asking', async () => {
+  await withServer({ charts: { fetch: 'always' } }, async (client, cache) => {
+    const folder = path.join(cache, 'charts-v1');
+    const deadline = Date.now() + 30_000;
+    while (!(existsSync(folder) && readdirSync(folder).some((entry) => existsSync(path.join(folder, entry, '1.2.3.tgz'))))) {
+      if (Date.now() > deadline) throw new Error(`nothing fetched within 30 s; server log: ${client.stderr.join('')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.deepEqual(client.messageRequests, []);
+  });
+});
+
 test('untrusted (Restricted Mode): no notification, and Fetch Charts refuses', async () => {
   await withServer({ workspaceTrusted: false, charts: { fetch: 'always' } }, async (client, cache) => {
     const result = await client.connection.sendRequest(FetchChartsRequest);
