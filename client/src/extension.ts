@@ -6,6 +6,7 @@ import { WorkspaceTrustNotification } from '../../server/src/protocol';
 import { createLog } from './log';
 import { RestartPolicy } from './restartPolicy';
 import { registerGraph } from './graph';
+import { registerChartCommands } from './charts';
 import { ServerModel } from './serverModel';
 import { registerStatusBar } from './status/statusBar';
 import { registerViews, type RegisteredViews } from './views';
@@ -48,6 +49,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
       rules: settings.get<Record<string, string>>('rules', {}),
       sops: settings.get<Record<string, unknown>>('sops', {}),
       workspaceTrusted: vscode.workspace.isTrusted,
+      // Charts fetched on request are kept in the extension's global storage (GITOPS_GUARDRAILS_CACHE_DIR wins).
+      charts: settings.get<Record<string, unknown>>('charts', {}),
+      chartCacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'charts').fsPath,
     },
     // A server that stops unexpectedly is restarted; the user is told once (and when it gives up).
     errorHandler: {
@@ -91,6 +95,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
   registerGraph(context, model);
   registerStatusBar(context, model);
   (await import('./sops')).registerSopsCommands(context, client);
+  registerChartCommands(context, client);
   return { views };
 }
 

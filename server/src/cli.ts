@@ -9,6 +9,7 @@ import { toJson } from './output/json';
 import { toSarif } from './output/sarif';
 import { indexJson } from './output/index-json';
 import { RULE_IDS, RULES } from './rules';
+import { chartStores } from './charts/stores';
 import { buildKustomization, modelBuildInput, renderCluster, type Rendered } from './model/build';
 import { inKustomizeOrder, toYaml } from './model/build/output';
 import { VERSION } from './version';
@@ -38,6 +39,7 @@ const USAGE = `Usage:
   gitops-guardrails index [DIR] --json
   gitops-guardrails build FOLDER [--root DIR]
   gitops-guardrails render [DIR] --cluster NAME [--kustomization NAMESPACE/NAME] [--format yaml|json]
+  gitops-guardrails charts pull [DIR]
   gitops-guardrails sops encrypt|decrypt FILE [-i]
   gitops-guardrails --version
 
@@ -50,6 +52,9 @@ nearest folder above it with .git, or --root. It exits 2, with the reason, when 
 refuse the folder or when part of it cannot be seen (a remote base, a Helm chart).
 render prints the objects each Flux Kustomization of a cluster applies, each with its source;
 it exits 2 when a Kustomization cannot be rendered (it still prints the others).
+charts pull fetches every HelmRelease's chart from its Helm repository or OCI registry into the
+chart cache (GITOPS_GUARDRAILS_CACHE_DIR), never a version already there; check reads that cache
+and the Helm cache (HELM_CACHE_HOME) offline. It exits 1 when a fetch failed.
 `;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -64,6 +69,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return await build(rest, io);
       case 'render':
         return await render(rest, io);
+      case 'charts': {
+        const { runChartsCommand } = await import('./charts/cli');
+        return await runChartsCommand(rest, io);
+      }
       case 'sops': {
         const { runSopsCommand } = await import('./sops/cli');
         return await runSopsCommand(rest, io);
@@ -119,10 +128,13 @@ function parseCheckArgs(args: string[], io: CliIO): CheckArgs | string {
   return { dir: path.resolve(io.cwd, dir ?? '.'), format, fix, baseline };
 }
 
-async function loadModel(dir: string): Promise<RepoModel> {
+/** The repository's model, with the chart stores of this environment (read offline; nothing is fetched). */
+async function loadModel(dir: string, env: NodeJS.ProcessEnv): Promise<RepoModel> {
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) throw new Error(`${dir} is not a directory.`);
-  return RepoModel.load(dir, RULE_IDS);
+  const model = await RepoModel.load(dir, RULE_IDS);
+  model.setChartStores(chartStores(env).stores);
+  return model;
 }
 
 async function check(args: string[], io: CliIO): Promise<number> {
@@ -134,7 +146,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
   if (!(await fs.stat(parsed.dir).catch(() => undefined))?.isDirectory()) throw new Error(`${parsed.dir} is not a directory.`);
   let findings = parsed.fix
     ? await withRepositoryLock(parsed.dir, { timeoutMs: FIX_LOCK_TIMEOUT_MS, onWait: (holder) => io.stderr(`gitops-guardrails: waiting for another --fix run${holder ? ` (process ${holder.slice(0, 20)})` : ''} on this repository to finish\n`) }, () => checkAndFix(parsed.dir, io))
-    : runChecks(await loadModel(parsed.dir), { onRuleError: ruleErrorReporter(io) });
+    : runChecks(await loadModel(parsed.dir, io.env), { onRuleError: ruleErrorReporter(io) });
   if (parsed.baseline) findings = await withBaseline(parsed.baseline, findings, io);
   if (parsed.format === 'json') io.stdout(JSON.stringify(toJson(findings), null, 2) + '\n');
   else if (parsed.format === 'sarif') io.stdout(JSON.stringify(toSarif(findings, RULES, VERSION), null, 2) + '\n');
@@ -172,7 +184,7 @@ function ruleErrorReporter(io: CliIO) {
  */
 async function checkAndFix(dir: string, io: CliIO) {
   const onRuleError = ruleErrorReporter(io);
-  const model = await loadModel(dir);
+  const model = await loadModel(dir, io.env);
   let findings = runChecks(model, { onRuleError });
   const reported = new Set<string>();
   const skip = (title: string, reason: string) => {
@@ -209,7 +221,7 @@ async function index(args: string[], io: CliIO): Promise<number> {
     io.stderr(`${unknown.length > 0 ? `Unknown option "${unknown[0]}".` : 'Only one directory can be indexed.'}\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const model = await loadModel(path.resolve(io.cwd, dirs[0] ?? '.'));
+  const model = await loadModel(path.resolve(io.cwd, dirs[0] ?? '.'), io.env);
   io.stdout(JSON.stringify(indexJson(model), null, 2) + '\n');
   return EXIT_OK;
 }
@@ -247,7 +259,7 @@ async function build(args: string[], io: CliIO): Promise<number> {
   const repository = root !== undefined ? path.resolve(io.cwd, root) : ((await repositoryOf(folder)) ?? folder);
   const relative = path.relative(repository, folder).split(path.sep).join('/');
   if (relative.startsWith('..')) throw new Error(`${folder} is not inside ${repository}.`);
-  const model = await loadModel(repository);
+  const model = await loadModel(repository, io.env);
   const result = buildKustomization(modelBuildInput(model), relative);
   if (result.error) {
     const where = result.error.source.file;
@@ -295,7 +307,7 @@ async function render(args: string[], io: CliIO): Promise<number> {
     io.stderr(`--format takes yaml or json, not "${format}".\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const model = await loadModel(path.resolve(io.cwd, dir ?? '.'));
+  const model = await loadModel(path.resolve(io.cwd, dir ?? '.'), io.env);
   const clusters = model.graph.clusters;
   const target = clusters.find((c) => c.name === cluster);
   if (!target) {

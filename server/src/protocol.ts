@@ -116,6 +116,20 @@ export const ModelChangedNotification = new NotificationType<{ version: number }
  */
 export const WorkspaceTrustNotification = new NotificationType<{ trusted: boolean }>('gitopsGuardrails/workspaceTrust');
 
+/** What the Fetch Charts command did (`server/src/features/charts.ts`). */
+export interface FetchChartsResult {
+  /** Why nothing was fetched at all (Restricted Mode, no workspace), when so. */
+  refused?: string;
+  fetched: number;
+  cached: number;
+  failed: number;
+  /** One line per chart source, as `charts pull` prints them. */
+  lines: string[];
+}
+
+/** Client → server: fetch the charts of every HelmRelease not in the cache yet (the Fetch Charts command). */
+export const FetchChartsRequest = new RequestType0<FetchChartsResult, void>('gitopsGuardrails/charts/fetch');
+
 // SOPS commands (`server/src/features/sops.ts`). Texts travel in memory only; an error is a
 // ResponseError whose message is the engine's (file and key paths, never a value).
 export interface SopsTextParams {

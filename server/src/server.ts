@@ -56,7 +56,8 @@ import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { clusters, components } from './features/tree';
 import * as checks from './params';
 import type { ParamsCheck } from './params';
-import { ClustersRequest, ComponentsRequest, FileContextRequest, GraphRequest, ModelChangedNotification, WorkspaceTrustNotification } from './protocol';
+import { ClustersRequest, ComponentsRequest, FetchChartsRequest, FileContextRequest, GraphRequest, ModelChangedNotification, WorkspaceTrustNotification } from './protocol';
+import { ChartFetching } from './features/charts';
 import { CheckSession } from './session';
 import { readSettings, type EditorSettings } from './settings';
 import { repoPathToUri, uriToAbsolute, uriToRepoPath } from './uris';
@@ -80,6 +81,9 @@ let canShowDocument = false;
  * trust is the client's notion, and other editors leave it to the user.
  */
 let workspaceTrusted = true;
+
+/** Chart stores and fetching (features/charts.ts); made at initialize, where the client names its storage. */
+let chartFetching: ChartFetching | undefined;
 
 /** An error described for a log line or an error message: its name, and the message of engine errors only (others may quote their input). */
 function describe(error: unknown): string {
@@ -144,6 +148,23 @@ connection.onInitialize((params: InitializeParams) => {
   canShowDocument = capabilities.window?.showDocument?.support === true;
   settings = readSettings(params.initializationOptions, (m) => connection.console.warn(m));
   workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted !== false;
+  // The extension's global storage keeps fetched charts unless GITOPS_GUARDRAILS_CACHE_DIR says otherwise.
+  const storage = (params.initializationOptions as { chartCacheDir?: unknown } | undefined)?.chartCacheDir;
+  chartFetching = new ChartFetching(
+    {
+      model: () => session?.model,
+      trusted: () => workspaceTrusted,
+      setting: () => settings.charts.fetch,
+      ask: async (message, actions) => (await connection.window.showInformationMessage(message, ...actions.map((title) => ({ title }))))?.title,
+      changed: () => {
+        if (!session) return;
+        publish(session.recheck());
+        notifyModelChanged();
+      },
+      log: (message) => connection.console.info(message),
+    },
+    typeof storage === 'string' && storage ? storage : undefined,
+  );
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -166,14 +187,21 @@ connection.onInitialize((params: InitializeParams) => {
 notification<{ settings?: unknown }>(DidChangeConfigurationNotification.type, checks.didChangeConfigurationParams, async (params) => {
   const section = (params.settings as { gitopsGuardrails?: unknown } | null | undefined)?.gitopsGuardrails;
   if (!section) return;
+  const fetchBefore = settings.charts.fetch;
   settings = readSettings(section, (m) => connection.console.warn(m));
   await ready;
   session?.setSeverities(settings.severities);
   scheduleRecheck();
+  if (settings.charts.fetch !== fetchBefore) guarded('fetching charts', () => chartFetching?.afterIndex());
 });
 
 notification<{ trusted: boolean }>(WorkspaceTrustNotification, checks.workspaceTrustParams, (params) => {
+  const granted = params.trusted && !workspaceTrusted;
   workspaceTrusted = params.trusted;
+  if (granted) guarded('fetching charts', async () => {
+    await ready;
+    await chartFetching?.afterIndex();
+  });
 });
 
 connection.onInitialized(() => {
@@ -199,6 +227,7 @@ async function indexWorkspace(workspaceRoot: string): Promise<void> {
       { severities: settings.severities, onRuleError: (rule, error) => logFailure(`rule ${rule.id}`, error) },
       (done, total) => progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} files`),
     );
+    if (chartFetching) session.model.setChartStores(chartFetching.stores);
     for (const document of documents.all()) {
       const file = uriToRepoPath(workspaceRoot, document.uri);
       if (file) await session.open(file, document.getText());
@@ -206,6 +235,7 @@ async function indexWorkspace(workspaceRoot: string): Promise<void> {
     publish(session.recheck());
     notifyModelChanged();
     connection.console.info(`gitops-guardrails: indexed ${session.model.files.size} YAML files in ${Date.now() - started} ms`);
+    guarded('fetching charts', () => chartFetching?.afterIndex());
   } catch (error) {
     logFailure('indexing', error);
   } finally {
@@ -394,6 +424,11 @@ request(GraphRequest, checks.anything, async () => {
   const m = await model();
   const findingsOf = (file: string) => session?.findings(file) ?? [];
   return m ? dependencyGraph(m, findingsOf) : { nodes: [], edges: [], layers: [] };
+});
+
+request(FetchChartsRequest, checks.anything, async () => {
+  await ready;
+  return chartFetching ? chartFetching.fetch() : { refused: 'The server is not initialized.', fetched: 0, cached: 0, failed: 0, lines: [] };
 });
 
 request(FileContextRequest, checks.uriParams, async (params: { uri: string }) => {

@@ -7,7 +7,12 @@ export interface EditorSettings {
   /** Rule severities from the settings; the repository's .gitops-guardrails.yaml wins over them. */
   severities: Record<string, Severity | 'off'>;
   sops: { ageKeyFile?: string; binary?: string; allowKeyCommand: boolean };
+  /** gitopsGuardrails.charts.fetch: fetch missing charts after indexing (always), offer it once (ask), or never. */
+  charts: { fetch: ChartFetchSetting };
 }
+
+export type ChartFetchSetting = 'ask' | 'always' | 'never';
+const CHART_FETCH = new Set<string>(['ask', 'always', 'never']);
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
@@ -21,6 +26,8 @@ export function readSettings(raw: unknown, report: (message: string) => void = (
     else severities[id] = severity as Severity | 'off';
   }
   const sops = value.sops && typeof value.sops === 'object' ? value.sops : {};
+  const charts = value.charts && typeof value.charts === 'object' ? value.charts : {};
+  if (charts.fetch !== undefined && !CHART_FETCH.has(charts.fetch)) report('gitopsGuardrails.charts.fetch must be ask, always or never; ask is used');
   return {
     severities,
     sops: {
@@ -28,5 +35,6 @@ export function readSettings(raw: unknown, report: (message: string) => void = (
       binary: typeof sops.binary === 'string' && sops.binary ? sops.binary : undefined,
       allowKeyCommand: sops.allowKeyCommand === true,
     },
+    charts: { fetch: CHART_FETCH.has(charts.fetch) ? charts.fetch : 'ask' },
   };
 }

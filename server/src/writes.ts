@@ -21,10 +21,10 @@ function temporaryPath(target: string): string {
 }
 
 /**
- * Writes `text` to `target` atomically (temporary file in the same folder, fsync, rename),
+ * Writes `text` (or bytes) to `target` atomically (temporary file in the same folder, fsync, rename),
  * keeping the mode of an existing file. Returns false when `createOnly` and the file exists.
  */
-export async function writeFileAtomic(target: string, text: string, options: AtomicWriteOptions = {}): Promise<boolean> {
+export async function writeFileAtomic(target: string, text: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<boolean> {
   const existing = await fs.stat(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;

@@ -16,6 +16,7 @@ import { formatBytes, manifestFiles, packageVsix, readmeImages } from './runner/
 import { createServerDirs, installExtension, VsCodeServer } from './runner/vscodeServer';
 import { Browser, runExtensionTests, Workbench, type ExtensionTestRun } from './runner/workbench';
 import { E2E_ENV } from './suite/setup-env';
+import { serveFolder, writeHelmRepository, type RunningServer } from '../helpers/charts';
 
 /** Once installed, a run takes well under a minute; past this something hangs. */
 const HARD_TIMEOUT_MS = 8 * 60_000;
@@ -191,6 +192,64 @@ describe('workbench UI', () => {
       await workbench.scrollListToRow('.runtime-extensions-editor .monaco-list', new RegExp([DISPLAY_NAME, EXTENSION_ID].map(escapeRegExp).join('|')));
     } finally {
       await workbench.screenshot('command-palette');
+    }
+  });
+});
+
+// Charts: the `ask` notification names the host after indexing, and Fetch Charts fetches from a
+// Helm repository on 127.0.0.1 (Python's http.server) into GITOPS_GUARDRAILS_CACHE_DIR, once.
+describe('chart fetching', () => {
+  let server: VsCodeServer;
+  let workbench: Workbench;
+  let repository: RunningServer;
+  let cacheDir: string;
+
+  before(async () => {
+    const served = scratchDir('helm-repository');
+    writeHelmRepository(served, [{ chart: { name: 'fixture-app', version: '1.2.3', values: 'replicaCount: 1\n' } }]);
+    repository = await serveFolder(served);
+    const workspace = scratchDir('charts-workspace');
+    fs.mkdirSync(path.join(workspace, 'apps'), { recursive: true });
+    fs.writeFileSync(
+      path.join(workspace, 'apps', 'fixture-app.yaml'),
+      `apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: fixture\n  namespace: apps\nspec:\n  interval: 1h\n  url: ${repository.url}\n---\n` +
+        'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: fixture-app\n  namespace: apps\nspec:\n  interval: 1h\n  chart:\n    spec:\n      chart: fixture-app\n      version: "^1"\n      sourceRef:\n        kind: HelmRepository\n        name: fixture\n',
+    );
+    cacheDir = scratchDir('chart-cache');
+    const helmCache = scratchDir('helm-cache');
+    server = await VsCodeServer.start({ env: { GITOPS_GUARDRAILS_CACHE_DIR: cacheDir, HELM_CACHE_HOME: helmCache, HELM_REPOSITORY_CONFIG: path.join(helmCache, 'repositories.yaml') } });
+    workbench = new Workbench(await browser!.newPage());
+    await workbench.open(server.workbenchUrl(workspace, { extensionPath: EXTENSION_DIR }));
+  }, { timeout: 90_000 });
+
+  after(async () => {
+    if (workbench) saveLog('chart-fetching', workbench.console);
+    await workbench?.page.close().catch(() => undefined);
+    await server?.stop();
+    await repository?.stop();
+  });
+
+  const toast = (text: string | RegExp) => workbench.page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
+
+  test('ask: one notification names the host charts would be fetched from, and nothing is fetched', { timeout: 60_000 }, async () => {
+    try {
+      await toast(`GitOps Guardrails can fetch 1 Helm chart from 127.0.0.1:${repository.port} to check HelmRelease values against them. Fetch now?`).waitFor({ timeout: 45_000 });
+      assert.deepEqual(fs.readdirSync(cacheDir), [], 'a chart was fetched before anyone said so');
+    } finally {
+      await workbench.screenshot('charts-ask');
+    }
+  });
+
+  test('Fetch Charts fetches the chart into the cache; run again, it fetches nothing', { timeout: 60_000 }, async () => {
+    try {
+      await workbench.runCommandFromPalette(paletteLabel('gitopsGuardrails.charts.fetch'));
+      await toast('Charts: 1 fetched, 0 already cached, 0 failed.').waitFor({ timeout: 30_000 });
+      const [entry] = fs.readdirSync(path.join(cacheDir, 'charts-v1'));
+      assert.ok(fs.existsSync(path.join(cacheDir, 'charts-v1', entry!, '1.2.3.tgz')), 'the archive is not in the cache');
+      await workbench.runCommandFromPalette(paletteLabel('gitopsGuardrails.charts.fetch'));
+      await toast('Charts: 0 fetched, 1 already cached, 0 failed.').waitFor({ timeout: 30_000 });
+    } finally {
+      await workbench.screenshot('charts-fetch-command');
     }
   });
 });

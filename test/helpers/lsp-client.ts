@@ -37,6 +37,10 @@ export class TestClient {
   codeLensRefreshes = 0;
   /** window/showDocument requests the server sent. */
   shownDocuments: { uri: string; takeFocus?: boolean }[] = [];
+  /** window/showMessageRequest requests the server sent (notifications with actions). */
+  messageRequests: { message: string; actions?: { title: string }[] }[] = [];
+  /** The action title the client picks for a showMessageRequest; undefined dismisses it. */
+  answerMessage: (params: { message: string; actions?: { title: string }[] }) => string | undefined = () => undefined;
   private readonly versions = new Map<string, number>();
 
   private constructor(
@@ -63,6 +67,11 @@ export class TestClient {
     this.connection.onRequest('window/showDocument', (params: { uri: string; takeFocus?: boolean }) => {
       this.shownDocuments.push(params);
       return { success: true };
+    });
+    this.connection.onRequest('window/showMessageRequest', (params: { message: string; actions?: { title: string }[] }) => {
+      this.messageRequests.push(params);
+      const title = this.answerMessage(params);
+      return title === undefined ? null : { title };
     });
     this.connection.onRequest('workspace/codeLens/refresh', () => {
       this.codeLensRefreshes++;
