@@ -5,6 +5,7 @@ import { fluxUnknownDependency } from './flux-unknown-dependency';
 import { kustomizeMissingResource } from './kustomize-missing-resource';
 import { kustomizeUnlistedManifest } from './kustomize-unlisted-manifest';
 import { kustomizeBuildError } from './kustomize-build-error';
+import { kustomizePatchNoTarget } from './kustomize-patch-no-target';
 import { yamlSyntax } from './yaml-syntax';
 import { yamlDuplicateKey } from './yaml-duplicate-key';
 import { layersDirection } from './layers-direction';
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   kustomizeMissingResource,
   kustomizeUnlistedManifest,
   kustomizeBuildError,
+  kustomizePatchNoTarget,
   layersDirection,
   fluxMissingDependsOn,
   fluxCrdInSameKustomization,
