@@ -1,6 +1,7 @@
 // The rule catalogue. Adding a rule is adding its file and one line here.
 import { fluxDependencyCycle } from './flux-dependency-cycle';
 import { fluxPathNotFound } from './flux-path-not-found';
+import { fluxRootNotSelfManaged } from './flux-root-not-self-managed';
 import { fluxUnknownDependency } from './flux-unknown-dependency';
 import { kustomizeMissingResource } from './kustomize-missing-resource';
 import { kustomizeUnlistedManifest } from './kustomize-unlisted-manifest';
@@ -25,6 +26,7 @@ import { quotaOverBudget } from './quota-over-budget';
 import { resourcesMissing } from './resources-missing';
 import { namespaceMissing } from './namespace-missing';
 import { namespaceForeign } from './namespace-foreign';
+import { namespaceDefault } from './namespace-default';
 import { netpolMissingDefaultDeny } from './netpol-missing-default-deny';
 import type { Rule } from './types';
 
@@ -34,6 +36,7 @@ export const RULES: readonly Rule[] = [
   fluxPathNotFound,
   fluxUnknownDependency,
   fluxDependencyCycle,
+  fluxRootNotSelfManaged,
   kustomizeMissingResource,
   kustomizeUnlistedManifest,
   kustomizeBuildError,
@@ -55,6 +58,7 @@ export const RULES: readonly Rule[] = [
   resourcesMissing,
   namespaceMissing,
   namespaceForeign,
+  namespaceDefault,
   netpolMissingDefaultDeny,
 ];
 
