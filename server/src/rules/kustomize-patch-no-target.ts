@@ -54,6 +54,20 @@ function nearMiss(use: PatchUse, c: PatchCandidate, diff: readonly TargetField[]
   return diff.every((f) => f === 'version' || f === 'group' || editDistance(use.target[f]!, valueOf(c, f)) <= Math.max(2, Math.floor(use.target[f]!.length / 3)));
 }
 
+/**
+ * A selector without a name is a patch for whatever matches (a label an app opts in with, every
+ * HelmRelease of a folder that may have none): matching nothing is how it is used. It is judged
+ * only when an object of its kind is there at another version or group (the object moved on).
+ */
+function meantForAnObject(use: PatchUse): boolean {
+  if (!use.selector || use.target.name) return true;
+  if (use.target.labelSelector || use.target.annotationSelector) return false;
+  return (use.candidates ?? []).some((c) => {
+    const diff = differences(use, c);
+    return diff.length > 0 && diff.every((f) => f === 'version' || f === 'group');
+  });
+}
+
 function describe(use: PatchUse): string {
   const parts = FIELDS.filter((f) => use.target[f]).map((f) => `${f}: ${use.target[f]}`);
   if (use.target.labelSelector) parts.push(`labelSelector: ${use.target.labelSelector}`);
@@ -72,14 +86,18 @@ export const kustomizePatchNoTarget: Rule = {
   defaultSeverity: 'error',
   description: 'A patch (kustomize patches, patchesStrategicMerge, patchesJson6902, or a Flux Kustomization\'s spec.patches) whose target matches no object.',
   help:
-    'A patch with a `target:` selector that selects nothing is skipped by kustomize without a word: the build succeeds and the change never reaches the cluster (a target still naming `version: v2beta1` after the object moved to `v2`, a renamed object). A strategic-merge patch without a target that matches no object makes kustomize refuse the whole build, so the Flux Kustomization applies nothing. A patch is judged in every build that applies it (a base, a component); it is reported only where it reaches nothing in all of them, and not at all where something it could target is unresolved (a remote base, a Helm chart).',
+    'A patch with a `target:` selector that selects nothing is skipped by kustomize without a word: the build succeeds and the change never reaches the cluster (a target still naming `version: v2beta1` after the object moved to `v2`, a renamed object). A strategic-merge patch without a target that matches no object makes kustomize refuse the whole build, so the Flux Kustomization applies nothing. A patch is judged in every build that applies it (a base, a component); it is reported only where it reaches nothing in all of them, and not at all where something it could target is unresolved (a remote base, a Helm chart). spec.patches that a parent Kustomization writes into its children are templates for all of them and are not judged.',
   fix: 'Where the closest object differs only in its version, group, or by a typo: change the target to it.',
   check(model) {
     const uses = new Map<string, { use: PatchUse; ks: FluxKustomization; matched: boolean; incomplete: boolean }>();
     for (const ks of model.graph.fluxKustomizations) {
       if (ks.folder === undefined || !model.graph.clustersOf.has(ks.resource.file)) continue;
       const result = fluxBuild(model, ks);
+      // spec.patches that the parent Kustomization writes into this one are a template for all
+      // its children (a patch meant for whichever has a HelmRelease): not judged child by child.
+      const inherited = ks.inheritedSpec !== undefined && 'patches' in ks.inheritedSpec;
       for (const use of result?.patches ?? []) {
+        if (inherited && use.source.file === ks.resource.file && use.source.nodePath?.[0] === 'spec') continue;
         const key = keyOf(use);
         const seen = uses.get(key);
         // A `${VAR}` in the selector is substituted by the parent Kustomization: not judged here.
@@ -93,7 +111,7 @@ export const kustomizePatchNoTarget: Rule = {
     }
     const findings: RuleFinding[] = [];
     for (const { use, ks, matched, incomplete } of uses.values()) {
-      if (matched || incomplete || model.file(use.source.file) === undefined) continue;
+      if (matched || incomplete || model.file(use.source.file) === undefined || !meantForAnObject(use)) continue;
       const near = closest(use);
       const diff = near ? differences(use, near) : [];
       const where = `the build of ${ks.folder || '.'} (Kustomization ${ks.namespace}/${ks.name})`;

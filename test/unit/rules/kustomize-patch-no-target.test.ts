@@ -101,3 +101,21 @@ test('does not fire on folders no cluster applies', () => {
   const model = repo({ 'apps/release.yaml': release, 'apps/kustomization.yaml': patchFor('kind: HelmRelease\n        name: nothing') });
   assert.deepEqual(check(model, 'kustomize/patch-no-target'), []);
 });
+
+test('a selector without a name is judged only where its kind is there at another version', () => {
+  // Opt-in hooks (a label selector) and kind-wide patches of a folder without that kind are how such patches are used.
+  for (const target of ['kind: HelmRelease\n        labelSelector: app=other', 'kind: Deployment']) {
+    assert.deepEqual(check(repo({ ...base, 'apps/kustomization.yaml': patchFor(target) }), 'kustomize/patch-no-target'), [], target);
+  }
+  const [f, ...rest] = check(repo({ ...base, 'apps/kustomization.yaml': patchFor('kind: HelmRelease\n        version: v2beta2') }), 'kustomize/patch-no-target');
+  assert.deepEqual(rest, []);
+  assert.match(f.message, /^The patch target \{kind: HelmRelease, version: v2beta2\} matches no object .*; did you mean HelmRelease podinfo \(helm\.toolkit\.fluxcd\.io\/v2\)\?$/);
+  assert.equal(f.fixes?.[0].title, 'Change the target to version v2');
+});
+
+test('two Flux Kustomizations with the same name, folder and spec in two clusters each point at their own document', () => {
+  const sync = (cluster: string) => FLUX_SYSTEM_SYNC(cluster);
+  const ks = fluxKs('apps', './apps', '  patches:\n    - target:\n        kind: HelmRelease\n        name: podinf\n      patch: |\n        - op: add\n          path: /spec/suspend\n          value: true\n');
+  const model = repo({ 'clusters/a/flux-system/gotk-sync.yaml': sync('a'), 'clusters/b/flux-system/gotk-sync.yaml': sync('b'), 'clusters/a/apps.yaml': ks, 'clusters/b/apps.yaml': ks, 'apps/release.yaml': release, 'apps/kustomization.yaml': 'resources:\n  - release.yaml\n' });
+  assert.deepEqual(check(model, 'kustomize/patch-no-target').map((f) => `${f.file} ${at(f)}`), ['clusters/a/apps.yaml 14:7-14:13', 'clusters/b/apps.yaml 14:7-14:13']);
+});
