@@ -29,13 +29,23 @@ export const namespaceDefault: Rule = {
   defaultSeverity: 'warning',
   description: 'A namespaced object that lands in the `default` namespace because nothing sets its namespace.',
   help:
-    'Neither the manifest, a kustomization `namespace:` (generators included), nor the Flux Kustomization\'s `targetNamespace` gives the object a namespace, so it is created in `default`, next to whatever else ended up there, outside its component\'s quota and policies. Only kinds known to be namespaced are judged (built-in kinds, Flux\'s, and CRDs of the repository); a build with unresolved parts is not judged.',
+    'Neither the manifest, a kustomization `namespace:` (generators included), nor the Flux Kustomization\'s `targetNamespace` (as the build that applies the Kustomization writes it: a replacement or patch there may set it) gives the object a namespace, so it is created in `default`, next to whatever else ended up there, outside its component\'s quota and policies. Only kinds known to be namespaced are judged (built-in kinds, Flux\'s, and CRDs of the repository); a build with unresolved parts is not judged.',
   fix: 'Add `namespace:` to the kustomization that includes it, when its other objects name one namespace (or it has one Namespace).',
   check(model) {
     const findings: RuleFinding[] = [];
     const seen = new Set<string>();
-    for (const ks of model.graph.fluxKustomizations) {
-      if (ks.folder === undefined || !model.graph.clustersOf.has(ks.resource.file)) continue;
+    const applied = model.graph.fluxKustomizations.filter((ks) => ks.folder !== undefined && model.graph.clustersOf.has(ks.resource.file));
+    // A Kustomization's targetNamespace as the build that applies it writes it (a replacement or
+    // a patch of the parent's kustomization may set it), by the Kustomization's document.
+    const builtTargetNamespace = new Map<string, unknown>();
+    for (const ks of applied) {
+      for (const o of fluxBuild(model, ks)?.objects ?? []) {
+        if (o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) builtTargetNamespace.set(`${o.source.file}#${o.source.index}`, o.object?.spec?.targetNamespace);
+      }
+    }
+    for (const ks of applied) {
+      const built = builtTargetNamespace.get(`${ks.resource.file}#${ks.resource.index}`);
+      if (typeof built === 'string' && built !== '') continue;
       const result = fluxBuild(model, ks);
       if (!result || result.error || result.unresolved.length > 0) continue;
       for (const o of result.objects) {

@@ -73,3 +73,20 @@ test('a CRD of the repository decides its kind\'s scope', () => {
   assert.deepEqual(check(repo(files('Namespaced')), 'namespace/default').map((f) => `${f.file} ${at(f)}`), ['apps/web/widget.yaml 4:9-4:10']);
   assert.deepEqual(check(repo(files('Cluster')), 'namespace/default'), []);
 });
+
+test('does not fire where the parent\'s build sets targetNamespace (a replacement from the Namespace, as many repositories do)', () => {
+  const replacement = '- source:\n    kind: Namespace\n    fieldPath: metadata.name\n  targets:\n    - select:\n        kind: Kustomization\n        group: kustomize.toolkit.fluxcd.io\n      fieldPaths:\n        - spec.targetNamespace\n      options:\n        create: true\n';
+  const model = repo({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/kustomization.yaml': 'resources:\n  - flux-system/gotk-sync.yaml\n  - ../../apps/web/ks\n',
+    'apps/web/ks/kustomization.yaml': 'resources:\n  - namespace.yaml\n  - ks.yaml\nreplacements:\n  - path: replacement.yaml\n',
+    'apps/web/ks/namespace.yaml': namespace,
+    'apps/web/ks/replacement.yaml': replacement,
+    'apps/web/ks/ks.yaml': fluxKs('web', './apps/web/app'),
+    'apps/web/app/deployment.yaml': deployment(),
+  });
+  assert.deepEqual(check(model, 'namespace/default'), []);
+  // Without the replacement the Deployment lands in default.
+  model.setFile('apps/web/ks/kustomization.yaml', 'resources:\n  - namespace.yaml\n  - ks.yaml\n');
+  assert.deepEqual(check(model, 'namespace/default').map((f) => `${f.file} ${at(f)}`), ['apps/web/app/deployment.yaml 4:9-4:12']);
+});
