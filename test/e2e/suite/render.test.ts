@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateExtension, poll, workspaceFile } from './helpers';
 
-/** The cert-manager Kustomization of clusters/us-west/core.yaml: its document starts on the first line. */
+/** The cert-manager Kustomization of clusters/us-west/core.yaml (its document starts on the first line); staging applies it too. */
 const CORE = 'clusters/us-west/core.yaml';
 
 async function renderedText(uri: vscode.Uri): Promise<string> {
@@ -16,7 +16,8 @@ suite('rendered output', () => {
   test('Show Rendered Output opens the YAML Flux applies, each object with its source', async () => {
     await activateExtension();
     const core = workspaceFile(CORE);
-    const args = { uri: core.toString(), position: { line: 0, character: 0 } };
+    // What the code lens sends, with the cluster chosen (the first cluster applying it is staging).
+    const args = { uri: core.toString(), position: { line: 0, character: 0 }, cluster: 'us-west' };
     // The server may still be indexing: the command answers once the cluster is known.
     const uri = await poll('the command to open a rendered view', 30_000, async () => (await vscode.commands.executeCommand<vscode.Uri | undefined>('gitopsGuardrails.showRenderedOutput', args)) ?? undefined);
     assert.equal(uri.scheme, 'gitops-render');
@@ -34,7 +35,7 @@ suite('rendered output', () => {
   test('Compare Rendered with HEAD opens a diff editor', async () => {
     await activateExtension();
     const core = workspaceFile(CORE);
-    const working = await vscode.commands.executeCommand<vscode.Uri | undefined>('gitopsGuardrails.compareRenderedWithHead', { uri: core.toString(), position: { line: 0, character: 0 } });
+    const working = await vscode.commands.executeCommand<vscode.Uri | undefined>('gitopsGuardrails.compareRenderedWithHead', { uri: core.toString(), position: { line: 0, character: 0 }, cluster: 'us-west' });
     assert.ok(working, 'the command resolved its target');
     const tab = await poll('a diff editor to open', 30_000, () => {
       const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
