@@ -57,6 +57,18 @@ test('renders a kustomization folder as kustomize builds it, and HEAD as committ
   assert.equal(head.text.replace('mode: slow', 'mode: fast'), (await render(client, { kustomization: 'flux-system/apps' })).text);
 });
 
+test('a Kustomization of the same name in two clusters\' files renders the one of the file asked about', async () => {
+  const files = { 'clusters/a/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('a'), 'clusters/b/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('b'), 'clusters/a/apps.yaml': fluxKs('apps', './apps'), 'clusters/b/apps.yaml': fluxKs('apps', './apps'), 'apps/cm.yaml': cm('x') };
+  const two = await TestClient.start(tempRepo(files));
+  try {
+    await two.waitForModelChange();
+    const result = (await two.connection.sendRequest(RenderRequest, { uri: two.uri('clusters/b/apps.yaml'), position: { line: 0, character: 0 } })) as RenderResult;
+    assert.deepEqual(result.target, { kustomization: 'flux-system/apps', cluster: 'b' });
+  } finally {
+    await two.close();
+  }
+});
+
 test('in Restricted Mode HEAD is not read (git is a program), and nothing to render is an error', async () => {
   const head = await render(untrusted, { kustomization: 'flux-system/apps', ref: 'HEAD' });
   assert.equal(head.text, '# HEAD cannot be rendered: git is not run in Restricted Mode.\n');
@@ -65,10 +77,27 @@ test('in Restricted Mode HEAD is not read (git is a program), and nothing to ren
 });
 
 test('rendered ▸ lenses sit above each Flux Kustomization and on a kustomization.yaml, with the render target as argument', async () => {
-  const lenses = async (file: string) => ((await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri(file) } })) as CodeLens[]).filter((l) => l.command?.title === 'rendered ▸');
+  const lenses = async (file: string) => ((await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri(file) } })) as CodeLens[]).filter((l) => l.command?.title.startsWith('rendered ▸'));
   const [ks] = await lenses('clusters/prod/apps.yaml');
   assert.deepEqual(ks.command?.arguments, [{ uri: client.uri('clusters/prod/apps.yaml'), position: { line: 0, character: 0 } }]);
   assert.equal(ks.command?.command, 'gitopsGuardrails.showRenderedOutput');
   assert.equal((await lenses('apps/kustomization.yaml')).length, 1);
   assert.deepEqual(await lenses('apps/cm.yaml'), []);
+});
+
+test('a Flux Kustomization that two clusters apply has a rendered ▸ lens per cluster', async () => {
+  const cluster = (name: string) => ({
+    [`clusters/${name}/flux-system/gotk-sync.yaml`]: FLUX_SYSTEM_SYNC(name),
+    [`clusters/${name}/kustomization.yaml`]: 'resources:\n  - flux-system/gotk-sync.yaml\n  - ../../shared/apps.yaml\n',
+  });
+  const two = await TestClient.start(tempRepo({ ...cluster('a'), ...cluster('b'), 'shared/apps.yaml': fluxKs('apps', './apps'), 'apps/cm.yaml': cm('x') }));
+  try {
+    await two.waitForModelChange();
+    const lenses = ((await two.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: two.uri('shared/apps.yaml') } })) as CodeLens[]).filter((l) => l.command?.title.startsWith('rendered ▸'));
+    assert.deepEqual(lenses.map((l) => [l.command?.title, (l.command?.arguments?.[0] as { cluster?: string }).cluster]), [['rendered ▸ a', 'a'], ['rendered ▸ b', 'b']]);
+    const result = (await two.connection.sendRequest(RenderRequest, lenses[1].command!.arguments![0])) as RenderResult;
+    assert.equal(result.title, 'flux-system/apps in b');
+  } finally {
+    await two.close();
+  }
 });

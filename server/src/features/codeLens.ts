@@ -19,7 +19,10 @@ export function codeLenses(model: RepoModel, path: string, uri?: string): CodeLe
   const file = model.file(path);
   if (!file) return [];
   const lenses: CodeLens[] = [];
-  const rendered = (start: { line: number; character: number }): CodeLens => ({ range: { start, end: start }, command: { title: 'rendered ▸', command: SHOW_RENDERED_COMMAND, arguments: [{ uri, position: start }] } });
+  const rendered = (start: { line: number; character: number }, cluster?: string): CodeLens => ({
+    range: { start, end: start },
+    command: { title: cluster ? `rendered ▸ ${cluster}` : 'rendered ▸', command: SHOW_RENDERED_COMMAND, arguments: [{ uri, position: start, ...(cluster ? { cluster } : {}) }] },
+  });
   // Above a kustomization.yaml: what kustomize builds of its folder.
   if (uri && KUSTOMIZATION_FILE_NAMES.includes(basename(path)) && file.resources.length > 0) lenses.push(rendered(contentStart(file, file.documents[file.resources[0].index])));
   for (const resource of file.resources) {
@@ -31,7 +34,12 @@ export function codeLenses(model: RepoModel, path: string, uri?: string): CodeLe
     const start = contentStart(file, file.documents[resource.index]);
     // An empty command id shows the title as text; the client may give it an action later.
     lenses.push({ range: { start, end: start }, command: { title, command: '' } });
-    if (flux && uri) lenses.push(rendered(start));
+    if (flux && uri) {
+      // One per cluster where several apply it: each cluster's variables and patches differ.
+      const clusters = model.graph.clusters.filter((c) => c.kustomizations.includes(flux)).map((c) => c.name);
+      if (clusters.length > 1) for (const cluster of clusters) lenses.push(rendered(start, cluster));
+      else lenses.push(rendered(start));
+    }
   }
   // Above each ResourceQuota: its usage per cluster (`us-west: cpu 1.5/4 · memory 3Gi/8Gi · pods 6/20`).
   return [...lenses, ...quotaLenses(model, path)];

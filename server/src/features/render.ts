@@ -7,6 +7,7 @@ import { renderedYaml, sourceLine } from '../model/build/output';
 import { isFluxKustomization } from '../model/flux';
 import type { RepoModel } from '../model/model';
 import { basename, dirname } from '../model/paths';
+import type { FluxKustomization } from '../model/types';
 import type { RenderParams, RenderResult } from '../protocol';
 
 export type RenderTarget = { kustomization: string; cluster: string } | { folder: string };
@@ -14,25 +15,25 @@ export type RenderTarget = { kustomization: string; cluster: string } | { folder
 /** What a request asks to render, or why there is nothing to render there. */
 export function renderTarget(model: RepoModel, file: string, params: Pick<RenderParams, 'position' | 'kustomization' | 'cluster'>): RenderTarget | string {
   const resources = (model.file(file)?.resources ?? []).filter(isFluxKustomization);
-  const idOf = (index: number) => {
-    const ks = model.graph.fluxKustomizations.find((k) => k.resource.file === file && k.resource.index === index);
-    return ks ? `${ks.namespace}/${ks.name}` : undefined;
-  };
-  let id = params.kustomization;
-  if (id === undefined && params.position) {
+  const ksAt = (index: number) => model.graph.fluxKustomizations.find((k) => k.resource.file === file && k.resource.index === index);
+  let ks: FluxKustomization | undefined;
+  if (params.kustomization === undefined && params.position) {
     const line = params.position.line;
     const at = resources.find((r) => r.range.start.line <= line && line <= r.range.end.line);
-    if (at) id = idOf(at.index);
+    if (at) ks = ksAt(at.index);
   }
   // A kustomization.yaml renders its folder; another file its first Flux Kustomization.
-  if (id === undefined && !KUSTOMIZATION_FILE_NAMES.includes(basename(file)) && resources.length > 0) id = idOf(resources[0].index);
+  if (params.kustomization === undefined && ks === undefined && !KUSTOMIZATION_FILE_NAMES.includes(basename(file)) && resources.length > 0) ks = ksAt(resources[0].index);
+  const id = params.kustomization ?? (ks ? `${ks.namespace}/${ks.name}` : undefined);
   if (id !== undefined) {
-    const wanted = id;
-    const clusters = model.graph.clusters.filter((c) => c.kustomizations.some((k) => `${k.namespace}/${k.name}` === wanted));
-    if (clusters.length === 0) return `No cluster applies the Flux Kustomization ${wanted}.`;
+    // Two clusters often have Kustomizations of the same name in different files: this file's first.
+    const named = model.graph.clusters.filter((c) => c.kustomizations.some((k) => `${k.namespace}/${k.name}` === id));
+    const own = named.filter((c) => c.kustomizations.some((k) => k.resource.file === file && `${k.namespace}/${k.name}` === id));
+    const clusters = own.length > 0 ? own : named;
+    if (clusters.length === 0) return `No cluster applies the Flux Kustomization ${id}.`;
     const cluster = params.cluster === undefined ? clusters[0] : clusters.find((c) => c.name === params.cluster);
-    if (!cluster) return `Cluster ${params.cluster} does not apply the Flux Kustomization ${wanted}; ${clusters.map((c) => c.name).join(', ')} ${clusters.length > 1 ? 'do' : 'does'}.`;
-    return { kustomization: wanted, cluster: cluster.name };
+    if (!cluster) return `Cluster ${params.cluster} does not apply the Flux Kustomization ${id} of ${file}; ${clusters.map((c) => c.name).join(', ')} ${clusters.length > 1 ? 'do' : 'does'}.`;
+    return { kustomization: id, cluster: cluster.name };
   }
   if (KUSTOMIZATION_FILE_NAMES.includes(basename(file))) return { folder: dirname(file) };
   return 'Nothing to render here: open a Flux Kustomization or a kustomization.yaml.';
