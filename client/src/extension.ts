@@ -7,6 +7,7 @@ import { createLog } from './log';
 import { RestartPolicy } from './restartPolicy';
 import { registerGraph } from './graph';
 import { registerChartCommands } from './charts';
+import { registerRenderCommands } from './render';
 import { ServerModel } from './serverModel';
 import { registerStatusBar } from './status/statusBar';
 import { registerViews, type RegisteredViews } from './views';
@@ -93,6 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
   context.subscriptions.push({ dispose: () => clearTimeout(notice) });
   const views = registerViews(context, model);
   registerGraph(context, model);
+  registerRenderCommands(context, model);
   registerStatusBar(context, model);
   (await import('./sops')).registerSopsCommands(context, client);
   registerChartCommands(context, client);

@@ -8,10 +8,13 @@ import {
   FileContextRequest,
   GraphRequest,
   ModelChangedNotification,
+  RenderRequest,
   type ClusterItem,
   type ComponentsResult,
   type FileContext,
   type GraphResult,
+  type RenderParams,
+  type RenderResult,
 } from '../../server/src/protocol';
 
 /** The server re-checks on every keystroke; views need not follow faster than this. */
@@ -48,6 +51,16 @@ export class ServerModel implements vscode.Disposable {
 
   fileContext(uri: vscode.Uri): Promise<FileContext> {
     return this.client.sendRequest(FileContextRequest, { uri: this.client.code2ProtocolConverter.asUri(uri) });
+  }
+
+  /** The rendered build of a target (RenderParams' uri is a protocol URI, as the server's code lenses send it). */
+  render(params: RenderParams): Promise<RenderResult> {
+    return this.client.sendRequest(RenderRequest, params);
+  }
+
+  /** A document URI as the server names it. */
+  protocolUri(uri: vscode.Uri): string {
+    return this.client.code2ProtocolConverter.asUri(uri);
   }
 
   private changedSoon(): void {

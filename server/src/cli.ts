@@ -10,8 +10,8 @@ import { toSarif } from './output/sarif';
 import { indexJson } from './output/index-json';
 import { RULE_IDS, RULES } from './rules';
 import { chartStores } from './charts/stores';
-import { buildKustomization, modelBuildInput, renderCluster, type Rendered } from './model/build';
-import { inKustomizeOrder, toYaml } from './model/build/output';
+import { buildKustomization, modelBuildInput, renderCluster } from './model/build';
+import { inKustomizeOrder, renderedYaml, sourceLine, toYaml } from './model/build/output';
 import { VERSION } from './version';
 import { applyBaseline, baselineOf, formatBaseline, parseBaseline } from './baseline';
 import type { Finding } from './rules/types';
@@ -274,15 +274,6 @@ async function build(args: string[], io: CliIO): Promise<number> {
   return EXIT_OK;
 }
 
-/** `file:line` of where an object comes from: its document, or the kustomization entry that made it. */
-function sourceLine(model: RepoModel, o: Rendered): string {
-  const file = model.file(o.source.file);
-  const resource = file?.resources.find((r) => r.index === (o.source.index ?? 0)) ?? file?.resources[0];
-  if (!resource) return o.source.file;
-  const range = o.source.nodePath ? model.rangeOf(resource, o.source.nodePath) : resource.range;
-  return `${o.source.file}:${range.start.line + 1}`;
-}
-
 async function render(args: string[], io: CliIO): Promise<number> {
   let dir: string | undefined;
   let cluster: string | undefined;
@@ -334,10 +325,9 @@ async function render(args: string[], io: CliIO): Promise<number> {
       io.stderr(`gitops-guardrails: Kustomization ${name} ${reason}\n`);
       if (!result || result.error) continue;
     }
-    const objects = inKustomizeOrder(result.objects);
     if (format === 'json') {
-      for (const o of objects) json.push({ kustomization: name, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, source: sourceLine(model, o), object: o.object });
-    } else if (objects.length > 0) documents.push(toYaml(objects, (o) => `source: ${sourceLine(model, o)} (Kustomization ${name})`));
+      for (const o of inKustomizeOrder(result.objects)) json.push({ kustomization: name, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, source: sourceLine(model, o), object: o.object });
+    } else if (result.objects.length > 0) documents.push(renderedYaml(model, result.objects, name));
   }
   io.stdout(format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : documents.join('---\n'));
   return failed ? EXIT_USAGE : EXIT_OK;

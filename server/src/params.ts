@@ -108,3 +108,11 @@ export const initializeParams = params({
 function isObjectField(value: unknown, at: string): string | undefined {
   return isObject(value) ? undefined : `${at} must be an object`;
 }
+
+export const renderParams = params({
+  uri,
+  position: optional(position),
+  kustomization: optional(string),
+  cluster: optional(string),
+  ref: optional(oneOf('HEAD')),
+});

@@ -173,3 +173,29 @@ export const SopsReencryptRequest = new RequestType<SopsReencryptParams, SopsTex
 /** Encrypts the clear values of a partially encrypted file with its own data key and recomputes the MAC. */
 export const SopsRepairRequest = new RequestType<SopsTextParams, SopsRepairResult, void>('gitopsGuardrails/sops/repair');
 export const SopsStatusRequest = new RequestType<SopsTextParams, SopsStatus, void>('gitopsGuardrails/sops/status');
+
+// The build shown to people (`server/src/features/render.ts`): what Flux applies for a Flux
+// Kustomization in a cluster, or what kustomize builds of a kustomization folder, as YAML with a
+// `# source: file:line` comment above each object.
+export interface RenderParams {
+  /** The file: a Flux Kustomization's (with `position` inside its document, or `kustomization`), or a kustomization.yaml. */
+  uri: string;
+  position?: { line: number; character: number };
+  /** `namespace/name` of a Flux Kustomization (instead of a position). */
+  kustomization?: string;
+  /** The cluster to render it for; by default the first cluster that applies it. */
+  cluster?: string;
+  /** 'HEAD': the same target rendered from the last commit (git, no network) instead of the work tree. */
+  ref?: 'HEAD';
+}
+
+export interface RenderResult {
+  /** What was rendered, for titles: `flux-system/apps in prod`, `apps/web`. */
+  title: string;
+  /** The same target for another request (a HEAD render, a refresh): its Kustomization and cluster, or its folder. */
+  target: { kustomization: string; cluster: string } | { folder: string };
+  /** YAML documents, each preceded by `# source: file:line`; what could not be rendered is said in `#` lines at the top. */
+  text: string;
+}
+
+export const RenderRequest = new RequestType<RenderParams, RenderResult, void>('gitopsGuardrails/render');

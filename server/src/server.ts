@@ -48,6 +48,8 @@ import { APPLY_FIX_ENCRYPTED_COMMAND, codeActionsFor, fixAllAction, FIX_ALL_KIND
 import { suppressionFixes } from './features/suppress';
 import { documentLinks } from './features/documentLinks';
 import { fileContext } from './features/fileContext';
+import { render } from './features/render';
+import { headTree } from './gitHead';
 import { dependencyGraph } from './features/graph';
 import { hover } from './features/hover';
 import { references } from './features/references';
@@ -56,7 +58,7 @@ import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { clusters, components } from './features/tree';
 import * as checks from './params';
 import type { ParamsCheck } from './params';
-import { ClustersRequest, ComponentsRequest, FetchChartsRequest, FileContextRequest, GraphRequest, ModelChangedNotification, WorkspaceTrustNotification } from './protocol';
+import { ClustersRequest, ComponentsRequest, FetchChartsRequest, FileContextRequest, GraphRequest, ModelChangedNotification, RenderRequest, WorkspaceTrustNotification, type RenderParams } from './protocol';
 import { ChartFetching } from './features/charts';
 import { CheckSession } from './session';
 import { readSettings, type EditorSettings } from './settings';
@@ -397,7 +399,7 @@ request(HoverRequest.type, checks.textDocumentPositionParams, async (params: AtP
 
 request(CodeLensRequest.type, checks.textDocumentParams, async (params: { textDocument: { uri: string } }) => {
   const t = await target(params.textDocument.uri);
-  return t ? codeLenses(t.session.model, t.file) : null;
+  return t ? codeLenses(t.session.model, t.file, params.textDocument.uri) : null;
 });
 
 request(DocumentSymbolRequest.type, checks.textDocumentParams, async (params: { textDocument: { uri: string } }) => {
@@ -434,6 +436,16 @@ request(FetchChartsRequest, checks.anything, async () => {
 request(FileContextRequest, checks.uriParams, async (params: { uri: string }) => {
   const t = await target(params.uri);
   return t ? fileContext(t.session.model, t.file) : { clusters: [] };
+});
+
+request(RenderRequest, checks.renderParams, async (params: RenderParams) => {
+  const t = await target(params.uri);
+  if (!t) throw new ResponseError(LSPErrorCodes.RequestFailed, `${params.uri} is not a file of the workspace.`);
+  // Reading HEAD runs git: not in Restricted Mode.
+  const head = () => (workspaceTrusted ? headTree(t.session.root) : 'git is not run in Restricted Mode');
+  const result = render(t.session.model, t.file, params, head);
+  if (typeof result === 'string') throw new ResponseError(LSPErrorCodes.RequestFailed, result);
+  return result;
 });
 
 // Save notifications are not asked for (save: false), but TextDocuments listens to them: they go

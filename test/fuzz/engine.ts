@@ -193,7 +193,7 @@ export function runInput(model: RepoModel, seeds: Seeds, input: Input, stats: St
     model.setFile(file, next);
   };
   let failed = false;
-  const onRuleError = (rule: { id: string }, error: unknown) => {
+  const onRuleError = (rule: { id: string }, error?: unknown) => {
     if (process.env.FUZZ_SHOW_RULE_ERRORS && stats.ruleErrors.size === 0) console.error(`${rule.id} on ${input.target}:`, error);
     stats.ruleErrors.set(rule.id, (stats.ruleErrors.get(rule.id) ?? 0) + 1);
     if (!failed) stats.ruleErrorInputs.push(input.mutations.map((m) => m.kind));

@@ -32,6 +32,7 @@ const REQUESTS = [
   'textDocument/willSaveWaitUntil',
   'workspace/symbol',
   'gitopsGuardrails/fileContext',
+  'gitopsGuardrails/render',
   'gitopsGuardrails/sops/encrypt',
   'gitopsGuardrails/sops/decrypt',
   'gitopsGuardrails/sops/reencrypt',
@@ -107,6 +108,7 @@ const EXTRA: Record<string, unknown[]> = {
   'gitopsGuardrails/sops/decrypt': MALFORMED_FOR.sops,
   'gitopsGuardrails/sops/repair': MALFORMED_FOR.sops,
   'gitopsGuardrails/sops/status': MALFORMED_FOR.sops,
+  'gitopsGuardrails/render': [{ uri: 'file:///x.yaml', position: { line: -1, character: 0 } }, { uri: 'file:///x.yaml', ref: 'main' }, { uri: 'file:///x.yaml', cluster: 3 }],
   'gitopsGuardrails/sops/reencrypt': [{ uri: 'file:///x', original: '', edited: null }],
 };
 

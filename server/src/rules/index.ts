@@ -2,10 +2,12 @@
 import { fluxDependencyCycle } from './flux-dependency-cycle';
 import { fluxPathNotFound } from './flux-path-not-found';
 import { fluxUnreachableKustomization } from './flux-unreachable-kustomization';
+import { fluxRootNotSelfManaged } from './flux-root-not-self-managed';
 import { fluxUnknownDependency } from './flux-unknown-dependency';
 import { kustomizeMissingResource } from './kustomize-missing-resource';
 import { kustomizeUnlistedManifest } from './kustomize-unlisted-manifest';
 import { kustomizeBuildError } from './kustomize-build-error';
+import { kustomizePatchNoTarget } from './kustomize-patch-no-target';
 import { yamlSyntax } from './yaml-syntax';
 import { yamlDuplicateKey } from './yaml-duplicate-key';
 import { layersDirection } from './layers-direction';
@@ -25,6 +27,7 @@ import { quotaOverBudget } from './quota-over-budget';
 import { resourcesMissing } from './resources-missing';
 import { namespaceMissing } from './namespace-missing';
 import { namespaceForeign } from './namespace-foreign';
+import { namespaceDefault } from './namespace-default';
 import { netpolMissingDefaultDeny } from './netpol-missing-default-deny';
 import type { Rule } from './types';
 
@@ -35,9 +38,11 @@ export const RULES: readonly Rule[] = [
   fluxUnreachableKustomization,
   fluxUnknownDependency,
   fluxDependencyCycle,
+  fluxRootNotSelfManaged,
   kustomizeMissingResource,
   kustomizeUnlistedManifest,
   kustomizeBuildError,
+  kustomizePatchNoTarget,
   layersDirection,
   fluxMissingDependsOn,
   fluxCrdInSameKustomization,
@@ -55,6 +60,7 @@ export const RULES: readonly Rule[] = [
   resourcesMissing,
   namespaceMissing,
   namespaceForeign,
+  namespaceDefault,
   netpolMissingDefaultDeny,
 ];
 

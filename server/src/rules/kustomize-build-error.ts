@@ -1,4 +1,5 @@
 import { fluxBuild } from '../model/build';
+import { sourceRange } from './build-locations';
 import type { Rule, RuleFinding } from './types';
 
 export const kustomizeBuildError: Rule = {
@@ -19,15 +20,7 @@ export const kustomizeBuildError: Rule = {
       const key = `${error.source.file} ${JSON.stringify(error.source.nodePath ?? [])} ${error.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const file = model.file(error.source.file);
-      const resource = file?.resources.find((r) => r.index === (error.source.index ?? 0)) ?? file?.resources[0];
-      const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: (file?.text.split('\n', 1)[0] ?? '').length } };
-      let nodePath = error.source.nodePath;
-      // An entry that is a map (a patch, a generator) is pointed at by its first key.
-      const node = nodePath?.reduce((n: any, k) => (n && typeof n === 'object' ? n[k] : undefined), resource?.object);
-      if (nodePath && node && typeof node === 'object' && !Array.isArray(node) && Object.keys(node).length > 0) nodePath = [...nodePath, Object.keys(node)[0]];
-      const last = nodePath?.[nodePath.length - 1];
-      const range = !resource ? firstLine : nodePath ? model.rangeOf(resource, nodePath, typeof last === 'number' ? 'value' : 'key') : resource.range;
+      const range = sourceRange(model, error.source);
       findings.push({ file: error.source.file, range, message: `kustomize build of ${folder || '.'} for Kustomization ${ks.namespace}/${ks.name} fails: ${error.message}` });
     }
     return findings;

@@ -38,11 +38,12 @@ test('does not fire where the Flux Kustomization supplies what the folder lacks 
     'apps/kustomization.yaml': 'resources:\n  - a.yaml\npatches:\n  - patch: |\n      apiVersion: v1\n      kind: ConfigMap\n      metadata:\n        name: extra\n      data:\n        k: v\n',
   });
   assert.deepEqual(check(model, 'kustomize/build-error'), []);
-  // Without the component kustomize refuses: the patch matches nothing.
+  // Without the component kustomize refuses: the patch matches nothing (kustomize/patch-no-target says so).
   const without = repo({ ...base, 'apps/kustomization.yaml': 'resources:\n  - a.yaml\npatches:\n  - patch: |\n      apiVersion: v1\n      kind: ConfigMap\n      metadata:\n        name: extra\n' });
-  const [f] = check(without, 'kustomize/build-error');
+  assert.deepEqual(check(without, 'kustomize/build-error'), []);
+  const [f] = check(without, 'kustomize/patch-no-target');
   assert.equal(at(f), '4:5-4:10');
-  assert.match(f.message, /fails: no resource matches strategic merge patch "ConfigMap\.v1\.extra\.\[noNs\]"/);
+  assert.match(f.message, /kustomize refuses the build, so the Kustomization applies nothing; the closest object is ConfigMap settings \(v1\)\.$/);
 });
 
 test('leaves missing files, YAML syntax and what it cannot see to other rules or unresolved', () => {

@@ -49,7 +49,8 @@ export function fluxBuild(model: RepoModel, ks: FluxKustomization): BuildResult 
   if (ks.folder === undefined) return undefined;
   const { postBuild, ...spec } = effectiveSpec(ks) ?? {};
   void postBuild;
-  const key = `flux ${ks.folder}\n${ks.name}\n${ks.namespace}\n${JSON.stringify(spec)}`;
+  // The document is part of the key: errors and patches point into it.
+  const key = `flux ${ks.folder}\n${ks.name}\n${ks.namespace}\n${ks.resource.file}#${ks.resource.index}\n${JSON.stringify(spec)}`;
   return keep(model, key, () =>
     renderFluxKustomization(modelBuildInput(model), { folder: ks.folder!, source: { file: ks.resource.file, index: ks.resource.index }, name: ks.name, namespace: ks.namespace, spec, variables: {} }),
   );

@@ -6,7 +6,7 @@ import type { RepoModel } from '../model';
 import type { Cluster, FluxKustomization } from '../types';
 import { renderFluxKustomization } from './flux';
 import { modelBuildInput } from './input';
-import type { BuildResult } from './types';
+import type { BuildInput, BuildResult } from './types';
 
 export interface KustomizationRender {
   kustomization: FluxKustomization;
@@ -41,9 +41,11 @@ function decode(data: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(String(v), 'base64').toString('utf8')]));
 }
 
-/** Renders every Flux Kustomization of a cluster (or the one named `namespace/name`). */
-export function renderCluster(model: RepoModel, cluster: Cluster, only?: string): KustomizationRender[] {
-  const input = modelBuildInput(model);
+/**
+ * Renders every Flux Kustomization of a cluster (or the one named `namespace/name`); `input`
+ * replaces the model's files for other files' text (a tree read from git).
+ */
+export function renderCluster(model: RepoModel, cluster: Cluster, only?: string, input: BuildInput = modelBuildInput(model)): KustomizationRender[] {
   const renders: KustomizationRender[] = [];
   for (const ks of cluster.kustomizations) {
     if (only !== undefined && `${ks.namespace}/${ks.name}` !== only) continue;

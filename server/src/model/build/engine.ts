@@ -14,9 +14,9 @@ import { KUSTOMIZATION_FILE_NAMES, parseKustomization, stringList, type Kustomiz
 import { mergeDefinitionOf, MergeError, strategicMerge } from './merge';
 import { addHashes, fixNameReferences } from './nameReferences';
 import { applyReplacement } from './replacements';
-import { BuildFailure, curId, idText, sameId, storePreviousId, Unseen, type Res } from './resources';
+import { BuildFailure, curId, groupVersion, idText, sameId, storePreviousId, Unseen, type Res } from './resources';
 import { addMapEntries, addNameAffix, selectResources, setImages, setNamespace, setReplicas, type Selector } from './transformers';
-import type { BuildInput, BuildResult, SourceRef, Unresolved } from './types';
+import type { BuildInput, BuildResult, PatchUse, SourceRef, Unresolved } from './types';
 import { readsDifferently, parseKustomizeYaml } from './yamlText';
 
 /** Kustomizations nested deeper than this are not built here (unresolved): no recursion in proportion to the input. */
@@ -46,6 +46,7 @@ function relativeTo(from: string, to: string): string {
 export class KustomizeBuilder {
   readonly reads = new Set<string>();
   readonly unresolved: Unresolved[] = [];
+  readonly patches: PatchUse[] = [];
   private readonly stack: string[] = [];
   /** The root folder of the build and whether it asks for origin annotations. */
   private root = '';
@@ -379,7 +380,7 @@ export class KustomizeBuilder {
       this.applyPatch(acc, isFile ? this.text(path!)! : value, undefined, src, undefined);
     });
     patchList('patches').forEach((p: any, i: number) => {
-      const src = at('patches', i);
+      const src = spec.origins?.get(p) ?? at('patches', i);
       if (!p || typeof p !== 'object') throw new BuildFailure('must specify one of patch and path', src);
       const inline = typeof p.patch === 'string' ? p.patch.trim() : '';
       if (inline === '' && !p.path) throw new BuildFailure('must specify one of patch and path', src);
@@ -468,6 +469,13 @@ export class KustomizeBuilder {
     }
   }
 
+  /** Records a patch's reach; one that reaches nothing keeps the objects it could have meant. */
+  private recordPatch(acc: Accumulator, source: SourceRef, target: Selector, selector: boolean, matched: number): void {
+    const use: PatchUse = { source, target: { ...target }, selector, matched, incomplete: this.unresolved.length > 0 };
+    if (matched === 0) use.candidates = acc.resources.map((r) => ({ ...curId(r), source: r.source }));
+    this.patches.push(use);
+  }
+
   private applyPatch(acc: Accumulator, text: string, target: Selector | undefined, src: SourceRef, options: any): void {
     const docs = parseKustomizeYaml(text) as any[];
     if (docs.some((d) => d.errors.length > 0)) throw new BuildFailure(`unable to parse SM or JSON patch: ${docs.find((d) => d.errors.length > 0).errors[0].message.split('\n')[0]}`, src);
@@ -475,7 +483,9 @@ export class KustomizeBuilder {
     const isJson = values.length === 1 && Array.isArray(values[0]);
     if (isJson) {
       if (!target) throw new BuildFailure('must specify a target for JSON patch', src);
-      for (const r of selectResources(acc.resources, target)) {
+      const selected = selectResources(acc.resources, target);
+      this.recordPatch(acc, src, target, true, selected.length);
+      for (const r of selected) {
         storePreviousId(r);
         try {
           r.object = applyJsonPatch(r.object, values[0]);
@@ -518,14 +528,20 @@ export class KustomizeBuilder {
     };
     if (target) {
       if (values.length > 1) throw new BuildFailure('Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field', src);
-      for (const r of selectResources(acc.resources, target)) apply(r, values[0]);
+      const selected = selectResources(acc.resources, target);
+      this.recordPatch(acc, src, target, true, selected.length);
+      for (const r of selected) apply(r, values[0]);
       return;
     }
     for (const patch of values) {
       const id = { apiVersion: String(patch.apiVersion ?? ''), kind: String(patch.kind ?? ''), name: String(patch.metadata?.name ?? ''), namespace: String(patch.metadata?.namespace ?? '') };
       const matches = acc.resources.filter((r) => sameId(curId(r), id) || sameId(r.orgId, id) || r.prevIds.some((p) => sameId(p, id)));
+      if (matches.length === 0) {
+        const { group, version } = groupVersion(id.apiVersion);
+        this.recordPatch(acc, src, { group, version, kind: id.kind, name: id.name, ...(id.namespace ? { namespace: id.namespace } : {}) }, false, 0);
+      }
       if (matches.length !== 1) {
-        throw new BuildFailure(`no resource matches strategic merge patch "${idText(id)}": ${matches.length === 0 ? 'no matches for Id' : 'multiple matches for Id'} ${idText(id)}; failed to find unique target for patch ${idText(id)}`, src);
+        throw new BuildFailure(`no resource matches strategic merge patch "${idText(id)}": ${matches.length === 0 ? 'no matches for Id' : 'multiple matches for Id'} ${idText(id)}; failed to find unique target for patch ${idText(id)}`, src, matches.length === 0 ? 'patch-no-target' : undefined);
       }
       apply(matches[0], patch);
     }
@@ -561,13 +577,13 @@ export function runBuild(input: BuildInput, folder: string, build: (builder: Kus
   const builder = new KustomizeBuilder(input);
   try {
     const resources = build(builder);
-    return { folder, objects: resources.map(toRendered), unresolved: builder.unresolved, reads: builder.reads };
+    return { folder, objects: resources.map(toRendered), unresolved: builder.unresolved, reads: builder.reads, patches: builder.patches };
   } catch (error) {
     if (error instanceof Unseen) return { folder, objects: [], unresolved: [...builder.unresolved, { reason: error.message, source: error.source }], reads: builder.reads };
     if (error instanceof BuildFailure) {
       // A refusal that follows something unseen may be caused by it: say less.
       if (builder.unresolved.length > 0) return { folder, objects: [], unresolved: builder.unresolved, reads: builder.reads };
-      return { folder, objects: [], error: { message: error.message, source: error.source, ...(error.code ? { code: error.code } : {}) }, unresolved: [], reads: builder.reads };
+      return { folder, objects: [], error: { message: error.message, source: error.source, ...(error.code ? { code: error.code } : {}) }, unresolved: [], reads: builder.reads, patches: builder.patches };
     }
     throw error;
   }

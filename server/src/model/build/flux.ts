@@ -30,9 +30,13 @@ export interface FluxKustomizationInput {
 
 const SUBSTITUTE = 'kustomize.toolkit.fluxcd.io/substitute';
 
-function overlayFor(spec: any): (k: KustomizationSpec) => void {
+function overlayFor(spec: any, source: SourceRef): (k: KustomizationSpec) => void {
   return (k) => {
     const f = k.fields;
+    if (Array.isArray(spec?.patches)) {
+      k.origins ??= new Map();
+      spec.patches.forEach((p: unknown, i: number) => k.origins!.set(p, { ...source, nodePath: ['spec', 'patches', i] }));
+    }
     if (typeof spec?.targetNamespace === 'string' && spec.targetNamespace !== '') f.namespace = spec.targetNamespace;
     if (typeof spec?.namePrefix === 'string' && spec.namePrefix !== '') f.namePrefix = spec.namePrefix;
     if (typeof spec?.nameSuffix === 'string' && spec.nameSuffix !== '') f.nameSuffix = spec.nameSuffix;
@@ -67,7 +71,7 @@ function substituteObject(r: Res, variables: Record<string, string>, unknown: bo
 export function renderFluxKustomization(input: BuildInput, ks: FluxKustomizationInput): BuildResult {
   const result = runBuild(input, ks.folder, (builder: KustomizeBuilder) => {
     if (builder.kindOf(ks.folder) !== 'folder') throw new BuildFailure(`kustomization path not found: ${ks.folder || '.'}`, { ...ks.source, nodePath: ['spec', 'path'] }, 'missing-path');
-    const resources = builder.build(ks.folder, overlayFor(ks.spec), true);
+    const resources = builder.build(ks.folder, overlayFor(ks.spec, ks.source), true);
     const substitute = ks.spec?.postBuild && (Object.keys(ks.variables).length > 0 || (Array.isArray(ks.spec.postBuild.substituteFrom) && ks.spec.postBuild.substituteFrom.length > 0));
     const unknownNames = new Set<string>();
     for (const r of resources) {

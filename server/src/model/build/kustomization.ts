@@ -24,6 +24,8 @@ export interface KustomizationSpec {
   isComponent: boolean;
   /** The kustomization Flux generates for a plain folder (no file): errors point at the files it lists. */
   generated?: boolean;
+  /** Entries written elsewhere (a Flux Kustomization's spec.patches): where each comes from. */
+  origins?: Map<unknown, SourceRef>;
 }
 
 export function parseKustomization(text: string, source: SourceRef): KustomizationSpec {

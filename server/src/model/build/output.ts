@@ -1,6 +1,7 @@
 // A build as kustomize prints it: objects in kustomize's legacy order, keys sorted (kustomize
 // writes every object through JSON), documents separated by `---`.
 import { stringify } from 'yaml';
+import type { RepoModel } from '../model';
 import { groupVersion } from './resources';
 import type { Rendered } from './types';
 
@@ -35,4 +36,21 @@ export function toYaml(objects: readonly Rendered[], comment?: (o: Rendered) => 
       return c ? `# ${c}\n${text}` : text;
     })
     .join('---\n');
+}
+
+/** `file:line` of where an object comes from: its document, or the kustomization entry that made it. */
+export function sourceLine(model: RepoModel, o: Rendered): string {
+  const file = model.file(o.source.file);
+  const resource = file?.resources.find((r) => r.index === (o.source.index ?? 0)) ?? file?.resources[0];
+  if (!resource) return o.source.file;
+  const range = o.source.nodePath ? model.rangeOf(resource, o.source.nodePath) : resource.range;
+  return `${o.source.file}:${range.start.line + 1}`;
+}
+
+/**
+ * What a build applies as people read it (the CLI's `render`, the editor's rendered view): objects
+ * in kustomize's order, each preceded by `# source: file:line` and the Flux Kustomization when one applies it.
+ */
+export function renderedYaml(model: RepoModel, objects: readonly Rendered[], kustomization?: string): string {
+  return toYaml(inKustomizeOrder(objects), (o) => `source: ${sourceLine(model, o)}${kustomization ? ` (Kustomization ${kustomization})` : ''}`);
 }

@@ -28,7 +28,7 @@ export interface Res {
 }
 
 /** Why kustomize refuses, where another rule already says it: a path that is missing, YAML that does not parse. */
-export type FailureCode = 'missing-path' | 'yaml-syntax';
+export type FailureCode = 'missing-path' | 'yaml-syntax' | 'patch-no-target';
 
 export class BuildFailure extends Error {
   constructor(

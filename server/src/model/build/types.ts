@@ -46,14 +46,41 @@ export interface Rendered {
 export interface BuildError {
   message: string;
   source: SourceRef;
-  /** Set when the cause is a missing path or YAML that does not parse (other rules report those). */
-  code?: 'missing-path' | 'yaml-syntax';
+  /**
+   * Set when another rule reports the cause: a missing path or YAML that does not parse, or a
+   * strategic-merge patch without a target that matches no object (kustomize/patch-no-target).
+   */
+  code?: 'missing-path' | 'yaml-syntax' | 'patch-no-target';
 }
 
 /** What the engine cannot see (a remote base, a Helm chart, a file outside the repository). */
 export interface Unresolved {
   reason: string;
   source: SourceRef;
+}
+
+/** An object a patch could have targeted: its id and where it comes from (for a did-you-mean). */
+export interface PatchCandidate {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string;
+  source: SourceRef;
+}
+
+/** One application of a patch: what it selects, how many objects it reached. */
+export interface PatchUse {
+  /** The patch entry (a kustomization's patches / patchesJson6902 / patchesStrategicMerge item, a Flux spec.patches item). */
+  source: SourceRef;
+  /** The target selector, or the patch's own id for a strategic-merge patch without a target. */
+  target: { group?: string; version?: string; kind?: string; name?: string; namespace?: string; labelSelector?: string; annotationSelector?: string };
+  /** Whether the patch names its target with `target:` (kustomize ignores a selector that matches nothing; it refuses a patch without one). */
+  selector: boolean;
+  matched: number;
+  /** The objects in reach when it matched nothing. */
+  candidates?: PatchCandidate[];
+  /** Something unresolved had been met before the patch ran: the objects in reach may be incomplete. */
+  incomplete: boolean;
 }
 
 export interface BuildResult {
@@ -66,4 +93,6 @@ export interface BuildResult {
   unresolved: Unresolved[];
   /** Every path the build read (files, folder listings, what a path is): an edit elsewhere keeps it. */
   reads: Set<string>;
+  /** Every patch with a target the build applied (and the one without a target that made it fail), in order. */
+  patches?: PatchUse[];
 }
