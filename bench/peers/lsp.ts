@@ -29,6 +29,8 @@ export interface LspRun {
   /** Initialize answered → the first diagnostics of the file opened first (when one is given). */
   firstOpenDiagnosticsMs: number;
   editLatencies: number[];
+  /** Notifications received, by method. */
+  notifications: Map<string, number>;
   wallMs: number;
   cpuMs: number;
   rssBytes: number;
@@ -160,7 +162,7 @@ export async function runLanguageServer(plan: LspPlan): Promise<LspRun> {
     await connection.sendNotification(ExitNotification.type);
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     const wallMs = performance.now() - start;
-    return { initializeMs, readyMs, firstOpenDiagnosticsMs, editLatencies, wallMs, ...readRusage(usage) };
+    return { initializeMs, readyMs, firstOpenDiagnosticsMs, editLatencies, notifications, wallMs, ...readRusage(usage) };
   } finally {
     connection.dispose();
     if (child.exitCode === null) child.kill();
