@@ -48,6 +48,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
       rules: settings.get<Record<string, string>>('rules', {}),
       sops: settings.get<Record<string, unknown>>('sops', {}),
       workspaceTrusted: vscode.workspace.isTrusted,
+      // The parse cache (safe to delete): a window reload parses only the files that changed.
+      cacheDir: context.globalStorageUri.fsPath,
     },
     // A server that stops unexpectedly is restarted; the user is told once (and when it gives up).
     errorHandler: {

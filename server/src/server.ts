@@ -58,6 +58,7 @@ import * as checks from './params';
 import type { ParamsCheck } from './params';
 import { ClustersRequest, ComponentsRequest, FileContextRequest, GraphRequest, ModelChangedNotification, WorkspaceTrustNotification } from './protocol';
 import { CheckSession } from './session';
+import { cacheDir } from './model/parse-cache';
 import { readSettings, type EditorSettings } from './settings';
 import { repoPathToUri, uriToAbsolute, uriToRepoPath } from './uris';
 import type { Finding } from './rules/types';
@@ -80,6 +81,8 @@ let canShowDocument = false;
  * trust is the client's notion, and other editors leave it to the user.
  */
 let workspaceTrusted = true;
+/** The parse cache's folder: GITOPS_GUARDRAILS_CACHE_DIR, else the client's (initializationOptions.cacheDir), else the user's cache folder. */
+let cacheFolder: string | undefined;
 
 /** An error described for a log line or an error message: its name, and the message of engine errors only (others may quote their input). */
 function describe(error: unknown): string {
@@ -144,6 +147,8 @@ connection.onInitialize((params: InitializeParams) => {
   canShowDocument = capabilities.window?.showDocument?.support === true;
   settings = readSettings(params.initializationOptions, (m) => connection.console.warn(m));
   workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted !== false;
+  const fromClient = (params.initializationOptions as { cacheDir?: unknown } | undefined)?.cacheDir;
+  cacheFolder = cacheDir(typeof fromClient === 'string' && fromClient ? fromClient : undefined);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -198,6 +203,7 @@ async function indexWorkspace(workspaceRoot: string): Promise<void> {
       workspaceRoot,
       { severities: settings.severities, onRuleError: (rule, error) => logFailure(`rule ${rule.id}`, error) },
       (done, total) => progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} files`),
+      cacheFolder,
     );
     for (const document of documents.all()) {
       const file = uriToRepoPath(workspaceRoot, document.uri);

@@ -21,10 +21,10 @@ function temporaryPath(target: string): string {
 }
 
 /**
- * Writes `text` to `target` atomically (temporary file in the same folder, fsync, rename),
- * keeping the mode of an existing file. Returns false when `createOnly` and the file exists.
+ * Writes `text` (or bytes) to `target` atomically (temporary file in the same folder, fsync,
+ * rename), keeping the mode of an existing file. Returns false when `createOnly` and the file exists.
  */
-export async function writeFileAtomic(target: string, text: string, options: AtomicWriteOptions = {}): Promise<boolean> {
+export async function writeFileAtomic(target: string, text: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<boolean> {
   const existing = await fs.stat(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
@@ -38,7 +38,7 @@ export async function writeFileAtomic(target: string, text: string, options: Ato
   let renamed = false;
   try {
     try {
-      await handle.writeFile(text, 'utf8');
+      await (typeof text === 'string' ? handle.writeFile(text, 'utf8') : handle.writeFile(text));
       options.afterStep?.('written');
       await handle.sync();
       options.afterStep?.('synced');

@@ -16,6 +16,7 @@ import { formatBytes, manifestFiles, packageVsix, readmeImages } from './runner/
 import { createServerDirs, installExtension, VsCodeServer } from './runner/vscodeServer';
 import { Browser, runExtensionTests, Workbench, type ExtensionTestRun } from './runner/workbench';
 import { E2E_ENV } from './suite/setup-env';
+import '../helpers/temp-cache';
 
 /** Once installed, a run takes well under a minute; past this something hangs. */
 const HARD_TIMEOUT_MS = 8 * 60_000;
