@@ -90,6 +90,11 @@ export async function runLanguageServer(plan: LspPlan): Promise<LspRun> {
     notifications.set(method, (notifications.get(method) ?? 0) + 1);
     wake();
   });
+  // $/progress never reaches the handler above: the connection routes it to progress handlers.
+  connection.onUnhandledProgress(() => {
+    notifications.set('$/progress', (notifications.get('$/progress') ?? 0) + 1);
+    wake();
+  });
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => params.items.map((item) => plan.configuration?.(item.section) ?? null));
