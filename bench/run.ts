@@ -19,7 +19,7 @@ import { loadAverage, median, runNode } from './measure';
 import { runLanguageServer } from './peers/lsp';
 import { schemaTimings } from '../server/src/schema/index';
 
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SMALL_EDITS = 50;
 const STRUCTURAL_EDITS = 20;
 /** Wall-time budget of one series of edits. */
