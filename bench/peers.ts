@@ -135,8 +135,10 @@ async function benchSize(fileCount: number, profile: BenchProfile, runs: number,
   const loads: string[] = [loadAverage()];
   for (let round = 0; round < runs; round++) {
     for (const [name, run] of chosen) {
-      samples.get(name)!.push(await run());
-      process.stderr.write('.');
+      // A tool that fails or times out gets a row saying so; the other tools' samples are kept.
+      const sample = await run().catch((error: unknown): Sample => ({ wallMs: NaN, cpuMs: NaN, rssBytes: NaN, note: String((error as Error)?.message ?? error).split('\n')[0].slice(0, 120) }));
+      samples.get(name)!.push(sample);
+      process.stderr.write(sample.note ? 'x' : '.');
     }
     loads.push(loadAverage());
   }
@@ -148,7 +150,8 @@ async function benchSize(fileCount: number, profile: BenchProfile, runs: number,
     const cpu = median(s.map((x) => x.cpuMs));
     const wall = median(s.map((x) => x.wallMs));
     const edits = s.map((x) => x.editMs).filter((x): x is number => x !== undefined);
-    return [name, seconds(cpu), (cpu / floorCpu).toFixed(2), seconds(wall), (wall / floorWall).toFixed(2), mb(median(s.map((x) => x.rssBytes))), edits.length ? ms(median(edits)) : '—'];
+    const failed = s.find((x) => x.note)?.note;
+    return [failed ? `${name} (failed: ${failed})` : name, seconds(cpu), (cpu / floorCpu).toFixed(2), seconds(wall), (wall / floorWall).toFixed(2), mb(median(s.map((x) => x.rssBytes))), edits.length ? ms(median(edits)) : '—'];
   });
   const header = `### ${fileCount.toLocaleString('en')} files, ${profile} profile (${yamlFiles.length} YAML files, ${repo.components} components), median of ${runs} interleaved rounds\n\nLoad average (1, 5, 15 min) before and after each round: ${loads.join(' → ')}\n\n`;
   return `${header}${markdownTable(['tool', 'CPU s', '× floor', 'wall s', 'wall × floor', 'peak RSS', 'edit → diagnostic'], rows)}\n`;
