@@ -1,8 +1,26 @@
 // Bundles the extension client, the language server and the CLI into dist/ (vscode external).
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+// A hash of the server's sources and the lock file: what the parse cache of a build may read
+// (server/src/model/parse-cache.ts ignores a cache another build wrote).
+const buildId = (() => {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(ts|json|js)$/.test(entry.name)) hash.update(full).update(readFileSync(full));
+    }
+  };
+  walk(fileURLToPath(new URL('./server/src', import.meta.url)));
+  hash.update(readFileSync(new URL('./package-lock.json', import.meta.url)));
+  return hash.digest('hex').slice(0, 16);
+})();
 const watch = process.argv.includes('--watch');
 
 const common = {
@@ -13,7 +31,7 @@ const common = {
   sourcemap: true,
   minify: true,
   logLevel: 'warning',
-  define: { __VERSION__: JSON.stringify(version) },
+  define: { __VERSION__: JSON.stringify(version), __BUILD_ID__: JSON.stringify(buildId) },
 };
 
 // ELK (1.6 MB) is needed only when the dependency graph opens: the extension loads it then from

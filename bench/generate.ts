@@ -6,7 +6,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** Bump when the generated content changes, so cached repositories are rebuilt. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
+/**
+ * `light`: one Deployment and one HelmRelease per component, about 1.2 documents a file (the
+ * first profile). `dense`: every component holds the objects a real namespace has (Namespace,
+ * ResourceQuota, LimitRange, NetworkPolicy, ServiceAccount, Role, RoleBinding, Deployment,
+ * Service, ConfigMap, HPA, PDB, a SOPS-encrypted Secret and its kustomization.yaml), about 3.4
+ * documents a file: issue 15's profile, on which the targets are judged.
+ */
+export type BenchProfile = 'light' | 'dense';
+export const DEFAULT_PROFILE: BenchProfile = 'dense';
 export const DEFAULT_FILE_COUNT = 5000;
 export const DEFAULT_SEED = 0x5eed;
 
@@ -54,7 +63,11 @@ interface Component {
 }
 
 /** The repository's files as repository-relative path → text, exactly `fileCount` of them. */
-export function generateFiles(fileCount = DEFAULT_FILE_COUNT, seed = DEFAULT_SEED): Map<string, string> {
+export function generateFiles(fileCount = DEFAULT_FILE_COUNT, seed = DEFAULT_SEED, profile: BenchProfile = DEFAULT_PROFILE): Map<string, string> {
+  return profile === 'dense' ? generateDense(fileCount, seed) : generateLight(fileCount, seed);
+}
+
+function generateLight(fileCount: number, seed: number): Map<string, string> {
   const random = prng(seed);
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
@@ -145,14 +158,14 @@ export function generateFiles(fileCount = DEFAULT_FILE_COUNT, seed = DEFAULT_SEE
 }
 
 /** The generated repository's folder, written only when missing or out of date. */
-export async function ensureRepo(fileCount = DEFAULT_FILE_COUNT, seed = DEFAULT_SEED): Promise<GeneratedRepo> {
-  const root = path.join(os.tmpdir(), `gitops-guardrails-bench-${fileCount}`);
+export async function ensureRepo(fileCount = DEFAULT_FILE_COUNT, seed = DEFAULT_SEED, profile: BenchProfile = DEFAULT_PROFILE): Promise<GeneratedRepo> {
+  const root = path.join(os.tmpdir(), `gitops-guardrails-bench-${profile}-${fileCount}`);
   // The stamp lives beside the repository so the model never sees it.
   const stampFile = `${root}.stamp`;
-  const stamp = JSON.stringify({ version: GENERATOR_VERSION, seed, fileCount });
+  const stamp = JSON.stringify({ version: GENERATOR_VERSION, seed, fileCount, profile });
   const current = await fs.readFile(stampFile, 'utf8').catch(() => undefined);
   const exists = await fs.stat(root).then((s) => s.isDirectory()).catch(() => false);
-  const files = generateFiles(fileCount, seed);
+  const files = generateFiles(fileCount, seed, profile);
   const components = [...files.keys()].filter((f) => f.endsWith('/namespace.yaml')).length;
   if (exists && current === stamp) return { root, files: files.size, components, regenerated: false };
 
@@ -424,9 +437,177 @@ spec:
 `;
 }
 
+/** Files every component of the dense profile has. */
+const DENSE_FILES = ['kustomization.yaml', 'namespace.yaml', 'rbac.yaml', 'app.yaml', 'secret.sops.yaml'];
+/** About one component in this many misspells a dependsOn in one cluster (did-you-mean at scale). */
+const MISSPELT_EVERY = 20;
+
+/**
+ * The dense profile: five files per component (14 documents), the same clusters and layers as the
+ * light one. Mistakes: two missing resources, a wrong spec.path, a misspelt dependsOn in us-west
+ * for one component in MISSPELT_EVERY, and one unlisted manifest.
+ */
+function generateDense(fileCount: number, seed: number): Map<string, string> {
+  const random = prng(seed);
+  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+  const fixed = 2 + CLUSTERS.length * (2 + LAYERS.length);
+  const budget = fileCount - fixed;
+  if (budget < DENSE_FILES.length * LAYERS.length) throw new Error(`at least ${fixed + DENSE_FILES.length * LAYERS.length} files are needed`);
+  const componentCount = Math.floor(budget / DENSE_FILES.length);
+  let extrasLeft = budget - componentCount * DENSE_FILES.length;
+
+  const components: Component[] = [];
+  const byLayer: Record<LayerName, Component[]> = { core: [], services: [], apps: [] };
+  const used = new Set<string>();
+  for (let i = 0; i < componentCount; i++) {
+    const share = i / componentCount;
+    const layer: LayerName = share < LAYER_SHARE.core ? 'core' : share < LAYER_SHARE.core + LAYER_SHARE.services ? 'services' : 'apps';
+    let name = pick(WORDS[layer]);
+    if (used.has(name)) name = `${name}-${i}`;
+    used.add(name);
+    const component: Component = { name, layer, folder: `environments/${layer}/${name}`, multiDoc: true };
+    const below = layer === 'services' ? byLayer.core : layer === 'apps' ? byLayer.services : [];
+    if (below.length > 0) component.dependsOn = pick(below).name;
+    components.push(component);
+    byLayer[layer].push(component);
+  }
+
+  const files = new Map<string, string>();
+  files.set('.sops.yaml', SOPS_CONFIG);
+  const missingResource = new Set([components[Math.floor(componentCount * 0.35)].name, components[Math.floor(componentCount * 0.85)].name]);
+  const wrongPath = byLayer.apps[Math.floor(byLayer.apps.length / 3)].name;
+  const unlisted = byLayer.services[0];
+  for (const cluster of CLUSTERS) {
+    files.set(`clusters/${cluster}/flux-system/gotk-sync.yaml`, gotkSync(cluster));
+    files.set(`clusters/${cluster}/flux-system/kustomization.yaml`, 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - gotk-sync.yaml\n');
+    for (const layer of LAYERS) {
+      const docs = byLayer[layer].map((c, i) => {
+        let folder = `./${c.folder}`;
+        if (c.name === wrongPath && cluster === 'staging') folder = `./${c.folder}/overlays/staging`;
+        let dependsOn = c.dependsOn;
+        if (cluster === 'us-west' && dependsOn && i % MISSPELT_EVERY === MISSPELT_EVERY / 2) dependsOn = `${dependsOn}x`;
+        return fluxKustomization(c.name, folder, dependsOn, layer !== 'apps');
+      });
+      files.set(`clusters/${cluster}/${layer}.yaml`, docs.join('---\n'));
+    }
+  }
+
+  for (const c of components) {
+    const replicas = int(1, 4);
+    const cpu = pick([50, 100, 200, 250, 500]);
+    const memory = pick([64, 128, 256, 512]);
+    const port = pick([80, 3000, 8080, 9000, 9898]);
+    const listed = ['namespace.yaml', 'rbac.yaml', 'app.yaml', 'secret.sops.yaml'];
+    if (extrasLeft > 0) {
+      extrasLeft--;
+      listed.push('configmap-extra.yaml');
+      files.set(`${c.folder}/configmap-extra.yaml`, configMap(c.name, `${c.name}-extra`, int(2, 6), random));
+    }
+    if (missingResource.has(c.name)) listed.push('missing.yaml');
+    files.set(`${c.folder}/kustomization.yaml`, kustomization(c.name, listed));
+    files.set(
+      `${c.folder}/namespace.yaml`,
+      [
+        `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${c.name}\n  labels:\n    layer: ${c.layer}\n`,
+        resourceQuota(c.name, cpu * replicas * 4, memory * replicas * 4),
+        limitRange(c.name, cpu, memory),
+        defaultDeny(),
+      ].join('---\n'),
+    );
+    files.set(`${c.folder}/rbac.yaml`, rbac(c.name));
+    files.set(
+      `${c.folder}/app.yaml`,
+      [deployment(c.name, replicas, cpu, memory, port, int(1000, 9999)), service(c.name, port), configMap(c.name, `${c.name}-config`, int(3, 12), random), hpa(c.name, replicas), pdb(c.name)].join('---\n'),
+    );
+    files.set(`${c.folder}/secret.sops.yaml`, sopsSecret(c.name, random));
+  }
+  files.set(`${unlisted.folder}/pdb-unlisted.yaml`, pdb(`${unlisted.name}-unlisted`));
+  if (files.size !== fileCount) throw new Error(`generator produced ${files.size} files, not ${fileCount}`);
+  return files;
+}
+
+function limitRange(name: string, cpu: number, memory: number): string {
+  return `apiVersion: v1
+kind: LimitRange
+metadata:
+  name: ${name}-defaults
+spec:
+  limits:
+    - type: Container
+      default:
+        memory: ${memory * 2}Mi
+      defaultRequest:
+        cpu: ${cpu}m
+        memory: ${memory}Mi
+`;
+}
+
+function defaultDeny(): string {
+  return `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+spec:
+  podSelector: {}
+  policyTypes:
+    - Ingress
+    - Egress
+`;
+}
+
+function hpa(name: string, replicas: number): string {
+  return `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: ${name}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: ${name}
+  minReplicas: ${replicas}
+  maxReplicas: ${replicas * 2}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: 80
+`;
+}
+
+/** A Secret as SOPS leaves it: values and MAC are well-formed ciphertext of random bytes, not real encryption. */
+function sopsSecret(name: string, random: () => number): string {
+  const b64 = (bytes: number) => Buffer.from(Array.from({ length: bytes }, () => Math.floor(random() * 256))).toString('base64');
+  const enc = (bytes: number, type = 'str') => `ENC[AES256_GCM,data:${b64(bytes)},iv:${b64(32)},tag:${b64(16)},type:${type}]`;
+  return `apiVersion: v1
+kind: Secret
+metadata:
+    name: ${name}-credentials
+type: Opaque
+stringData:
+    username: ${enc(8)}
+    password: ${enc(24)}
+sops:
+    age:
+        - recipient: age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw
+          enc: |
+            -----BEGIN AGE ENCRYPTED FILE-----
+            ${b64(48)}
+            -----END AGE ENCRYPTED FILE-----
+    lastmodified: "2024-01-01T00:00:00Z"
+    mac: ${enc(32)}
+    encrypted_regex: ^(data|stringData)$
+    version: 3.9.0
+`;
+}
+
 if (require.main === module) {
   const count = Number(process.argv[2] ?? DEFAULT_FILE_COUNT);
-  ensureRepo(count).then(
+  const profile = (process.argv[3] ?? process.env.BENCH_PROFILE ?? DEFAULT_PROFILE) as BenchProfile;
+  ensureRepo(count, DEFAULT_SEED, profile).then(
     (repo) => console.log(`${repo.root}: ${repo.files} files, ${repo.components} components${repo.regenerated ? ' (generated)' : ' (up to date)'}`),
     (error) => {
       console.error(error);

@@ -1,6 +1,7 @@
 // Runs node's test runner on every *.test.ts below the given folders (Node 20 has no --test globs).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const roots = process.argv.slice(2);
@@ -17,5 +18,8 @@ if (files.length === 0) {
   console.error(`no test files under ${roots.join(', ')}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// The parse cache of every CLI and server the tests start goes to a folder of this run, not the user's.
+const cacheDir = process.env.GITOPS_GUARDRAILS_CACHE_DIR || mkdtempSync(path.join(os.tmpdir(), 'gitops-guardrails-test-cache-'));
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], { stdio: 'inherit', env: { ...process.env, GITOPS_GUARDRAILS_CACHE_DIR: cacheDir } });
+if (!process.env.GITOPS_GUARDRAILS_CACHE_DIR) rmSync(cacheDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);

@@ -53,6 +53,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
       // Charts fetched on request are kept in the extension's global storage (GITOPS_GUARDRAILS_CACHE_DIR wins).
       charts: settings.get<Record<string, unknown>>('charts', {}),
       chartCacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'charts').fsPath,
+      // The parse cache (safe to delete): a window reload parses only the files that changed.
+      cacheDir: context.globalStorageUri.fsPath,
     },
     // A server that stops unexpectedly is restarted; the user is told once (and when it gives up).
     errorHandler: {

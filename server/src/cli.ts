@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import { runChecks } from './check';
 import { safeFixes, writeFix } from './fixes';
 import { RepoModel } from './model/model';
+import { cacheDir, CACHE_DIR_ENV, ParseCache } from './model/parse-cache';
 import { formatText, printable } from './output/text';
 import { toJson } from './output/json';
 import { toSarif } from './output/sarif';
@@ -35,7 +36,7 @@ export interface CliIO {
 }
 
 const USAGE = `Usage:
-  gitops-guardrails check [DIR] [--format text|json|sarif] [--fix] [--baseline FILE]
+  gitops-guardrails check [DIR] [--format text|json|sarif] [--fix] [--baseline FILE] [--no-cache]
   gitops-guardrails index [DIR] --json
   gitops-guardrails build FOLDER [--root DIR]
   gitops-guardrails render [DIR] --cluster NAME [--kustomization NAMESPACE/NAME] [--format yaml|json]
@@ -44,6 +45,8 @@ const USAGE = `Usage:
   gitops-guardrails --version
 
 check exits 0 when no finding is an error, 1 when one is, 2 on a usage or I/O failure.
+check keeps what it parsed in a cache (\$${CACHE_DIR_ENV}, else the user's cache folder) so the
+next run parses only the files that changed; --no-cache neither reads nor writes it.
 --fix waits for another --fix run on the same DIR (lock file ${FIX_LOCK_FILE}).
 --baseline FILE: when FILE does not exist, write every current finding to it (accepted, exit 0);
 when it does, report only the findings it does not list (matched by rule, file and message).
@@ -103,6 +106,8 @@ interface CheckArgs {
   format: 'text' | 'json' | 'sarif';
   fix: boolean;
   baseline?: string;
+  /** Read and write the parse cache (model/parse-cache.ts); --no-cache turns it off. */
+  cache: boolean;
 }
 
 function parseCheckArgs(args: string[], io: CliIO): CheckArgs | string {
@@ -110,9 +115,11 @@ function parseCheckArgs(args: string[], io: CliIO): CheckArgs | string {
   let format: CheckArgs['format'] = 'text';
   let fix = false;
   let baseline: string | undefined;
+  let cache = true;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--fix') fix = true;
+    else if (arg === '--no-cache') cache = false;
     else if (arg === '--baseline' || arg.startsWith('--baseline=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
       if (!value) return '--baseline takes a file name.';
@@ -125,14 +132,19 @@ function parseCheckArgs(args: string[], io: CliIO): CheckArgs | string {
     else if (dir === undefined) dir = arg;
     else return `Only one directory can be checked, got "${dir}" and "${arg}".`;
   }
-  return { dir: path.resolve(io.cwd, dir ?? '.'), format, fix, baseline };
+  return { dir: path.resolve(io.cwd, dir ?? '.'), format, fix, baseline, cache };
 }
 
-/** The repository's model, with the chart stores of this environment (read offline; nothing is fetched). */
-async function loadModel(dir: string, env: NodeJS.ProcessEnv): Promise<RepoModel> {
+/**
+ * The repository's model, with the chart stores of this environment (read offline; nothing is
+ * fetched); with `cache`, parsed through the parse cache, which is then saved.
+ */
+async function loadModel(dir: string, env: NodeJS.ProcessEnv, cache = false): Promise<RepoModel> {
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) throw new Error(`${dir} is not a directory.`);
-  const model = await RepoModel.load(dir, RULE_IDS);
+  const parseCache = cache ? await ParseCache.open(cacheDir(undefined, env), dir) : undefined;
+  const model = await RepoModel.load(dir, RULE_IDS, undefined, parseCache ? { cache: parseCache } : {});
+  await parseCache?.save();
   model.setChartStores(chartStores(env).stores);
   return model;
 }
@@ -145,8 +157,8 @@ async function check(args: string[], io: CliIO): Promise<number> {
   }
   if (!(await fs.stat(parsed.dir).catch(() => undefined))?.isDirectory()) throw new Error(`${parsed.dir} is not a directory.`);
   let findings = parsed.fix
-    ? await withRepositoryLock(parsed.dir, { timeoutMs: FIX_LOCK_TIMEOUT_MS, onWait: (holder) => io.stderr(`gitops-guardrails: waiting for another --fix run${holder ? ` (process ${holder.slice(0, 20)})` : ''} on this repository to finish\n`) }, () => checkAndFix(parsed.dir, io))
-    : runChecks(await loadModel(parsed.dir, io.env), { onRuleError: ruleErrorReporter(io) });
+    ? await withRepositoryLock(parsed.dir, { timeoutMs: FIX_LOCK_TIMEOUT_MS, onWait: (holder) => io.stderr(`gitops-guardrails: waiting for another --fix run${holder ? ` (process ${holder.slice(0, 20)})` : ''} on this repository to finish\n`) }, () => checkAndFix(parsed.dir, io, parsed.cache))
+    : runChecks(await loadModel(parsed.dir, io.env, parsed.cache), { onRuleError: ruleErrorReporter(io) });
   if (parsed.baseline) findings = await withBaseline(parsed.baseline, findings, io);
   if (parsed.format === 'json') io.stdout(JSON.stringify(toJson(findings), null, 2) + '\n');
   else if (parsed.format === 'sarif') io.stdout(JSON.stringify(toSarif(findings, RULES, VERSION), null, 2) + '\n');
@@ -182,9 +194,9 @@ function ruleErrorReporter(io: CliIO) {
  * file is read again right before it is edited; a fix whose file changed since the check, or that
  * would edit a SOPS-encrypted file, is skipped with the reason.
  */
-async function checkAndFix(dir: string, io: CliIO) {
+async function checkAndFix(dir: string, io: CliIO, cache: boolean) {
   const onRuleError = ruleErrorReporter(io);
-  const model = await loadModel(dir, io.env);
+  const model = await loadModel(dir, io.env, cache);
   let findings = runChecks(model, { onRuleError });
   const reported = new Set<string>();
   const skip = (title: string, reason: string) => {

@@ -61,6 +61,7 @@ import type { ParamsCheck } from './params';
 import { ClustersRequest, ComponentsRequest, FetchChartsRequest, FileContextRequest, GraphRequest, ModelChangedNotification, RenderRequest, WorkspaceTrustNotification, type RenderParams } from './protocol';
 import { ChartFetching } from './features/charts';
 import { CheckSession } from './session';
+import { cacheDir } from './model/parse-cache';
 import { readSettings, type EditorSettings } from './settings';
 import { repoPathToUri, uriToAbsolute, uriToRepoPath } from './uris';
 import type { Finding } from './rules/types';
@@ -83,6 +84,8 @@ let canShowDocument = false;
  * trust is the client's notion, and other editors leave it to the user.
  */
 let workspaceTrusted = true;
+/** The parse cache's folder: GITOPS_GUARDRAILS_CACHE_DIR, else the client's (initializationOptions.cacheDir), else the user's cache folder. */
+let cacheFolder: string | undefined;
 
 /** Chart stores and fetching (features/charts.ts); made at initialize, where the client names its storage. */
 let chartFetching: ChartFetching | undefined;
@@ -167,6 +170,8 @@ connection.onInitialize((params: InitializeParams) => {
     },
     typeof storage === 'string' && storage ? storage : undefined,
   );
+  const fromClient = (params.initializationOptions as { cacheDir?: unknown } | undefined)?.cacheDir;
+  cacheFolder = cacheDir(typeof fromClient === 'string' && fromClient ? fromClient : undefined);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -228,6 +233,7 @@ async function indexWorkspace(workspaceRoot: string): Promise<void> {
       workspaceRoot,
       { severities: settings.severities, onRuleError: (rule, error) => logFailure(`rule ${rule.id}`, error) },
       (done, total) => progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} files`),
+      cacheFolder,
     );
     if (chartFetching) session.model.setChartStores(chartFetching.stores);
     for (const document of documents.all()) {

@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { runChecks, type CheckOptions } from './check';
 import { RepoModel } from './model/model';
+import { ParseCache } from './model/parse-cache';
 import { toAbsolute } from './model/paths';
 import { isYamlPath } from './model/parse';
 import { admitsFile, scanPath } from './model/scan';
@@ -24,8 +25,14 @@ export class CheckSession {
     this.options = { ...this.options, severities };
   }
 
-  static async open(root: string, options: CheckOptions = {}, onProgress?: (done: number, total: number) => void): Promise<CheckSession> {
-    return new CheckSession(await RepoModel.load(root, RULE_IDS, onProgress), options);
+  /** `cacheFolder`: where the parse cache lives (model/parse-cache.ts); without it nothing is cached. */
+  static async open(root: string, options: CheckOptions = {}, onProgress?: (done: number, total: number) => void, cacheFolder?: string): Promise<CheckSession> {
+    if (!cacheFolder) return new CheckSession(await RepoModel.load(root, RULE_IDS, onProgress), options);
+    const cache = await ParseCache.open(cacheFolder, root);
+    const model = await RepoModel.load(root, RULE_IDS, onProgress, { cache });
+    // Written while the rules run; a failure only costs the next start its time.
+    void cache.save();
+    return new CheckSession(model, options);
   }
 
   get root(): string {

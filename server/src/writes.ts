@@ -38,7 +38,7 @@ export async function writeFileAtomic(target: string, text: string | Uint8Array,
   let renamed = false;
   try {
     try {
-      await handle.writeFile(text, 'utf8');
+      await (typeof text === 'string' ? handle.writeFile(text, 'utf8') : handle.writeFile(text));
       options.afterStep?.('written');
       await handle.sync();
       options.afterStep?.('synced');

@@ -2,12 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RepoModel } from '../../server/src/model/model';
 import { documentsParsed } from '../../server/src/model/parse';
 import { RULE_IDS } from '../../server/src/rules';
+import '../helpers/temp-cache';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -69,6 +70,25 @@ test('parse workers forced by GITOPS_GUARDRAILS_PARSE_WORKERS report the same JS
     assert.ok(JSON.parse(inThread.stdout).findings.length > 0);
     assert.equal(inWorkers.code, inThread.code);
     assert.equal(inWorkers.stdout, inThread.stdout);
+  }
+});
+
+test('check keeps its parse cache in GITOPS_GUARDRAILS_CACHE_DIR, reports the same JSON from it, and --no-cache neither reads nor writes it', () => {
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'gitops-guardrails-cli-cache-'));
+  try {
+    const check = (...extra: string[]) => spawnSync(process.execPath, [CLI, 'check', EXAMPLE, '--format', 'json', ...extra], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, GITOPS_GUARDRAILS_CACHE_DIR: cacheDir } });
+    const uncached = check('--no-cache');
+    assert.deepEqual(readdirSync(cacheDir), [], '--no-cache writes nothing');
+    const cold = check();
+    assert.equal(readdirSync(cacheDir).length, 1, 'one cache file for the repository');
+    const warm = check();
+    assert.ok(JSON.parse(uncached.stdout).findings.length > 0);
+    for (const run of [cold, warm]) {
+      assert.equal(run.status, uncached.status);
+      assert.equal(run.stdout, uncached.stdout);
+    }
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
   }
 });
 

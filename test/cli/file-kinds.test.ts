@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import '../helpers/temp-cache';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 

@@ -17,6 +17,7 @@ import { createServerDirs, installExtension, VsCodeServer } from './runner/vscod
 import { Browser, runExtensionTests, Workbench, type ExtensionTestRun } from './runner/workbench';
 import { E2E_ENV } from './suite/setup-env';
 import { serveFolder, writeHelmRepository, type RunningServer } from '../helpers/charts';
+import '../helpers/temp-cache';
 
 /** Once installed, a run takes well under a minute; past this something hangs. */
 const HARD_TIMEOUT_MS = 8 * 60_000;

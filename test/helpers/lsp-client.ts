@@ -23,6 +23,7 @@ import {
   type Range,
 } from 'vscode-languageserver-protocol/node';
 import { ModelChangedNotification } from '../../server/src/protocol';
+import './temp-cache';
 
 export const SERVER = path.resolve(__dirname, '../../dist/server.js');
 

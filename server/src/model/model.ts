@@ -11,7 +11,8 @@ import { bootstrapGroups, findCrdInstallers, type CrdInstaller } from './crds';
 import { chartFolderOf, chartShapeOf, isChartFile, type FileKind, type FileShape } from './fileKinds';
 import { findKustomizationFile } from './kustomize';
 import { deriveDependencies, type Dependencies } from './dependencies';
-import { isKustomizationFileName, isYamlPath, parseYamlFile } from './parse';
+import { isKustomizationFileName, isYamlPath, parsedData, parseYamlFile } from './parse';
+import type { ParseCache } from './parse-cache';
 import { plainValue } from './limits';
 import { ancestors, dirname, toAbsolute } from './paths';
 import { parseInWorkers, parseWorkerCount } from './parse-pool';
@@ -27,6 +28,8 @@ export interface LoadOptions {
   parseWorkers?: number;
   /** The parse worker's script instead of the bundled one (tests). */
   parseWorkerScript?: string;
+  /** Files parsed by an earlier run (model/parse-cache.ts): those unchanged are not parsed again; every file parsed is recorded in it. */
+  cache?: ParseCache;
 }
 
 export class RepoModel implements FileTree {
@@ -75,9 +78,11 @@ export class RepoModel implements FileTree {
     const { files, unreadable } = await scanWorkspace(root);
     for (const problem of unreadable) model.addUnreadable(problem);
     const yamlPaths = files.filter(isYamlPath);
-    const workers = parseWorkerCount(yamlPaths.length, options.parseWorkers);
+    const { cache } = options;
+    // A warm cache leaves little to parse: the main thread reads, hashes and parses the rest.
+    const workers = cache && cache.size > 0 ? 0 : parseWorkerCount(yamlPaths.length, options.parseWorkers);
     if (workers > 0) {
-      await model.loadParsed(files, yamlPaths, workers, options.parseWorkerScript, onProgress);
+      await model.loadParsed(files, yamlPaths, workers, options.parseWorkerScript, onProgress, cache);
       onProgress?.(files.length, files.length);
       return model;
     }
@@ -89,6 +94,7 @@ export class RepoModel implements FileTree {
       batch.forEach((path, i) => {
         const text = texts[i];
         if (text !== null && typeof text === 'object') model.markUnreadable(path, text.error);
+        else if (cache && typeof text === 'string') model.setParsedFile(cache.get(path, text) ?? cached(cache, parseYamlFile(path, text)));
         else model.setFile(path, text);
       });
       done += batch.length;
@@ -99,7 +105,7 @@ export class RepoModel implements FileTree {
   }
 
   /** Records `files` as the workers parse their YAML files, in the order of `files`. */
-  private async loadParsed(files: readonly string[], yamlPaths: readonly string[], workers: number, script: string | undefined, onProgress?: (done: number, total: number) => void): Promise<void> {
+  private async loadParsed(files: readonly string[], yamlPaths: readonly string[], workers: number, script: string | undefined, onProgress?: (done: number, total: number) => void, cache?: ParseCache): Promise<void> {
     const unreadable: string[] = [];
     // null: parsed, but the file could not be read (skipped, as load does without workers).
     const parsed: (YamlFile | null | undefined)[] = new Array(yamlPaths.length);
@@ -123,7 +129,7 @@ export class RepoModel implements FileTree {
       yamlPaths,
       workers,
       (index, file) => {
-        parsed[index] = file ?? null;
+        parsed[index] = file ? (cache ? cached(cache, file) : file) : null;
         if (index === nextYaml) apply();
       },
       script,
@@ -534,4 +540,10 @@ function structureKey(file: YamlFile): string {
     parts.push(r.apiVersion, r.kind, r.name, r.namespace ?? null, facts);
   }
   return JSON.stringify(parts);
+}
+
+/** Records a file just parsed in the parse cache, before the model sees (and may trim) it. */
+function cached(cache: ParseCache, file: YamlFile): YamlFile {
+  cache.put(parsedData(file));
+  return file;
 }

@@ -201,6 +201,14 @@ class LazyYamlFile implements YamlFile {
   get documentsParsed(): boolean {
     return this.#documents !== undefined;
   }
+
+  /** The data it was made from (its documents not parsed for it). */
+  data(): ParsedFileData {
+    const { path, text, lineStarts, resources, syntaxErrors, syntaxErrorCount, strictOnlyProblems, duplicateKeys, shape, sopsEncrypted } = this;
+    const data: ParsedFileData = { path, text, lineStarts, resources, syntaxErrors, syntaxErrorCount, strictOnlyProblems, duplicateKeys, shape, sopsEncrypted };
+    if (this.#documentEnds) data.documentEnds = this.#documentEnds;
+    return data;
+  }
 }
 
 /**
@@ -238,6 +246,11 @@ function lazyDocuments(text: string, ends: readonly number[], parseAll: () => Do
       if (property === 'length') return all ? all.length : ends.length;
       return Reflect.get(target, property, receiver);
     },
+    // map, forEach and filter skip the indices an array does not have: every document has one.
+    has(target, property) {
+      if (typeof property === 'string' && /^\d+$/.test(property)) return Number(property) < (all ? all.length : ends.length);
+      return Reflect.has(target, property);
+    },
   });
 }
 
@@ -252,6 +265,11 @@ function shiftRanges(doc: Document.Parsed, by: number): void {
       shift(node.range);
     },
   });
+}
+
+/** A parsed file as plain data (what a parse worker sends, what the parse cache keeps), its documents left unparsed where they are. */
+export function parsedData(file: YamlFile): ParsedFileData {
+  return file instanceof LazyYamlFile ? file.data() : withoutDocuments(file);
 }
 
 /** A YamlFile of parsed data whose documents are parsed on first access. */

@@ -3,7 +3,6 @@
  * comment line belongs to the enclosing mapping or sequence whose items start at or left of its
  * column; the `yaml` package's attribution (to the deepest preceding node) would change the AAD.
  */
-import { Parser } from 'yaml';
 import type { SopsComment, SopsMapping, SopsNode, SopsPair, SopsSequence } from './tree';
 
 export interface ContainerRecord {
@@ -50,7 +49,8 @@ export class LineIndex {
   }
 }
 
-export function collectComments(text: string): CommentToken[] {
+/** The comments of a YAML text's CST tokens (what yaml's Parser makes of it), in source order. */
+export function collectComments(tokens: Iterable<unknown>): CommentToken[] {
   const out: CommentToken[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
@@ -61,7 +61,7 @@ export function collectComments(text: string): CommentToken[] {
     }
     for (const [k, v] of Object.entries(node)) if (k !== 'source' && v && typeof v === 'object') visit(v);
   };
-  for (const token of new Parser().parse(text)) visit(token);
+  for (const token of tokens) visit(token);
   return out.sort((a, b) => a.offset - b.offset);
 }
 

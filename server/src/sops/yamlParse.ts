@@ -2,7 +2,7 @@
  * YAML text → sops trees, typed as go-yaml v3 types them (only plain untagged scalars are
  * resolved; `014` is octal, `yes` a string), with comments placed by yamlComments.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode, type Scalar } from 'yaml';
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser, type Document, type Node as YamlNode, type Scalar } from 'yaml';
 import { SopsError } from './errors';
 import { resolvePlainYamlScalar } from './scalars';
 import type { SopsMapping, SopsNode, SopsPair, SopsScalar, SopsSequence } from './tree';
@@ -16,8 +16,9 @@ export interface ParsedYaml {
 
 /** Parses every document; `file` only names the file in messages (YAML errors never quote the source). */
 export function parseYaml(text: string, file: string): ParsedYaml {
-  const docs = parseAllDocuments(text, { schema: 'failsafe', prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
-  const list = Array.isArray(docs) ? docs : [];
+  // One CST parse serves both the documents and the comments (parseAllDocuments would parse the text a second time).
+  const tokens = [...new Parser().parse(text)];
+  const list = [...new Composer({ schema: 'failsafe', prettyErrors: false, uniqueKeys: true, logLevel: 'error' }).compose(tokens)];
   const lines = new LineIndex(text);
   for (const doc of list) {
     const err = doc.errors[0];
@@ -26,7 +27,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       throw new SopsError('BAD_FORMAT', `${file}: invalid YAML at line ${lines.line(offset) + 1}, column ${lines.column(offset) + 1} (${err.code})`);
     }
   }
-  const comments = collectComments(text);
+  const comments = collectComments(tokens);
   const docStarts = list.map((d) => d.range[0]);
   const branches: SopsMapping[] = [];
   let metadata: SopsNode | undefined;
