@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { WorkspaceTrustNotification } from '../../server/src/protocol';
-import { createLog } from './log';
+import { createLog, serverLog } from './log';
 import { RestartPolicy } from './restartPolicy';
 import { registerGraph } from './graph';
 import { ServerModel } from './serverModel';
@@ -15,6 +15,8 @@ let client: LanguageClient | undefined;
 /** What the extension exports: its views' data, for the end-to-end tests (not a stable API). */
 export interface GitOpsGuardrailsApi {
   views?: RegisteredViews;
+  /** The folder of the extension's log files (its "GitOps Guardrails" log channel writes one there). */
+  logUri?: vscode.Uri;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<GitOpsGuardrailsApi> {
@@ -26,7 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
       if (reload) await vscode.commands.executeCommand('workbench.action.reloadWindow');
     }),
   );
-  if (!settings.get<boolean>('enable', true)) return {};
+  if (!settings.get<boolean>('enable', true)) return { logUri: context.logUri };
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
@@ -38,7 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
   context.subscriptions.push(output);
   const clientOptions: LanguageClientOptions = {
     // The server's log lines (index timings, config problems) with their levels.
-    outputChannel: output,
+    outputChannel: serverLog(output),
     documentSelector: [{ scheme: 'file', language: 'yaml' }],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*'), configurationSection: 'gitopsGuardrails' },
     // Rule severities from the settings (the repository's .gitops-guardrails.yaml wins over them),
@@ -91,7 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
   registerGraph(context, model);
   registerStatusBar(context, model);
   (await import('./sops')).registerSopsCommands(context, client);
-  return { views };
+  return { views, logUri: context.logUri };
 }
 
 export async function deactivate(): Promise<void> {
