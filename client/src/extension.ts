@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { WorkspaceTrustNotification } from '../../server/src/protocol';
+import { noticeSlowFirstIndex } from './indexProgress';
 import { createLog, serverLog } from './log';
 import { RestartPolicy } from './restartPolicy';
 import { registerGraph } from './graph';
@@ -76,19 +77,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
   const model = new ServerModel(client);
   context.subscriptions.push(client, model);
   // A large repository takes a while to index the first time: say so where it is seen.
-  let indexed = false;
-  const firstIndex = new Promise<void>((resolve) => {
-    const once = model.onDidChange(() => {
-      indexed = true;
-      once.dispose();
-      resolve();
-    });
-    context.subscriptions.push(once);
-  });
-  const notice = setTimeout(() => {
-    if (!indexed) void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'GitOps Guardrails: indexing the repository…' }, () => firstIndex);
-  }, 2000);
-  context.subscriptions.push({ dispose: () => clearTimeout(notice) });
+  context.subscriptions.push(
+    noticeSlowFirstIndex(
+      (listener) => model.onDidChange(listener),
+      (indexed) => void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'GitOps Guardrails: indexing the repository…' }, () => indexed),
+    ),
+  );
   const views = registerViews(context, model);
   registerGraph(context, model);
   registerStatusBar(context, model);
