@@ -1,4 +1,5 @@
 // The SOPS commands: Encrypt File, Decrypt File in Place, Edit Decrypted, Re-encrypt File.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { log } from '../log';
 import { SopsRequestError, type SopsRequests } from './sopsRequests';
@@ -21,7 +22,7 @@ class UserError extends Error {}
  * setting, and the command run again with it.
  */
 async function reportFailure(action: string, error: unknown, retry?: () => Promise<void>): Promise<void> {
-  const message = error instanceof SopsRequestError || error instanceof UserError ? error.message : `unexpected error (${(error as Error)?.name ?? 'Error'})`;
+  const message = withRelativePaths(error instanceof SopsRequestError || error instanceof UserError ? error.message : `unexpected error (${(error as Error)?.name ?? 'Error'})`);
   // The reason (recipients, identities tried, the file), never a value.
   log()?.error(`SOPS: ${action} failed: ${message}`);
   if (error instanceof SopsRequestError && error.sopsCode && KEY_ERRORS.has(error.sopsCode)) {
@@ -33,6 +34,15 @@ async function reportFailure(action: string, error: unknown, retry?: () => Promi
 }
 
 const SET_AGE_KEY_FILE = 'Set Age Key File';
+
+/** The engine names files by absolute path; a notification reads better with the workspace's. */
+function withRelativePaths(message: string): string {
+  let result = message;
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme === 'file') result = result.split(`${folder.uri.fsPath}${path.sep}`).join('');
+  }
+  return result;
+}
 
 /** Asks for the age key file and stores it in `gitopsGuardrails.sops.ageKeyFile` (a machine setting). */
 async function chooseAgeKeyFile(): Promise<boolean> {
