@@ -325,7 +325,9 @@ connection.onExecuteCommand(async (params) => {
     // A fix that created files opens them.
     if (!canShowDocument) return null;
     const uris = (Array.isArray(params.arguments) ? params.arguments : []).filter((a): a is string => typeof a === 'string' && a.startsWith('file:'));
-    for (const [i, uri] of uris.entries()) await connection.window.showDocument({ uri, takeFocus: i === 0 });
+    // The first in front: the others are opened before it (an editor opened without focus still
+    // becomes its group's active editor).
+    for (const [i, uri] of [...uris.entries()].reverse()) await connection.window.showDocument({ uri, takeFocus: i === 0 });
   } else if (params.command === APPLY_FIX_ENCRYPTED_COMMAND) {
     const sops = await import('./features/sops');
     await sops.applyEncryptedFix(connection, params.arguments, () => root, () => ({ ...settings.sops, workspaceTrusted }));

@@ -108,7 +108,9 @@ suite('editor experience', function () {
       const action = await applyCodeAction(namespace, finding!, 'Create resourcequota.yaml + limitrange.yaml for podinfo (review estimates)');
       assert.equal(action.command?.command, 'gitops-guardrails.showCreatedFiles');
       // Both created files are opened for review, the ResourceQuota in front.
-      await poll('the created files to be opened', 15_000, () => (isOpen(quota) && isOpen(limits) ? true : undefined));
+      const hasTab = (uri: vscode.Uri) => vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) =>
+        tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString()));
+      await poll('the created files to be opened in tabs', 15_000, () => (hasTab(quota) && hasTab(limits) ? true : undefined));
       await poll('the ResourceQuota in the active editor', 15_000, () =>
         vscode.window.activeTextEditor?.document.uri.toString() === quota.toString() ? true : undefined);
       const proposal = vscode.window.activeTextEditor!.document.getText();
