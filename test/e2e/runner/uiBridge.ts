@@ -66,7 +66,7 @@ export class UiBridge {
     switch (request.action) {
       case 'screenshot': {
         // Let the workbench paint what the test just did (menus and toasts animate in).
-        await page.waitForTimeout(400);
+        await page.waitForTimeout(request.settleMs ?? 400);
         const file = await workbench.screenshot(request.name);
         if (this.screenshotsDir) {
           fs.mkdirSync(this.screenshotsDir, { recursive: true });

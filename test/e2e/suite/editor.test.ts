@@ -268,7 +268,8 @@ suite('editor experience', function () {
     // The page lays its steps out beside their media: room for both in the picture.
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     try {
-      await screenshot('walkthrough');
+      // The step's media is a markdown page in a webview, which loads after the page.
+      await screenshot('walkthrough', 3000);
     } finally {
       await vscode.commands.executeCommand('workbench.view.explorer');
     }

@@ -31,8 +31,8 @@ export async function ui(request: WithoutId<UiRequest>, timeoutMs = 40_000): Pro
 }
 
 /** A screenshot of the workbench as it is now (test-results/<name>.png; media/screenshots from the script). */
-export async function screenshot(name: string): Promise<void> {
-  await ui({ action: 'screenshot', name });
+export async function screenshot(name: string, settleMs?: number): Promise<void> {
+  await ui({ action: 'screenshot', name, ...(settleMs ? { settleMs } : {}) });
 }
 
 export async function graphShown(): Promise<GraphFacts> {

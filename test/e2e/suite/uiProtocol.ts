@@ -6,7 +6,7 @@ export const UI_BRIDGE_MARKER = '[gg-e2e-ui] ';
 
 export type UiRequest = { id: string; timeoutMs?: number } & (
   /** A screenshot of the workbench, saved as test-results/<name>.png. */
-  | { action: 'screenshot'; name: string }
+  | { action: 'screenshot'; name: string; settleMs?: number }
   /** The inner texts of the elements a selector matches, once there is one. */
   | { action: 'texts'; selector: string }
   /** Clicks the first element a selector matches (with `text` in it, when given). */
