@@ -262,17 +262,15 @@ async function currentFindings(): Promise<void> {
   if (recheckTimer) recheckNow();
 }
 
-// One change after the other, so that a slow parse never overtakes a later text.
 documents.onDidChangeContent((event) => {
-  const { uri } = event.document;
-  const text = event.document.getText();
-  pendingChanges = pendingChanges.then(async () => {
+  const update = (async () => {
     await ready;
-    const file = session && uriToRepoPath(session.root, uri);
+    const file = session && uriToRepoPath(session.root, event.document.uri);
     if (!session || !file) return;
-    await session.open(file, text);
+    await session.open(file, event.document.getText());
     scheduleRecheck();
-  }).catch((error: unknown) => logFailure('updating a document', error));
+  })().catch((error: unknown) => logFailure('updating a document', error));
+  pendingChanges = Promise.all([pendingChanges, update]).then(() => undefined);
 });
 
 documents.onDidClose((event) =>
