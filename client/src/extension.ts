@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { WorkspaceTrustNotification } from '../../server/src/protocol';
-import { createLog } from './log';
+import { noticeSlowFirstIndex } from './indexProgress';
+import { createLog, serverLog } from './log';
 import { RestartPolicy } from './restartPolicy';
 import { registerGraph } from './graph';
 import { registerChartCommands } from './charts';
@@ -17,6 +18,8 @@ let client: LanguageClient | undefined;
 /** What the extension exports: its views' data, for the end-to-end tests (not a stable API). */
 export interface GitOpsGuardrailsApi {
   views?: RegisteredViews;
+  /** The folder of the extension's log files (its "GitOps Guardrails" log channel writes one there). */
+  logUri?: vscode.Uri;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<GitOpsGuardrailsApi> {
@@ -28,7 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
       if (reload) await vscode.commands.executeCommand('workbench.action.reloadWindow');
     }),
   );
-  if (!settings.get<boolean>('enable', true)) return {};
+  if (!settings.get<boolean>('enable', true)) return { logUri: context.logUri };
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
@@ -40,7 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
   context.subscriptions.push(output);
   const clientOptions: LanguageClientOptions = {
     // The server's log lines (index timings, config problems) with their levels.
-    outputChannel: output,
+    outputChannel: serverLog(output),
     documentSelector: [{ scheme: 'file', language: 'yaml' }],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*'), configurationSection: 'gitopsGuardrails' },
     // Rule severities from the settings (the repository's .gitops-guardrails.yaml wins over them),
@@ -81,26 +84,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<GitOps
   const model = new ServerModel(client);
   context.subscriptions.push(client, model);
   // A large repository takes a while to index the first time: say so where it is seen.
-  let indexed = false;
-  const firstIndex = new Promise<void>((resolve) => {
-    const once = model.onDidChange(() => {
-      indexed = true;
-      once.dispose();
-      resolve();
-    });
-    context.subscriptions.push(once);
-  });
-  const notice = setTimeout(() => {
-    if (!indexed) void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'GitOps Guardrails: indexing the repository…' }, () => firstIndex);
-  }, 2000);
-  context.subscriptions.push({ dispose: () => clearTimeout(notice) });
+  context.subscriptions.push(
+    noticeSlowFirstIndex(
+      (listener) => model.onDidChange(listener),
+      (indexed) => void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'GitOps Guardrails: indexing the repository…' }, () => indexed),
+    ),
+  );
   const views = registerViews(context, model);
   registerGraph(context, model);
   registerRenderCommands(context, model);
   registerStatusBar(context, model);
   (await import('./sops')).registerSopsCommands(context, client);
   registerChartCommands(context, client);
-  return { views };
+  return { views, logUri: context.logUri };
 }
 
 export async function deactivate(): Promise<void> {

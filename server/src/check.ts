@@ -6,7 +6,7 @@ import type { RepoModel } from './model/model';
 import { CONFIG_RULE_ID, RULE_FAILED_ID, RULES, UNREADABLE_ID } from './rules';
 import type { YamlFile } from './model/types';
 import { perFile } from './rules/memo';
-import type { Finding, Rule, RuleFinding, Severity } from './rules/types';
+import type { Finding, Fix, Rule, RuleFinding, Severity } from './rules/types';
 
 export interface CheckOptions {
   rules?: readonly Rule[];
@@ -69,7 +69,7 @@ export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding
         continue;
       }
       const finding: Finding = { ...f, rule: rule.id, severity: forced ?? f.severity ?? severity };
-      if (f.fixes) finding.fixes = refuseEncryptedEdits(f.fixes, (file) => model.file(file)?.sopsEncrypted === true);
+      if (f.fixes) finding.fixes = refuseEncryptedEdits(f.fixes, (file) => model.file(file)?.sopsEncrypted === true).map(shortTitle);
       findings.push(finding);
     }
     state.processed.set(rule.id, { reported, severity, forced, config: model.config, findings });
@@ -216,4 +216,11 @@ export function readSuppressions(text: string): Suppressions {
 function merge(a: Set<string> | 'all' | undefined, b: Set<string> | 'all'): Set<string> | 'all' {
   if (a === 'all' || b === 'all') return 'all';
   return new Set([...(a ?? []), ...b]);
+}
+
+/** The longest fix title: the lightbulb cuts longer ones off. Rules say what and where briefly; this is the guard. */
+export const MAX_FIX_TITLE = 80;
+
+function shortTitle(fix: Fix): Fix {
+  return fix.title.length <= MAX_FIX_TITLE ? fix : { ...fix, title: `${fix.title.slice(0, MAX_FIX_TITLE - 1)}…` };
 }

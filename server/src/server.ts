@@ -272,27 +272,44 @@ function notifyModelChanged(): void {
 let lastCheckMs = 0;
 function scheduleRecheck(): void {
   if (recheckTimer) clearTimeout(recheckTimer);
-  recheckTimer = setTimeout(() => {
-    recheckTimer = undefined;
-    if (!session) return;
-    const started = Date.now();
-    guarded('re-checking', () => {
-      publish(session!.recheck());
-      notifyModelChanged();
-    });
-    lastCheckMs = Date.now() - started;
-  }, Math.min(1000, Math.max(40, 2 * lastCheckMs)));
+  recheckTimer = setTimeout(recheckNow, Math.min(1000, Math.max(40, 2 * lastCheckMs)));
 }
 
-documents.onDidChangeContent((event) =>
-  guarded('updating a document', async () => {
+function recheckNow(): void {
+  if (recheckTimer) clearTimeout(recheckTimer);
+  recheckTimer = undefined;
+  if (!session) return;
+  const started = Date.now();
+  guarded('re-checking', () => {
+    publish(session!.recheck());
+    notifyModelChanged();
+  });
+  lastCheckMs = Date.now() - started;
+}
+
+/** Document changes the session has not taken in yet (parsing is asynchronous). */
+let pendingChanges: Promise<void> = Promise.resolve();
+
+/**
+ * Findings of the documents as they are now: waits for the changes under way and runs a
+ * scheduled re-check at once. Fixes are computed from findings, and edits computed from an
+ * older text would land in the wrong place (fix-all on save follows the last keystroke at once).
+ */
+async function currentFindings(): Promise<void> {
+  await pendingChanges;
+  if (recheckTimer) recheckNow();
+}
+
+documents.onDidChangeContent((event) => {
+  const update = (async () => {
     await ready;
     const file = session && uriToRepoPath(session.root, event.document.uri);
     if (!session || !file) return;
     await session.open(file, event.document.getText());
     scheduleRecheck();
-  }),
-);
+  })().catch((error: unknown) => logFailure('updating a document', error));
+  pendingChanges = Promise.all([pendingChanges, update]).then(() => undefined);
+});
 
 documents.onDidClose((event) =>
   guarded('closing a document', async () => {
@@ -319,6 +336,7 @@ notification<{ changes: { uri: string; type: number }[] }>(DidChangeWatchedFiles
 
 request(CodeActionRequest.type, checks.codeActionParams, async (params: { textDocument: { uri: string }; range: Parameters<typeof codeActionsFor>[2]; context?: { only?: string[] } }) => {
   await ready;
+  await currentFindings();
   const file = session && uriToRepoPath(session.root, params.textDocument.uri);
   if (!session || !file) return [];
   // Only what the client asks for: `source.fixAll` (or `source`) on save, quick fixes in the lightbulb.
@@ -330,7 +348,8 @@ request(CodeActionRequest.type, checks.codeActionParams, async (params: { textDo
     actions.push(...codeActionsFor(session.root, session.findings(file), params.range, { suppress: (finding) => suppressionFixes(model, finding), textOf: (f) => model.file(f)?.text }));
   }
   if (only && wants(FIX_ALL_KIND)) {
-    const fixAll = fixAllAction(session.root, file, session.findings(file));
+    // With the version the findings were computed from: VS Code refuses the edit if the text moved on since.
+    const fixAll = fixAllAction(session.root, file, session.findings(file), documents.get(params.textDocument.uri)?.version ?? null);
     if (fixAll) actions.push(fixAll);
   }
   return actions;
@@ -342,7 +361,9 @@ connection.onExecuteCommand(async (params) => {
     // A fix that created files opens them.
     if (!canShowDocument) return null;
     const uris = (Array.isArray(params.arguments) ? params.arguments : []).filter((a): a is string => typeof a === 'string' && a.startsWith('file:'));
-    for (const [i, uri] of uris.entries()) await connection.window.showDocument({ uri, takeFocus: i === 0 });
+    // The first in front: the others are opened before it (an editor opened without focus still
+    // becomes its group's active editor).
+    for (const [i, uri] of [...uris.entries()].reverse()) await connection.window.showDocument({ uri, takeFocus: i === 0 });
   } else if (params.command === APPLY_FIX_ENCRYPTED_COMMAND) {
     const sops = await import('./features/sops');
     await sops.applyEncryptedFix(connection, params.arguments, () => root, () => ({ ...settings.sops, workspaceTrusted }));

@@ -147,7 +147,8 @@ test('a fix that creates files opens them once applied: its command asks the ser
   assert.deepEqual(create.command, { title: 'Open the created files', command: 'gitops-guardrails.showCreatedFiles', arguments: created });
   client.shownDocuments.length = 0;
   await client.connection.sendRequest(ExecuteCommandRequest.type, { command: create.command!.command, arguments: create.command!.arguments });
-  assert.deepEqual(client.shownDocuments, created.map((uri, i) => ({ uri, takeFocus: i === 0 })));
+  // The first created file ends in front: it is opened last, with the focus.
+  assert.deepEqual(client.shownDocuments, created.map((uri, i) => ({ uri, takeFocus: i === 0 })).reverse());
   // Fixes that create nothing run no command.
   assert.equal(actions.filter((a) => !(a.edit?.documentChanges ?? []).some((c) => 'kind' in c && c.kind === 'create')).some((a) => a.command), false);
 });

@@ -1,4 +1,5 @@
 // The SOPS commands: Encrypt File, Decrypt File in Place, Edit Decrypted, Re-encrypt File.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { log } from '../log';
 import { SopsRequestError, type SopsRequests } from './sopsRequests';
@@ -16,16 +17,58 @@ const KEY_ERRORS = new Set(['NO_IDENTITY', 'NO_MATCHING_KEY']);
 
 class UserError extends Error {}
 
-async function reportFailure(action: string, error: unknown): Promise<void> {
-  const message = error instanceof SopsRequestError || error instanceof UserError ? error.message : `unexpected error (${(error as Error)?.name ?? 'Error'})`;
+/**
+ * Reports a failed command. A key that does not fit gets "Set Age Key File": a file picker, the
+ * setting, and the command run again with it.
+ */
+async function reportFailure(action: string, error: unknown, retry?: () => Promise<void>): Promise<void> {
+  const message = withRelativePaths(error instanceof SopsRequestError || error instanceof UserError ? error.message : `unexpected error (${(error as Error)?.name ?? 'Error'})`);
   // The reason (recipients, identities tried, the file), never a value.
   log()?.error(`SOPS: ${action} failed: ${message}`);
   if (error instanceof SopsRequestError && error.sopsCode && KEY_ERRORS.has(error.sopsCode)) {
-    const choice = await vscode.window.showErrorMessage(`GitOps Guardrails: ${action} failed: ${message}`, 'Set Age Key File');
-    if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'gitopsGuardrails.sops.ageKeyFile');
+    const choice = await vscode.window.showErrorMessage(`GitOps Guardrails: ${action} failed: ${message}`, SET_AGE_KEY_FILE);
+    if (choice === SET_AGE_KEY_FILE && (await chooseAgeKeyFile()) && retry) await retry();
     return;
   }
   void vscode.window.showErrorMessage(`GitOps Guardrails: ${action} failed: ${message}`);
+}
+
+const SET_AGE_KEY_FILE = 'Set Age Key File';
+
+/** The engine names files by absolute path; a notification reads better with the workspace's. */
+function withRelativePaths(message: string): string {
+  let result = message;
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme === 'file') result = result.split(`${folder.uri.fsPath}${path.sep}`).join('');
+  }
+  return result;
+}
+
+/** Asks for the age key file and stores it in `gitopsGuardrails.sops.ageKeyFile` (a machine setting). */
+async function chooseAgeKeyFile(): Promise<boolean> {
+  const current = vscode.workspace.getConfiguration('gitopsGuardrails.sops').get<string>('ageKeyFile');
+  const [picked] = (await vscode.window.showOpenDialog({
+    title: 'Age key file (the identities that decrypt SOPS files)',
+    openLabel: 'Use this age key file',
+    canSelectFiles: true,
+    canSelectFolders: false,
+    canSelectMany: false,
+    ...(current ? { defaultUri: vscode.Uri.file(current) } : {}),
+  })) ?? [];
+  if (!picked) return false;
+  if (current === picked.fsPath) return true;
+  // The language client forwards the change to the server on this event: the retry waits for it.
+  const changed = new Promise<void>((resolve) => {
+    const listener = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration('gitopsGuardrails.sops.ageKeyFile')) return;
+      listener.dispose();
+      resolve();
+    });
+  });
+  await vscode.workspace.getConfiguration('gitopsGuardrails.sops').update('ageKeyFile', picked.fsPath, vscode.ConfigurationTarget.Global);
+  await changed;
+  log()?.info(`SOPS: age key file set to ${picked.fsPath}`);
+  return true;
 }
 
 function target(argument: unknown, verb: string): vscode.Uri {
@@ -116,11 +159,15 @@ async function reencryptFile(requests: SopsRequests, argument: unknown): Promise
 export function registerCommands(requests: SopsRequests): vscode.Disposable[] {
   const command = (id: string, action: string, run: (requests: SopsRequests, argument: unknown, options?: SopsCommandOptions) => Promise<void>) =>
     vscode.commands.registerCommand(id, async (argument?: unknown, options?: SopsCommandOptions) => {
-      try {
-        await run(requests, argument, options);
-      } catch (error) {
-        await reportFailure(action, error);
-      }
+      // Run again once the age key file is set (each failure offers it again).
+      const attempt = async (): Promise<void> => {
+        try {
+          await run(requests, argument, options);
+        } catch (error) {
+          await reportFailure(action, error, attempt);
+        }
+      };
+      await attempt();
     });
   return [
     command(SOPS_COMMANDS.encrypt, 'Encrypt', encryptFile),

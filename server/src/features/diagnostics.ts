@@ -134,7 +134,7 @@ export function toWorkspaceEdit(root: string, fix: Fix): WorkspaceEdit {
  * one already taken wait for the next save (they were computed against the same text), and at most
  * one fix that adds an ordering edge is taken, as `check --fix` does in a pass.
  */
-export function fixAllAction(root: string, file: string, findings: readonly Finding[]): CodeAction | undefined {
+export function fixAllAction(root: string, file: string, findings: readonly Finding[], version: number | null = null): CodeAction | undefined {
   const taken: TextEdit[] = [];
   let exclusiveTaken = false;
   const startsBefore = (a: LspRange['start'], b: LspRange['start']) => a.line < b.line || (a.line === b.line && a.character < b.character);
@@ -152,6 +152,6 @@ export function fixAllAction(root: string, file: string, findings: readonly Find
   return {
     title: 'Fix all safe GitOps Guardrails problems',
     kind: FIX_ALL_KIND,
-    edit: { documentChanges: [{ textDocument: { uri: repoPathToUri(root, file), version: null }, edits: taken }] },
+    edit: { documentChanges: [{ textDocument: { uri: repoPathToUri(root, file), version }, edits: taken }] },
   };
 }

@@ -1,6 +1,7 @@
 import { componentOfPath } from '../model/layers';
 import type { RepoModel } from '../model/model';
 import { plainValue } from '../model/limits';
+import { basename } from '../model/paths';
 import type { Component } from '../model/types';
 import type { BuiltObject } from './cluster-objects';
 import { createManifest } from './edits';
@@ -175,7 +176,7 @@ function findingsOf(model: RepoModel, all: readonly Missing[]): RuleFinding[] {
     findings.push({
       ...anchor,
       message: `Component ${component.name} puts ${first.kind} ${first.name}${others > 0 ? ` and ${others} more` : ''} in namespace ${namespace}, but nothing ${clusters.join(', ')} applies declares it (no Namespace object, no HelmRelease with install.createNamespace): the apply fails with namespaces "${namespace}" not found.`,
-      fixes: created ? [{ title: `Create ${created.file} (Namespace ${namespace})`, changes: created.changes, safe: true, preferred: true }] : undefined,
+      fixes: created ? [{ title: `Create ${basename(created.file)} (Namespace ${namespace})`, changes: created.changes, safe: true, preferred: true }] : undefined,
     });
   }
   return findings;

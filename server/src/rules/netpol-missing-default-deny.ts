@@ -1,4 +1,5 @@
 import type { BuiltObject } from './cluster-objects';
+import { basename } from '../model/paths';
 import { createManifest } from './edits';
 import { anchorOf, namespaceValues, objectGroups, sameFindings } from './namespace-budgets';
 import { perGroup, stableConcat } from './memo';
@@ -37,7 +38,7 @@ export const netpolMissingDefaultDeny: Rule = {
           file: anchor.file,
           range: anchor.range,
           message: `Namespace ${namespace} has no default-deny NetworkPolicy (podSelector: {})${where}: every pod of the cluster can reach its pods.`,
-          fixes: created ? [{ title: `Create ${created.file} (default-deny ingress for namespace ${namespace})`, changes: created.changes, safe: false, preferred: true }] : undefined,
+          fixes: created ? [{ title: `Create ${basename(created.file)} (default-deny ingress for ${namespace})`, changes: created.changes, safe: false, preferred: true }] : undefined,
         },
       ];
     }, sameFindings);

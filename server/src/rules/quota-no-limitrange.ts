@@ -1,5 +1,5 @@
 import { admissionGaps, admissionRefusal, readResourceQuota, type AdmissionGap } from '../budget/quota';
-import { dirname } from '../model/paths';
+import { basename, dirname } from '../model/paths';
 import { createManifest } from './edits';
 import type { RepoModel } from '../model/model';
 import type { BuiltObject } from './cluster-objects';
@@ -72,7 +72,7 @@ function findingsOf(model: RepoModel, all: readonly QuotaGaps[]): RuleFinding[] 
         const source = budget.workloads.find((w) => w.budget.name === gap.workload)?.source;
         return source ? [{ file: source.resource.file, range: model.rangeOf(source.resource, gap.container.path), message: `container ${gap.container.name} of ${gap.workload}` }] : [];
       }),
-      fixes: created ? [{ title: `Create ${created.file} with container defaults for namespace ${budget.namespace}`, changes: created.changes, safe: true, preferred: true }] : undefined,
+      fixes: created ? [{ title: `Create ${basename(created.file)} with container defaults for ${budget.namespace}`, changes: created.changes, safe: true, preferred: true }] : undefined,
     };
     // The message is written once every cluster with the same gap is known.
     const describe = (clusters: string[]) =>

@@ -5,6 +5,7 @@ import { format } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, RESULTS_DIR } from './paths';
 import { removeAtExit, removeTemporaryDir } from './processes';
+import type { UiBridge } from './uiBridge';
 import type { VsCodeServer } from './vscodeServer';
 
 const CHROMIUM_FLAGS = [
@@ -26,13 +27,14 @@ const HARMLESS_CONSOLE = [/404 \(Not Found\)/, /marketplace|gallery/i, /ERR_NAME
 export class Browser {
   private constructor(private readonly context: BrowserContext, private readonly profileDir: string) {}
 
-  static async launch(): Promise<Browser> {
+  /** `viewport`: the window's size in CSS pixels (scripts/screenshots.ts takes smaller pictures). */
+  static async launch(viewport = { width: 1400, height: 900 }): Promise<Browser> {
     const profileDir = removeAtExit(fs.mkdtempSync(path.join(os.tmpdir(), 'gg-e2e-chromium-')));
     const context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_FLAGS,
-      viewport: { width: 1400, height: 900 },
+      viewport,
       timeout: 60_000,
     });
     return new Browser(context, profileDir);
@@ -145,7 +147,7 @@ export interface ExtensionTestRun {
 export async function runExtensionTests(
   browser: Browser,
   server: VsCodeServer,
-  options: { folder: string; extensionPath: string; testsPath: string; timeoutMs: number; screenshotName?: string },
+  options: { folder: string; extensionPath: string; testsPath: string; timeoutMs: number; screenshotName?: string; bridge?: UiBridge },
 ): Promise<ExtensionTestRun> {
   const page = await browser.newPage();
   const workbench = new Workbench(page);
@@ -153,7 +155,9 @@ export async function runExtensionTests(
   let exit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (exit = resolve));
   await page.exposeFunction('codeAutomationLog', (level: unknown, args: unknown) => {
-    log.push(`[${String(level)}] ${Array.isArray(args) ? format(...args) : String(args)}`);
+    const line = `[${String(level)}] ${Array.isArray(args) ? format(...args) : String(args)}`;
+    log.push(line);
+    options.bridge?.onLog(line, workbench);
   });
   await page.exposeFunction('codeAutomationExit', (code: unknown) => exit(Number(code)));
   let timer: NodeJS.Timeout | undefined;

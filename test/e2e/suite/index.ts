@@ -29,6 +29,8 @@ export function run(): Promise<void> {
     });
     runner.on('pass', (test) => outcomes.push({ title: test.fullTitle(), state: 'passed', durationMs: test.duration }));
     runner.on('pending', (test) => outcomes.push({ title: test.fullTitle(), state: 'skipped' }));
+    // Printed at once too: a run that times out later still shows why a test failed.
+    runner.on('fail', (test, error: Error) => console.log(`FAILED ${test.fullTitle()}: ${error.stack ?? String(error)}`));
     runner.on('fail', (test, error: Error) => outcomes.push({
       title: test.fullTitle(),
       state: 'failed',

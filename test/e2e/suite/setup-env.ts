@@ -11,4 +11,6 @@ export const E2E_ENV = {
   cliFindings: 'GG_E2E_CLI_FINDINGS',
   /** Set when the workspace is opened untrusted (Restricted Mode): the file a SOPS-only format needs the binary for. */
   restrictedSopsFile: 'GG_E2E_RESTRICTED_SOPS_FILE',
+  /** Where the harness answers the UI bridge's requests (runner/uiBridge.ts, suite/ui.ts). */
+  uiBridge: 'GG_E2E_UI_BRIDGE',
 } as const;

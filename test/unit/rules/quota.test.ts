@@ -134,7 +134,7 @@ test('quota/no-limitrange fires when a container lacks the tracked request; the 
   assert.equal(f.message, 'ResourceQuota shop-budget tracks requests.cpu in namespace shop (production, staging), but no LimitRange gives defaults: Kubernetes refuses the pods of Deployment web (must specify requests.cpu for: app).');
   const fix = f.fixes![0];
   assert.equal(fix.safe, true);
-  assert.equal(fix.title, 'Create apps/shop/limitrange.yaml with container defaults for namespace shop');
+  assert.equal(fix.title, 'Create limitrange.yaml with container defaults for shop');
   applyFix(model, fix);
   assert.match(model.file('apps/shop/kustomization.yaml')!.text, /  - deployment.yaml\n  - limitrange.yaml\n$/);
   assert.equal(model.file('apps/shop/limitrange.yaml')!.text, 'apiVersion: v1\nkind: LimitRange\nmetadata:\n  name: container-defaults\n  namespace: shop\nspec:\n  limits:\n    - type: Container\n      defaultRequest:\n        cpu: 100m\n        memory: 128Mi\n');
@@ -270,7 +270,7 @@ test('quota/no-limitrange says so when the namespace has a LimitRange that does 
   });
   const [f] = check(model, 'quota/no-limitrange');
   assert.equal(f.message, 'ResourceQuota shop-budget tracks requests.cpu in namespace shop (production, staging), but its LimitRange gives no default for them: Kubernetes refuses the pods of Deployment web (must specify requests.cpu for: app).');
-  assert.equal(f.fixes![0].title, 'Create apps/shop/limitrange-2.yaml with container defaults for namespace shop');
+  assert.equal(f.fixes![0].title, 'Create limitrange-2.yaml with container defaults for shop');
   applyFix(model, f.fixes![0]);
   assert.deepEqual(check(model, 'quota/no-limitrange'), []);
 });

@@ -100,7 +100,7 @@ test('namespace/missing fires when nothing the cluster applies declares the name
   assert.equal(at(f), '3:12-3:16');
   assert.equal(f.severity, 'warning');
   assert.equal(f.message, 'Component shop puts ConfigMap settings in namespace shop, but nothing production applies declares it (no Namespace object, no HelmRelease with install.createNamespace): the apply fails with namespaces "shop" not found.');
-  assert.equal(f.fixes![0].title, 'Create apps/shop/namespace.yaml (Namespace shop)');
+  assert.equal(f.fixes![0].title, 'Create namespace.yaml (Namespace shop)');
   assert.equal(f.fixes![0].safe, true);
   applyFix(model, f.fixes![0]);
   assert.equal(model.file('apps/shop/namespace.yaml')!.text, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n');
