@@ -10,7 +10,7 @@ import type { ClaimBudget, WorkloadBudget } from '../budget/types';
 import type { RepoModel } from '../model/model';
 import { dirname } from '../model/paths';
 import type { Cluster, Component, Range } from '../model/types';
-import { clusterObjects, deltaOf, type BuiltObject, type ClusterObjects } from './cluster-objects';
+import { clusterObjects, deltaOf, type BuiltObject, type ClusterObjects } from '../model/applied';
 
 /** Namespaces Kubernetes and Flux own: no component's policy belongs there. */
 export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'flux-system']);

@@ -2,7 +2,7 @@ import { componentOfPath, componentsByNamespace } from '../model/layers';
 import type { RepoModel } from '../model/model';
 import { isWithin } from '../model/paths';
 import type { Component } from '../model/types';
-import type { BuiltObject } from './cluster-objects';
+import type { BuiltObject } from '../model/applied';
 import { groupValues, SYSTEM_NAMESPACES, sameFindings } from './namespace-budgets';
 import { onePerKey, perGroup } from './memo';
 import type { Rule, RuleFinding } from './types';

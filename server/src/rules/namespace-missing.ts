@@ -2,7 +2,7 @@ import { componentOfPath } from '../model/layers';
 import type { RepoModel } from '../model/model';
 import { plainValue } from '../model/limits';
 import type { Component } from '../model/types';
-import type { BuiltObject } from './cluster-objects';
+import type { BuiltObject } from '../model/applied';
 import { createManifest } from './edits';
 import { groupValues, helmTargetNamespace, objectGroups, sameFindings } from './namespace-budgets';
 import { perGroup } from './memo';

@@ -1,4 +1,4 @@
-import type { BuiltObject } from './cluster-objects';
+import type { BuiltObject } from '../model/applied';
 import { createManifest } from './edits';
 import { anchorOf, namespaceValues, objectGroups, sameFindings } from './namespace-budgets';
 import { perGroup, stableConcat } from './memo';

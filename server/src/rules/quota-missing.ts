@@ -5,7 +5,7 @@ import { workloadBudget } from '../budget/pod';
 import type { WorkloadBudget } from '../budget/types';
 import type { RepoModel } from '../model/model';
 import { parse as parseYaml } from 'yaml';
-import type { BuiltObject } from './cluster-objects';
+import type { BuiltObject } from '../model/applied';
 import { createManifest } from './edits';
 import { anchorOf, namespaceValues, workloadsOf, type NamespaceBudget, sameFindings } from './namespace-budgets';
 import { limitRangeText } from './quota-no-limitrange';

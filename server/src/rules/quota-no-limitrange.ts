@@ -2,7 +2,7 @@ import { admissionGaps, admissionRefusal, readResourceQuota, type AdmissionGap }
 import { dirname } from '../model/paths';
 import { createManifest } from './edits';
 import type { RepoModel } from '../model/model';
-import type { BuiltObject } from './cluster-objects';
+import type { BuiltObject } from '../model/applied';
 import { budgetValues, type NamespaceBudget } from './namespace-budgets';
 import { perGroup } from './memo';
 import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';

@@ -3,7 +3,7 @@ import { workloadBudget, WORKLOAD_KINDS } from '../budget/pod';
 import type { ContainerBudget } from '../budget/types';
 import type { NodePath, Resource } from '../model/types';
 import type { RepoModel } from '../model/model';
-import type { BuiltObject } from './cluster-objects';
+import type { BuiltObject } from '../model/applied';
 import { groupValues, sameFindings } from './namespace-budgets';
 import { onePerKey, perGroup } from './memo';
 import { insertIntoMap } from './edits';
