@@ -35,6 +35,11 @@ export interface BuiltObject {
 export interface ClusterObjects {
   cluster: Cluster;
   objects: BuiltObject[];
+  /**
+   * What the cluster applies that could not be built (kustomize refuses it, or what it reads
+   * cannot be seen): its objects are missing above, so a rule concluding from an absence says less.
+   */
+  unbuilt: readonly string[];
 }
 
 /**
@@ -51,10 +56,12 @@ interface Slot {
   owner: string;
   build: () => Built;
   objects: BuiltObject[];
+  unbuilt?: string;
 }
 
 interface Built {
   result?: BuildResult;
+  unbuilt?: string;
   /** Files read besides the build's own reads (substituteFrom sources). */
   extra: readonly string[];
   objects: BuiltObject[];
@@ -147,7 +154,8 @@ function buildCluster(model: RepoModel, cluster: Cluster): ClusterState {
   const substitutions = substitutionsOf(model, cluster);
   const slots: Slot[] = [];
   const run = (owner: string, build: () => Built) => {
-    slots.push({ owner, build, objects: build().objects });
+    const { objects, unbuilt } = build();
+    slots.push({ owner, build, objects, unbuilt });
   };
   if (!cluster.kustomizations.some((ks) => ks.folder === cluster.folder)) {
     const owner = `root ${cluster.folder}`;
@@ -167,7 +175,11 @@ function buildCluster(model: RepoModel, cluster: Cluster): ClusterState {
 function assemble(cluster: Cluster, slots: Slot[]): ClusterState {
   const byKey = new Map<string, BuiltObject>();
   for (const slot of slots) for (const o of slot.objects) byKey.set(objectKey(o), o);
-  return { cluster, slots, byKey, result: { cluster, objects: [...byKey.values()] } };
+  return { cluster, slots, byKey, result: { cluster, objects: [...byKey.values()], unbuilt: unbuiltOf(slots) } };
+}
+
+function unbuiltOf(slots: readonly Slot[]): string[] {
+  return slots.flatMap((slot) => (slot.unbuilt === undefined ? [] : [slot.unbuilt]));
 }
 
 /** Redoes the builds that read a changed file; patches the cluster's objects where they keep their places. */
@@ -177,9 +189,9 @@ function updateCluster(model: RepoModel, state: ClusterState, owners: ReadonlySe
   let reassemble = false;
   const slots = state.slots.map((slot) => {
     if (!owners.has(slot.owner)) return slot;
-    const objects = slot.build().objects;
-    if (objects === slot.objects) return slot;
-    if (objects.length !== slot.objects.length) reassemble = true;
+    const { objects, unbuilt } = slot.build();
+    if (objects === slot.objects && unbuilt === slot.unbuilt) return slot;
+    if (objects.length !== slot.objects.length || unbuilt !== slot.unbuilt) reassemble = true;
     for (let i = 0; !reassemble && i < objects.length; i++) {
       const before = slot.objects[i];
       const after = objects[i];
@@ -189,7 +201,7 @@ function updateCluster(model: RepoModel, state: ClusterState, owners: ReadonlySe
       // Another build's object of the same key wins: nothing changes where it stands.
       else if (state.byKey.get(key) === before) replaced.push([before, after]);
     }
-    return { ...slot, objects };
+    return { ...slot, objects, unbuilt };
   });
   if (reassemble) return assemble(state.cluster, slots);
   if (replaced.length === 0) return { ...state, slots };
@@ -200,6 +212,7 @@ function updateCluster(model: RepoModel, state: ClusterState, owners: ReadonlySe
   let objects: BuiltObject[] | undefined;
   const result: ClusterObjects = {
     cluster: state.cluster,
+    unbuilt: state.result.unbuilt,
     get objects() {
       return (objects ??= [...byKey.values()]);
     },
@@ -221,6 +234,9 @@ function built(model: RepoModel, owner: string, result: BuildResult | undefined,
   const reads = readsOf(model);
   reads.set(owner, result ? (extra.length > 0 ? [...result.reads, ...extra] : result.reads) : extra);
   if (!result) return { extra, objects: [] };
+  const refused = result.error ?? (result.objects.length === 0 && result.unresolved.length > 0 ? result.unresolved[0] : undefined);
+  const what = ks ? `Kustomization ${ks.namespace}/${ks.name}` : `the root ${result.folder || '.'}`;
+  const unbuilt = refused && `${what}: ${'message' in refused ? refused.message : refused.reason}`;
   let objects = converted.get(result);
   if (!objects) {
     let last = lastObjects.get(model);
@@ -250,7 +266,7 @@ function built(model: RepoModel, owner: string, result: BuildResult | undefined,
     converted.set(result, objects);
     last.set(owner, objects);
   }
-  return { result, extra, objects };
+  return { result, extra, objects, unbuilt };
 }
 
 function sameBuiltObject(a: BuiltObject, b: BuiltObject): boolean {

@@ -13,7 +13,6 @@ import {
   readHelmRelease,
   resolveKustomizationPath,
   sourceKey,
-  substitute,
   type ResolveContext,
   type SourceIndex,
 } from './flux';
@@ -24,6 +23,7 @@ import type { Cluster, FluxKustomization, HelmRelease, KustomizeDir, Resource, Y
 import type { BuildResult as RenderResult } from './build/types';
 import { namespaceSetBy, renderedNamespace } from './build/namespaces';
 import { identifierOf } from './values';
+import { substituteKnown } from './build/envsubst';
 
 export interface RepoGraph {
   kustomizeDirs: Map<string, KustomizeDir>;
@@ -326,7 +326,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     const variables = applier ? postBuildVariables(applier) : {};
     const built = appliedNamespaces.get(object.resource)?.values().next().value?.namespace;
     object.namespace = built || object.resource.namespace || fallback;
-    if (object.resource.name.includes('${')) object.name = substitute(object.resource.name, variables) ?? object.resource.name;
+    if (object.resource.name.includes('${')) object.name = substituteKnown(object.resource.name, variables) ?? object.resource.name;
     return variables;
   };
   for (const ks of fluxByResource.values()) {

@@ -11,9 +11,8 @@ import type { RepoModel } from '../model/model';
 import { dirname } from '../model/paths';
 import type { Cluster, Component, Range } from '../model/types';
 import { clusterObjects, deltaOf, type BuiltObject, type ClusterObjects } from '../model/applied';
+import { SYSTEM_NAMESPACES } from '../model/platform';
 
-/** Namespaces Kubernetes and Flux own: no component's policy belongs there. */
-export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'flux-system']);
 
 export interface NamespaceWorkload {
   budget: WorkloadBudget;

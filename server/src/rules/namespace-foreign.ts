@@ -3,7 +3,8 @@ import type { RepoModel } from '../model/model';
 import { isWithin } from '../model/paths';
 import type { Component } from '../model/types';
 import type { BuiltObject } from '../model/applied';
-import { groupValues, SYSTEM_NAMESPACES, sameFindings } from './namespace-budgets';
+import { groupValues, sameFindings } from './namespace-budgets';
+import { SYSTEM_NAMESPACES } from '../model/platform';
 import { onePerKey, perGroup } from './memo';
 import type { Rule, RuleFinding } from './types';
 
