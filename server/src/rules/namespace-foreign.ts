@@ -3,7 +3,7 @@ import type { RepoModel } from '../model/model';
 import { isWithin } from '../model/paths';
 import type { Component } from '../model/types';
 import type { BuiltObject } from '../model/applied';
-import { groupValues, sameFindings } from './namespace-budgets';
+import { groupValues, sameFindings } from '../model/namespaceBudgets';
 import { SYSTEM_NAMESPACES } from '../model/platform';
 import { onePerKey, perGroup } from './memo';
 import type { Rule, RuleFinding } from './types';

@@ -5,7 +5,7 @@ import type { Component } from '../model/types';
 import { clusterObjects, type BuiltObject } from '../model/applied';
 import { BUILT_IN_NAMESPACES, platformNamespaces, platformsOf, type Platform } from '../model/platform';
 import { createManifest } from './edits';
-import { groupValues, helmTargetNamespace, objectGroups, sameFindings } from './namespace-budgets';
+import { groupValues, helmTargetNamespace, objectGroups, sameFindings } from '../model/namespaceBudgets';
 import { perGroup } from './memo';
 import type { Rule, RuleFinding } from './types';
 

@@ -1,6 +1,6 @@
 import type { BuiltObject } from '../model/applied';
 import { createManifest } from './edits';
-import { anchorOf, namespaceValues, objectGroups, sameFindings } from './namespace-budgets';
+import { anchorOf, namespaceValues, objectGroups, sameFindings } from '../model/namespaceBudgets';
 import { perGroup, stableConcat } from './memo';
 import type { Rule, RuleFinding } from './types';
 

@@ -8,7 +8,7 @@ import type { RepoModel } from '../model/model';
 import { parse as parseYaml } from 'yaml';
 import type { BuiltObject } from '../model/applied';
 import { createManifest } from './edits';
-import { anchorOf, namespaceValues, workloadsOf, type NamespaceBudget, sameFindings } from './namespace-budgets';
+import { anchorOf, namespaceValues, workloadsOf, type NamespaceBudget, sameFindings } from '../model/namespaceBudgets';
 import { limitRangeText } from './quota-no-limitrange';
 import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';
 import type { FileChange, Rule, RuleFinding } from './types';

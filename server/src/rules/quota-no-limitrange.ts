@@ -3,7 +3,7 @@ import { dirname } from '../model/paths';
 import { createManifest } from './edits';
 import type { RepoModel } from '../model/model';
 import type { BuiltObject } from '../model/applied';
-import { budgetValues, type NamespaceBudget } from './namespace-budgets';
+import { budgetValues, type NamespaceBudget } from '../model/namespaceBudgets';
 import { perGroup } from './memo';
 import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';
 import type { Rule, RuleFinding } from './types';

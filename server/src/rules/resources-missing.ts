@@ -4,7 +4,7 @@ import type { ContainerBudget } from '../budget/types';
 import type { NodePath, Resource } from '../model/types';
 import type { RepoModel } from '../model/model';
 import type { BuiltObject } from '../model/applied';
-import { groupValues, sameFindings } from './namespace-budgets';
+import { groupValues, sameFindings } from '../model/namespaceBudgets';
 import { onePerKey, perGroup } from './memo';
 import { insertIntoMap } from './edits';
 import type { Rule, RuleFinding } from './types';

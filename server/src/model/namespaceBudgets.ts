@@ -7,11 +7,11 @@ import { estimateHelmReleaseClaims, estimateHelmReleaseWorkloads } from '../budg
 import { workloadBudget, WORKLOAD_KINDS } from '../budget/pod';
 import { estimateOperatorWorkload, operatorConvention } from '../budget/operators';
 import type { ClaimBudget, WorkloadBudget } from '../budget/types';
-import type { RepoModel } from '../model/model';
-import { dirname } from '../model/paths';
-import type { Cluster, Component, Range } from '../model/types';
-import { clusterObjects, deltaOf, type BuiltObject, type ClusterObjects } from '../model/applied';
-import { SYSTEM_NAMESPACES } from '../model/platform';
+import type { RepoModel } from './model';
+import { dirname } from './paths';
+import type { Cluster, Component, Range } from './types';
+import { clusterObjects, deltaOf, type BuiltObject, type ClusterObjects } from './applied';
+import { SYSTEM_NAMESPACES } from './platform';
 
 
 export interface NamespaceWorkload {
