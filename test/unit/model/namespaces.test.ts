@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clusterObjects } from '../../../server/src/model/applied';
-import { check, FLUX_SYSTEM_SYNC, fluxKs, repo } from '../../helpers/repo';
+import { at, check, FLUX_SYSTEM_SYNC, fluxKs, repo } from '../../helpers/repo';
 
 const cm = (name: string, ns?: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}data:\n  key: value\n`;
 
@@ -127,5 +127,7 @@ test('namespace/missing says nothing for a cluster where a Kustomization cannot 
   assert.deepEqual(check(refused, 'namespace/missing'), []);
   const built = repo({ ...files, 'infrastructure/core/kustomization.yaml': 'resources:\n  - a.yaml\n', 'apps/shop/kustomization.yaml': 'namespace: shop\nresources:\n  - web.yaml\n' });
   assert.deepEqual(clusterObjects(built)[0].unbuilt, []);
-  assert.deepEqual(check(built, 'namespace/missing').map((f) => `${f.file} ${f.message.slice(0, 80)}`), ['apps/shop/kustomization.yaml Component shop puts ConfigMap web in namespace shop, but nothing prod']);
+  assert.deepEqual(check(built, 'namespace/missing').map((f) => `${f.file} ${at(f)} ${f.message}`), [
+    'apps/shop/kustomization.yaml 1:12-1:16 Component shop puts ConfigMap web in namespace shop, but nothing prod applies declares it (no Namespace object, no HelmRelease with install.createNamespace): the apply fails with namespaces "shop" not found.',
+  ]);
 });
