@@ -146,7 +146,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     own: Record<string, string> = {},
   ) => {
     const build = emptyBuild();
-    buildFolder(target, tree, dirOf, build, new Set(), undefined);
+    buildFolder(target, tree, dirOf, build, new Set());
     for (const file of [...build.kustomizationFiles, ...build.inputs]) {
       markReached(file, cluster);
       // A kustomization.yaml can install things too (remote CRD bundles): remember who applies it.
@@ -306,7 +306,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
         clusters.length === 0 || clusters.some((c) => dirname(c.folder) === dirname(folder)) || /(^|\/)clusters(\/|$)/.test(folder);
       if (!looksLikeCluster || clusters.some((c) => c.folder === folder)) continue;
       const build = emptyBuild();
-      buildFolder(folder, tree, dirOf, build, new Set(), undefined);
+      buildFolder(folder, tree, dirOf, build, new Set());
       const entries = [...build.manifests].filter((f) => !build.patches.has(f)).flatMap((f) => (files.get(f)?.resources ?? []).map((r) => fluxByResource.get(r)!).filter(Boolean));
       if (!appliesOtherTrees(folder, entries)) continue;
       addCluster({

@@ -128,7 +128,7 @@ function patchedRoots(
     const patches = kustomizationPatches(dir, files);
     if (patches.length === 0) continue;
     const build = emptyBuild();
-    buildFolder(dir.folder, tree, dirOf, build, new Set(), undefined);
+    buildFolder(dir.folder, tree, dirOf, build, new Set());
     for (const ks of templated) {
       if (!build.manifests.has(ks.resource.file)) continue;
       let path: string | undefined;
