@@ -4,7 +4,8 @@ import { isKustomizationFileName } from '../model/parse';
 import { nodeAt, nodeOffsets, pairAt, positionAt, rangeFromOffsets } from '../model/positions';
 import type { Resource } from '../model/types';
 import { deprecatedKustomizeFields, type DeprecatedKustomizeField } from '../schema/index';
-import { deadFiles, registryFor } from './schema-invalid';
+import { deadFiles } from './schema-invalid';
+import { registryFor } from '../model/schemas';
 import type { Fix, Rule, RuleFinding, TextEdit } from './types';
 
 export const schemaDeprecatedApi: Rule = {
