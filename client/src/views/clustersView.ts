@@ -1,7 +1,7 @@
 // The Clusters view: cluster → Flux Kustomizations in dependency order → components → resources.
 import type { ClusterItem, ComponentItem, KustomizationItem } from '../../../server/src/protocol';
 import { plural } from './problems';
-import { dependencyOrder, resourceNode, tooltipOf, type DescribeUri, type TreeNode } from './treeNodes';
+import { resourceNode, tooltipOf, type DescribeUri, type TreeNode } from './treeNodes';
 
 export const CLUSTERS_VIEW_ID = 'gitopsGuardrails.clusters';
 
@@ -20,7 +20,8 @@ export function clustersTree(clusters: readonly ClusterItem[], describeUri: Desc
       // No click action: a click on a cluster expands it (its root manifest is one level down).
       revealUri: cluster.folder,
       expanded: clusters.length === 1,
-      children: dependencyOrder(cluster.kustomizations).map((ks) => kustomizationNode(id, ks, describeUri)),
+      // In the server's dependency order (features/tree.ts, through the model's dependsOn resolver).
+      children: cluster.kustomizations.map((ks) => kustomizationNode(id, ks, describeUri)),
     };
   });
 }

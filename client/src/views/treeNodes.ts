@@ -92,28 +92,6 @@ export function dependencyKey(dependent: Pick<KustomizationItem, 'namespace'>, e
   return entry.includes('/') ? entry : keyOf(dependent.namespace, entry);
 }
 
-/**
- * Kustomizations in dependency order: each after those it depends on, otherwise in the given
- * order. Dependencies outside the list are ignored; the members of a cycle keep the given order.
- */
-export function dependencyOrder<K extends Pick<KustomizationItem, 'name' | 'namespace' | 'dependsOn'>>(kustomizations: readonly K[]): K[] {
-  const known = new Set(kustomizations.map((ks) => keyOf(ks.namespace, ks.name)));
-  const placed = new Set<string>();
-  const pending = [...kustomizations];
-  const ordered: K[] = [];
-  while (pending.length > 0) {
-    const ready = (ks: K) => ks.dependsOn.every((entry) => {
-      const key = dependencyKey(ks, entry);
-      return !known.has(key) || placed.has(key) || key === keyOf(ks.namespace, ks.name);
-    });
-    const index = Math.max(0, pending.findIndex(ready));
-    const [next] = pending.splice(index, 1);
-    ordered.push(next!);
-    placed.add(keyOf(next!.namespace, next!.name));
-  }
-  return ordered;
-}
-
 /** The first node, depth first, that satisfies `predicate`. */
 export function findNode(nodes: readonly TreeNode[], predicate: (node: TreeNode) => boolean): TreeNode | undefined {
   for (const node of nodes) {

@@ -103,3 +103,33 @@ export function estimateOperatorWorkload(object: any, options: EstimateOptions =
   });
   return { ...estimate, estimatedFrom: 'operator' };
 }
+
+/**
+ * Custom resources an operator turns into pods in their own namespace: those whose pods a
+ * convention above estimates, and these, whose pods are not estimated. One table: the quota
+ * rules ask `mayRunPods`, the budgets `estimateOperatorWorkload`.
+ */
+const POD_MAKING_KINDS: ReadonlySet<string> = new Set([
+  ...Object.keys(CONVENTIONS),
+  'volsync.backube/ReplicationSource', 'volsync.backube/ReplicationDestination',
+  'monitoring.coreos.com/ThanosRuler', 'monitoring.coreos.com/PrometheusAgent',
+  'grafana.integreatly.org/Grafana',
+  ...['VMSingle', 'VMCluster', 'VMAgent', 'VMAlert', 'VMAlertmanager', 'VMAuth', 'VLSingle', 'VLCluster', 'VLogs'].map((k) => `operator.victoriametrics.com/${k}`),
+  'actions.github.com/AutoscalingRunnerSet',
+  'actions.summerwind.dev/RunnerDeployment', 'actions.summerwind.dev/RunnerSet',
+]);
+/** Groups whose custom resources never run pods of their own (beyond the kinds above). */
+const NO_POD_GROUPS = /(^|\.)(k8s\.io|fluxcd\.io|cert-manager\.io|external-secrets\.io|monitoring\.coreos\.com|traefik\.io|traefik\.containo\.us|cilium\.io|kyverno\.io|grafana\.integreatly\.org|operator\.victoriametrics\.com|volsync\.backube|postgresql\.cnpg\.io|gateway\.envoyproxy\.io)$/;
+
+/**
+ * A custom resource an operator turns into pods: a known kind, or an unknown group whose spec
+ * looks like a workload's (instances, replicas, resources, image).
+ */
+export function mayRunPods(apiVersion: string, kind: string, object: any): boolean {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  if (!group.includes('.')) return false;
+  if (POD_MAKING_KINDS.has(`${group}/${kind}`)) return true;
+  if (NO_POD_GROUPS.test(group)) return false;
+  const spec = object?.spec;
+  return !!spec && typeof spec === 'object' && ['instances', 'replicas', 'resources', 'image'].some((k) => k in spec);
+}

@@ -1,5 +1,5 @@
 // Replica counts as written in manifests and chart values, where Flux may still substitute them.
-import { readSubstitution } from './substitution';
+import { wholeExpression } from '../model/build/envsubst';
 import type { ReplicaCount } from './types';
 
 /** Reads a replica-like count; absent means `absentMeans` (1 for workloads), as Kubernetes defaults it. */
@@ -10,9 +10,9 @@ export function readCount(value: unknown, field: string, absentMeans = 1): Repli
     return { known: false, assumed: absentMeans, reason: `${field} ${value} is not a whole number of pods` };
   }
   if (typeof value === 'string') {
-    const substitution = readSubstitution(value);
+    const substitution = wholeExpression(value);
     if (substitution) {
-      const written = substitution.fallback;
+      const written = substitution.argument?.replace(/^(["'])(.*)\1$/, '$2');
       const fallback = written !== undefined && /^\d+$/.test(written) ? Number(written) : undefined;
       return {
         known: false,

@@ -1,7 +1,7 @@
 // Resource lists (`requests:` / `limits:` maps) read from YAML and combined per resource name.
 import { formatQuantity } from './quantity-format';
 import { add, max, tryParseQuantity, QuantityError, type Quantity } from './quantity';
-import { hasSubstitution, withDefaults } from './substitution';
+import { parseExpressions, withDefaults } from '../model/build/envsubst';
 import type { BudgetProblem, NodePath, ResourceList } from './types';
 
 /** Reads a `requests:`/`limits:` map; unparsable entries are left out and reported. */
@@ -20,7 +20,7 @@ export function readResourceList(value: unknown, path: NodePath, problems: Budge
  * one, is left out and reported.
  */
 export function readQuantity(raw: unknown, name: string, path: NodePath, problems: BudgetProblem[]): Quantity | undefined {
-  if (typeof raw === 'string' && hasSubstitution(raw)) {
+  if (typeof raw === 'string' && parseExpressions(raw).some((e) => !e.invalid)) {
     const expanded = withDefaults(raw);
     const fallback = expanded === undefined ? undefined : tryParseQuantity(expanded);
     if (fallback === undefined || fallback instanceof QuantityError) {

@@ -5,7 +5,7 @@ import { formatApproximately, formatQuantity } from '../budget/quantity-format';
 import { quotaUsage, readResourceQuota, type QuotaUsage } from '../budget/quota';
 import type { RepoModel } from '../model/model';
 import type { Resource } from '../model/types';
-import { namespaceBudgets, workloadNotes, type NamespaceBudget } from '../rules/namespace-budgets';
+import { namespaceBudgets, workloadNotes, type NamespaceBudget } from '../model/namespaceBudgets';
 import { contentStart } from './cursor';
 
 interface QuotaInCluster {

@@ -20,7 +20,7 @@ import {
 import type { RepoModel } from '../model/model';
 import { isKustomizationFileName } from '../model/parse';
 import type { Position, Range } from '../model/types';
-import { registryFor } from '../rules/schema-invalid';
+import { registryFor } from '../model/schemas';
 import { DEPRECATED_KUSTOMIZE_FIELDS, isPlaceholder, type DeprecatedKustomizeField, type DocumentPath, type FieldDescription, type SchemaRegistry } from '../schema/index';
 import { cursorAt, scalarRange } from './cursor';
 

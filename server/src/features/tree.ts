@@ -33,7 +33,7 @@ export function clusters(model: RepoModel, findingsOf: FindingsOf): ClusterItem[
       name: cluster.name,
       folder: repoPathToUri(model.root, cluster.folder),
       rootLocation: root ? locationOf(model, root.resource) : undefined,
-      kustomizations: dependencyOrder(cluster).map((ks) => kustomizationItem(context, ks)),
+      kustomizations: dependencyOrder(model, cluster).map((ks) => kustomizationItem(context, ks)),
       problems: countProblems(findingsOfFiles(appliedBy.get(cluster.name) ?? [], findingsOf)),
     };
   });
@@ -52,13 +52,16 @@ export function components(model: RepoModel, findingsOf: FindingsOf): Components
   };
 }
 
-/** A cluster's Kustomizations, each after those it depends on; otherwise in the order reached. */
-export function dependencyOrder(cluster: Cluster): FluxKustomization[] {
-  const byName = new Map<string, FluxKustomization[]>();
-  for (const ks of cluster.kustomizations) byName.set(ks.name, [...(byName.get(ks.name) ?? []), ks]);
+/**
+ * A cluster's Kustomizations, each after those it depends on (as the model's one resolver,
+ * model/dependencies.ts, reads each dependsOn); otherwise in the order reached. The client shows
+ * them in this order.
+ */
+export function dependencyOrder(model: RepoModel, cluster: Cluster): FluxKustomization[] {
+  const members = new Set(cluster.kustomizations);
   const placed = new Set<FluxKustomization>();
   const ready = (ks: FluxKustomization) =>
-    ks.dependsOn.every((ref) => (byName.get(ref.name) ?? []).every((target) => target === ks || placed.has(target) || (ref.namespace !== '' && target.namespace !== ref.namespace)));
+    ks.dependsOn.every((ref) => model.dependencies.targetsOf(ks, ref).every((target) => target === ks || placed.has(target as FluxKustomization) || !members.has(target as FluxKustomization)));
   const pending = [...cluster.kustomizations];
   const ordered: FluxKustomization[] = [];
   while (pending.length > 0) {

@@ -3,6 +3,7 @@
 import { parsePlainDocuments } from './limits';
 import { ancestors, joinRepoPath } from './paths';
 import { identifierOf } from './values';
+import { substituteKnown } from './build/envsubst';
 import type { DependencyRef, FluxKustomization, HelmRelease, Resource, SourceRef } from './types';
 
 export const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io/';
@@ -35,8 +36,8 @@ export function readDependsOn(object: any, ownNamespace: string, variables: Reco
     const written = identifierOf(entry?.name);
     if (written === undefined || typeof entry.name !== 'string') return;
     const writtenNamespace = identifierOf(entry.namespace);
-    const name = substitute(written, variables);
-    const namespace = writtenNamespace === undefined ? ownNamespace : substitute(writtenNamespace, variables);
+    const name = substituteKnown(written, variables);
+    const namespace = writtenNamespace === undefined ? ownNamespace : substituteKnown(writtenNamespace, variables);
     const ref: DependencyRef = { name: name ?? written, namespace: namespace ?? writtenNamespace ?? ownNamespace, nodePath: ['spec', 'dependsOn', i, 'name'] };
     if (name === undefined || namespace === undefined) ref.unresolved = `it uses a variable that post-build substitution does not provide here (${written})`;
     refs.push(ref);
@@ -94,7 +95,7 @@ export interface ResolveContext {
 
 /** Resolves spec.path to a folder of this repository, or says why it cannot. */
 export function resolveKustomizationPath(ks: FluxKustomization, ctx: ResolveContext): PathResolution {
-  const substituted = substitute(ks.path, ctx.variables ?? {});
+  const substituted = substituteKnown(ks.path, ctx.variables ?? {});
   if (substituted === undefined) return { unresolvedReason: `spec.path "${ks.path}" uses a variable whose value is not known here` };
   const path = substituted;
   const ref = ks.sourceRef;
@@ -236,18 +237,6 @@ function isOwnGitRepository(source: Resource, own: Set<string>): boolean {
   return own.has(gitIdentity(source));
 }
 
-/** Flux post-build substitution of `${VAR}` / `${VAR:=default}`; undefined when a variable is unknown. */
-export function substitute(text: string, variables: Record<string, string>): string | undefined {
-  let unknown = false;
-  const result = text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?=([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => {
-    if (name in variables) return variables[name];
-    if (fallback !== undefined) return fallback;
-    unknown = true;
-    return '';
-  });
-  return unknown ? undefined : result;
-}
-
 /**
  * A Kustomization's postBuild.substitute (with what its parent's patches set), each value after
  * the substitution the parent applied to it (`CLUSTER: ${CLUSTER}`) when `inherited` is given.
@@ -258,7 +247,7 @@ export function postBuildVariables(ks: FluxKustomization, inherited?: Record<str
   if (substituteMap && typeof substituteMap === 'object') {
     for (const [k, v] of Object.entries(substituteMap)) {
       const value = String(v);
-      variables[k] = (inherited && value.includes('${') ? substitute(value, inherited) : undefined) ?? value;
+      variables[k] = (inherited && value.includes('${') ? substituteKnown(value, inherited) : undefined) ?? value;
     }
   }
   return variables;

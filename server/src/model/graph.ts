@@ -13,15 +13,17 @@ import {
   readHelmRelease,
   resolveKustomizationPath,
   sourceKey,
-  substitute,
   type ResolveContext,
   type SourceIndex,
 } from './flux';
 import { ancestors, dirname, isWithin } from './paths';
-import { plainValue } from './limits';
 import { appliesOtherTrees, bootstrapRoots, clusterName, commentedOutEntries, DEAD_PATH, type RootCandidate } from './roots';
 import { CONFIG_FILE, type GuardrailsConfig } from './config';
 import type { Cluster, FluxKustomization, HelmRelease, KustomizeDir, Resource, YamlFile } from './types';
+import type { BuildResult as RenderResult } from './build/types';
+import { namespaceSetBy, renderedNamespace } from './build/namespaces';
+import { identifierOf } from './values';
+import { substituteKnown } from './build/envsubst';
 
 export interface RepoGraph {
   kustomizeDirs: Map<string, KustomizeDir>;
@@ -35,16 +37,34 @@ export interface RepoGraph {
   appliedBy: Map<string, FluxKustomization[]>;
   /** Files used as kustomize patches: their documents are not resources of their own. */
   patchFiles: Set<string>;
-  /** Namespace injected into each file's resources (Flux targetNamespace or kustomize namespace). */
-  injectedNamespace: Map<string, string>;
+  /**
+   * Where each applied document lands, per cluster: the namespace the render engine (model/build)
+   * gives it — its file's, then each kustomization's `namespace:`, patches and replacements, then
+   * the Flux Kustomization's targetNamespace and spec.patches — before post-build substitution.
+   * Read through `RepoModel.namespaceOf`.
+   */
+  appliedNamespaces: Map<Resource, Map<string, AppliedNamespace>>;
   /** YAML files no cluster applies. */
   unreachable: string[];
+}
+
+/** Where an applied document lands in one cluster. */
+export interface AppliedNamespace {
+  /** '' for a cluster-scoped object or one nothing gives a namespace. */
+  namespace: string;
+  /** The kustomization.yaml or Flux Kustomization file whose setting put it there (absent: its own). */
+  setBy?: string;
 }
 
 export interface GraphInput {
   files: ReadonlyMap<string, YamlFile>;
   tree: FileTree;
   config: GuardrailsConfig;
+  /**
+   * The render engine's build of a folder as a Flux Kustomization applies it (before post-build
+   * substitution), or as a cluster's bare root applies it: where each document's namespace comes from.
+   */
+  render?: (folder: string, ks: FluxKustomization | undefined) => RenderResult | undefined;
 }
 
 export function deriveGraph(input: GraphInput): RepoGraph {
@@ -88,11 +108,11 @@ export function deriveGraph(input: GraphInput): RepoGraph {
   };
   for (const ks of fluxByResource.values()) Object.assign(ks, resolveKustomizationPath(ks, resolveContext));
 
-  const namespaceToTarget = foldersReplacingTargetNamespace(kustomizeDirs, files);
   const clustersOf = new Map<string, Set<string>>();
   const appliedBy = new Map<string, FluxKustomization[]>();
   const patchFiles = new Set<string>();
-  const injectedNamespace = new Map<string, string>();
+  const appliedNamespaces = new Map<Resource, Map<string, AppliedNamespace>>();
+  const resourceAt = (file: string, index: number | undefined) => (index === undefined ? undefined : files.get(file)?.resources.find((r) => r.index === index));
   const reached = new Set<string>();
   const markReached = (file: string, cluster: Cluster) => {
     reached.add(file);
@@ -126,7 +146,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     own: Record<string, string> = {},
   ) => {
     const build = emptyBuild();
-    buildFolder(target, tree, dirOf, build, new Set(), undefined);
+    buildFolder(target, tree, dirOf, build, new Set());
     for (const file of [...build.kustomizationFiles, ...build.inputs]) {
       markReached(file, cluster);
       // A kustomization.yaml can install things too (remote CRD bundles): remember who applies it.
@@ -140,11 +160,21 @@ export function deriveGraph(input: GraphInput): RepoGraph {
       patchFiles.add(file);
       markReached(file, cluster);
     }
+    // Where each document lands, and each child Kustomization's spec as this build leaves it
+    // (a replacement or patch may set its targetNamespace): from the render engine.
+    const rendered = input.render?.(target, ks);
+    const renderedChildSpec = new Map<Resource, any>();
+    for (const o of rendered?.objects ?? []) {
+      const r = resourceAt(o.source.file, o.source.index);
+      if (!r) continue;
+      let perCluster = appliedNamespaces.get(r);
+      if (!perCluster) appliedNamespaces.set(r, (perCluster = new Map()));
+      if (!perCluster.has(cluster.name)) perCluster.set(cluster.name, { namespace: renderedNamespace(o), setBy: namespaceSetBy(o, ks) });
+      if (fluxByResource.has(r)) renderedChildSpec.set(r, o.object?.spec);
+    }
     const children: FluxKustomization[] = [];
     for (const file of build.manifests) {
       markReached(file, cluster);
-      const namespace = ks?.targetNamespace ?? build.namespaces.get(file);
-      if (namespace !== undefined && !injectedNamespace.has(file)) injectedNamespace.set(file, namespace);
       if (ks) {
         let list = appliedBy.get(file);
         if (!list) appliedBy.set(file, (list = []));
@@ -166,9 +196,9 @@ export function deriveGraph(input: GraphInput): RepoGraph {
             Object.assign(child, { folder: undefined, unresolvedReason: undefined }, resolveKustomizationPath(child, resolveContext));
           }
         }
-        // A common kustomize replacement copies the build's Namespace into every child's targetNamespace.
-        const injected = build.namespaces.get(file);
-        if (child.targetNamespace === undefined && injected && namespaceToTarget.has(dirname(file))) child.targetNamespace = injected;
+        // What the build left in its targetNamespace (a kustomize replacement or patch may set it).
+        const built = renderedChildSpec.get(r)?.targetNamespace;
+        if (child.targetNamespace === undefined && typeof built === 'string' && identifierOf(built) !== undefined && !built.includes('${')) child.targetNamespace = built;
       }
     }
     // What this Kustomization substitutes in its children: its own (and inherited) post-build
@@ -276,7 +306,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
         clusters.length === 0 || clusters.some((c) => dirname(c.folder) === dirname(folder)) || /(^|\/)clusters(\/|$)/.test(folder);
       if (!looksLikeCluster || clusters.some((c) => c.folder === folder)) continue;
       const build = emptyBuild();
-      buildFolder(folder, tree, dirOf, build, new Set(), undefined);
+      buildFolder(folder, tree, dirOf, build, new Set());
       const entries = [...build.manifests].filter((f) => !build.patches.has(f)).flatMap((f) => (files.get(f)?.resources ?? []).map((r) => fluxByResource.get(r)!).filter(Boolean));
       if (!appliesOtherTrees(folder, entries)) continue;
       addCluster({
@@ -288,14 +318,15 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     }
   }
 
-  // Names and namespaces are known only now, as kustomize and Flux leave them: the including
-  // kustomization's `namespace:` (or the applier's targetNamespace) overrides metadata.namespace,
-  // and the applier's post-build substitution fills in `${VAR}` in names and dependsOn.
+  // Names and namespaces are known only now, as kustomize and Flux leave them: the namespace the
+  // build gives the document in the first cluster that applies it, and the applier's post-build
+  // substitution fills in `${VAR}` in names and dependsOn.
   const finalIdentity = (object: { resource: Resource; name: string; namespace: string; dependsOn: unknown }, fallback: string) => {
     const applier = appliedBy.get(object.resource.file)?.[0];
     const variables = applier ? postBuildVariables(applier) : {};
-    object.namespace = injectedNamespace.get(object.resource.file) || object.resource.namespace || fallback;
-    if (object.resource.name.includes('${')) object.name = substitute(object.resource.name, variables) ?? object.resource.name;
+    const built = appliedNamespaces.get(object.resource)?.values().next().value?.namespace;
+    object.namespace = built || object.resource.namespace || fallback;
+    if (object.resource.name.includes('${')) object.name = substituteKnown(object.resource.name, variables) ?? object.resource.name;
     return variables;
   };
   for (const ks of fluxByResource.values()) {
@@ -319,36 +350,9 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     clustersOf,
     appliedBy,
     patchFiles,
-    injectedNamespace,
+    appliedNamespaces,
     unreachable,
   };
-}
-
-/**
- * Folders whose kustomization has a replacement from a Namespace's name into the
- * spec.targetNamespace of Flux Kustomizations (inline or in a replacements file).
- */
-function foldersReplacingTargetNamespace(dirs: Map<string, KustomizeDir>, files: ReadonlyMap<string, YamlFile>): Set<string> {
-  const result = new Set<string>();
-  const targetsNamespace = (replacement: any) =>
-    replacement?.source?.kind === 'Namespace' &&
-    Array.isArray(replacement?.targets) &&
-    replacement.targets.some((t: any) => Array.isArray(t?.fieldPaths) && t.fieldPaths.includes('spec.targetNamespace'));
-  for (const dir of dirs.values()) {
-    const list = dir.resource?.object.replacements;
-    if (!Array.isArray(list)) continue;
-    for (const entry of list) {
-      if (targetsNamespace(entry)) result.add(dir.folder);
-      const path = dir.entries.find((e) => e.field === 'replacements' && e.value === entry?.path)?.target;
-      const replacementFile = path ? files.get(path) : undefined;
-      const replacements = replacementFile?.documents.flatMap((d) => {
-        const value = plainValue(d);
-        return Array.isArray(value) ? value : [value];
-      });
-      if (replacements?.some(targetsNamespace)) result.add(dir.folder);
-    }
-  }
-  return result;
 }
 
 /** Climbs while the parent folder's kustomization includes the folder. */

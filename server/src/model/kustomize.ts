@@ -90,12 +90,10 @@ export interface BuildResult {
   kustomizationFiles: Set<string>;
   /** Other files a build reads (generator inputs). */
   inputs: Set<string>;
-  /** The kustomize `namespace:` that ends up on each manifest (the outermost one wins). */
-  namespaces: Map<string, string>;
 }
 
 export function emptyBuild(): BuildResult {
-  return { manifests: new Set(), patches: new Set(), kustomizationFiles: new Set(), inputs: new Set(), namespaces: new Map() };
+  return { manifests: new Set(), patches: new Set(), kustomizationFiles: new Set(), inputs: new Set() };
 }
 
 /**
@@ -108,13 +106,12 @@ export function buildFolder(
   dirs: (folder: string) => KustomizeDir,
   into: BuildResult,
   seen: Set<string>,
-  namespace?: string,
 ): void {
   // Depth first in the order kustomize reads the entries, with an explicit stack of steps (a chain
   // of thousands of kustomizations must not overflow the call stack): a step builds a target or
   // records an entry, so everything is recorded in the order of a recursive walk.
-  type Step = { target: string; namespace: string | undefined } | (() => void);
-  const steps: Step[] = [{ target, namespace }];
+  type Step = { target: string } | (() => void);
+  const steps: Step[] = [{ target }];
   const pushInOrder = (next: Step[]) => {
     for (let i = next.length - 1; i >= 0; i--) steps.push(next[i]);
   };
@@ -124,25 +121,24 @@ export function buildFolder(
       step();
       continue;
     }
-    const { target, namespace } = step;
+    const { target } = step;
     if (seen.has(target)) continue;
     seen.add(target);
     const kind = tree.kindOf(target);
     if (kind === 'file') {
-      if (isKustomizationFileName(basename(target))) steps.push({ target: dirname(target), namespace });
-      else if (/\.(ya?ml|json)$/i.test(target)) addManifest(into, target, namespace);
+      if (isKustomizationFileName(basename(target))) steps.push({ target: dirname(target) });
+      else if (/\.(ya?ml|json)$/i.test(target)) into.manifests.add(target);
       continue;
     }
     if (kind !== 'folder') continue;
     const dir = dirs(target);
     if (dir.file) {
-      const inner = namespace ?? dir.namespace;
       into.kustomizationFiles.add(dir.file);
       const next: Step[] = [];
       for (const entry of dir.entries) {
         if (entry.exists === 'remote' || entry.exists === 'missing') continue;
         if (PATCH_FIELDS.has(entry.field)) next.push(() => into.patches.add(entry.target));
-        else if (RESOURCE_FIELDS.has(entry.field)) next.push({ target: entry.target, namespace: inner });
+        else if (RESOURCE_FIELDS.has(entry.field)) next.push({ target: entry.target });
         else next.push(() => into.inputs.add(entry.target));
       }
       pushInOrder(next);
@@ -151,12 +147,8 @@ export function buildFolder(
     // Flux generates a kustomization for a plain folder: every manifest below it, and each
     // subfolder that has its own kustomization.yaml as a unit.
     const { files, folders } = tree.children(target);
-    for (const file of files) if (/\.ya?ml$/i.test(file)) addManifest(into, file, namespace);
-    pushInOrder(folders.map((folder) => ({ target: folder, namespace })));
+    for (const file of files) if (/\.ya?ml$/i.test(file)) into.manifests.add(file);
+    pushInOrder(folders.map((folder) => ({ target: folder })));
   }
 }
 
-function addManifest(into: BuildResult, file: string, namespace: string | undefined): void {
-  into.manifests.add(file);
-  if (namespace !== undefined && !into.namespaces.has(file)) into.namespaces.set(file, namespace);
-}

@@ -149,16 +149,18 @@ function assignNamespaces(components: Component[], files: ReadonlyMap<string, Ya
     if (graph.patchFiles.has(path)) continue;
     const holders = ancestors(path).flatMap((folder) => byFolder.get(folder) ?? []);
     if (holders.length === 0) continue;
-    const inject = graph.injectedNamespace.get(path);
     for (const holder of holders) {
       const f = facts.get(holder)!;
-      if (inject && !inject.includes('${')) f.injected.add(inject);
       for (const r of file.resources) {
+        // Where the render engine puts it (first cluster that applies it), else where it says.
+        const applied = graph.appliedNamespaces.get(r)?.values().next().value;
+        const injected = applied?.setBy !== undefined && applied.namespace !== '' ? applied.namespace : undefined;
+        if (injected && !injected.includes('${')) f.injected.add(injected);
         if (r.kind === 'Namespace' && r.apiVersion === 'v1' && r.name && !r.name.includes('${')) {
           f.namespaces.add(r.name);
           f.declared.add(r.name);
         } else {
-          const ns = inject ?? r.namespace;
+          const ns = applied ? applied.namespace || undefined : r.namespace;
           if (ns && !ns.includes('${')) f.namespaces.add(ns);
         }
       }

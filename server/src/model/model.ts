@@ -11,6 +11,7 @@ import { bootstrapGroups, findCrdInstallers, type CrdInstaller } from './crds';
 import { chartFolderOf, chartShapeOf, isChartFile, type FileKind, type FileShape } from './fileKinds';
 import { findKustomizationFile } from './kustomize';
 import { deriveDependencies, type Dependencies } from './dependencies';
+import { fluxBuild, rootBuild } from './build/cache';
 import { isKustomizationFileName, isYamlPath, parsedData, parseYamlFile } from './parse';
 import type { ParseCache } from './parse-cache';
 import { plainValue } from './limits';
@@ -407,7 +408,7 @@ export class RepoModel implements FileTree {
     if (!this.derived) {
       // A configured cluster whose folder does not exist is reported (configProblems), not built.
       const config = usableConfig(configured, this);
-      const graph = deriveGraph({ files: this.yaml, tree: this, config });
+      const graph = deriveGraph({ files: this.yaml, tree: this, config, render: (folder, ks) => (ks ? fluxBuild(this, ks) : rootBuild(this, folder)) });
       const layers = deriveLayers(this.yaml, this.folders, this, graph, config);
       this.derived = { graph, layers };
     }
@@ -496,9 +497,17 @@ export class RepoModel implements FileTree {
     }
   }
 
-  /** The effective namespace of a resource: injected by kustomize or Flux, else its own. */
-  namespaceOf(resource: Resource): string | undefined {
-    return this.graph.injectedNamespace.get(resource.file) ?? resource.namespace;
+  /**
+   * Where a resource lands: the namespace the render engine gives it in `cluster` (by name), or in
+   * the first cluster that applies it; its own metadata.namespace when no cluster applies it.
+   * Undefined when it has none (or is cluster-scoped) — see ARCHITECTURE.md, "Where an object's
+   * namespace comes from".
+   */
+  namespaceOf(resource: Resource, cluster?: string): string | undefined {
+    const perCluster = this.graph.appliedNamespaces.get(resource);
+    const applied = perCluster && (cluster === undefined ? perCluster.values().next().value : perCluster.get(cluster));
+    if (applied) return applied.namespace || undefined;
+    return cluster !== undefined && perCluster ? undefined : resource.namespace;
   }
 
   /** The range of `text` inside the value at `path` where the source spells it out, else the value's. */

@@ -2,7 +2,7 @@
 // root, and the tests that tell a conventional cluster folder from a dead file.
 import { parsePlainDocuments } from './limits';
 import { buildFolder, emptyBuild, type FileTree } from './kustomize';
-import { substitute } from './flux';
+import { substituteKnown } from './build/envsubst';
 import { ancestors, basename, isWithin, joinRepoPath } from './paths';
 import type { Cluster, FluxKustomization, KustomizeDir, NodePath, Resource, YamlFile } from './types';
 
@@ -128,7 +128,7 @@ function patchedRoots(
     const patches = kustomizationPatches(dir, files);
     if (patches.length === 0) continue;
     const build = emptyBuild();
-    buildFolder(dir.folder, tree, dirOf, build, new Set(), undefined);
+    buildFolder(dir.folder, tree, dirOf, build, new Set());
     for (const ks of templated) {
       if (!build.manifests.has(ks.resource.file)) continue;
       let path: string | undefined;
@@ -140,7 +140,7 @@ function patchedRoots(
         Object.assign(variables, change.variables);
       }
       if (path === undefined && Object.keys(variables).length === 0) continue;
-      const written = substitute(path ?? ks.path, variables);
+      const written = substituteKnown(path ?? ks.path, variables);
       const folder = written === undefined ? undefined : joinRepoPath('', written);
       if (folder === undefined || tree.kindOf(folder) !== 'folder') continue;
       const what = path !== undefined ? `spec.path to ${path}` : `the variables of ${ks.path} (${Object.entries(variables).map(([k, v]) => `${k}=${v}`).join(', ')})`;

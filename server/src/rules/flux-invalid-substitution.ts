@@ -1,3 +1,4 @@
+import { parseExpressions } from '../model/build/envsubst';
 import { effectiveSpec } from '../model/flux';
 import type { RepoModel } from '../model/model';
 import { stringLeaves } from '../model/values';
@@ -155,35 +156,15 @@ interface Problem {
   reason?: string;
 }
 
-const NAME = /^[_a-zA-Z][_a-zA-Z0-9]*/;
-/** What may follow the name inside ${...}: the bash-style operators Flux's envsubst accepts. */
-const OPERATOR = /^(|[:=\-+?^,#%/][\s\S]*)$/;
-
+/** The substitution problems of one text, read with the build's parser of `${...}` (model/build/envsubst.ts). */
 export function problemsIn(text: string, provided: Set<string>, complete: boolean): Problem[] {
   const problems: Problem[] = [];
-  for (let i = text.indexOf('${'); i >= 0; i = text.indexOf('${', i + 2)) {
-    if (i > 0 && text[i - 1] === '$') continue;
-    const close = text.indexOf('}', i + 2);
-    if (close < 0) {
-      problems.push({ kind: 'syntax', expression: text.slice(i, Math.min(text.length, i + 24)), reason: 'it is never closed' });
-      break;
-    }
-    const expression = text.slice(i, close + 1);
-    const body = text.slice(i + 2, close);
-    const name = NAME.exec(body)?.[0];
-    if (!name) {
-      problems.push({ kind: 'syntax', expression, reason: body === '' ? 'the name is empty' : 'a name starts with a letter or _ and has only letters, digits and _' });
-      continue;
-    }
-    const rest = body.slice(name.length);
-    if (!OPERATOR.test(rest)) {
-      problems.push({ kind: 'syntax', expression, reason: `"${rest[0]}" cannot follow a variable name` });
-      continue;
-    }
-    const hasDefault = /^:?[=-]/.test(rest);
-    if (complete && !hasDefault && !provided.has(name)) problems.push({ kind: 'undefined', expression });
+  for (const e of parseExpressions(text)) {
+    if (e.invalid) {
+      // An expression never closed is quoted by its first characters.
+      const expression = e.end === text.length && text[e.end - 1] !== '}' ? text.slice(e.start, Math.min(text.length, e.start + 24)) : text.slice(e.start, e.end);
+      problems.push({ kind: 'syntax', expression, reason: e.invalid });
+    } else if (complete && e.argument === undefined && !provided.has(e.name)) problems.push({ kind: 'undefined', expression: text.slice(e.start, e.end) });
   }
   return problems;
 }
-
-

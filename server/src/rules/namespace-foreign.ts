@@ -2,8 +2,9 @@ import { componentOfPath, componentsByNamespace } from '../model/layers';
 import type { RepoModel } from '../model/model';
 import { isWithin } from '../model/paths';
 import type { Component } from '../model/types';
-import type { BuiltObject } from './cluster-objects';
-import { groupValues, SYSTEM_NAMESPACES, sameFindings } from './namespace-budgets';
+import type { BuiltObject } from '../model/applied';
+import { groupValues, sameFindings } from '../model/namespaceBudgets';
+import { SYSTEM_NAMESPACES } from '../model/platform';
 import { onePerKey, perGroup } from './memo';
 import type { Rule, RuleFinding } from './types';
 

@@ -3,14 +3,12 @@ import type { RepoModel } from '../model/model';
 import { plainValue } from '../model/limits';
 import { basename } from '../model/paths';
 import type { Component } from '../model/types';
-import type { BuiltObject } from './cluster-objects';
+import { clusterObjects, type BuiltObject } from '../model/applied';
+import { BUILT_IN_NAMESPACES, platformNamespaces, platformsOf, type Platform } from '../model/platform';
 import { createManifest } from './edits';
-import { groupValues, helmTargetNamespace, objectGroups, sameFindings } from './namespace-budgets';
+import { groupValues, helmTargetNamespace, objectGroups, sameFindings } from '../model/namespaceBudgets';
 import { perGroup } from './memo';
 import type { Rule, RuleFinding } from './types';
-
-/** Namespaces every cluster has before anything is applied (flux-system: Flux's bootstrap). */
-const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system']);
 
 const bootstrapCache = new WeakMap<object, Set<string>>();
 
@@ -47,11 +45,29 @@ export const namespaceMissing: Rule = {
     const components = model.layers.components;
     const bootstrapped = bootstrapNamespaces(model);
     const declared = declaredByCluster(model, bootstrapped);
+    // A cluster with a Kustomization that cannot be built: a Namespace may be among what is not
+    // seen, so its namespaces are not judged.
+    const unbuilt = unbuiltClusters(model);
     // Each group's findings are kept while its objects, the declared namespaces and the components are the same.
-    const all = groupValues(model, 'namespace/missing', [...declared.values(), components], (objects, cluster) => missingIn(cluster.name, objects, declared.get(cluster.name)!, components));
+    const all = groupValues(model, 'namespace/missing', [...declared.values(), components, unbuilt], (objects, cluster) =>
+      unbuilt.names.has(cluster.name) ? [] : missingIn(cluster.name, objects, declared.get(cluster.name)!, components),
+    );
     return perGroup(model, 'namespace/missing findings', all, [], () => findingsOf(model, all));
   },
 };
+
+const unbuiltSets = new WeakMap<RepoModel, { key: string; names: Set<string> }>();
+
+/** The clusters some of whose Kustomizations cannot be built; the same object while they are the same. */
+function unbuiltClusters(model: RepoModel): { key: string; names: Set<string> } {
+  const names = clusterObjects(model).filter((c) => c.unbuilt.length > 0).map((c) => c.cluster.name);
+  const key = names.join('\n');
+  const previous = unbuiltSets.get(model);
+  if (previous?.key === key) return previous;
+  const fresh = { key, names: new Set(names) };
+  unbuiltSets.set(model, fresh);
+  return fresh;
+}
 
 interface Missing {
   component: Component;
@@ -103,56 +119,6 @@ function declaresOf(objects: readonly BuiltObject[], platform: Platform | undefi
     if (o.kind === 'HelmRelease' && o.object?.spec?.install?.createNamespace === true) names.push(helmTargetNamespace(o));
   }
   return [...names, ...platformNamespaces(objects, platform)];
-}
-
-const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
-
-interface Platform {
-  openshift: boolean;
-  giantswarm: boolean;
-}
-
-const platformCache = new WeakMap<object, Map<string, Platform>>();
-
-/** Per cluster, the platform its objects say it runs on (read once per graph). */
-function platformsOf(model: RepoModel): Map<string, Platform> {
-  const cached = platformCache.get(model.graph);
-  if (cached) return cached;
-  const result = new Map<string, Platform>();
-  for (const [file, clusters] of model.graph.clustersOf) {
-    for (const r of model.file(file)?.resources ?? []) {
-      const group = groupOf(r.apiVersion);
-      const openshift = group === 'openshift.io' || group.endsWith('.openshift.io');
-      const giantswarm = group.endsWith('.giantswarm.io');
-      if (!openshift && !giantswarm) continue;
-      for (const cluster of clusters) {
-        let platform = result.get(cluster);
-        if (!platform) result.set(cluster, (platform = { openshift: false, giantswarm: false }));
-        platform.openshift ||= openshift;
-        platform.giantswarm ||= giantswarm;
-      }
-    }
-  }
-  platformCache.set(model.graph, result);
-  return result;
-}
-
-/**
- * Namespaces that the cluster's platform makes, not a manifest: on OpenShift (the cluster applies
- * `*.openshift.io` objects) its own `openshift-*` namespaces and the one of each Project; on a
- * Giant Swarm management cluster (`*.giantswarm.io` objects) `giantswarm` and the `org-<name>` of
- * each Organization.
- */
-function platformNamespaces(objects: readonly BuiltObject[], platform: Platform | undefined): string[] {
-  if (!platform) return [];
-  const names: string[] = platform.giantswarm ? ['giantswarm'] : [];
-  for (const o of objects) {
-    const group = groupOf(o.resource.apiVersion);
-    if (platform.openshift && o.namespace.startsWith('openshift-')) names.push(o.namespace);
-    if (group === 'project.openshift.io' && (o.kind === 'Project' || o.kind === 'ProjectRequest')) names.push(o.name);
-    if (group === 'security.giantswarm.io' && o.kind === 'Organization') names.push(`org-${o.name}`);
-  }
-  return names;
 }
 
 function findingsOf(model: RepoModel, all: readonly Missing[]): RuleFinding[] {

@@ -1,7 +1,7 @@
-import type { BuiltObject } from './cluster-objects';
+import type { BuiltObject } from '../model/applied';
 import { basename } from '../model/paths';
 import { createManifest } from './edits';
-import { anchorOf, namespaceValues, objectGroups, sameFindings } from './namespace-budgets';
+import { anchorOf, namespaceValues, objectGroups, sameFindings } from '../model/namespaceBudgets';
 import { perGroup, stableConcat } from './memo';
 import type { Rule, RuleFinding } from './types';
 

@@ -3,11 +3,12 @@ import { compare, type Quantity } from '../budget/quantity';
 import { proposeQuotaHard } from '../budget/quota-proposal';
 import { workloadBudget } from '../budget/pod';
 import type { WorkloadBudget } from '../budget/types';
+import { mayRunPods } from '../budget/operators';
 import type { RepoModel } from '../model/model';
 import { parse as parseYaml } from 'yaml';
-import type { BuiltObject } from './cluster-objects';
+import type { BuiltObject } from '../model/applied';
 import { createManifest } from './edits';
-import { anchorOf, namespaceValues, workloadsOf, type NamespaceBudget, sameFindings } from './namespace-budgets';
+import { anchorOf, namespaceValues, workloadsOf, type NamespaceBudget, sameFindings } from '../model/namespaceBudgets';
 import { limitRangeText } from './quota-no-limitrange';
 import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';
 import type { FileChange, Rule, RuleFinding } from './types';
@@ -69,7 +70,7 @@ function quotaFix(model: RepoModel, namespace: string, folder: string, budgets: 
       const how = estimateNote(w.budget);
       if (how) estimated.set(`${w.source.kind} ${w.source.name}`, how);
     }
-    for (const o of budget.objects) if (mayRunPods(o) && !workloads.some((w) => w.source === o)) unseen.add(`${o.kind} ${o.name}`);
+    for (const o of budget.objects) if (mayRunPods(o.apiVersion, o.kind, o.object) && !workloads.some((w) => w.source === o)) unseen.add(`${o.kind} ${o.name}`);
     const all: WorkloadBudget[] = workloads.map((w) => w.budget);
     if (all.length === 0) all.push(defaultPod('allowance'));
     for (const [name, q] of proposeQuotaHard(all)) {
@@ -130,33 +131,6 @@ function estimateNote(budget: WorkloadBudget): string | undefined {
   if (budget.estimatedFrom === 'chart values') return `${size}, from the chart's values (controller ${budget.name})`;
   const how = budget.notes.find((n) => n.startsWith('estimated'))?.replace(/^estimated( from its \w+)?: /, '');
   return how ? `${size}; ${how}` : size;
-}
-
-/** Operators' custom resources that run pods in their own namespace (and so are not counted here). */
-const POD_MAKING_KINDS: Readonly<Record<string, readonly string[]>> = {
-  'volsync.backube': ['ReplicationSource', 'ReplicationDestination'],
-  'postgresql.cnpg.io': ['Cluster', 'Pooler'],
-  'monitoring.coreos.com': ['Prometheus', 'Alertmanager', 'ThanosRuler', 'PrometheusAgent'],
-  'grafana.integreatly.org': ['Grafana'],
-  'operator.victoriametrics.com': ['VMSingle', 'VMCluster', 'VMAgent', 'VMAlert', 'VMAlertmanager', 'VMAuth', 'VLSingle', 'VLCluster', 'VLogs'],
-  'dragonflydb.io': ['Dragonfly'],
-  'actions.github.com': ['AutoscalingRunnerSet'],
-  'actions.summerwind.dev': ['RunnerDeployment', 'RunnerSet'],
-};
-/** Groups whose custom resources never run pods of their own (beyond the kinds above). */
-const NO_POD_GROUPS = /(^|\.)(k8s\.io|fluxcd\.io|cert-manager\.io|external-secrets\.io|monitoring\.coreos\.com|traefik\.io|traefik\.containo\.us|cilium\.io|kyverno\.io|grafana\.integreatly\.org|operator\.victoriametrics\.com|volsync\.backube|postgresql\.cnpg\.io|gateway\.envoyproxy\.io)$/;
-
-/**
- * A custom resource an operator turns into pods: a known kind, or an unknown group whose spec
- * looks like a workload's (instances, replicas, resources, image).
- */
-function mayRunPods(o: BuiltObject): boolean {
-  const group = o.resource.apiVersion.includes('/') ? o.resource.apiVersion.split('/')[0] : '';
-  if (!group.includes('.')) return false;
-  if (POD_MAKING_KINDS[group]?.includes(o.kind)) return true;
-  if (NO_POD_GROUPS.test(group)) return false;
-  const spec = o.object?.spec;
-  return !!spec && typeof spec === 'object' && ['instances', 'replicas', 'resources', 'image'].some((k) => k in spec);
 }
 
 /** Two entries appended to the same kustomization.yaml become one edit with both lines. */

@@ -2,8 +2,8 @@ import { admissionGaps, admissionRefusal, readResourceQuota, type AdmissionGap }
 import { basename, dirname } from '../model/paths';
 import { createManifest } from './edits';
 import type { RepoModel } from '../model/model';
-import type { BuiltObject } from './cluster-objects';
-import { budgetValues, type NamespaceBudget } from './namespace-budgets';
+import type { BuiltObject } from '../model/applied';
+import { budgetValues, type NamespaceBudget } from '../model/namespaceBudgets';
 import { perGroup } from './memo';
 import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';
 import type { Rule, RuleFinding } from './types';

@@ -1,5 +1,5 @@
 import { quotaUsage, readResourceQuota } from '../budget/quota';
-import { budgetValues, workloadNotes, type NamespaceBudget, sameFindings } from './namespace-budgets';
+import { budgetValues, workloadNotes, type NamespaceBudget, sameFindings } from '../model/namespaceBudgets';
 import type { Rule, RuleFinding } from './types';
 
 export const quotaOverBudget: Rule = {

@@ -5,7 +5,8 @@ import { computeLineStarts, nodeAt, nodeOffsets, pairAt, positionAt, rangeAtPath
 import { plainValue } from '../model/limits';
 import type { NodePath, Range, Resource } from '../model/types';
 import { deprecatedKustomizeFields, type DeprecatedKustomizeField } from '../schema/index';
-import { deadFiles, inlinePatchPaths, registryFor, shiftIntoBlock } from './schema-invalid';
+import { deadFiles, inlinePatchPaths, shiftIntoBlock } from './schema-invalid';
+import { registryFor } from '../model/schemas';
 import type { Fix, Rule, RuleFinding, TextEdit } from './types';
 
 export const schemaDeprecatedApi: Rule = {

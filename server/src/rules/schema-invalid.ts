@@ -6,7 +6,8 @@ import { dirname, joinRepoPath } from '../model/paths';
 import { computeLineStarts, nodeAt, positionAt, rangeAtPath } from '../model/positions';
 import type { NodePath, Position, Range, Resource, YamlFile } from '../model/types';
 import { perFile } from './memo';
-import { SchemaRegistry, type SchemaProblem, type ValidateOptions, type ValidationResult } from '../schema/index';
+import { registryFor } from '../model/schemas';
+import { type SchemaRegistry, type SchemaProblem, type ValidateOptions, type ValidationResult } from '../schema/index';
 import type { Rule, RuleFinding } from './types';
 
 export const schemaInvalid: Rule = {
@@ -123,36 +124,6 @@ function anchor(resource: Resource, problem: SchemaProblem): [NodePath, 'key' | 
   }
   return [problem.path, problem.target];
 }
-
-interface ModelSchemas {
-  crds: unknown[];
-  registry: SchemaRegistry;
-}
-
-const registries = new WeakMap<RepoModel, ModelSchemas>();
-
-/** The schema registry of a model, rebuilt only when its CustomResourceDefinitions change. */
-export function registryFor(model: RepoModel): SchemaRegistry {
-  // CRDs are part of the structure: while the derived graph stands, so does the registry.
-  const byGraph = registryByGraph.get(model.graph);
-  if (byGraph) return byGraph;
-  const crds: unknown[] = [];
-  for (const file of model.files.values()) {
-    for (const r of file.resources) if (r.kind === 'CustomResourceDefinition') crds.push(r.object);
-  }
-  const cached = registries.get(model);
-  if (cached && cached.crds.length === crds.length && cached.crds.every((c, i) => c === crds[i])) {
-    registryByGraph.set(model.graph, cached.registry);
-    return cached.registry;
-  }
-  const registry = new SchemaRegistry();
-  registry.addCustomResourceDefinitions(crds);
-  registries.set(model, { crds, registry });
-  registryByGraph.set(model.graph, registry);
-  return registry;
-}
-
-const registryByGraph = new WeakMap<object, SchemaRegistry>();
 
 const results = new WeakMap<object, { registry: SchemaRegistry; options: string; result: ValidationResult }>();
 

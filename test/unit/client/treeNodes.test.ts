@@ -1,37 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dependencyOrder, ensureUniqueIds, findNode, isResourceOf, resourceContextValue, type TreeNode } from '../../../client/src/views/treeNodes';
-import { kustomization } from './fixtures';
+import { ensureUniqueIds, findNode, isResourceOf, resourceContextValue, type TreeNode } from '../../../client/src/views/treeNodes';
 
-const names = (list: { name: string }[]) => list.map((ks) => ks.name);
-
-test('Kustomizations come after what they depend on, otherwise in the given order', () => {
-  const ordered = dependencyOrder([
-    kustomization('apps', { dependsOn: ['services'] }),
-    kustomization('flux-system'),
-    kustomization('services', { dependsOn: ['core'] }),
-    kustomization('core'),
-  ]);
-  assert.deepEqual(names(ordered), ['flux-system', 'core', 'services', 'apps']);
-});
-
-test('a dependsOn entry names its own namespace unless it says "namespace/name"', () => {
-  const ordered = dependencyOrder([
-    kustomization('web', { namespace: 'apps', dependsOn: ['db', 'infra/db'] }),
-    kustomization('db', { namespace: 'infra' }),
-    kustomization('db', { namespace: 'apps' }),
-  ]);
-  assert.deepEqual(ordered.map((ks) => `${ks.namespace}/${ks.name}`), ['infra/db', 'apps/db', 'apps/web']);
-});
-
-test('unknown dependencies are ignored and the members of a cycle keep their order', () => {
-  const ordered = dependencyOrder([
-    kustomization('a', { dependsOn: ['b'] }),
-    kustomization('b', { dependsOn: ['a'] }),
-    kustomization('c', { dependsOn: ['missing', 'c'] }),
-  ]);
-  assert.deepEqual(names(ordered), ['c', 'a', 'b']);
-});
 
 test('Secrets and HelmReleases have their own context values for menus', () => {
   assert.equal(resourceContextValue('Secret'), 'resource.secret');

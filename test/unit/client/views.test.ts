@@ -24,15 +24,15 @@ const podinfo = component('podinfo', 'environments/apps/podinfo', {
   ],
 });
 
-test('Clusters: cluster → Kustomizations in dependency order → components → resources', () => {
+test('Clusters: cluster → Kustomizations in the order the server sends (dependency order, features/tree.ts) → components → resources', () => {
   const clusters: ClusterItem[] = [{
     name: 'prod',
     folder: 'file:///repo/clusters/prod',
     rootLocation: at('clusters/prod/flux-system/gotk-sync.yaml'),
     problems: { errors: 1, warnings: 0, others: 0 },
     kustomizations: [
-      kustomization('apps', { dependsOn: ['core'], components: [podinfo], resourceCount: 3 }),
       kustomization('core', { resourceCount: 1 }),
+      kustomization('apps', { dependsOn: ['core'], components: [podinfo], resourceCount: 3 }),
       kustomization('moved', { folder: undefined, path: './gone', unresolvedReason: 'GitRepository other is on branch dev' }),
     ],
   }];

@@ -41,17 +41,51 @@ export function modelBuild(model: RepoModel, folder: string): BuildResult {
 }
 
 /**
+ * What a cluster's bare root applies (a root no Flux Kustomization of the repository applies,
+ * e.g. the flux-system folder `flux bootstrap` points at): the folder as kustomize-controller
+ * builds it, a plain folder through the kustomization Flux generates.
+ */
+export function rootBuild(model: RepoModel, folder: string): BuildResult {
+  return keep(model, `root ${folder}`, () => renderFluxKustomization(modelBuildInput(model), { folder, source: { file: folder }, name: '', namespace: '', spec: {}, variables: {} }));
+}
+
+/**
  * What kustomize-controller builds for a Flux Kustomization before substitution: its folder with
  * the spec's targetNamespace, patches, components... (keyed by those fields, so it outlives a
  * rebuilt graph). Undefined when the folder is not known.
  */
 export function fluxBuild(model: RepoModel, ks: FluxKustomization): BuildResult | undefined {
   if (ks.folder === undefined) return undefined;
-  const { postBuild, ...spec } = effectiveSpec(ks) ?? {};
+  const { postBuild, ...spec } = fluxSpec(ks);
   void postBuild;
   // The document is part of the key: errors and patches point into it.
   const key = `flux ${ks.folder}\n${ks.name}\n${ks.namespace}\n${ks.resource.file}#${ks.resource.index}\n${JSON.stringify(spec)}`;
   return keep(model, key, () =>
     renderFluxKustomization(modelBuildInput(model), { folder: ks.folder!, source: { file: ks.resource.file, index: ks.resource.index }, name: ks.name, namespace: ks.namespace, spec, variables: {} }),
   );
+}
+
+/**
+ * What a Flux Kustomization applies after post-build substitution with `variables` (see
+ * cluster.ts substitutionsOf): the same as fluxBuild when it substitutes nothing.
+ */
+export function fluxRender(model: RepoModel, ks: FluxKustomization, variables: Record<string, string>, unknownVariables?: string): BuildResult | undefined {
+  if (ks.folder === undefined) return undefined;
+  const spec = fluxSpec(ks);
+  const substitutes = spec.postBuild && (Object.keys(variables).length > 0 || (Array.isArray(spec.postBuild.substituteFrom) && spec.postBuild.substituteFrom.length > 0));
+  if (!substitutes) return fluxBuild(model, ks);
+  const key = `render ${ks.folder}\n${ks.name}\n${ks.namespace}\n${JSON.stringify(spec)}\n${JSON.stringify(variables)}\n${unknownVariables ?? ''}`;
+  return keep(model, key, () =>
+    renderFluxKustomization(modelBuildInput(model), { folder: ks.folder!, source: { file: ks.resource.file, index: ks.resource.index }, name: ks.name, namespace: ks.namespace, spec, variables, unknownVariables }),
+  );
+}
+
+/**
+ * A Flux Kustomization's spec as kustomize-controller sees it: its own, the parent's spec.patches
+ * applied, and the targetNamespace the parent's build left in it (a replacement or patch).
+ */
+export function fluxSpec(ks: FluxKustomization): any {
+  const spec = { ...(effectiveSpec(ks) ?? {}) };
+  if (ks.targetNamespace !== undefined) spec.targetNamespace = ks.targetNamespace;
+  return spec;
 }

@@ -290,7 +290,16 @@ export class KustomizeBuilder {
       if (list === undefined || list === null) continue;
       if (!Array.isArray(list)) throw new BuildFailure(`invalid Kustomization: ${field} must be a list`, at(field));
       list.forEach((args, i) => {
-        const generated = generate(kind, args, i, spec.fields.generatorOptions, { load }, { file });
+        let generated: ReturnType<typeof generate>;
+        try {
+          generated = generate(kind, args, i, spec.fields.generatorOptions, { load }, { file });
+        } catch (error) {
+          // An input this build cannot see (a URL, a file outside the repository): that one object
+          // is unknown, the rest of the build is not.
+          if (!(error instanceof Unseen)) throw error;
+          this.unresolved.push({ reason: `${error.message}: ${kind} ${String(args?.name ?? '')} is not built`, source: error.source });
+          return;
+        }
         if (this.originAnnotations) {
           const by = kind === 'ConfigMap' ? 'ConfigMapGenerator' : 'SecretGenerator';
           generated.object.metadata.annotations = {

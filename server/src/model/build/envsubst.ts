@@ -6,20 +6,28 @@
 
 /** One `${...}` expression of a text. */
 export interface Expression {
-  /** Offset of the `$` and the end (exclusive) of the closing `}`. */
+  /** Offset of the `$` and the end (exclusive) of the closing `}` (the text's end when never closed). */
   start: number;
   end: number;
   name: string;
-  /** `:=`, `=`, `:-`, `-`, `^^`, `,,`, `^`, `,` or '' for a bare `${name}`. */
+  /** `:=`, `=`, `:-`, `-`, `^^`, `,,`, `^`, `,` or '' for a bare `${name}` (or another operator, see unevaluated). */
   operator: string;
   /** The default value (for the default operators). */
   argument?: string;
-  /** Set when the expression is not one Flux can substitute (bad name, unsupported operator). */
+  /** Set when Flux cannot parse the expression (its build fails): why. */
   invalid?: string;
+  /**
+   * Set for an expression Flux evaluates that this build does not (`${var#prefix}`, `${var%suffix}`,
+   * `${var/a/b}`, `${var:1:2}`...): it stays as written, its value unknown.
+   */
+  unevaluated?: string;
 }
 
 const NAME = /^[_a-zA-Z][_a-zA-Z0-9]*/;
 const OPERATORS = [':=', ':-', '=', '-', '^^', ',,', '^', ','];
+/** What may follow a name inside `${...}`: the bash-style operators Flux's envsubst accepts. */
+const OPERATOR_START = /^[:=\-+?^,#%/]/;
+const DEFAULTS = new Set([':=', ':-', '=', '-']);
 
 /** Every `${...}` expression of a text, skipping `$${...}` escapes. */
 export function parseExpressions(text: string): Expression[] {
@@ -32,20 +40,58 @@ export function parseExpressions(text: string): Expression[] {
     }
     if (text[i + 1] !== '{') continue;
     const close = text.indexOf('}', i + 2);
-    if (close < 0) break;
+    if (close < 0) {
+      result.push({ start: i, end: text.length, name: '', operator: '', invalid: 'it is never closed' });
+      break;
+    }
     const body = text.slice(i + 2, close);
     const name = NAME.exec(body)?.[0] ?? '';
     const rest = body.slice(name.length);
     const operator = OPERATORS.find((op) => rest.startsWith(op)) ?? '';
     const expression: Expression = { start: i, end: close + 1, name, operator };
-    if (operator === ':=' || operator === ':-' || operator === '=' || operator === '-') expression.argument = rest.slice(operator.length);
-    if (name === '') expression.invalid = `\${${body}} does not start with a variable name`;
-    else if (operator === '' && rest !== '') expression.invalid = `\${${body}} uses an operator Flux does not substitute here`;
-    else if ((operator === '^^' || operator === ',,' || operator === '^' || operator === ',') && rest !== operator) expression.invalid = `\${${body}} is not a case operator`;
+    if (name === '') expression.invalid = body === '' ? 'the name is empty' : 'a name starts with a letter or _ and has only letters, digits and _';
+    else if (rest !== '' && !OPERATOR_START.test(rest)) expression.invalid = `"${rest[0]}" cannot follow a variable name`;
+    else if (DEFAULTS.has(operator)) expression.argument = rest.slice(operator.length);
+    else if (rest !== operator) {
+      expression.operator = rest.replace(/^([:=\-+?^,#%/]+).*$/s, '$1');
+      expression.unevaluated = `\${${body}} uses an operator this build does not evaluate`;
+    }
     result.push(expression);
     i = close;
   }
   return result;
+}
+
+/**
+ * `text` with every expression substituted, or undefined when one has no value here (no variable
+ * and no default) or is not evaluated: for names the model must know exactly (spec.path, dependsOn).
+ */
+export function substituteKnown(text: string, variables: Readonly<Record<string, string>>): string | undefined {
+  if (!text.includes('${')) return text;
+  for (const e of parseExpressions(text)) {
+    if (e.invalid || e.unevaluated) return undefined;
+    if (!Object.prototype.hasOwnProperty.call(variables, e.name) && e.argument === undefined) return undefined;
+  }
+  return envsubst(text, variables).text;
+}
+
+/** The expression a whole value consists of (`${REPLICAS:=2}`), if it is one (surrounding blanks allowed). */
+export function wholeExpression(value: string): Expression | undefined {
+  const trimmed = value.trim();
+  const [only, ...more] = parseExpressions(trimmed);
+  return only && more.length === 0 && only.start === 0 && only.end === trimmed.length && !only.invalid ? only : undefined;
+}
+
+/**
+ * The value with every expression replaced by its default (quotes around a default dropped), as
+ * when no variable is set; undefined when one has no default.
+ */
+export function withDefaults(value: string): string | undefined {
+  const expressions = parseExpressions(value);
+  if (expressions.some((e) => e.invalid || e.unevaluated || e.argument === undefined)) return undefined;
+  const defaults = Object.fromEntries(expressions.map((e) => [e.name, '']));
+  const unquoted = value.replace(/\$\{[^}]*\}/g, (m) => m.replace(/(:?[-=])(["'])(.*)\2\}$/, '$1$3}'));
+  return envsubst(unquoted, defaults).text;
 }
 
 export interface Substitution {
@@ -71,8 +117,8 @@ export function envsubst(text: string, variables: Readonly<Record<string, string
     out += text.slice(last, e.start).replace(/\$\$/g, '$');
     last = e.end;
     const has = Object.prototype.hasOwnProperty.call(variables, e.name);
-    if (e.invalid || (!has && unknown(e.name))) {
-      if (!e.invalid) unknownNames.push(e.name);
+    if (e.invalid || e.unevaluated || (!has && unknown(e.name))) {
+      if (!e.invalid && !e.unevaluated) unknownNames.push(e.name);
       out += text.slice(e.start, e.end);
       continue;
     }

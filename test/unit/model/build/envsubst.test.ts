@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { envsubst, parseExpressions } from '../../../../server/src/model/build';
+import { substituteKnown, wholeExpression, withDefaults } from '../../../../server/src/model/build/envsubst';
 
 test('a variable is replaced by its value', () => {
   assert.equal(envsubst('region: ${cluster_region}', { cluster_region: 'eu-central-1' }).text, 'region: eu-central-1');
@@ -40,5 +41,31 @@ test('parseExpressions gives offsets, operators and invalid expressions', () => 
   assert.deepEqual(a, { start: 2, end: 9, name: 'a', operator: ':=', argument: '1' });
   assert.deepEqual(b, { start: 19, end: 23, name: 'b', operator: '' });
   assert.equal(c.name, '');
-  assert.match(c.invalid ?? '', /does not start with a variable name/);
+  assert.match(c.invalid ?? '', /a name starts with a letter or _/);
+});
+
+test('parseExpressions: operators Flux evaluates and this build does not, an expression never closed', () => {
+  const [prefix, slice] = parseExpressions('${v#pre} ${v:1:2}');
+  assert.equal(prefix.invalid, undefined);
+  assert.equal(prefix.operator, '#');
+  assert.match(prefix.unevaluated ?? '', /does not evaluate/);
+  assert.equal(slice.invalid, undefined);
+  assert.ok(slice.unevaluated);
+  assert.equal(envsubst('${v#pre}', { v: 'prefix' }).text, '${v#pre}');
+  assert.deepEqual(parseExpressions('a ${open'), [{ start: 2, end: 8, name: '', operator: '', invalid: 'it is never closed' }]);
+  assert.equal(parseExpressions('${a!b}')[0].invalid, '"!" cannot follow a variable name');
+});
+
+test('substituteKnown: every default operator, undefined when a value is missing', () => {
+  assert.equal(substituteKnown('${A}-${B:-b}-${C:=c}-${D-d}', { A: 'a' }), 'a-b-c-d');
+  assert.equal(substituteKnown('${A}-${B}', { A: 'a' }), undefined);
+  assert.equal(substituteKnown('${v#x}', { v: 'xy' }), undefined);
+  assert.equal(substituteKnown('plain', {}), 'plain');
+});
+
+test('wholeExpression and withDefaults read values as the budgets do', () => {
+  assert.deepEqual(wholeExpression(' ${R:-"3"} '), { start: 0, end: 9, name: 'R', operator: ':-', argument: '"3"' });
+  assert.equal(wholeExpression('${R}x'), undefined);
+  assert.equal(withDefaults('${CPU:-"250"}m'), '250m');
+  assert.equal(withDefaults('${CPU:=1}${UNIT}'), undefined);
 });

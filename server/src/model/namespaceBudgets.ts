@@ -7,13 +7,12 @@ import { estimateHelmReleaseClaims, estimateHelmReleaseWorkloads } from '../budg
 import { workloadBudget, WORKLOAD_KINDS } from '../budget/pod';
 import { estimateOperatorWorkload, operatorConvention } from '../budget/operators';
 import type { ClaimBudget, WorkloadBudget } from '../budget/types';
-import type { RepoModel } from '../model/model';
-import { dirname } from '../model/paths';
-import type { Cluster, Component, Range } from '../model/types';
-import { clusterObjects, deltaOf, type BuiltObject, type ClusterObjects } from './cluster-objects';
+import type { RepoModel } from './model';
+import { dirname } from './paths';
+import type { Cluster, Component, Range } from './types';
+import { clusterObjects, deltaOf, type BuiltObject, type ClusterObjects } from './applied';
+import { SYSTEM_NAMESPACES } from './platform';
 
-/** Namespaces Kubernetes and Flux own: no component's policy belongs there. */
-export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'flux-system']);
 
 export interface NamespaceWorkload {
   budget: WorkloadBudget;
