@@ -1,10 +1,14 @@
 // The repository model: parsed files plus lazily derived graphs. A changed, created or deleted
 // file re-parses that file only; derived graphs are rebuilt only when a file's structure changed.
 import type { ChartStore } from './charts/types';
+import { loadRepositoryChart } from './charts/repository';
+import { resolveCharts, type ReleaseChart } from './charts/resolve';
+import { readFileSync } from 'node:fs';
 import { DEAD_PATH } from './roots';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import { configPathProblems, CONFIG_FILE, DEFAULT_CONFIG, ignoreMatcher, readConfig, usableConfig, type ConfigProblem, type GuardrailsConfig } from './config';
 import { deriveGraph, type RepoGraph } from './graph';
+import { ownRepositoryIdentities } from './flux';
 import type { FileTree, PathKind } from './kustomize';
 import { deriveLayers, type LayerModel } from './layers';
 import { bootstrapGroups, findCrdInstallers, type CrdInstaller } from './crds';
@@ -46,6 +50,7 @@ export class RepoModel implements FileTree {
     listedBy?: Map<string, string>;
     fileKinds?: Map<string, { file: YamlFile; kind: FileKind }>;
     dependencies?: Dependencies;
+    charts?: Map<Resource, ReleaseChart>;
     /** The config's problems, those about folders of this tree included. */
     configProblems?: ConfigProblem[];
   };
@@ -371,6 +376,34 @@ export class RepoModel implements FileTree {
     return derived.dependencies;
   }
 
+  /**
+   * Each HelmRelease's chart (charts/resolve.ts): from this repository, else the first chart store
+   * that has it, else unresolved with the reason. Resolved once per derived graph.
+   */
+  get charts(): ReadonlyMap<Resource, ReleaseChart> {
+    const derived = this.derive();
+    derived.charts ??= resolveCharts({
+      releases: derived.graph.helmReleases,
+      sources: derived.graph.sources,
+      ownRepositories: ownRepositoryIdentities(derived.graph.sources),
+      namespaceOf: (release) => this.namespaceOf(release.resource) || release.namespace,
+      repositoryChart: (folder) => loadRepositoryChart({ kindOf: (p) => this.kindOf(p), children: (f) => this.children(f), file: (p) => this.yaml.get(p), readText: (p) => this.readText(p) }, folder),
+      isFolder: (p) => this.kindOf(p) === 'folder',
+      stores: this.chartStoreList,
+    });
+    return derived.charts;
+  }
+
+  /** A file's text from disk (a non-YAML file: the model keeps only YAML text), or undefined. */
+  readText(path: string): string | undefined {
+    if (this.kindOf(path) !== 'file') return undefined;
+    try {
+      return readFileSync(toAbsolute(this.root, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Who installs the CRDs of each API group (CRD manifests and well-known charts). */
   get crdInstallers(): Map<string, CrdInstaller[]> {
     const derived = this.derive();
@@ -529,7 +562,7 @@ function structureKey(file: YamlFile): string {
     const structural =
       r.apiVersion.includes('fluxcd.io') || r.kind === 'Namespace' || r.kind === 'Kustomization' || r.kind === 'Component' || r.kind === 'FluxInstance' || r.kind === 'CustomResourceDefinition';
     let facts: unknown = null;
-    if (r.kind === 'HelmRelease') facts = [o.spec?.dependsOn ?? null, o.spec?.chart?.spec?.chart ?? null, o.spec?.chartRef ?? null, o.spec?.install?.createNamespace ?? null];
+    if (r.kind === 'HelmRelease') facts = [o.spec?.dependsOn ?? null, o.spec?.chart ?? null, o.spec?.chartRef ?? null, o.spec?.install?.createNamespace ?? null];
     else if (structural) facts = r.apiVersion.includes('fluxcd.io') ? o.spec : o;
     parts.push(r.apiVersion, r.kind, r.name, r.namespace ?? null, facts);
   }
