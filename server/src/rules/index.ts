@@ -25,6 +25,8 @@ import { resourcesMissing } from './resources-missing';
 import { namespaceMissing } from './namespace-missing';
 import { namespaceForeign } from './namespace-foreign';
 import { netpolMissingDefaultDeny } from './netpol-missing-default-deny';
+import { helmInvalidValues } from './helm-invalid-values';
+import { helmUnknownValue } from './helm-unknown-value';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -54,6 +56,8 @@ export const RULES: readonly Rule[] = [
   namespaceMissing,
   namespaceForeign,
   netpolMissingDefaultDeny,
+  helmInvalidValues,
+  helmUnknownValue,
 ];
 
 /** Rule ids the engine itself reports (problems of the configuration file). */
