@@ -10,7 +10,7 @@ export const helmUnknownValue: Rule = {
   defaultSeverity: 'information',
   description: "A HelmRelease value whose key the chart's values.yaml does not have, where the chart's values are not free-form (charts without values.schema.json).",
   help:
-    "Helm ignores a value the chart's templates never read: a misspelt or misplaced key (`tag:` beside `image:` instead of under it) silently keeps the default. Only charts resolved from this repository or a chart cache and without a values.schema.json are judged, and only inside maps whose defaults list their keys: a map that is empty in values.yaml (`podAnnotations: {}`), a list, the `global` map, subcharts' values and keys written commented out in values.yaml are free-form. Information: a template may read a key that values.yaml does not mention.",
+    "Helm ignores a value the chart's templates never read: a misspelt or misplaced key (`tag:` beside `image:` instead of under it) silently keeps the default. Only charts resolved from this repository or a chart cache and without a values.schema.json are judged, and only inside maps whose defaults list their keys: a map that is empty in values.yaml (`podAnnotations: {}`), a list, the `global` map, subcharts' values, keys written commented out in values.yaml and maps handed to Kubernetes as they are (`resources`, `securityContext`, `affinity`, probes, annotations, labels) are free-form. Information: a template may read a key that values.yaml does not mention.",
   fix: 'A key one typo away from a known one: rename it.',
   check(model) {
     const findings: RuleFinding[] = [];
@@ -35,7 +35,7 @@ export const helmUnknownValue: Rule = {
           if (key.includes('${')) continue;
           const known = docs.get(key);
           if (known) {
-            if (known.children && known.children.size > 0 && isPlainMap(value)) stack.push({ map: value, docs: known.children, path: [...path, key] });
+            if (known.children && known.children.size > 0 && isPlainMap(value) && !PASS_THROUGH.test(key)) stack.push({ map: value, docs: known.children, path: [...path, key] });
             continue;
           }
           if (documented.has(key)) continue;
@@ -57,6 +57,12 @@ export const helmUnknownValue: Rule = {
     return findings;
   },
 };
+
+/**
+ * Maps a chart hands to Kubernetes as they are (`toYaml .Values.resources`): their defaults show a
+ * few of the fields Kubernetes allows, not all of them.
+ */
+const PASS_THROUGH = /^(resources|affinity|nodeSelector|tolerations|strategy|updateStrategy|topologySpreadConstraints|env|extraEnv|envFrom|dnsConfig|lifecycle)$|(SecurityContext|securityContext|Annotations|annotations|Labels|labels|Probe|probe|Resources|Affinity|Tolerations|NodeSelector)$/;
 
 function docAt(doc: ValueDoc, path: NodePath): ValueDoc | undefined {
   let current: ValueDoc | undefined = doc;
