@@ -383,10 +383,12 @@ export class RepoModel implements FileTree {
   get charts(): ReadonlyMap<Resource, ReleaseChart> {
     const derived = this.derive();
     derived.charts ??= resolveCharts({
-      releases: derived.graph.helmReleases,
+      // A HelmRelease in a patch file is a patch, not a release.
+      releases: derived.graph.helmReleases.filter((r) => !derived.graph.patchFiles.has(r.resource.file)),
       sources: derived.graph.sources,
       ownRepositories: ownRepositoryIdentities(derived.graph.sources),
       namespaceOf: (release) => this.namespaceOf(release.resource) || release.namespace,
+      namespaceOfSource: (source) => this.namespaceOf(source) ?? '',
       repositoryChart: (folder) => loadRepositoryChart({ kindOf: (p) => this.kindOf(p), children: (f) => this.children(f), file: (p) => this.yaml.get(p), readText: (p) => this.readText(p) }, folder),
       isFolder: (p) => this.kindOf(p) === 'folder',
       stores: this.chartStoreList,

@@ -25,6 +25,8 @@ export interface ChartInput {
   namespaceOf(release: HelmRelease): string;
   /** A chart folder of this repository (Chart.yaml in it), or why it is not one. */
   repositoryChart(folder: string): LoadedChart | { reason: string };
+  /** A source's effective namespace (injected by kustomize or Flux, else its own), '' when unknown. */
+  namespaceOfSource(source: Resource): string;
   /** Whether a repository-relative path is a folder of this repository. */
   isFolder(path: string): boolean;
   stores: readonly ChartStore[];
@@ -138,9 +140,12 @@ function resolveChartRef(ref: any, namespace: string, ctx: Context): ChartResolu
  */
 function findSource(ctx: Context, kind: string, namespace: string, name: string, unnamespaced: boolean): Resource | undefined {
   const exact = ctx.sources.get(sourceKey(kind, namespace, name));
-  if (exact || !unnamespaced || namespace !== '') return exact;
-  const found = [...ctx.sources.values()].filter((s) => s.kind === kind && s.name === name);
-  return found.length === 1 ? found[0] : undefined;
+  if (exact) return exact;
+  // The source index keys sources by their written namespace; a kustomization may set it.
+  const named = [...ctx.sources.values()].filter((s) => s.kind === kind && s.name === name);
+  const here = named.filter((s) => ctx.namespaceOfSource(s) === namespace);
+  if (here.length > 0 || namespace !== '' || !unnamespaced) return here[0];
+  return named.length === 1 ? named[0] : undefined;
 }
 
 function fromStores(ref: ChartSourceRef & { url: string }, ctx: Context, notHere?: string): ChartResolution {
