@@ -64,6 +64,8 @@ export class RepoModel implements FileTree {
   private readonly unreadablePaths = new Map<string, UnreadablePath[]>();
   private unreadableList?: readonly UnreadablePath[];
   private chartStoreList: readonly ChartStore[] = [];
+  /** The chart last resolved for each release (`file\0name`): a document being typed does not parse. */
+  private readonly lastReleaseCharts = new Map<string, ReleaseChart>();
 
   constructor(root: string, knownRuleIds: ReadonlySet<string> = new Set()) {
     this.root = root;
@@ -393,7 +395,18 @@ export class RepoModel implements FileTree {
       isFolder: (p) => this.kindOf(p) === 'folder',
       stores: this.chartStoreList,
     });
+    for (const [resource, chart] of derived.charts) this.lastReleaseCharts.set(`${resource.file}\0${resource.name}`, chart);
     return derived.charts;
+  }
+
+  /**
+   * The chart of the HelmRelease `name` in `file`: as resolved now, else as last resolved (its
+   * document does not parse while it is being typed); undefined for a release never seen.
+   */
+  releaseChart(file: string, name: string): ReleaseChart | undefined {
+    for (const [resource, chart] of this.charts) if (resource.file === file && resource.name === name) return chart;
+    if (!this.allFiles.has(file)) return undefined;
+    return this.lastReleaseCharts.get(`${file}\0${name}`);
   }
 
   /** A file's text from disk (a non-YAML file: the model keeps only YAML text), or undefined. */
