@@ -2,6 +2,7 @@
 // file re-parses that file only; derived graphs are rebuilt only when a file's structure changed.
 import type { ChartStore } from './charts/types';
 import { loadRepositoryChart } from './charts/repository';
+import { chartCrdKinds } from './charts/crds';
 import { resolveCharts, type ReleaseChart } from './charts/resolve';
 import { readFileSync } from 'node:fs';
 import { DEAD_PATH } from './roots';
@@ -17,7 +18,7 @@ import { findKustomizationFile } from './kustomize';
 import { deriveDependencies, type Dependencies } from './dependencies';
 import { isKustomizationFileName, isYamlPath, parseYamlFile } from './parse';
 import { plainValue } from './limits';
-import { ancestors, dirname, toAbsolute } from './paths';
+import { ancestors, dirname, isWithin, toAbsolute } from './paths';
 import { parseInWorkers, parseWorkerCount } from './parse-pool';
 import { nodeAt, rangeAtPath, rangeFromOffsets } from './positions';
 import { describeFileError, scanWorkspace, type UnreadablePath } from './scan';
@@ -428,6 +429,10 @@ export class RepoModel implements FileTree {
       derived.graph.helmReleases,
       derived.graph.sources,
       this.config.crdCharts,
+      (release) => {
+        const chart = this.charts.get(release.resource);
+        return chart?.resolution.status === 'resolved' ? chartCrdKinds(chart.resolution.chart) : [];
+      },
     );
     return derived.crdInstallers;
   }
@@ -435,11 +440,15 @@ export class RepoModel implements FileTree {
   /** API groups whose CRDs a bootstrap step (helmfile, unreachable CRD manifests) installs, with the file. */
   get bootstrapCrdGroups(): Map<string, string> {
     const derived = this.derive();
-    derived.bootstrapGroups ??= bootstrapGroups(
-      this.bootstrapFiles,
-      (path) => (this.yaml.get(path)?.documents ?? []).filter((d) => d.errors.length === 0).map((d) => plainValue(d)),
-      this.config.crdCharts,
-    );
+    if (!derived.bootstrapGroups) {
+      // A chart's crds/ that a HelmRelease installs are the release's (crdInstallers), not a bootstrap step's.
+      const installed = [...this.charts.values()].flatMap(({ resolution: r }) => (r.status === 'resolved' && r.chart.origin.kind === 'repository' ? [r.chart.origin.path] : []));
+      derived.bootstrapGroups = bootstrapGroups(
+        this.bootstrapFiles.filter((path) => !installed.some((chart) => isWithin(path, chart) && chartShapeOf(path, chart) === undefined)),
+        (path) => (this.yaml.get(path)?.documents ?? []).filter((d) => d.errors.length === 0).map((d) => plainValue(d)),
+        this.config.crdCharts,
+      );
+    }
     return derived.bootstrapGroups;
   }
 

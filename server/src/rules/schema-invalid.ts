@@ -1,5 +1,7 @@
 import { isMap, isScalar, parseAllDocuments } from 'yaml';
 import type { RepoModel } from '../model/model';
+import { chartCrdObjects } from '../model/charts/crds';
+import type { LoadedChart } from '../model/charts/types';
 import { isKustomizationFileName } from '../model/parse';
 import { plainValue } from '../model/limits';
 import { dirname, joinRepoPath } from '../model/paths';
@@ -12,7 +14,7 @@ import type { Rule, RuleFinding } from './types';
 export const schemaInvalid: Rule = {
   id: 'schema/invalid',
   defaultSeverity: 'error',
-  description: 'A document that fails its schema (Kubernetes 1.34, kustomization.yaml, Flux and the CRDs in the repository).',
+  description: 'A document that fails its schema (Kubernetes 1.34, kustomization.yaml, Flux, the CRDs in the repository and those of resolved charts).',
   help:
     'The API server refuses an object with an unknown field, a value of the wrong type or a missing required field, and the Flux Kustomization that applies it fails as a whole. Kinds come from Kubernetes 1.34, kustomize, and the CustomResourceDefinitions found in the repository (Flux\'s own from a bundled copy when the repository has none). Flux `${VAR}` substitutions, SOPS `ENC[...]` values and HelmRelease values are not judged; kustomize patches are checked without required fields. A kind without any schema is reported once, as information.',
   fix: '—',
@@ -135,6 +137,10 @@ export function registryFor(model: RepoModel): SchemaRegistry {
   for (const file of model.files.values()) {
     for (const r of file.resources) if (r.kind === 'CustomResourceDefinition') crds.push(r.object);
   }
+  // The CRDs of every resolved chart (from a cache; an in-repository chart's are files above).
+  const charts = new Set<LoadedChart>();
+  for (const { resolution } of model.charts.values()) if (resolution.status === 'resolved' && resolution.chart.origin.kind !== 'repository') charts.add(resolution.chart);
+  for (const chart of charts) crds.push(...chartCrdObjects(chart));
   const cached = registries.get(model);
   if (cached && cached.crds.length === crds.length && cached.crds.every((c, i) => c === crds[i])) {
     registryByGraph.set(model.graph, cached.registry);
