@@ -45,6 +45,8 @@ test('helm/invalid-values: valid values, substitutions and encrypted values are 
         pullPolicy: Always
       podAnnotations:
         example.com/any: "yes"
+      service:
+        port: ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:int]
     `),
   );
   assert.deepEqual(check(model, 'helm/invalid-values'), []);
