@@ -168,3 +168,22 @@ test('editing the chart version re-resolves; editing values does not', () => {
   void model.charts;
   assert.deepEqual(store.asked.map((r) => r.version), ['1.x', '2.x']);
 });
+
+test('a version Flux substitutes later, or an OCIRepository pinned by digest only, is unresolved with the reason', () => {
+  const substituted = chartRepo({ 'apps/repo.yaml': HELM_REPOSITORY, 'apps/web.yaml': helmRelease('web', { chart: 'web', repository: 'example', version: '${WEB_VERSION}' }) });
+  assert.deepEqual(only(substituted), { status: 'unresolved', reason: 'spec.chart.spec.version "${WEB_VERSION}" uses a variable that Flux substitutes later' });
+  const oci = yaml`
+    apiVersion: source.toolkit.fluxcd.io/v1
+    kind: OCIRepository
+    metadata:
+      name: web
+      namespace: apps
+    spec:
+      url: oci://ghcr.io/example/charts/web
+      ref:
+        digest: sha256:0123
+  `;
+  const release = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: web\n';
+  const pinned = chartRepo({ 'apps/oci.yaml': oci, 'apps/web.yaml': release }, [fixtureStore('oci://ghcr.io/example/charts/web', { web: 'web' })]);
+  assert.deepEqual(only(pinned), { status: 'unresolved', source: { kind: 'OCIRepository', url: 'oci://ghcr.io/example/charts/web', chart: 'web' }, reason: 'OCIRepository apps/web is pinned by digest only, so its chart version is not known here' });
+});

@@ -70,6 +70,7 @@ function resolveTemplate(template: any, namespace: string, where: string, ctx: C
   if (!chart) return { status: 'unresolved', reason: `${where}.chart is not set` };
   if (chart.includes('${')) return { status: 'unresolved', reason: `${where}.chart "${chart}" uses a variable that Flux substitutes later` };
   const version = typeof template.version === 'string' && template.version.trim() !== '' ? template.version.trim() : typeof template.version === 'number' ? String(template.version) : undefined;
+  if (version?.includes('${')) return { status: 'unresolved', reason: `${where}.version "${version}" uses a variable that Flux substitutes later` };
   const ref = template.sourceRef;
   const kind = identifierOf(ref?.kind);
   const name = identifierOf(ref?.name);
@@ -124,6 +125,8 @@ function resolveChartRef(ref: any, namespace: string, ctx: Context): ChartResolu
     if (url.includes('${')) return { status: 'unresolved', reason: `the URL of ${described} uses a variable that Flux substitutes later` };
     const chart = url.replace(/\/+$/, '').split('/').pop() ?? url;
     const version = identifierOf(spec.ref?.semver) ?? identifierOf(spec.ref?.tag) ?? (spec.ref?.digest ? undefined : 'latest');
+    // Pinned by digest alone, the version is not known before the artifact is pulled.
+    if (version === undefined) return { status: 'unresolved', source: { kind: 'OCIRepository', url, chart }, reason: `${described} is pinned by digest only, so its chart version is not known here` };
     return fromStores({ kind: 'OCIRepository', url, chart, version }, ctx);
   }
   if (kind === 'HelmChart') {
