@@ -116,6 +116,11 @@ function enrich(schema: JsonSchema, doc: ValueDoc | undefined, depth: number): J
   if (!doc || depth > 32) return schema;
   if (doc.comment && !schema.description) schema.description = doc.comment;
   if (schema.default === undefined && doc.value !== undefined && doc.value !== null && !doc.children?.size) schema.default = doc.value;
+  if (doc.children && doc.children.size > 0 && (isObject(schema.properties) || schema.type === 'object') && schema.additionalProperties !== false) {
+    // Keys of values.yaml that a loose schema does not list are still the chart's to offer.
+    schema.properties = isObject(schema.properties) ? schema.properties : {};
+    for (const [key, child] of doc.children) if (!isObject(schema.properties[key])) schema.properties[key] = inferred(child, depth + 1);
+  }
   if (isObject(schema.properties) && doc.children) {
     for (const [key, child] of doc.children) if (isObject(schema.properties[key])) enrich(schema.properties[key], child, depth + 1);
   }
