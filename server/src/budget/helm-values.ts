@@ -2,9 +2,10 @@
 //
 // Three conventions, tried in order: the bjw-s app-template (`controllers.<id>`, see
 // app-template.ts); a chart's own top-level `resources` with `replicaCount`/`replicas`; and
-// first-level components (`webhook:`, `cainjector:`) that carry their own `resources`. A generic
-// chart without `resources` in its values yields nothing: its defaults are invisible here, so
-// "no resources" would be a guess.
+// first-level components (`webhook:`, `cainjector:`) that carry their own `resources`. The values
+// read are the release's, or, when the caller resolved the chart, those Helm renders with (the
+// chart's values.yaml defaults under the release's). A chart whose values show no `resources`
+// yields nothing: "no resources" would be a guess.
 import { estimateAppTemplateClaims, estimateAppTemplateWorkloads, isAppTemplateValues } from './app-template';
 import {
   autoscaled,
@@ -18,20 +19,32 @@ import { readCount } from './replicas';
 import { isMap } from './resource-list';
 import type { ClaimBudget, NodePath } from './types';
 
-export type { EstimatedWorkload, EstimateOptions };
+export type { EstimatedWorkload };
+
+export interface HelmEstimateOptions extends EstimateOptions {
+  /** The values Helm renders with (the resolved chart's defaults under the release's), when known. */
+  chartValues?: Record<string, unknown>;
+}
 
 const VALUES_PATH: NodePath = ['spec', 'values'];
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
 /** Workloads a HelmRelease will run, as far as its values tell; [] when they tell nothing. */
-export function estimateHelmReleaseWorkloads(helmRelease: unknown, options: EstimateOptions = {}): EstimatedWorkload[] {
-  const release = readRelease(helmRelease);
+export function estimateHelmReleaseWorkloads(helmRelease: unknown, options: HelmEstimateOptions = {}): EstimatedWorkload[] {
+  const release = readRelease(helmRelease, options.chartValues);
   if (!release) return [];
   const workloads = isAppTemplateValues(release.values)
     ? estimateAppTemplateWorkloads(release.values, release.name, options)
     : [...chartWorkload(release.values, release.name, options), ...componentWorkloads(release.values, release.name, options)];
   if (release.hasValuesFrom) {
     for (const w of workloads) w.notes.push('spec.valuesFrom may override these values; they were not read');
+  }
+  if (options.chartValues) {
+    for (const w of workloads) {
+      if (w.containers.some((c) => !isResourceRequirements(valueAt(helmRelease, [...c.path, 'resources'])))) {
+        w.notes.push("resources from the chart's values.yaml defaults (the HelmRelease does not set them)");
+      }
+    }
   }
   return workloads;
 }
@@ -48,13 +61,20 @@ interface Release {
   hasValuesFrom: boolean;
 }
 
-function readRelease(object: unknown): Release | undefined {
+function valueAt(object: unknown, path: NodePath): unknown {
+  let current: any = object;
+  for (const step of path) current = current?.[step];
+  return current;
+}
+
+function readRelease(object: unknown, chartValues?: Record<string, unknown>): Release | undefined {
   if (!isMap(object) || object.kind !== 'HelmRelease' || !isMap(object.spec)) return undefined;
   const spec = object.spec;
-  if (!isMap(spec.values)) return undefined;
+  const values = chartValues ?? spec.values;
+  if (!isMap(values)) return undefined;
   const metadataName = isMap(object.metadata) && typeof object.metadata.name === 'string' ? object.metadata.name : '';
   const name = typeof spec.releaseName === 'string' && spec.releaseName !== '' ? spec.releaseName : metadataName;
-  return { name, values: spec.values, hasValuesFrom: Array.isArray(spec.valuesFrom) && spec.valuesFrom.length > 0 };
+  return { name, values, hasValuesFrom: Array.isArray(spec.valuesFrom) && spec.valuesFrom.length > 0 };
 }
 
 /** The chart's main workload from top-level `resources`. */

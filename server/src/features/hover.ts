@@ -11,6 +11,7 @@ import { fluxObjectOf, resolve, type SymbolAt } from './crossReferences';
 import { plural, summarize } from './fluxSummary';
 import { schemaHover } from './schemaAssist';
 import { quotaHover } from './quota';
+import { chartHover } from './chartValues';
 import { inspect, type SopsFileInfo } from '../sops/index';
 
 export function hover(model: RepoModel, path: string, position: Position): Hover | undefined {
@@ -33,12 +34,22 @@ export function hover(model: RepoModel, path: string, position: Position): Hover
       return markdown(dependencyText(model, symbol), range);
     }
   }
+  // On spec.chart / spec.chartRef (the key, the chart's name or version, the reference's name): the chart resolved, or why not.
+  if (isHelmRelease(resource) && isChartPath(cursor.path)) {
+    const chart = model.charts.get(resource);
+    if (chart) return chartHover(chart, range);
+  }
   // On a Namespace or ResourceQuota: usage against the hard limits, per cluster.
   if ((resource.kind === 'Namespace' || resource.kind === 'ResourceQuota') && (where === 'kind' || where === 'metadata/name')) {
     const usage = quotaHover(model, resource);
     if (usage) return markdown(usage, range);
   }
   return schemaHover(model, path, position);
+}
+
+function isChartPath(path: readonly (string | number)[]): boolean {
+  const where = path.join('/');
+  return where === 'spec/chart' || where === 'spec/chartRef' || where === 'spec/chart/spec/chart' || where === 'spec/chart/spec/version' || where === 'spec/chartRef/name';
 }
 
 /** Hover on an `ENC[...]` value of a SOPS file: who can decrypt it and when it was last written. */

@@ -6,7 +6,7 @@
 // Hover reads the parsed AST (cursor.ts), which gives exact ranges. Completion reads indentation
 // instead: while a document is being typed the AST puts an empty line at the document root or in
 // the wrong map, but the lines above the cursor still say which map it is in.
-import { isScalar, stringify } from 'yaml';
+import { isMap, isScalar, stringify } from 'yaml';
 import {
   CompletionItemKind,
   CompletionItemTag,
@@ -21,7 +21,10 @@ import type { RepoModel } from '../model/model';
 import { isKustomizationFileName } from '../model/parse';
 import type { Position, Range } from '../model/types';
 import { registryFor } from '../model/schemas';
-import { DEPRECATED_KUSTOMIZE_FIELDS, isPlaceholder, type DeprecatedKustomizeField, type DocumentPath, type FieldDescription, type SchemaRegistry } from '../schema/index';
+import { FLUX_HELM_GROUP } from '../model/flux';
+import { DEPRECATED_KUSTOMIZE_FIELDS, describeAt, fieldsAtPath, isPlaceholder, type Completions, type DeprecatedKustomizeField, type DocumentPath, type FieldDescription } from '../schema/index';
+import type { SchemaRoot } from '../schema/walk';
+import { valuesRootOf } from './chartValues';
 import { cursorAt, scalarRange } from './cursor';
 
 /** At most this many paragraphs of a description, and about this many characters. */
@@ -30,21 +33,42 @@ const MAX_CHARACTERS = 1200;
 
 /** The apiVersion and kind a document is described by, or undefined when it has no schema. */
 interface Target {
-  registry: SchemaRegistry;
-  apiVersion: string;
-  kind: string;
+  describe(path: DocumentPath): FieldDescription | undefined;
+  fieldsAt(path: DocumentPath): Completions | undefined;
   /** kustomize's Kustomization (kustomization.yaml), whose deprecated fields are known. */
   kustomize: boolean;
+  /** Inside a HelmRelease's `spec.values` with its chart resolved: defaults are shown. */
+  inValues(path: DocumentPath): boolean;
 }
 
-function targetOf(model: RepoModel, file: string, apiVersion: string, kind: string): Target | undefined {
+const VALUES: DocumentPath = ['spec', 'values'];
+
+/**
+ * The schema of a document: its kind's, and inside a HelmRelease's `spec.values` its chart's
+ * values (`releaseName` read from the document, parsed or not).
+ */
+function targetOf(model: RepoModel, file: string, apiVersion: string, kind: string, releaseName?: () => string | undefined): Target | undefined {
   const kustomizeFile = isKustomizationFileName(file) && (!apiVersion || apiVersion.startsWith('kustomize.config.k8s.io/'));
   if (kustomizeFile) kind = 'Kustomization';
   else if (!apiVersion || !kind) return undefined;
   if (isPlaceholder(apiVersion) || isPlaceholder(kind)) return undefined;
   const registry = registryFor(model);
   if (!registry.describe(apiVersion, kind, [])) return undefined;
-  return { registry, apiVersion, kind, kustomize: kustomizeFile || apiVersion.startsWith('kustomize.config.k8s.io/') };
+  let values: SchemaRoot | undefined | null = kind === 'HelmRelease' && apiVersion.startsWith(FLUX_HELM_GROUP) && releaseName ? undefined : null;
+  const valuesRoot = () => {
+    if (values === undefined) {
+      const name = releaseName!();
+      values = (name && valuesRootOf(model, file, name)) || null;
+    }
+    return values ?? undefined;
+  };
+  const inValues = (path: DocumentPath) => path.length >= 2 && path[0] === VALUES[0] && path[1] === VALUES[1] && valuesRoot() !== undefined;
+  return {
+    describe: (path) => (inValues(path) && path.length > 2 ? describeAt(valuesRoot()!, path.slice(2)) : registry.describe(apiVersion, kind, path)),
+    fieldsAt: (path) => (inValues(path) ? fieldsAtPath(valuesRoot()!, path.slice(2)) : registry.fieldsAt(apiVersion, kind, path)),
+    kustomize: kustomizeFile || apiVersion.startsWith('kustomize.config.k8s.io/'),
+    inValues,
+  };
 }
 
 /** A top-level kustomization field kustomize deprecates, with what replaces it. */
@@ -67,23 +91,27 @@ export function schemaHover(model: RepoModel, path: string, position: Position):
   if (!file || !cursor || !isScalar(cursor.node) || cursor.path.length === 0) return undefined;
   // An encrypted value belongs to the SOPS hover.
   if (!cursor.onKey && typeof cursor.node.value === 'string' && /^ENC\[/.test(cursor.node.value)) return undefined;
-  const target = targetOf(model, path, cursor.apiVersion, cursor.kind);
+  const top = cursor.document.contents;
+  const target = targetOf(model, path, cursor.apiVersion, cursor.kind, () => {
+    const name = isMap(top) ? top.getIn(['metadata', 'name']) : undefined;
+    return typeof name === 'string' ? name : undefined;
+  });
   if (!target) return undefined;
   let fieldPath: DocumentPath = cursor.path;
   // A key of a free-form map (labels, data) is described by its map.
-  const parent = fieldPath.length > 1 ? target.registry.describe(target.apiVersion, target.kind, fieldPath.slice(0, -1)) : undefined;
+  const parent = fieldPath.length > 1 ? target.describe(fieldPath.slice(0, -1)) : undefined;
   if (parent && typeof fieldPath[fieldPath.length - 1] === 'string' && parent.type.startsWith('map[')) fieldPath = fieldPath.slice(0, -1);
-  const field = target.registry.describe(target.apiVersion, target.kind, fieldPath);
+  const field = target.describe(fieldPath);
   if (!field) return undefined;
   // A list item without a description of its own: its list's.
   if (!field.description && typeof fieldPath[fieldPath.length - 1] === 'number') {
-    const list = target.registry.describe(target.apiVersion, target.kind, fieldPath.slice(0, -1));
+    const list = target.describe(fieldPath.slice(0, -1));
     if (list?.description) field.description = list.description;
   }
   const header = `\`${displayPath(fieldPath)}\` \`<${field.type}>\`${isRequired(target, fieldPath) ? ' · required' : ''}`;
   const deprecated = kustomizeDeprecation(target, fieldPath);
   const range: Range = scalarRange(file, cursor.node);
-  const value = [header, ...(deprecated ? [deprecationText(deprecated)] : []), ...fieldText(field)].join('\n\n');
+  const value = [header, ...(deprecated ? [deprecationText(deprecated)] : []), ...fieldText(field, target.inValues(fieldPath))].join('\n\n');
   return { contents: { kind: MarkupKind.Markdown, value }, range };
 }
 
@@ -97,16 +125,25 @@ function displayPath(path: DocumentPath): string {
 function isRequired(target: Target, path: DocumentPath): boolean {
   const name = path[path.length - 1];
   if (typeof name !== 'string') return false;
-  const owner = target.registry.fieldsAt(target.apiVersion, target.kind, path.slice(0, -1));
+  const owner = target.fieldsAt(path.slice(0, -1));
   return owner?.fields.some((f) => f.name === name && f.required) ?? false;
 }
 
-/** The allowed values and the trimmed description, as markdown paragraphs. */
-function fieldText(field: FieldDescription): string[] {
+/** The allowed values, the default (chart values) and the trimmed description, as markdown paragraphs. */
+function fieldText(field: FieldDescription, withDefault = false): string[] {
   const out: string[] = [];
   if (field.enum?.length) out.push(`Allowed values: ${field.enum.map((v) => `\`${String(v)}\``).join(' · ')}`);
+  if (withDefault && field.default !== undefined) out.push(`Default: ${defaultText(field.default)}`);
   if (field.description) out.push(trimDescription(field.description));
   return out;
+}
+
+/** A default value inline (`1`, `"nginx"`) or as a short YAML block. */
+function defaultText(value: unknown): string {
+  const text = stringify(value).trimEnd();
+  if (!text.includes('\n')) return `\`${text.length > 120 ? `${text.slice(0, 120)}…` : text}\``;
+  const lines = text.split('\n');
+  return `\n\n\`\`\`yaml\n${lines.slice(0, 12).join('\n')}${lines.length > 12 ? '\n# …' : ''}\n\`\`\``;
 }
 
 function trimDescription(description: string): string {
@@ -135,7 +172,7 @@ export function schemaCompletion(model: RepoModel, path: string, position: Posit
   if (position.line >= lines.length) return [];
   const text = new DocumentLines(lines, position.line);
   const { apiVersion, kind } = text.header();
-  const target = targetOf(model, path, apiVersion, kind);
+  const target = targetOf(model, path, apiVersion, kind, () => text.metadataName());
   if (!target) return [];
   const line = lines[position.line];
   const character = Math.min(position.character, line.length);
@@ -163,8 +200,8 @@ function valueItems(target: Target, text: DocumentLines, lineNo: number, before:
 }
 
 function enumItems(target: Target, path: DocumentPath, range: Range, quoted: boolean): CompletionItem[] {
-  const field = target.registry.describe(target.apiVersion, target.kind, path);
-  const values = target.registry.fieldsAt(target.apiVersion, target.kind, path)?.values ?? [];
+  const field = target.describe(path);
+  const values = target.fieldsAt(path)?.values ?? [];
   return values.map((value, i) => {
     const label = String(value);
     const newText = quoted || typeof value !== 'string' ? label : stringify(value).trimEnd();
@@ -198,8 +235,8 @@ function keyItems(target: Target, text: DocumentLines, lineNo: number, before: s
   if (markers.length > 0) container = text.resolve(lineNo, markers, markers.length - 1);
   else container = text.containerOf(lineNo, col, []);
   if (!container) return [];
-  const described = target.registry.describe(target.apiVersion, target.kind, container);
-  const completions = target.registry.fieldsAt(target.apiVersion, target.kind, container);
+  const described = target.describe(container);
+  const completions = target.fieldsAt(container);
   if (!described || !completions) return [];
   // A list item being typed whose items are values, not objects.
   if (completions.fields.length === 0 && markers.length > 0 && !hasColon) return enumItems(target, container, range, false);
@@ -213,7 +250,7 @@ function keyItems(target: Target, text: DocumentLines, lineNo: number, before: s
     const replaced = kustomizeDeprecation(target, [...container, f.name]);
     const deprecated = replaced !== undefined || (f.description !== undefined && /^deprecated/i.test(f.description.trim()));
     const serverSet = f.description !== undefined && SERVER_SET.test(f.description);
-    const documentation = [...(replaced ? [deprecationText(replaced)] : []), ...fieldText(f)];
+    const documentation = [...(replaced ? [deprecationText(replaced)] : []), ...fieldText(f, target.inValues(container))];
     const item: CompletionItem = {
       label: f.name,
       kind: CompletionItemKind.Field,
@@ -344,6 +381,18 @@ class DocumentLines {
       }
     }
     return out;
+  }
+
+  /** `metadata.name`, read from the text. */
+  metadataName(): string | undefined {
+    let inMetadata = false;
+    for (let l = this.start; l < this.end; l++) {
+      const [first] = this.entries(l);
+      if (!first || first.kind !== 'key') continue;
+      if (first.col === 0) inMetadata = first.key === 'metadata';
+      else if (inMetadata && first.key === 'name' && first.value) return first.value.replace(/^(["'])(.*)\1$/, '$2');
+    }
+    return undefined;
   }
 
   private entries(line: number): Entry[] {

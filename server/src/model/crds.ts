@@ -102,6 +102,7 @@ export function findCrdInstallers(
   releases: readonly HelmRelease[],
   sources: SourceIndex,
   extraCharts: Readonly<Record<string, readonly string[]>> = {},
+  chartKinds: (release: HelmRelease) => readonly { group: string; kind?: string }[] = () => [],
 ): Map<string, CrdInstaller[]> {
   const byGroup = new Map<string, CrdInstaller[]>();
   const add = (installer: CrdInstaller) => {
@@ -127,10 +128,12 @@ export function findCrdInstallers(
   }
   for (const release of releases) {
     const chart = chartName(release, sources);
-    const groups = chart ? table[chart] : undefined;
     // Charts that ship CRDs only when asked (crds.enabled / installCRDs) count unless told not to.
-    if (!groups || !installsCrds(release.resource.object.spec)) continue;
-    for (const group of groups) add({ group, resource: release.resource, via: 'helm-chart', chart });
+    if (!installsCrds(release.resource.object.spec)) continue;
+    // The resolved chart's own crds/ first (with their kinds), then the table (CRDs from templates).
+    const own = chartKinds(release);
+    for (const { group, kind } of own) add({ group, kind, resource: release.resource, via: 'helm-chart', chart });
+    for (const group of (chart ? table[chart] : undefined) ?? []) if (!own.some((o) => o.group === group)) add({ group, resource: release.resource, via: 'helm-chart', chart });
   }
   return byGroup;
 }

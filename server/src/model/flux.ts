@@ -230,7 +230,7 @@ export function ownRepositoryIdentities(sources: SourceIndex): Set<string> {
   return own;
 }
 
-function isOwnGitRepository(source: Resource, own: Set<string>): boolean {
+export function isOwnGitRepository(source: Resource, own: Set<string>): boolean {
   if (source.name === 'flux-system') return true;
   // Without the flux-system GitRepository to compare with, another GitRepository defined in the
   // repository is taken to be another repository or branch.

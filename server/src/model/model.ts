@@ -1,10 +1,15 @@
 // The repository model: parsed files plus lazily derived graphs. A changed, created or deleted
 // file re-parses that file only; derived graphs are rebuilt only when a file's structure changed.
 import type { ChartStore } from './charts/types';
+import { loadRepositoryChart } from './charts/repository';
+import { chartCrdKinds } from './charts/crds';
+import { resolveCharts, type ReleaseChart } from './charts/resolve';
+import { readFileSync } from 'node:fs';
 import { DEAD_PATH } from './roots';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import { configPathProblems, CONFIG_FILE, DEFAULT_CONFIG, ignoreMatcher, readConfig, usableConfig, type ConfigProblem, type GuardrailsConfig } from './config';
 import { deriveGraph, type RepoGraph } from './graph';
+import { ownRepositoryIdentities } from './flux';
 import type { FileTree, PathKind } from './kustomize';
 import { deriveLayers, type LayerModel } from './layers';
 import { bootstrapGroups, findCrdInstallers, type CrdInstaller } from './crds';
@@ -15,7 +20,7 @@ import { fluxBuild, rootBuild } from './build/cache';
 import { isKustomizationFileName, isYamlPath, parsedData, parseYamlFile } from './parse';
 import type { ParseCache } from './parse-cache';
 import { plainValue } from './limits';
-import { ancestors, dirname, toAbsolute } from './paths';
+import { ancestors, dirname, isWithin, toAbsolute } from './paths';
 import { parseInWorkers, parseWorkerCount } from './parse-pool';
 import { nodeAt, rangeAtPath, rangeFromOffsets } from './positions';
 import { describeFileError, scanWorkspace, type UnreadablePath } from './scan';
@@ -50,6 +55,7 @@ export class RepoModel implements FileTree {
     listedBy?: Map<string, string>;
     fileKinds?: Map<string, { file: YamlFile; kind: FileKind }>;
     dependencies?: Dependencies;
+    charts?: Map<Resource, ReleaseChart>;
     /** The config's problems, those about folders of this tree included. */
     configProblems?: ConfigProblem[];
   };
@@ -63,6 +69,8 @@ export class RepoModel implements FileTree {
   private readonly unreadablePaths = new Map<string, UnreadablePath[]>();
   private unreadableList?: readonly UnreadablePath[];
   private chartStoreList: readonly ChartStore[] = [];
+  /** The chart last resolved for each release (`file\0name`): a document being typed does not parse. */
+  private readonly lastReleaseCharts = new Map<string, ReleaseChart>();
 
   constructor(root: string, knownRuleIds: ReadonlySet<string> = new Set()) {
     this.root = root;
@@ -378,6 +386,47 @@ export class RepoModel implements FileTree {
     return derived.dependencies;
   }
 
+  /**
+   * Each HelmRelease's chart (charts/resolve.ts): from this repository, else the first chart store
+   * that has it, else unresolved with the reason. Resolved once per derived graph.
+   */
+  get charts(): ReadonlyMap<Resource, ReleaseChart> {
+    const derived = this.derive();
+    derived.charts ??= resolveCharts({
+      // A HelmRelease in a patch file is a patch, not a release.
+      releases: derived.graph.helmReleases.filter((r) => !derived.graph.patchFiles.has(r.resource.file)),
+      sources: derived.graph.sources,
+      ownRepositories: ownRepositoryIdentities(derived.graph.sources),
+      namespaceOf: (release) => this.namespaceOf(release.resource) || release.namespace,
+      namespaceOfSource: (source) => this.namespaceOf(source) ?? '',
+      repositoryChart: (folder) => loadRepositoryChart({ kindOf: (p) => this.kindOf(p), children: (f) => this.children(f), file: (p) => this.yaml.get(p), readText: (p) => this.readText(p) }, folder),
+      isFolder: (p) => this.kindOf(p) === 'folder',
+      stores: this.chartStoreList,
+    });
+    for (const [resource, chart] of derived.charts) this.lastReleaseCharts.set(`${resource.file}\0${resource.name}`, chart);
+    return derived.charts;
+  }
+
+  /**
+   * The chart of the HelmRelease `name` in `file`: as resolved now, else as last resolved (its
+   * document does not parse while it is being typed); undefined for a release never seen.
+   */
+  releaseChart(file: string, name: string): ReleaseChart | undefined {
+    for (const [resource, chart] of this.charts) if (resource.file === file && resource.name === name) return chart;
+    if (!this.allFiles.has(file)) return undefined;
+    return this.lastReleaseCharts.get(`${file}\0${name}`);
+  }
+
+  /** A file's text from disk (a non-YAML file: the model keeps only YAML text), or undefined. */
+  readText(path: string): string | undefined {
+    if (this.kindOf(path) !== 'file') return undefined;
+    try {
+      return readFileSync(toAbsolute(this.root, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Who installs the CRDs of each API group (CRD manifests and well-known charts). */
   get crdInstallers(): Map<string, CrdInstaller[]> {
     const derived = this.derive();
@@ -387,6 +436,10 @@ export class RepoModel implements FileTree {
       derived.graph.helmReleases,
       derived.graph.sources,
       this.config.crdCharts,
+      (release) => {
+        const chart = this.charts.get(release.resource);
+        return chart?.resolution.status === 'resolved' ? chartCrdKinds(chart.resolution.chart) : [];
+      },
     );
     return derived.crdInstallers;
   }
@@ -394,11 +447,15 @@ export class RepoModel implements FileTree {
   /** API groups whose CRDs a bootstrap step (helmfile, unreachable CRD manifests) installs, with the file. */
   get bootstrapCrdGroups(): Map<string, string> {
     const derived = this.derive();
-    derived.bootstrapGroups ??= bootstrapGroups(
-      this.bootstrapFiles,
-      (path) => (this.yaml.get(path)?.documents ?? []).filter((d) => d.errors.length === 0).map((d) => plainValue(d)),
-      this.config.crdCharts,
-    );
+    if (!derived.bootstrapGroups) {
+      // A chart's crds/ that a HelmRelease installs are the release's (crdInstallers), not a bootstrap step's.
+      const installed = [...this.charts.values()].flatMap(({ resolution: r }) => (r.status === 'resolved' && r.chart.origin.kind === 'repository' ? [r.chart.origin.path] : []));
+      derived.bootstrapGroups = bootstrapGroups(
+        this.bootstrapFiles.filter((path) => !installed.some((chart) => isWithin(path, chart) && chartShapeOf(path, chart) === undefined)),
+        (path) => (this.yaml.get(path)?.documents ?? []).filter((d) => d.errors.length === 0).map((d) => plainValue(d)),
+        this.config.crdCharts,
+      );
+    }
     return derived.bootstrapGroups;
   }
 
@@ -544,7 +601,7 @@ function structureKey(file: YamlFile): string {
     const structural =
       r.apiVersion.includes('fluxcd.io') || r.kind === 'Namespace' || r.kind === 'Kustomization' || r.kind === 'Component' || r.kind === 'FluxInstance' || r.kind === 'CustomResourceDefinition';
     let facts: unknown = null;
-    if (r.kind === 'HelmRelease') facts = [o.spec?.dependsOn ?? null, o.spec?.chart?.spec?.chart ?? null, o.spec?.chartRef ?? null, o.spec?.install?.createNamespace ?? null];
+    if (r.kind === 'HelmRelease') facts = [o.spec?.dependsOn ?? null, o.spec?.chart ?? null, o.spec?.chartRef ?? null, o.spec?.install?.createNamespace ?? null];
     else if (structural) facts = r.apiVersion.includes('fluxcd.io') ? o.spec : o;
     parts.push(r.apiVersion, r.kind, r.name, r.namespace ?? null, facts);
   }

@@ -4,6 +4,8 @@
 import { autoscalerTarget } from '../budget/autoscaler';
 import { claimBudget } from '../budget/claims';
 import { estimateHelmReleaseClaims, estimateHelmReleaseWorkloads } from '../budget/helm-values';
+import { coalesce, isPlainMap } from '../model/charts/values';
+import { valuesDocumentation } from '../schema/values';
 import { workloadBudget, WORKLOAD_KINDS } from '../budget/pod';
 import { estimateOperatorWorkload, operatorConvention } from '../budget/operators';
 import type { ClaimBudget, WorkloadBudget } from '../budget/types';
@@ -30,6 +32,29 @@ export interface NamespaceBudget {
   quotas: BuiltObject[];
   limitRanges: BuiltObject[];
   claims: ClaimBudget[];
+  /** Each HelmRelease's chart defaults the estimate read (by position among the HelmReleases). */
+  chartDefaults: readonly (Record<string, unknown> | undefined)[];
+}
+
+/** A HelmRelease's resolved chart's values.yaml defaults, when its chart is resolved. */
+export type ChartDefaults = (release: BuiltObject) => Record<string, unknown> | undefined;
+
+/** The chart defaults of a model's HelmReleases (the same object while values.yaml is the same). */
+export function chartDefaultsOf(model: RepoModel): ChartDefaults {
+  return (o) => {
+    const chart = model.charts.get(o.resource);
+    if (chart?.resolution.status !== 'resolved' || chart.resolution.chart.valuesYaml === undefined) return undefined;
+    const defaults = valuesDocumentation(chart.resolution.chart.valuesYaml)?.value;
+    return isPlainMap(defaults) ? defaults : undefined;
+  };
+}
+
+/** The budget still stands: the same objects, and every HelmRelease's chart defaults the same. */
+function budgetStands(before: NamespaceBudget | undefined, list: readonly BuiltObject[], defaults: ChartDefaults): before is NamespaceBudget {
+  if (!before || before.objects !== list) return false;
+  let i = 0;
+  for (const o of list) if (o.kind === 'HelmRelease' && defaults(o) !== before.chartDefaults[i++]) return false;
+  return true;
 }
 
 /** The namespace an object counts in: a Namespace its own, a HelmRelease its pods' ('' for none). */
@@ -85,6 +110,7 @@ export function namespaceBudgets(model: RepoModel): NamespaceBudget[] {
 function budgetState(model: RepoModel): BudgetState {
   const input = clusterObjects(model);
   const previous = budgetStates.get(model);
+  const defaults = chartDefaultsOf(model);
   if (previous?.input === input) return previous;
   // Each cluster the same as before, patched where an edit replaced objects, or grouped anew.
   let regrouped = !previous || previous.input.length !== input.length;
@@ -95,10 +121,10 @@ function budgetState(model: RepoModel): BudgetState {
     if (before) return before;
     const delta = deltaOf(c);
     const was = previous && delta && previous.input[i] === delta.previous ? previous.clusters[i] : undefined;
-    const patched = was && patchCluster(c, was, delta!.replaced, successors, (namespace) => touched.push([i, namespace]));
+    const patched = was && patchCluster(c, was, delta!.replaced, successors, (namespace) => touched.push([i, namespace]), defaults);
     if (patched) return patched;
     const same = previous?.clusters[i]?.groups.cluster.name === c.cluster.name ? previous.clusters[i] : undefined;
-    const grouped = groupCluster(c, same ?? previous?.clusters.find((p) => p.groups.cluster.name === c.cluster.name));
+    const grouped = groupCluster(c, same ?? previous?.clusters.find((p) => p.groups.cluster.name === c.cluster.name), defaults);
     // Grouped anew (a rebuilt graph) into the same namespaces: only the groups whose objects changed count as touched.
     if (same && sameKeys(same.groups.groups, grouped.groups.groups)) {
       for (const [namespace, list] of grouped.groups.groups) if (same.groups.groups.get(namespace) !== list) touched.push([i, namespace]);
@@ -129,7 +155,7 @@ function budgetState(model: RepoModel): BudgetState {
   return state;
 }
 
-function groupCluster({ cluster, objects }: ClusterObjects, previous: BudgetState['clusters'][number] | undefined): BudgetState['clusters'][number] {
+function groupCluster({ cluster, objects }: ClusterObjects, previous: BudgetState['clusters'][number] | undefined, defaults: ChartDefaults): BudgetState['clusters'][number] {
   const groups = new Map<string, BuiltObject[]>();
   for (const o of objects) {
     const namespace = groupOf(o);
@@ -145,7 +171,7 @@ function groupCluster({ cluster, objects }: ClusterObjects, previous: BudgetStat
   const budgets = new Map<string, NamespaceBudget>();
   for (const [namespace, list] of [...groups].filter(([n]) => isBudgetNamespace(n)).sort((a, b) => a[0].localeCompare(b[0]))) {
     const before = previous?.budgets.get(namespace);
-    budgets.set(namespace, before && before.objects === list ? before : budgetOf(cluster.name, namespace, list));
+    budgets.set(namespace, budgetStands(before, list, defaults) ? before : budgetOf(cluster.name, namespace, list, defaults));
   }
   return { groups: { cluster, groups }, budgets };
 }
@@ -154,7 +180,7 @@ function groupCluster({ cluster, objects }: ClusterObjects, previous: BudgetStat
  * The previous grouping with each replaced object swapped for its successor (in place: the
  * previous state is not used again); undefined, and nothing changed, when one moved namespace.
  */
-function patchCluster(c: ClusterObjects, was: BudgetState['clusters'][number], replaced: ReadonlyArray<[BuiltObject, BuiltObject]>, successors: Map<NamespaceBudget, NamespaceBudget>, touch: (namespace: string) => void): BudgetState['clusters'][number] | undefined {
+function patchCluster(c: ClusterObjects, was: BudgetState['clusters'][number], replaced: ReadonlyArray<[BuiltObject, BuiltObject]>, successors: Map<NamespaceBudget, NamespaceBudget>, touch: (namespace: string) => void, defaults: ChartDefaults): BudgetState['clusters'][number] | undefined {
   const { groups } = was.groups;
   const places: Array<[BuiltObject[], number, BuiltObject]> = [];
   for (const [before, after] of replaced) {
@@ -177,16 +203,16 @@ function patchCluster(c: ClusterObjects, was: BudgetState['clusters'][number], r
     touch(namespace);
     if (!isBudgetNamespace(namespace)) continue;
     const before = was.budgets.get(namespace)!;
-    const after = budgetOf(c.cluster.name, namespace, groups.get(namespace)!);
+    const after = budgetOf(c.cluster.name, namespace, groups.get(namespace)!, defaults);
     was.budgets.set(namespace, after);
     successors.set(before, after);
   }
   return { groups: { cluster: c.cluster, groups }, budgets: was.budgets };
 }
 
-function budgetOf(cluster: string, namespace: string, list: BuiltObject[]): NamespaceBudget {
+function budgetOf(cluster: string, namespace: string, list: BuiltObject[], defaults: ChartDefaults): NamespaceBudget {
   const limitRanges = list.filter((o) => o.kind === 'LimitRange');
-  const { workloads, unseenCharts, claims } = workloadsOf(list, limitRanges.map((o) => o.object));
+  const { workloads, unseenCharts, claims } = workloadsOf(list, limitRanges.map((o) => o.object), defaults);
   return {
     cluster,
     namespace,
@@ -196,6 +222,7 @@ function budgetOf(cluster: string, namespace: string, list: BuiltObject[]): Name
     quotas: list.filter((o) => o.kind === 'ResourceQuota' && o.resource.apiVersion === 'v1'),
     limitRanges,
     claims,
+    chartDefaults: list.filter((o) => o.kind === 'HelmRelease').map(defaults),
   };
 }
 
@@ -218,7 +245,7 @@ export function helmTargetNamespace(o: BuiltObject): string {
 }
 
 /** The namespace's workloads, with the given LimitRange objects applied as admission would. */
-export function workloadsOf(objects: readonly BuiltObject[], limitRanges: readonly unknown[]): { workloads: NamespaceWorkload[]; unseenCharts: BuiltObject[]; claims: ClaimBudget[] } {
+export function workloadsOf(objects: readonly BuiltObject[], limitRanges: readonly unknown[], defaults: ChartDefaults = () => undefined): { workloads: NamespaceWorkload[]; unseenCharts: BuiltObject[]; claims: ClaimBudget[] } {
   const maxReplicas = new Map<string, number>();
   for (const o of objects) {
     const target = o.kind === 'HorizontalPodAutoscaler' ? autoscalerTarget(o.object) : undefined;
@@ -235,7 +262,10 @@ export function workloadsOf(objects: readonly BuiltObject[], limitRanges: readon
       if (replicas !== undefined) budget.notes.push(`autoscaled: counted at the HorizontalPodAutoscaler's maxReplicas ${replicas}`);
       workloads.push({ budget, source: o });
     } else if (o.kind === 'HelmRelease' && o.resource.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
-      const estimated = estimateHelmReleaseWorkloads(o.object, { limitRanges });
+      const chart = defaults(o);
+      const spec = o.object?.spec;
+      const chartValues = chart ? coalesce(isPlainMap(spec?.values) ? spec.values : {}, chart) : undefined;
+      const estimated = estimateHelmReleaseWorkloads(o.object, { limitRanges, chartValues });
       if (estimated.length === 0) {
         unseenCharts.push(o);
         // A chart whose values show no workload runs at least one pod; with a LimitRange its

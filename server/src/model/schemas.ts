@@ -1,7 +1,9 @@
 // The schema registry of a model: Kubernetes, Flux and kustomization schemas, and the CRDs found
-// in the repository (schema/ validates; this decides which CRDs it knows). Read by the schema
+// in the repository and in resolved charts (schema/ validates; this decides which CRDs it knows). Read by the schema
 // rules and by schema hover and completion.
 import { SchemaRegistry } from '../schema/index';
+import { chartCrdObjects } from './charts/crds';
+import type { LoadedChart } from './charts/types';
 import type { RepoModel } from './model';
 
 interface ModelSchemas {
@@ -20,6 +22,10 @@ export function registryFor(model: RepoModel): SchemaRegistry {
   for (const file of model.files.values()) {
     for (const r of file.resources) if (r.kind === 'CustomResourceDefinition') crds.push(r.object);
   }
+  // The CRDs of every resolved chart (from a cache; an in-repository chart's are files above).
+  const charts = new Set<LoadedChart>();
+  for (const { resolution } of model.charts.values()) if (resolution.status === 'resolved' && resolution.chart.origin.kind !== 'repository') charts.add(resolution.chart);
+  for (const chart of charts) crds.push(...chartCrdObjects(chart));
   const cached = registries.get(model);
   if (cached && cached.crds.length === crds.length && cached.crds.every((c, i) => c === crds[i])) {
     registryByGraph.set(model.graph, cached.registry);

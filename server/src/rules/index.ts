@@ -29,6 +29,8 @@ import { namespaceMissing } from './namespace-missing';
 import { namespaceForeign } from './namespace-foreign';
 import { namespaceDefault } from './namespace-default';
 import { netpolMissingDefaultDeny } from './netpol-missing-default-deny';
+import { helmInvalidValues } from './helm-invalid-values';
+import { helmUnknownValue } from './helm-unknown-value';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -62,6 +64,8 @@ export const RULES: readonly Rule[] = [
   namespaceForeign,
   namespaceDefault,
   netpolMissingDefaultDeny,
+  helmInvalidValues,
+  helmUnknownValue,
 ];
 
 /** Rule ids the engine itself reports (problems of the configuration file). */

@@ -8,7 +8,7 @@ import type { RepoModel } from '../model/model';
 import { parse as parseYaml } from 'yaml';
 import type { BuiltObject } from '../model/applied';
 import { createManifest } from './edits';
-import { anchorOf, namespaceValues, workloadsOf, type NamespaceBudget, sameFindings } from '../model/namespaceBudgets';
+import { anchorOf, chartDefaultsOf, namespaceValues, workloadsOf, type NamespaceBudget, sameFindings } from '../model/namespaceBudgets';
 import { limitRangeText } from './quota-no-limitrange';
 import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';
 import type { FileChange, Rule, RuleFinding } from './types';
@@ -64,7 +64,7 @@ function quotaFix(model: RepoModel, namespace: string, folder: string, budgets: 
     if (budget.limitRanges.length === 0) {
       needsLimitRange = true;
       const limitRange = parseYaml(limitRangeText(namespace, new Set()));
-      workloads = workloadsOf(budget.objects, [limitRange]).workloads;
+      workloads = workloadsOf(budget.objects, [limitRange], chartDefaultsOf(model)).workloads;
     }
     for (const w of workloads) {
       const how = estimateNote(w.budget);

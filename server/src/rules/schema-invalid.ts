@@ -13,7 +13,7 @@ import type { Rule, RuleFinding } from './types';
 export const schemaInvalid: Rule = {
   id: 'schema/invalid',
   defaultSeverity: 'error',
-  description: 'A document that fails its schema (Kubernetes 1.34, kustomization.yaml, Flux, the CRDs in the repository and a bundled snapshot of common operators\' CRDs).',
+  description: 'A document that fails its schema (Kubernetes 1.34, kustomization.yaml, Flux, the CRDs in the repository and those of resolved charts, and a bundled snapshot of common operators\' CRDs).',
   help:
     'The API server refuses an object with an unknown field, a value of the wrong type or a missing required field, and the Flux Kustomization that applies it fails as a whole. Kinds come from Kubernetes 1.34, kustomize, and the CustomResourceDefinitions found in the repository (Flux\'s own from a bundled copy when the repository has none; external-secrets, cert-manager, prometheus-operator and Gateway API from a bundled snapshot, where only misplaced fields and wrong types are errors, since the snapshot may not be the operator release the cluster runs). Flux `${VAR}` substitutions, SOPS `ENC[...]` values and HelmRelease values are not judged; kustomize patches are checked without required fields. A kind without any schema is reported once, as information.',
   fix: '—',

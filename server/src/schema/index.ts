@@ -280,36 +280,13 @@ export class SchemaRegistry {
   /** The type and description of the field at a document path (`[]` is the document itself). */
   describe(apiVersion: string, kind: string, path: DocumentPath): FieldDescription | undefined {
     const root = this.displayRoot(apiVersion, kind);
-    if (!root) return undefined;
-    const schema = schemaAt(root, path);
-    if (!schema) return undefined;
-    const result: FieldDescription = { type: displayType(root, schema) };
-    const description = descriptionOf(root, schema);
-    if (description) result.description = description;
-    const values = enumOf(root, schema);
-    if (values) result.enum = values;
-    return result;
+    return root && describeAt(root, path);
   }
 
   /** What may be written at a document path: the fields of the object there, or its allowed values. */
   fieldsAt(apiVersion: string, kind: string, path: DocumentPath): Completions | undefined {
     const root = this.displayRoot(apiVersion, kind);
-    if (!root) return undefined;
-    let schema = schemaAt(root, path);
-    if (!schema) return undefined;
-    // At a list, complete the fields of a new item.
-    const list = resolve(root, schema);
-    if (list?.type === 'array' && list.items && typeof list.items === 'object') schema = list.items as JsonSchema;
-    const required = new Set(requiredOf(root, schema));
-    const fields = Object.entries(propertiesOf(root, schema)).map(([name, field]) => {
-      const completion = { name, type: displayType(root, field), required: required.has(name) } as Completions['fields'][number];
-      const description = descriptionOf(root, field);
-      if (description) completion.description = description;
-      const values = enumOf(root, field);
-      if (values) completion.enum = values;
-      return completion;
-    });
-    return { fields, values: enumOf(root, schema) ?? (resolve(root, schema)?.type === 'boolean' ? [true, false] : []) };
+    return root && fieldsAtPath(root, path);
   }
 
   private displayRoot(apiVersion: string, kind: string): SchemaRoot | undefined {
@@ -402,4 +379,39 @@ export class SchemaRegistry {
     schemaTimings.validations++;
     return ok ? [] : ((validator.errors ?? []) as AjvError[]);
   }
+}
+
+/** The type, description, allowed values and default of the field at a path of a schema. */
+export function describeAt(root: SchemaRoot, path: DocumentPath): FieldDescription | undefined {
+  const schema = schemaAt(root, path);
+  if (!schema) return undefined;
+  const result: FieldDescription = { type: displayType(root, schema) };
+  const description = descriptionOf(root, schema);
+  if (description) result.description = description;
+  const values = enumOf(root, schema);
+  if (values) result.enum = values;
+  const fallback = schema.default ?? resolve(root, schema)?.default;
+  if (fallback !== undefined) result.default = fallback;
+  return result;
+}
+
+/** What may be written at a path of a schema: the fields of the object there, or its allowed values. */
+export function fieldsAtPath(root: SchemaRoot, path: DocumentPath): Completions | undefined {
+  let schema = schemaAt(root, path);
+  if (!schema) return undefined;
+  // At a list, complete the fields of a new item.
+  const list = resolve(root, schema);
+  if (list?.type === 'array' && list.items && typeof list.items === 'object') schema = list.items as JsonSchema;
+  const required = new Set(requiredOf(root, schema));
+  const fields = Object.entries(propertiesOf(root, schema)).map(([name, field]) => {
+    const completion = { name, type: displayType(root, field), required: required.has(name) } as Completions['fields'][number];
+    const description = descriptionOf(root, field);
+    if (description) completion.description = description;
+    const values = enumOf(root, field);
+    if (values) completion.enum = values;
+    const fallback = field.default ?? resolve(root, field)?.default;
+    if (fallback !== undefined) completion.default = fallback;
+    return completion;
+  });
+  return { fields, values: enumOf(root, schema) ?? (resolve(root, schema)?.type === 'boolean' ? [true, false] : []) };
 }

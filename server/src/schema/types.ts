@@ -58,6 +58,8 @@ export interface FieldDescription {
   type: string;
   description?: string;
   enum?: unknown[];
+  /** The default value, where the schema says (a chart's values.yaml defaults). */
+  default?: unknown;
 }
 
 export interface FieldCompletion extends FieldDescription {

@@ -26,6 +26,11 @@ export interface LoadedChart {
   valuesYaml?: string;
   /** values.schema.json, parsed, when the chart has one. */
   schema?: unknown;
+  /**
+   * The names (aliases) of its subcharts, whose values sit under those top-level keys; optional,
+   * added after the first version of this contract (stores that leave it out: none known).
+   */
+  subcharts?: string[];
   /** The chart's `crds/` files (and its subcharts'), as text. */
   crds: { path: string; text: string }[];
 }
