@@ -146,7 +146,8 @@ test('--fix applies the fixes that are safe unattended, writes them, and reports
     const fixed = run(['check', dir, '--fix', '--format', 'json']);
     assert.equal(fixed.code, 1);
     const after = rules(fixed.stdout);
-    for (const rule of ['flux/missing-decryption', 'flux/missing-depends-on', 'namespace/missing', 'resources/missing', 'quota/no-limitrange']) {
+    // (namespace/missing has no finding on the example: kustomize refuses environments/apps/echo, so Flux applies nothing of it.)
+    for (const rule of ['flux/missing-decryption', 'flux/missing-depends-on', 'resources/missing', 'quota/no-limitrange']) {
       assert.ok(before.has(rule) && !after.has(rule), `${rule} should have been fixed`);
     }
     // Fixes that need a person stay findings, and the files they would change are untouched.
@@ -154,7 +155,6 @@ test('--fix applies the fixes that are safe unattended, writes them, and reports
     assert.equal(readFileSync(path.join(dir, 'clusters/staging/apps.yaml'), 'utf8'), untouched);
     assert.ok(!after.has('flux/dependency-cycle') || before.has('flux/dependency-cycle'));
     assert.match(fixed.stderr, /^fixed: Add dependsOn cloudnative-pg \(clusters\/us-west\/apps\.yaml\)$/m);
-    assert.match(readFileSync(path.join(dir, 'environments/apps/echo/namespace.yaml'), 'utf8'), /kind: Namespace\nmetadata:\n  name: echo\n/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -25,9 +25,13 @@ export function check(model: RepoModel, ruleId?: string): Finding[] {
   return runChecks(model, { rules, onRuleError: (_, e) => { throw e; } });
 }
 
-/** Errors and warnings only: what a fix must not add (kinds without a schema are information). */
+/**
+ * Errors and warnings only: what a fix must not add (kinds without a schema are information).
+ * namespace/default is left out: the minimal fixtures leave objects in `default` on purpose, and
+ * that rule has tests of its own (test/unit/rules/namespace-default.test.ts).
+ */
 export function problems(model: RepoModel): Finding[] {
-  return check(model).filter((f) => f.severity === 'error' || f.severity === 'warning');
+  return check(model).filter((f) => (f.severity === 'error' || f.severity === 'warning') && f.rule !== 'namespace/default');
 }
 
 /** Applies a fix's changes to the in-memory model, as the editor or `check --fix` would. */
@@ -144,3 +148,8 @@ export const FLUX_SYSTEM_SYNC = (cluster: string) => yaml`
       kind: GitRepository
       name: flux-system
 `;
+
+/** Every finding but namespace/default (minimal fixtures leave objects in `default` on purpose). */
+export function checkAllButDefaultNamespace(model: RepoModel): Finding[] {
+  return check(model).filter((f) => f.rule !== 'namespace/default');
+}

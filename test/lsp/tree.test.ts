@@ -61,7 +61,7 @@ test('a Kustomization item: location, path, folder, dependsOn, components and pr
   assert.deepEqual(namespace, {
     kind: 'Namespace',
     name: 'podinfo',
-    namespace: 'podinfo',
+    // A Namespace is cluster-scoped: it has no namespace of its own (the build says so).
     location: { uri: client.uri('environments/apps/podinfo/namespace.yaml'), range: client.locate('environments/apps/podinfo/namespace.yaml', 'podinfo') },
     problems: counted(client.diagnosticsOf('environments/apps/podinfo/namespace.yaml')),
   });

@@ -112,6 +112,8 @@ export function deriveGraph(input: GraphInput): RepoGraph {
   const appliedBy = new Map<string, FluxKustomization[]>();
   const patchFiles = new Set<string>();
   const appliedNamespaces = new Map<Resource, Map<string, AppliedNamespace>>();
+  /** Documents reached through builds that cannot be seen: unknown namespace unless a build placed them. */
+  const refusedBuild = new Set<Resource>();
   const resourceAt = (file: string, index: number | undefined) => (index === undefined ? undefined : files.get(file)?.resources.find((r) => r.index === index));
   const reached = new Set<string>();
   const markReached = (file: string, cluster: Cluster) => {
@@ -163,6 +165,10 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     // Where each document lands, and each child Kustomization's spec as this build leaves it
     // (a replacement or patch may set its targetNamespace): from the render engine.
     const rendered = input.render?.(target, ks);
+    // A build that fails where it meets what it cannot see (a remote generator input, a remote
+    // base) gives no objects: the final namespaces of what it applies are not known (a
+    // kustomization's `namespace:` may yet move them), not those written in the files.
+    if (rendered && !rendered.error && rendered.objects.length === 0 && rendered.unresolved.length > 0) for (const file of build.manifests) for (const r of files.get(file)?.resources ?? []) refusedBuild.add(r);
     const renderedChildSpec = new Map<Resource, any>();
     for (const o of rendered?.objects ?? []) {
       const r = resourceAt(o.source.file, o.source.index);
@@ -325,7 +331,9 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     const applier = appliedBy.get(object.resource.file)?.[0];
     const variables = applier ? postBuildVariables(applier) : {};
     const built = appliedNamespaces.get(object.resource)?.values().next().value?.namespace;
-    object.namespace = built || object.resource.namespace || fallback;
+    // Where the build that applies it cannot be seen, a kustomization's `namespace:` may yet move
+    // it: unknown ('' matches any namespace), not the written one.
+    object.namespace = built || (refusedBuild.has(object.resource) ? '' : object.resource.namespace || fallback);
     if (object.resource.name.includes('${')) object.name = substituteKnown(object.resource.name, variables) ?? object.resource.name;
     return variables;
   };
@@ -333,7 +341,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     const before = ks.namespace;
     const variables = finalIdentity(ks, 'flux-system');
     ks.dependsOn = readDependsOn(ks.resource.object, ks.namespace, variables);
-    if (ks.namespace !== before && ks.sourceRef && typeof ks.resource.object.spec?.sourceRef?.namespace !== 'string') ks.sourceRef.namespace = ks.namespace;
+    if (ks.namespace !== before && ks.namespace !== '' && ks.sourceRef && typeof ks.resource.object.spec?.sourceRef?.namespace !== 'string') ks.sourceRef.namespace = ks.namespace;
   }
   for (const hr of helmByResource.values()) {
     const variables = finalIdentity(hr, '');
