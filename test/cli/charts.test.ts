@@ -46,7 +46,7 @@ before(async () => {
   writeFileSync(
     path.join(repo, 'apps', 'releases.yaml'),
     [
-      'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: strict\n  namespace: apps\nspec:\n  interval: 1h\n  chart:\n    spec:\n      chart: strict\n      version: "^1.3"\n      sourceRef:\n        kind: HelmRepository\n        name: fixture\n        namespace: flux-system\n',
+      'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: strict\n  namespace: apps\nspec:\n  interval: 1h\n  chart:\n    spec:\n      chart: strict\n      version: "^1.3"\n      sourceRef:\n        kind: HelmRepository\n        name: fixture\n        namespace: flux-system\n  values:\n    replicaCount: two\n    port: 8080\n',
       registry ? 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: loose\n  namespace: apps\nspec:\n  interval: 1h\n  chartRef:\n    kind: OCIRepository\n    name: loose\n    namespace: flux-system\n' : '',
       'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: local\n  namespace: apps\nspec:\n  interval: 1h\n  chart:\n    spec:\n      chart: ./charts/local\n      sourceRef:\n        kind: GitRepository\n        name: flux-system\n        namespace: flux-system\n',
     ].filter(Boolean).join('---\n'),
@@ -60,9 +60,13 @@ after(async () => {
 });
 
 function pull(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env, GITOPS_GUARDRAILS_CACHE_DIR: path.join(work, 'cache'), HELM_CACHE_HOME: path.join(work, 'helm-cache'), HELM_REPOSITORY_CONFIG: path.join(work, 'no-repositories.yaml') };
+  return cli(['charts', 'pull', path.join(work, 'repo')]);
+}
+
+function cli(args: string[], cache = path.join(work, 'cache')): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env = { ...process.env, GITOPS_GUARDRAILS_CACHE_DIR: cache, HELM_CACHE_HOME: path.join(work, 'helm-cache'), HELM_REPOSITORY_CONFIG: path.join(work, 'no-repositories.yaml') };
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'charts', 'pull', path.join(work, 'repo')], { env });
+    const child = spawn(process.execPath, [CLI, ...args], { env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -86,6 +90,18 @@ test('charts pull fetches every HelmRelease chart once; a second run fetches not
   assert.equal(second.code, 0, second.stdout);
   assert.ok(second.stdout.includes(`cached   strict 1.4.2 (${repository.url})`), second.stdout);
   assert.equal(second.stdout.trim().split('\n').at(-1), `0 fetched, ${registry ? 2 : 1} cached, 0 failed, 1 skipped (cache: ${path.join(work, 'cache')})`);
+});
+
+test('after charts pull, check judges the values against the fetched chart; with no cache it says nothing of them', async () => {
+  await pull();
+  const helm = (stdout: string) => JSON.parse(stdout).findings.filter((f: { rule: string }) => f.rule.startsWith('helm/')).map((f: any) => `${f.rule} ${f.file}:${f.line}:${f.column} ${f.message}`);
+  const checked = await cli(['check', path.join(work, 'repo'), '--format', 'json', '--no-cache']);
+  const found = helm(checked.stdout);
+  assert.equal(found.length, 2, found.join("\n"));
+  assert.equal(found[0], 'helm/invalid-values apps/releases.yaml:17:19 "replicaCount" must be an integer, got string (chart strict 1.4.2)');
+  assert.equal(found[1], 'helm/invalid-values apps/releases.yaml:18:5 Unknown field "port" in values; allowed fields: replicaCount, service (chart strict 1.4.2)');
+  const empty = await cli(['check', path.join(work, 'repo'), '--format', 'json', '--no-cache'], path.join(work, 'empty-cache'));
+  assert.deepEqual(helm(empty.stdout), []);
 });
 
 if (missing) test(`charts pull from an OCI registry skipped: ${missing}`, { skip: missing }, () => {});

@@ -110,7 +110,8 @@ export class TestClient {
   }
 
   /** Waits until the diagnostics of a file satisfy `predicate`, or fails after `timeout` ms. */
-  async waitForDiagnostics(repoPath: string, predicate: (d: Diagnostic[]) => boolean, timeout = 10000): Promise<Diagnostic[]> {
+  // Waits are bounds for a loaded machine (2 busy cores index slowly), never a claim about speed.
+  async waitForDiagnostics(repoPath: string, predicate: (d: Diagnostic[]) => boolean, timeout = 60000): Promise<Diagnostic[]> {
     const uri = this.uri(repoPath);
     const deadline = Date.now() + timeout;
     for (;;) {
@@ -129,7 +130,7 @@ export class TestClient {
   }
 
   /** Waits until a modelChanged notification newer than `after` arrives (the first one: indexing is done). */
-  async waitForModelChange(after = 0, timeout = 10000): Promise<number> {
+  async waitForModelChange(after = 0, timeout = 60000): Promise<number> {
     const deadline = Date.now() + timeout;
     for (;;) {
       const latest = this.modelVersions[this.modelVersions.length - 1];
