@@ -5,7 +5,7 @@ import { computeLineStarts, nodeAt, nodeOffsets, pairAt, positionAt, rangeAtPath
 import { plainValue } from '../model/limits';
 import type { NodePath, Range, Resource } from '../model/types';
 import { deprecatedKustomizeFields, type DeprecatedKustomizeField } from '../schema/index';
-import { deadFiles, inlinePatchPaths, shiftIntoBlock } from './schema-invalid';
+import { deadFiles, inlinePatchPaths, patchEntries, shiftIntoBlock } from './schema-invalid';
 import { registryFor } from '../model/schemas';
 import type { Fix, Rule, RuleFinding, TextEdit } from './types';
 
@@ -194,23 +194,9 @@ function inlinePatchDeprecations(model: RepoModel, resource: Resource): RuleFind
 
 /** Where patch targets sit: kustomization patches and patchesJson6902, Flux spec.patches, post-renderers. */
 function patchTargetPaths(resource: Resource): NodePath[] {
-  const o = resource.object;
-  const lists: NodePath[] = [];
-  if (resource.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) lists.push(['spec', 'patches'], ['spec', 'patchesJson6902']);
-  else if (isKustomizationFileName(resource.file) && (!resource.apiVersion || resource.apiVersion.startsWith('kustomize.config.k8s.io/'))) lists.push(['patches'], ['patchesJson6902']);
-  else if (resource.apiVersion.startsWith('helm.toolkit.fluxcd.io/') && Array.isArray(o?.spec?.postRenderers)) {
-    o.spec.postRenderers.forEach((_: unknown, i: number) => lists.push(['spec', 'postRenderers', i, 'kustomize', 'patches'], ['spec', 'postRenderers', i, 'kustomize', 'patchesJson6902']));
-  }
-  const out: NodePath[] = [];
-  for (const list of lists) {
-    let value: any = o;
-    for (const step of list) value = value?.[step];
-    if (!Array.isArray(value)) continue;
-    value.forEach((p: any, i: number) => {
-      if (p?.target && typeof p.target === 'object' && typeof p.target.version === 'string') out.push([...list, i, 'target']);
-    });
-  }
-  return out;
+  return patchEntries(resource, ['patches', 'patchesJson6902'])
+    .filter(({ entry }) => entry?.target && typeof entry.target === 'object' && typeof entry.target.version === 'string')
+    .map(({ path }) => [...path, 'target']);
 }
 
 /**

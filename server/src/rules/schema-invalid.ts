@@ -208,25 +208,31 @@ function inlinePatchesCached(model: RepoModel, registry: SchemaRegistry, resourc
   return findings;
 }
 
-/** Where inline patches sit: Flux Kustomization, kustomization.yaml, HelmRelease post-renderers. */
-export function inlinePatchPaths(resource: Resource): NodePath[] {
+/**
+ * The entries of the patch lists a document carries (Flux Kustomization spec.patches, a
+ * kustomization.yaml's patches, HelmRelease post-renderers), `lists` naming which list fields,
+ * each with its path.
+ */
+export function patchEntries(resource: Resource, lists: readonly string[]): { path: NodePath; entry: any }[] {
   const o = resource.object;
-  const lists: NodePath[] = [];
-  if (resource.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) lists.push(['spec', 'patches']);
-  else if (isKustomizationFileName(resource.file) && (!resource.apiVersion || resource.apiVersion.startsWith('kustomize.config.k8s.io/'))) lists.push(['patches']);
+  const at: NodePath[] = [];
+  if (resource.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) at.push(...lists.map((l) => ['spec', l]));
+  else if (isKustomizationFileName(resource.file) && (!resource.apiVersion || resource.apiVersion.startsWith('kustomize.config.k8s.io/'))) at.push(...lists.map((l) => [l]));
   else if (resource.apiVersion.startsWith('helm.toolkit.fluxcd.io/') && Array.isArray(o?.spec?.postRenderers)) {
-    o.spec.postRenderers.forEach((_: unknown, i: number) => lists.push(['spec', 'postRenderers', i, 'kustomize', 'patches']));
+    o.spec.postRenderers.forEach((_: unknown, i: number) => at.push(...lists.map((l) => ['spec', 'postRenderers', i, 'kustomize', l])));
   }
-  const out: NodePath[] = [];
-  for (const list of lists) {
+  const out: { path: NodePath; entry: any }[] = [];
+  for (const list of at) {
     let value: any = o;
     for (const step of list) value = value?.[step];
-    if (!Array.isArray(value)) continue;
-    value.forEach((p: any, i: number) => {
-      if (typeof p?.patch === 'string') out.push([...list, i, 'patch']);
-    });
+    if (Array.isArray(value)) value.forEach((entry: any, i: number) => out.push({ path: [...list, i], entry }));
   }
   return out;
+}
+
+/** Where inline patches sit: Flux Kustomization, kustomization.yaml, HelmRelease post-renderers. */
+export function inlinePatchPaths(resource: Resource): NodePath[] {
+  return patchEntries(resource, ['patches']).filter(({ entry }) => typeof entry?.patch === 'string').map(({ path }) => [...path, 'patch']);
 }
 
 /**
