@@ -35,6 +35,7 @@ export function readSettings(raw: unknown, report: (message: string) => void = (
       binary: typeof sops.binary === 'string' && sops.binary ? sops.binary : undefined,
       allowKeyCommand: sops.allowKeyCommand === true,
     },
-    charts: { fetch: CHART_FETCH.has(charts.fetch) ? charts.fetch : 'ask' },
+    // A client that sends no charts settings (another editor) is never asked: `charts pull` fills the cache.
+    charts: { fetch: CHART_FETCH.has(charts.fetch) ? charts.fetch : value.charts && typeof value.charts === 'object' ? 'ask' : 'never' },
   };
 }

@@ -52,16 +52,17 @@ async function withServer(options: Record<string, unknown>, body: (client: TestC
 const ASK = (port: number) => `GitOps Guardrails can fetch 1 Helm chart from 127.0.0.1:${port} to check HelmRelease values against them. Fetch now?`;
 
 test('ask (the default): one notification names the host; dismissed, nothing is fetched', async () => {
-  await withServer({}, async (client, cache) => {
+  // VS Code sends the charts section with its defaults (fetch: ask unset = ask).
+  await withServer({ charts: {} }, async (client, cache) => {
     // The ask is sent before the server answers any request made after indexing.
     await client.connection.sendRequest(ClustersRequest);
     assert.deepEqual(client.messageRequests, [{ type: 3, message: ASK(repository.port), actions: [{ title: 'Fetch Charts' }, { title: 'Not Now' }] }]);
-    assert.deepEqual(readdirSync(cache), []);
+    assert.deepEqual(readdirSync(cache).filter((name) => name !== 'parse-v1'), []);
   });
 });
 
 test('ask, answered Fetch Charts: the chart is fetched into the cache', async () => {
-  await withServer({}, async (client, cache) => {
+  await withServer({ charts: {} }, async (client, cache) => {
     client.answerMessage = () => 'Fetch Charts';
     await client.connection.sendRequest(ClustersRequest);
     assert.equal(client.messageRequests.length, 1);
@@ -70,6 +71,14 @@ test('ask, answered Fetch Charts: the chart is fetched into the cache', async ()
     assert.equal(result.fetched + result.cached, 1, JSON.stringify(result));
     const [entry] = readdirSync(path.join(cache, 'charts-v1'));
     assert.ok(existsSync(path.join(cache, 'charts-v1', entry!, '1.2.3.tgz')));
+  });
+});
+
+test('a client that sends no charts settings (another editor) is never asked, and nothing is fetched', async () => {
+  await withServer({}, async (client, cache) => {
+    await client.connection.sendRequest(ClustersRequest);
+    assert.deepEqual(client.messageRequests, []);
+    assert.deepEqual(readdirSync(cache).filter((name) => name !== 'parse-v1'), []);
   });
 });
 
@@ -100,6 +109,6 @@ test('untrusted (Restricted Mode): no notification, and Fetch Charts refuses', a
     const result = await client.connection.sendRequest(FetchChartsRequest);
     assert.deepEqual(result, { refused: 'Charts are not fetched in Restricted Mode: trust the workspace to fetch them.', fetched: 0, cached: 0, failed: 0, lines: [] });
     assert.deepEqual(client.messageRequests, []);
-    assert.deepEqual(readdirSync(cache), []);
+    assert.deepEqual(readdirSync(cache).filter((name) => name !== 'parse-v1'), []);
   });
 });

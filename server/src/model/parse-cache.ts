@@ -45,7 +45,7 @@ export class ParseCache {
 
   /** The cache of `root` in `dir`; empty when its file is missing or cannot be trusted. */
   static async open(dir: string, root: string): Promise<ParseCache> {
-    const file = path.join(dir, `parse-${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 24)}.bin`);
+    const file = path.join(dir, 'parse-v1', `${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 24)}.bin`);
     const stored = await fs.readFile(file).then(
       (bytes) => readPayload(bytes, path.resolve(root)),
       () => undefined,

@@ -19,6 +19,8 @@ const USER_SETTINGS = {
   'files.autoSave': 'off',
   // The repository's own .git is above the example workspace; the prompt would cover the panel.
   'git.openRepositoryInParentFolders': 'never',
+  // The example's HelmRepositories would make every session ask to fetch charts from the internet.
+  'gitopsGuardrails.charts.fetch': 'never',
 };
 
 export interface VsCodeServerOptions {

@@ -117,8 +117,8 @@ test('a damaged, truncated, foreign or other-repository cache file is ignored, a
     const cacheDir = path.join(scratch, 'cache');
     writeRepo(root, new Map(Object.entries(initial)));
     await warmLoad(root, cacheDir);
-    const [name] = readdirSync(cacheDir);
-    const file = path.join(cacheDir, name);
+    const [name] = readdirSync(path.join(cacheDir, 'parse-v1'));
+    const file = path.join(cacheDir, 'parse-v1', name);
     const good = readFileSync(file);
     const cold = snapshot(await RepoModel.load(root, RULE_IDS, undefined, { parseWorkers: 0 }));
 
@@ -156,8 +156,8 @@ test('a cache file written by another format or build is ignored', async () => {
     const cacheDir = path.join(scratch, 'cache');
     writeRepo(root, new Map(Object.entries(initial)));
     await warmLoad(root, cacheDir);
-    const [name] = readdirSync(cacheDir);
-    const file = path.join(cacheDir, name);
+    const [name] = readdirSync(path.join(cacheDir, 'parse-v1'));
+    const file = path.join(cacheDir, 'parse-v1', name);
     const { createHash } = await import('node:crypto');
     const { deserialize, serialize } = await import('node:v8');
     const payload = deserialize(readFileSync(file).subarray(32));
