@@ -101,14 +101,19 @@ suite('editor experience', function () {
     const quota = workspaceFile('environments/apps/podinfo/resourcequota.yaml');
     const limits = workspaceFile('environments/apps/podinfo/limitrange.yaml');
     const kustomization = workspaceFile('environments/apps/podinfo/kustomization.yaml');
-    // The example lists a hpa.yaml that was never written, so kustomize refuses the folder and Flux
-    // applies none of it: drop that entry (unsaved; reverted below) and the namespace is applied.
+    // The example's podinfo folder lists a hpa.yaml that was never written and has a ConfigMap that
+    // does not parse, so kustomize refuses the folder and Flux applies none of it: repair both in
+    // memory (reverted below) and the namespace is applied.
+    const configmap = workspaceFile('environments/apps/podinfo/configmap.yaml');
     const listing = await vscode.workspace.openTextDocument(kustomization);
     const hpa = listing.getText().split('\n').findIndex((line) => line === '  - hpa.yaml');
     assert.ok(hpa > 0, 'the example lists hpa.yaml');
-    const drop = new vscode.WorkspaceEdit();
-    drop.delete(kustomization, new vscode.Range(hpa, 0, hpa + 1, 0));
-    assert.ok(await vscode.workspace.applyEdit(drop));
+    const greeting = (await vscode.workspace.openTextDocument(configmap)).getText().split('\n').findIndex((line) => line === '  greeting: "hello from podinfo');
+    assert.ok(greeting > 0, 'the example leaves the greeting unclosed');
+    const repair = new vscode.WorkspaceEdit();
+    repair.delete(kustomization, new vscode.Range(hpa, 0, hpa + 1, 0));
+    repair.insert(configmap, new vscode.Position(greeting, '  greeting: "hello from podinfo'.length), '"');
+    assert.ok(await vscode.workspace.applyEdit(repair));
     const [finding] = (await waitForDiagnostics(namespace, (ds) => ds.some((d) => ruleOf(d) === 'quota/missing'))).filter((d) => ruleOf(d) === 'quota/missing');
     const offered = await codeActionsAt(namespace, finding!.range);
     for (const action of offered) assert.ok(action.title.length <= 80, `the title "${action.title}" is longer than 80 characters`);
@@ -138,6 +143,7 @@ suite('editor experience', function () {
       await screenshot('quota-fix');
     } finally {
       await revertFile(kustomization);
+      await revertFile(configmap);
       await discardCreated(quota);
       await discardCreated(limits);
     }
