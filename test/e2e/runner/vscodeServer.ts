@@ -66,8 +66,10 @@ export function createServerDirs(extensionsDir?: string, settings: Record<string
   // Machine-scoped settings (gitopsGuardrails.charts.fetch) are read from the server's machine
   // settings in a remote workbench, not from the user's.
   const fetch = settings['gitopsGuardrails.charts.fetch'] ?? USER_SETTINGS['gitopsGuardrails.charts.fetch'];
-  fs.mkdirSync(path.join(dirs.serverData, 'data', 'Machine'), { recursive: true });
-  fs.writeFileSync(path.join(dirs.serverData, 'data', 'Machine', 'settings.json'), JSON.stringify({ 'gitopsGuardrails.charts.fetch': fetch }, null, 2));
+  for (const machine of [path.join(dirs.serverData, 'data', 'Machine'), path.join(dirs.userData, 'Machine')]) {
+    fs.mkdirSync(machine, { recursive: true });
+    fs.writeFileSync(path.join(machine, 'settings.json'), JSON.stringify({ 'gitopsGuardrails.charts.fetch': fetch }, null, 2));
+  }
   fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...settings }, null, 2));
   return dirs;
 }

@@ -207,9 +207,13 @@ suite('editor experience', function () {
       await vscode.window.showTextDocument(file);
       // The command waits for the person's answer to its message; the harness gives it.
       const running = vscode.commands.executeCommand('gitopsGuardrails.sops.edit', file);
-      const toast = await ui({ action: 'texts', selector: NOTIFICATION });
-      const message = toast.texts!.find((text) => text.includes('Edit Decrypted failed'));
-      assert.ok(message, `no failure message; notifications: ${toast.texts!.join(' | ')}`);
+      // Other notifications may be showing already (another toast returns at once): wait for this one.
+      let texts: string[] = [];
+      const message = await poll('the failure message', 30_000, async () => {
+        texts = (await ui({ action: 'texts', selector: NOTIFICATION })).texts ?? [];
+        return texts.find((text) => text.includes('Edit Decrypted failed'));
+      }).catch(() => undefined);
+      assert.ok(message, `no failure message; notifications: ${texts.join(' | ')}`);
       // Named by its path in the workspace, with the reason.
       assert.ok(message.includes('GitOps Guardrails: Edit Decrypted failed: environments/services/postgres/credentials.sops.yaml: '), message);
       assert.match(message, /none of the loaded age identities \(1\) can decrypt the data key \(file recipients: age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw\)/);
