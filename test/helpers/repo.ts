@@ -31,7 +31,7 @@ export function check(model: RepoModel, ruleId?: string): Finding[] {
  * that rule has tests of its own (test/unit/rules/namespace-default.test.ts).
  */
 export function problems(model: RepoModel): Finding[] {
-  return check(model).filter((f) => (f.severity === 'error' || f.severity === 'warning') && f.rule !== 'namespace/default');
+  return checkAllButDefaultNamespace(model).filter((f) => f.severity === 'error' || f.severity === 'warning');
 }
 
 /** Applies a fix's changes to the in-memory model, as the editor or `check --fix` would. */
