@@ -16,7 +16,7 @@ import { bootstrapGroups, findCrdInstallers, type CrdInstaller } from './crds';
 import { chartFolderOf, chartShapeOf, isChartFile, type FileKind, type FileShape } from './fileKinds';
 import { findKustomizationFile } from './kustomize';
 import { deriveDependencies, type Dependencies } from './dependencies';
-import { fluxBuild, rootBuild } from './build/cache';
+import { fluxBuild, newBuildGeneration, rootBuild } from './build/cache';
 import { isKustomizationFileName, isYamlPath, parsedData, parseYamlFile } from './parse';
 import type { ParseCache } from './parse-cache';
 import { plainValue } from './limits';
@@ -465,6 +465,8 @@ export class RepoModel implements FileTree {
     if (!this.derived) {
       // A configured cluster whose folder does not exist is reported (configProblems), not built.
       const config = usableConfig(configured, this);
+      // The graph asks for every build it needs: those asked for by nothing since the last derivation go.
+      newBuildGeneration(this);
       const graph = deriveGraph({ files: this.yaml, tree: this, config, render: (folder, ks) => (ks ? fluxBuild(this, ks) : rootBuild(this, folder)) });
       const layers = deriveLayers(this.yaml, this.folders, this, graph, config);
       this.derived = { graph, layers };

@@ -115,6 +115,12 @@ const edits: Array<[string, string | null | undefined]> = [
   ['environments/plain/b.yaml', webDeployment(4).replace('name: web', 'name: b')],
   ['environments/plain/b.yaml', undefined],
   ['clusters/prod/plain.yaml', fluxKs('plain', './environments/plain', '  targetNamespace: other\n')],
+  // A folder a kustomization lists, missing, then created (and deleted) by a file two levels below
+  // it: the builds that read whether it exists are found through its descendants.
+  ['environments/apps/db/kustomization.yaml', 'namespace: db\nresources:\n  - ns.yaml\n  - sts.yaml\n  - extra\n'],
+  ['environments/apps/db/extra/inner/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: inner\n'],
+  ['environments/apps/db/extra/inner/cm.yaml', undefined],
+  ['environments/apps/db/extra/kustomization.yaml', 'resources:\n  - inner/cm.yaml\n'],
   ['clusters/staging/apps.yaml', fluxKs('apps', './environments/apps')],
 ];
 
