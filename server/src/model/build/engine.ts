@@ -10,7 +10,7 @@ import { joinRepoPath } from '../paths';
 import { configFromObject, defaultConfig, mergeConfig, type FieldSpec, type TransformerConfig } from './fieldSpecs';
 import { generate } from './generators';
 import { applyJsonPatch, JsonPatchError } from './json6902';
-import { KUSTOMIZATION_FILE_NAMES, parseKustomization, stringList, type KustomizationSpec } from './kustomization';
+import { KUSTOMIZATION_FILE_NAMES, kustomizationOf, parseKustomization, stringList, type KustomizationSpec } from './kustomization';
 import { mergeDefinitionOf, MergeError, strategicMerge } from './merge';
 import { addHashes, fixNameReferences } from './nameReferences';
 import { applyReplacement } from './replacements';
@@ -64,6 +64,13 @@ export class KustomizeBuilder {
     return this.input.yamlFile(path)?.text ?? this.input.readText(path);
   }
 
+  /** A kustomization file: the model's parse of a YAML file, else its text parsed. */
+  kustomization(file: string): KustomizationSpec {
+    this.reads.add(file);
+    const yaml = this.input.yamlFile(file);
+    return yaml ? kustomizationOf(yaml, { file }) : parseKustomization(this.input.readText(file) ?? '', { file });
+  }
+
   kustomizationFile(folder: string): string | undefined {
     const found = KUSTOMIZATION_FILE_NAMES.map((name) => (folder ? `${folder}/${name}` : name)).filter((p) => this.kindOf(p) === 'file');
     if (found.length > 1) throw new BuildFailure(`Found multiple kustomization files under: ${folder || '.'}`, { file: found[1] });
@@ -82,7 +89,7 @@ export class KustomizeBuilder {
     let file: string;
     if (found) {
       file = found;
-      spec = parseKustomization(this.text(file) ?? '', { file });
+      spec = this.kustomization(file);
     } else if (generate) {
       file = folder ? `${folder}/kustomization.yaml` : 'kustomization.yaml';
       spec = { fields: { resources: this.generatedResources(folder) }, keys: {}, isComponent: false, generated: true };
@@ -133,7 +140,7 @@ export class KustomizeBuilder {
     if (!file) {
       throw new BuildFailure(`unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory '${folder || '.'}'`, from);
     }
-    const spec = parseKustomization(this.text(file) ?? '', { file });
+    const spec = this.kustomization(file);
     if (component && !spec.isComponent) throw new BuildFailure(`expected kind 'Component' for path '${folder}' but got 'Kustomization'`, from);
     if (!component && spec.isComponent) throw new BuildFailure(`expected kind != 'Component' for path '${folder}'`, from);
     this.stack.push(folder);

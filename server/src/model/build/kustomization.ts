@@ -1,9 +1,13 @@
 // Reading a kustomization file as kustomize does: field names matched without regard to case (Go's
-// JSON decoding), unknown fields refused, deprecated fields folded into their successors.
-import { parseAllDocuments } from 'yaml';
+// JSON decoding), unknown fields refused, deprecated fields folded into their successors. A file of
+// the model is read from the model's parse (its object, else its documents), once per version.
+import { parseAllDocuments, type Document } from 'yaml';
 import { BuildFailure } from './resources';
 import type { SourceRef } from './types';
 import { readDocument } from '../limits';
+import { canonicalKustomization } from '../kustomization-keys';
+import { documentsParsed } from '../parse';
+import type { YamlFile } from '../types';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -28,29 +32,91 @@ export interface KustomizationSpec {
   origins?: Map<unknown, SourceRef>;
 }
 
+/** A kustomization file's text that is not a YAML file of the model (`Kustomization`), parsed here. */
 export function parseKustomization(text: string, source: SourceRef): KustomizationSpec {
   const documents = parseAllDocuments(text, { uniqueKeys: false });
   const docs = Array.isArray(documents) ? documents : [documents];
   const error = docs.flatMap((d) => d.errors)[0];
   if (error) throw new BuildFailure(`invalid Kustomization: ${error.message.split('\n')[0]}`, source, 'yaml-syntax');
-  const values: unknown[] = [];
+  return fromDocuments(docs, source);
+}
+
+/** The first value of a file's documents, each read within the limits; then the spec. */
+function fromDocuments(docs: readonly Document.Parsed[], source: SourceRef): KustomizationSpec {
+  let raw: unknown;
   for (const doc of docs) {
     const read = readDocument(doc);
     // Over a limit (an alias bomb, absurd nesting): kustomize's decoder refuses such a file too.
     if (read.problem !== undefined) throw new BuildFailure(`invalid Kustomization: ${read.problem}`, source, 'yaml-syntax');
-    if (read.value !== null && read.value !== undefined) values.push(read.value);
+    if (raw === undefined && read.value !== null && read.value !== undefined) raw = read.value;
   }
-  const value: any = values.length === 0 ? {} : values[0];
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new BuildFailure('invalid Kustomization: not a map', source);
+  if (raw === undefined) return specOf({}, [], source);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new BuildFailure('invalid Kustomization: not a map', source);
+  return specOf(canonicalKustomization(raw as Record<string, unknown>), Object.keys(raw), source);
+}
+
+const specs = new WeakMap<YamlFile, KustomizationSpec | BuildFailure>();
+
+/**
+ * A kustomization file of the model as kustomize reads it, from the model's parse: read once per
+ * version of the file (a new YamlFile), each caller given its own top-level fields (a Flux
+ * Kustomization's overlay replaces some). The values are the model's: never changed in place.
+ */
+export function kustomizationOf(file: YamlFile, source: SourceRef): KustomizationSpec {
+  let spec = specs.get(file);
+  if (!spec) {
+    try {
+      spec = readKustomizationFile(file, source);
+    } catch (error) {
+      if (!(error instanceof BuildFailure)) throw error;
+      spec = error;
+    }
+    specs.set(file, spec);
+  }
+  if (spec instanceof BuildFailure) throw new BuildFailure(spec.message, spec.source, spec.code);
+  return { ...spec, fields: { ...spec.fields } };
+}
+
+function readKustomizationFile(file: YamlFile, source: SourceRef): KustomizationSpec {
+  // Syntax errors and documents over a limit, as the model found them (Go yaml's leniencies included).
+  if (file.syntaxErrors.length > 0) throw new BuildFailure(`invalid Kustomization: ${file.syntaxErrors[0].message}`, source, 'yaml-syntax');
+  // A file a parse worker read keeps only its objects: when the text shows its top-level keys as
+  // they are spelled in the object, the object is the kustomization and its documents are not
+  // parsed again here.
+  const first = file.resources[0];
+  if (!documentsParsed(file) && first?.index === 0) {
+    const written = topLevelKeys(file.text);
+    const keys = Object.keys(first.object);
+    if (written && written.length === keys.length && keys.every((k) => written.includes(k))) return specOf(first.object, written, source);
+  }
+  return fromDocuments(file.documents, source);
+}
+
+/**
+ * The keys written at the start of a line of a one-document text, or undefined when the text may
+ * hold anything else (several documents, a directive, a key written twice).
+ */
+function topLevelKeys(text: string): string[] | undefined {
+  if (text.startsWith('%') || /\n(---|\.\.\.)/.test(text)) return undefined;
+  const keys: string[] = [];
+  for (const match of text.matchAll(/^([^\s#:\-"'{[][^:\n]*?)[ \t]*:(?=[ \t]|$)/gm)) {
+    if (keys.includes(match[1])) return undefined;
+    keys.push(match[1]);
+  }
+  return keys;
+}
+
+/** The spec of a kustomization's value (its keys canonical), given its top-level keys as written (in order). */
+function specOf(value: Record<string, unknown>, written: readonly string[], source: SourceRef): KustomizationSpec {
   const fields: Record<string, any> = {};
   const keys: Record<string, string> = {};
-  for (const [key, v] of Object.entries(value)) {
+  for (const key of written) {
     const canonical = BY_LOWER.get(key.toLowerCase());
     if (!canonical) throw new BuildFailure(`invalid Kustomization: json: unknown field "${key}"`, { ...source, nodePath: [key] });
     // Go's decoder: a later key of the same name (any case) overwrites the earlier one.
-    fields[canonical] = v;
     keys[canonical] = key;
   }
+  for (const [key, v] of Object.entries(value)) fields[BY_LOWER.get(key.toLowerCase()) ?? key] = v;
   const kind = fields.kind ?? '';
   if (kind !== '' && kind !== 'Kustomization' && kind !== 'Component') {
     throw new BuildFailure('kind should be Kustomization or Component', { ...source, nodePath: [keys.kind] });
