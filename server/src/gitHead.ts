@@ -1,7 +1,7 @@
 // The repository as of its last commit, read with git (no network, no work tree touched): the
 // tree's files through `git ls-tree`, their text through `git cat-file`, as a RepoModel and a
 // BuildInput, so the same render engine builds HEAD and the work tree alike.
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { modelBuildInput, type BuildInput } from './model/build';
 import { RepoModel } from './model/model';
 import { isYamlPath } from './model/parse';
@@ -9,25 +9,69 @@ import { isYamlPath } from './model/parse';
 export interface HeadTree {
   commit: string;
   model: RepoModel;
+  /**
+   * The model as a build's input; other files' text (generator inputs, JSON patches) as far as
+   * it has been read from git: see readingHead.
+   */
   input: BuildInput;
+  /** Other files' text read so far (undefined: their blob could not be read). */
+  texts: Map<string, string | undefined>;
+  /** Other files a build asked for that are not read yet. */
+  wanted: Set<string>;
+  /** Their blobs. */
+  blobs: Map<string, string>;
+  root: string;
 }
 
 /** Folders a workspace scan never reads (scan.ts), nor does this. */
 const SKIPPED = /(^|\/)(\.git|node_modules|\.terraform)(\/|$)/;
 /** Larger blobs are not read (generated bundles): the model's own limits would refuse them anyway. */
 const MAX_BLOB = 8 * 1024 * 1024;
+const MAX_OUTPUT = 512 * 1024 * 1024;
 const GIT_TIMEOUT_MS = 20_000;
 
-let kept: { root: string; tree: HeadTree } | undefined;
+let kept: { root: string; commit: string; tree: Promise<HeadTree> } | undefined;
 
-function git(root: string, args: string[], input?: string): Buffer {
-  return execFileSync('git', args, {
-    cwd: root,
-    input,
-    maxBuffer: 512 * 1024 * 1024,
-    timeout: GIT_TIMEOUT_MS,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+/**
+ * Runs git without blocking the server's thread (it answers other requests meanwhile): its
+ * output, or a rejection when it fails, runs past the timeout or writes more than MAX_OUTPUT.
+ */
+function git(root: string, args: string[], input?: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+      windowsHide: true,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failure: Error | undefined;
+    const stop = (error: Error) => {
+      failure ??= error;
+      child.kill();
+    };
+    const timer = setTimeout(() => stop(new Error(`git ${args[0]} took longer than ${GIT_TIMEOUT_MS / 1000} s`)), GIT_TIMEOUT_MS);
+    child.stdout.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_OUTPUT) stop(new Error(`git ${args[0]} wrote more than ${MAX_OUTPUT} bytes`));
+      else chunks.push(chunk);
+    });
+    // Drained, never shown: it may name paths of the repository, nothing more.
+    child.stderr.resume();
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(failure ?? error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (failure) reject(failure);
+      else if (code !== 0) reject(new Error(`git ${args[0]} exited with ${code}`));
+      else resolve(Buffer.concat(chunks));
+    });
+    // git may exit before reading all of it (a bad object name): that is its answer, not ours.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
   });
 }
 
@@ -53,18 +97,33 @@ function batchBlobs(output: Buffer): Buffer[] {
 
 /**
  * The workspace folder `root` as of HEAD (paths relative to it, as the work tree's model has them),
- * or why it cannot be read (not a git repository, no commit yet, git missing).
+ * or why it cannot be read (not a git repository, no commit yet, git missing). git runs as a
+ * child process: the server goes on answering meanwhile.
  */
-export function headTree(root: string): HeadTree | string {
+export async function headTree(root: string): Promise<HeadTree | string> {
   let commit: string;
   try {
-    commit = git(root, ['rev-parse', '--verify', '-q', 'HEAD']).toString('utf8').trim();
+    commit = (await git(root, ['rev-parse', '--verify', '-q', 'HEAD'])).toString('utf8').trim();
   } catch {
     return 'the workspace is not a git repository with a commit (or git is not installed)';
   }
-  if (kept && kept.root === root && kept.tree.commit === commit) return kept.tree;
+  if (kept && kept.root === root && kept.commit === commit) return kept.tree;
+  const tree = readTree(root, commit);
+  kept = { root, commit, tree };
+  // A failed read is not kept: the next request tries again.
+  tree.catch(() => {
+    if (kept?.tree === tree) kept = undefined;
+  });
+  try {
+    return await tree;
+  } catch (error) {
+    return `git could not read HEAD (${(error as Error).message})`;
+  }
+}
+
+async function readTree(root: string, commit: string): Promise<HeadTree> {
   // Paths relative to root (ls-tree lists the current folder's subtree unless told otherwise).
-  const listing = git(root, ['ls-tree', '-r', '-z', '-l', commit]).toString('utf8');
+  const listing = (await git(root, ['ls-tree', '-r', '-z', '-l', commit])).toString('utf8');
   const model = new RepoModel(root);
   const blobs = new Map<string, string>();
   const yaml: Array<{ path: string; sha: string }> = [];
@@ -79,26 +138,45 @@ export function headTree(root: string): HeadTree | string {
     else model.setFile(path, null);
   }
   if (yaml.length > 0) {
-    const texts = batchBlobs(git(root, ['cat-file', '--batch'], yaml.map((y) => y.sha).join('\n') + '\n'));
+    const texts = batchBlobs(await git(root, ['cat-file', '--batch'], yaml.map((y) => y.sha).join('\n') + '\n'));
     yaml.forEach((y, i) => model.setFile(y.path, (texts[i] ?? Buffer.alloc(0)).toString('utf8')));
   }
-  const fromModel = modelBuildInput(model);
+  const texts = new Map<string, string | undefined>();
+  const wanted = new Set<string>();
   const input: BuildInput = {
-    ...fromModel,
-    // Other files (generator inputs, JSON patches) from their blob, never from the work tree.
+    ...modelBuildInput(model),
+    // Other files (generator inputs, JSON patches) from their blob, never from the work tree; one
+    // not read yet is asked for (readingHead reads it and builds again).
     readText: (path) => {
-      const sha = blobs.get(path);
-      if (sha === undefined) return undefined;
+      if (!blobs.has(path)) return undefined;
       const file = model.file(path);
       if (file) return file.text;
-      try {
-        return git(root, ['cat-file', 'blob', sha]).toString('utf8');
-      } catch {
-        return undefined;
-      }
+      if (texts.has(path)) return texts.get(path);
+      wanted.add(path);
+      return undefined;
     },
   };
-  const tree = { commit, model, input };
-  kept = { root, tree };
-  return tree;
+  return { commit, model, input, texts, wanted, blobs, root };
+}
+
+/**
+ * What `build` makes of HEAD with every other file it reads: a build that asked for files not
+ * read yet is run again once git has read them (all of them at once), until it asks for nothing new.
+ */
+export async function readingHead<T>(tree: HeadTree, build: () => T): Promise<T> {
+  let result = build();
+  for (let round = 0; round < 8 && tree.wanted.size > 0; round++) {
+    const paths = [...tree.wanted].filter((p) => !tree.texts.has(p));
+    tree.wanted.clear();
+    if (paths.length === 0) break;
+    let contents: Buffer[] = [];
+    try {
+      contents = batchBlobs(await git(tree.root, ['cat-file', '--batch'], paths.map((p) => tree.blobs.get(p)).join('\n') + '\n'));
+    } catch {
+      // Unread: the build says it cannot read them.
+    }
+    paths.forEach((p, i) => tree.texts.set(p, contents[i]?.toString('utf8')));
+    result = build();
+  }
+  return result;
 }

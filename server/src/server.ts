@@ -470,7 +470,7 @@ request(RenderRequest, checks.renderParams, async (params: RenderParams) => {
   if (!t) throw new ResponseError(LSPErrorCodes.RequestFailed, `${params.uri} is not a file of the workspace.`);
   // Reading HEAD runs git: not in Restricted Mode.
   const head = () => (workspaceTrusted ? headTree(t.session.root) : 'git is not run in Restricted Mode');
-  const result = render(t.session.model, t.file, params, head);
+  const result = await render(t.session.model, t.file, params, head);
   if (typeof result === 'string') throw new ResponseError(LSPErrorCodes.RequestFailed, result);
   return result;
 });

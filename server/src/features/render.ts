@@ -9,6 +9,7 @@ import type { RepoModel } from '../model/model';
 import { basename, dirname } from '../model/paths';
 import type { FluxKustomization } from '../model/types';
 import type { RenderParams, RenderResult } from '../protocol';
+import { readingHead, type HeadTree } from '../gitHead';
 
 export type RenderTarget = { kustomization: string; cluster: string } | { folder: string };
 
@@ -69,13 +70,13 @@ export function renderIn(model: RepoModel, target: RenderTarget, input: BuildInp
   return buildText(model, render.result, target.kustomization, render.kustomization.unresolvedReason);
 }
 
-/** The answer to a render request, given the work tree's model and, for `ref: 'HEAD'`, the last commit's. */
-export function render(model: RepoModel, file: string, params: RenderParams, head?: () => { model: RepoModel; input: BuildInput; commit: string } | string): RenderResult | string {
+/** The answer to a render request, given the work tree's model and, for `ref: 'HEAD'`, the last commit's (read by git, asynchronously). */
+export async function render(model: RepoModel, file: string, params: RenderParams, head?: () => Promise<HeadTree | string> | string): Promise<RenderResult | string> {
   const target = renderTarget(model, file, params);
   if (typeof target === 'string') return target;
   const title = targetTitle(target);
   if (params.ref !== 'HEAD') return { title, target, text: renderIn(model, target) };
-  const tree = head?.() ?? 'HEAD cannot be read here';
+  const tree = (await head?.()) ?? 'HEAD cannot be read here';
   if (typeof tree === 'string') return { title: `${title} (HEAD)`, target, text: `# HEAD cannot be rendered: ${tree}.\n` };
-  return { title: `${title} (HEAD ${tree.commit.slice(0, 7)})`, target, text: renderIn(tree.model, target, tree.input) };
+  return { title: `${title} (HEAD ${tree.commit.slice(0, 7)})`, target, text: await readingHead(tree, () => renderIn(tree.model, target, tree.input)) };
 }
