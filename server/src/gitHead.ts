@@ -97,6 +97,17 @@ export function headTree(root: string): HeadTree | string {
         return undefined;
       }
     },
+    readBytes: (path) => {
+      const sha = blobs.get(path);
+      if (sha === undefined) return undefined;
+      const file = model.file(path);
+      if (file) return Buffer.from(file.text, 'utf8');
+      try {
+        return git(root, ['cat-file', 'blob', sha]);
+      } catch {
+        return undefined;
+      }
+    },
   };
   const tree = { commit, model, input };
   kept = { root, tree };

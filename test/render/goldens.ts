@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RepoModel } from '../../server/src/model/model';
+import { parseAllDocuments } from 'yaml';
 import { buildKustomization, modelBuildInput, type BuildResult } from '../../server/src/model/build';
+import { inKustomizeOrder, toYaml } from '../../server/src/model/build/output';
 
 export const GOLDENS = join(__dirname, 'goldens');
 
@@ -44,7 +46,7 @@ export function normalise(objects: unknown[]): Array<[string, string]> {
 }
 
 export function repoDir(name: string): string | undefined {
-  const dir = name.startsWith('examples__') ? join(__dirname, '../../examples', name.slice('examples__'.length)) : join(__dirname, '../../../shared/corpus', name);
+  const dir = name === 'test__render-fixtures' ? join(__dirname, 'fixtures') : name.startsWith('examples__') ? join(__dirname, '../../examples', name.slice('examples__'.length)) : join(__dirname, '../../../shared/corpus', name);
   return existsSync(dir) ? dir : undefined;
 }
 
@@ -67,7 +69,12 @@ export function judge(golden: Golden, result: BuildResult): { verdict: Verdict; 
   }
   if (result.error) return { verdict: 'differing', reason: `we refuse: ${result.error.message.slice(0, 200)}` };
   if (result.unresolved.length > 0) return { verdict: 'differing', reason: `we say unresolved: ${result.unresolved[0].reason}` };
-  const ours = normalise(result.objects.map((o) => o.object));
+  // Through the text `gitops-guardrails build` prints, read back as kubectl's output is read: what is
+  // compared is what people see (an anchor, a value YAML would read back differently, would show).
+  const printed = parseAllDocuments(toYaml(inKustomizeOrder(result.objects)))
+    .map((d) => d.toJS({ maxAliasCount: 1000 }))
+    .filter((o) => o != null);
+  const ours = normalise(printed);
   const theirs = golden.objects ?? [];
   if (JSON.stringify(ours) === JSON.stringify(theirs)) return { verdict: 'equal' };
   const ourIds = new Set(ours.map((o) => o[0]));

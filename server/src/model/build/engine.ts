@@ -64,6 +64,16 @@ export class KustomizeBuilder {
     return this.input.yamlFile(path)?.text ?? this.input.readText(path);
   }
 
+  /** A file's bytes: the model's text of a YAML file (it may be newer than the disk), else the input's bytes. */
+  bytes(path: string): Uint8Array | undefined {
+    this.reads.add(path);
+    const yaml = this.input.yamlFile(path)?.text;
+    if (yaml !== undefined) return Buffer.from(yaml, 'utf8');
+    if (this.input.readBytes) return this.input.readBytes(path);
+    const text = this.input.readText(path);
+    return text === undefined ? undefined : Buffer.from(text, 'utf8');
+  }
+
   kustomizationFile(folder: string): string | undefined {
     const found = KUSTOMIZATION_FILE_NAMES.map((name) => (folder ? `${folder}/${name}` : name)).filter((p) => this.kindOf(p) === 'file');
     if (found.length > 1) throw new BuildFailure(`Found multiple kustomization files under: ${folder || '.'}`, { file: found[1] });
@@ -90,6 +100,7 @@ export class KustomizeBuilder {
       throw new BuildFailure(`unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory '${folder || '.'}'`, { file: folder });
     }
     overlay?.(spec);
+    if (isEmpty(spec, overlay !== undefined)) throw new BuildFailure('kustomization.yaml is empty', { file });
     const metadata = spec.fields.buildMetadata;
     this.originAnnotations = Array.isArray(metadata) && metadata.includes('originAnnotations');
     if (spec.isComponent) throw new BuildFailure(`expected kind != 'Component' for path '${folder}'`, { file });
@@ -136,6 +147,7 @@ export class KustomizeBuilder {
     const spec = parseKustomization(this.text(file) ?? '', { file });
     if (component && !spec.isComponent) throw new BuildFailure(`expected kind 'Component' for path '${folder}' but got 'Kustomization'`, from);
     if (!component && spec.isComponent) throw new BuildFailure(`expected kind != 'Component' for path '${folder}'`, from);
+    if (isEmpty(spec, false)) throw new BuildFailure(`couldn't make target for path '${folder}': kustomization.yaml is empty`, from);
     this.stack.push(folder);
     try {
       return this.accumulate(folder, file, spec, parent ?? { resources: [], config: defaultConfig() });
@@ -275,16 +287,18 @@ export class KustomizeBuilder {
   }
 
   private runGenerators(folder: string, file: string, spec: KustomizationSpec, acc: Accumulator, at: (field: string, ...rest: (string | number)[]) => SourceRef): void {
-    const load = (path: string, nodePath: (string | number)[]) => {
+    const loader = <T>(read: (target: string) => T | undefined) => (path: string, nodePath: (string | number)[]): T => {
       const target = joinRepoPath(folder, path);
       const src: SourceRef = { file, nodePath: [spec.keys[String(nodePath[0])] ?? nodePath[0], ...nodePath.slice(1)] };
       if (isRemoteReference(path)) throw new Unseen(`generator input ${path} is not in this repository`, src);
       if (target === undefined) throw new Unseen(`${path} is outside the repository`, src);
       const kind = this.kindOf(target);
-      const text = kind === 'file' ? this.text(target) : undefined;
-      if (text === undefined) throw new BuildFailure(`loading KV pairs: ${path}: no such file or directory`, src, 'missing-path');
-      return text;
+      const content = kind === 'file' ? read(target) : undefined;
+      if (content === undefined) throw new BuildFailure(`loading KV pairs: ${path}: no such file or directory`, src, 'missing-path');
+      return content;
     };
+    const load = loader((target) => this.text(target));
+    const loadBytes = loader((target) => this.bytes(target));
     for (const [field, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
       const list = spec.fields[field];
       if (list === undefined || list === null) continue;
@@ -292,7 +306,7 @@ export class KustomizeBuilder {
       list.forEach((args, i) => {
         let generated: ReturnType<typeof generate>;
         try {
-          generated = generate(kind, args, i, spec.fields.generatorOptions, { load }, { file });
+          generated = generate(kind, args, i, spec.fields.generatorOptions, { load, loadBytes }, { file });
         } catch (error) {
           // An input this build cannot see (a URL, a file outside the repository): that one object
           // is unknown, the rest of the build is not.
@@ -579,6 +593,27 @@ function dedupe(specs: FieldSpec[]): FieldSpec[] {
 /** Builds one kustomization folder. Refusals and unseen parts are reported, never thrown. */
 export function buildKustomization(input: BuildInput, folder: string): BuildResult {
   return runBuild(input, folder, (builder) => builder.build(folder));
+}
+
+/** The kustomization fields that are Go maps (the others that take `{}` are structs, never omitted). */
+const MAP_FIELDS = new Set(['commonLabels', 'commonAnnotations', 'openapi']);
+
+/**
+ * kustomize refuses a kustomization that sets nothing but its apiVersion and kind: an empty file,
+ * `{}`, keys with a null or empty-string value. An empty list (`resources: []`) is something to
+ * kustomize, but not under Flux: kustomize-controller rewrites the top kustomization through Go's
+ * encoder (`rewritten`), which leaves out empty lists and maps, and then what it adds itself
+ * (targetNamespace, spec.patches...) is all there is.
+ */
+function isEmpty(spec: KustomizationSpec, rewritten: boolean): boolean {
+  if (spec.generated) return false;
+  const absent = (key: string, value: unknown) =>
+    value === null ||
+    value === undefined ||
+    value === '' ||
+    (rewritten && Array.isArray(value) && value.length === 0) ||
+    (rewritten && MAP_FIELDS.has(key) && !!value && typeof value === 'object' && Object.keys(value).length === 0);
+  return Object.entries(spec.fields).every(([key, value]) => key === 'apiVersion' || key === 'kind' || absent(key, value));
 }
 
 /** Runs a build, turning refusals and what cannot be seen into the result's error and unresolved. */

@@ -31,7 +31,8 @@ export function inKustomizeOrder(objects: readonly Rendered[]): Rendered[] {
 export function toYaml(objects: readonly Rendered[], comment?: (o: Rendered) => string | undefined): string {
   return objects
     .map((o) => {
-      const text = stringify(o.object, { sortMapEntries: true, lineWidth: 0 });
+      // Never an anchor: kustomize writes every object out in full.
+      const text = stringify(o.object, { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false });
       const c = comment?.(o);
       return c ? `# ${c}\n${text}` : text;
     })
