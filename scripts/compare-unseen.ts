@@ -45,7 +45,7 @@ function parseObjects(text: string): unknown[] {
 }
 
 function unseenOf(stderr: string): Unseen {
-  if (/cannot build .*: (remote (resource|component)|generator input [a-z][a-z0-9+.-]*://)/i.test(stderr)) return 'remote';
+  if (/cannot build .*: (remote (resource|component)|generator input [a-z][a-z0-9+.-]*:\/\/)/i.test(stderr)) return 'remote';
   if (/helmCharts are inflated by Helm/.test(stderr)) return 'helm';
   if (/is outside the repository/.test(stderr)) return 'outside';
   return 'other';
