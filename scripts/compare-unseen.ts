@@ -19,6 +19,7 @@ import { parseAllDocuments } from 'yaml';
 // @ts-ignore -- a plain ES module shared with scripts/render-goldens.mjs
 import { canonicalJson, isRemoteFailure, kustomizationFolders, kustomize, kustomizeMessage, normalise } from './render-goldens.mjs';
 import { buildOutput, loadModel } from '../server/src/cli';
+import { readPrinted } from '../test/render/goldens';
 
 type Category = 'equal' | 'refused-and-reported' | 'we-refused' | 'unresolved' | 'different';
 /** Why a folder is unresolved: what neither tool can see here. */
@@ -71,7 +72,9 @@ function firstDifference(a: any, b: any, path = ''): string | undefined {
 
 function compareObjects(theirsText: string, oursText: string): { equal: boolean; reason?: string } {
   const theirs = parseObjects(theirsText);
-  const ours = parseObjects(oursText);
+  const printed = readPrinted(oursText);
+  if (printed.ambiguous) return { equal: false, reason: printed.ambiguous };
+  const ours = printed.objects;
   const t = normalise(theirs) as Array<[string, string]>;
   const o = normalise(ours) as Array<[string, string]>;
   if (JSON.stringify(t) === JSON.stringify(o)) return { equal: true };
