@@ -100,7 +100,10 @@ export class KustomizeBuilder {
       throw new BuildFailure(`unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory '${folder || '.'}'`, { file: folder });
     }
     overlay?.(spec);
-    if (isEmpty(spec, overlay !== undefined)) throw new BuildFailure('kustomization.yaml is empty', { file });
+    // Flux rewrites the top kustomization before kustomize reads it, and recent kustomize-controllers
+    // never leave it empty (fluxcd/pkg's generator adds to one with nothing in it): under Flux that
+    // is no sure refusal, so only a plain build refuses it.
+    if (overlay === undefined && isEmpty(spec)) throw new BuildFailure('kustomization.yaml is empty', { file });
     const metadata = spec.fields.buildMetadata;
     this.originAnnotations = Array.isArray(metadata) && metadata.includes('originAnnotations');
     if (spec.isComponent) throw new BuildFailure(`expected kind != 'Component' for path '${folder}'`, { file });
@@ -147,7 +150,7 @@ export class KustomizeBuilder {
     const spec = parseKustomization(this.text(file) ?? '', { file });
     if (component && !spec.isComponent) throw new BuildFailure(`expected kind 'Component' for path '${folder}' but got 'Kustomization'`, from);
     if (!component && spec.isComponent) throw new BuildFailure(`expected kind != 'Component' for path '${folder}'`, from);
-    if (isEmpty(spec, false)) throw new BuildFailure(`couldn't make target for path '${folder}': kustomization.yaml is empty`, from);
+    if (isEmpty(spec)) throw new BuildFailure(`couldn't make target for path '${folder}': kustomization.yaml is empty`, from);
     this.stack.push(folder);
     try {
       return this.accumulate(folder, file, spec, parent ?? { resources: [], config: defaultConfig() });
@@ -595,25 +598,14 @@ export function buildKustomization(input: BuildInput, folder: string): BuildResu
   return runBuild(input, folder, (builder) => builder.build(folder));
 }
 
-/** The kustomization fields that are Go maps (the others that take `{}` are structs, never omitted). */
-const MAP_FIELDS = new Set(['commonLabels', 'commonAnnotations', 'openapi']);
-
 /**
  * kustomize refuses a kustomization that sets nothing but its apiVersion and kind: an empty file,
- * `{}`, keys with a null or empty-string value. An empty list (`resources: []`) is something to
- * kustomize, but not under Flux: kustomize-controller rewrites the top kustomization through Go's
- * encoder (`rewritten`), which leaves out empty lists and maps, and then what it adds itself
- * (targetNamespace, spec.patches...) is all there is.
+ * `{}`, keys with a null or empty-string value (checked with kubectl). An empty list
+ * (`resources: []`) is something.
  */
-function isEmpty(spec: KustomizationSpec, rewritten: boolean): boolean {
+function isEmpty(spec: KustomizationSpec): boolean {
   if (spec.generated) return false;
-  const absent = (key: string, value: unknown) =>
-    value === null ||
-    value === undefined ||
-    value === '' ||
-    (rewritten && Array.isArray(value) && value.length === 0) ||
-    (rewritten && MAP_FIELDS.has(key) && !!value && typeof value === 'object' && Object.keys(value).length === 0);
-  return Object.entries(spec.fields).every(([key, value]) => key === 'apiVersion' || key === 'kind' || absent(key, value));
+  return Object.entries(spec.fields).every(([key, value]) => key === 'apiVersion' || key === 'kind' || value === null || value === undefined || value === '');
 }
 
 /** Runs a build, turning refusals and what cannot be seen into the result's error and unresolved. */
