@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Ground truth for the render engine (server/src/model/build/): runs
 // `kubectl kustomize --load-restrictor LoadRestrictionsNone` (how kustomize-controller builds) on
-// every kustomization folder of ../shared/corpus/* and examples/*, and stores per repository one
+// every kustomization folder of ../shared/corpus/*, examples/* and test/render/fixtures, and stores per repository one
 // JSON file under test/render/goldens/ with, per folder, the normalised result:
 //   { objects: [[id, sha256 of canonical JSON], ...] }   objects sorted by kind/namespace/name
 //   { objects, text }                                    the full output too, for a small sample
@@ -9,7 +9,7 @@
 // Folders whose kustomization is `kind: Component` are skipped (kustomize refuses to build them).
 // The test (test/render/render.test.ts) reads these files; only this script needs kubectl.
 // Usage: node scripts/render-goldens.mjs [repo-name-substring...]
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
@@ -30,6 +30,8 @@ export function renderRepositories() {
     }
   }
   for (const name of readdirSync(join(root, 'examples')).sort()) repos.push({ name: `examples__${name}`, dir: join(root, 'examples', name) });
+  // Must-equal fixtures, one folder per semantic (test/render/fixtures/README.md).
+  repos.push({ name: 'test__render-fixtures', dir: join(root, 'test/render/fixtures') });
   return repos.filter((r) => statDir(r.dir));
 }
 
@@ -41,7 +43,7 @@ function statDir(path) {
   }
 }
 
-function kustomizationFolders(repoDir) {
+export function kustomizationFolders(repoDir) {
   const folders = [];
   const walk = (dir) => {
     let entries;
@@ -83,20 +85,46 @@ export function normalise(objects) {
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
 }
 
-function kustomize(dir) {
+/**
+ * `kubectl kustomize` as Flux builds. `offline`: in a network namespace of its own (`unshare -rn`,
+ * where the system allows it), so a remote base fails at once instead of reaching the network.
+ */
+export function kustomize(dir, { offline = false } = {}) {
+  const args = ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', dir];
+  const [command, argv] = offline && canUnshare() ? ['unshare', ['-rn', 'kubectl', ...args]] : ['kubectl', args];
   return new Promise((resolve) => {
-    execFile('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', dir], { maxBuffer: 256 << 20, timeout: 120_000, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout, stderr) =>
+    execFile(command, argv, { maxBuffer: 256 << 20, timeout: 120_000, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout, stderr) =>
       resolve(error ? { error: (stderr || error.message).trim() } : { stdout }),
     );
   });
+}
+
+let unshareWorks;
+function canUnshare() {
+  if (unshareWorks === undefined) {
+    try {
+      execFileSync('unshare', ['-rn', 'true'], { stdio: 'ignore' });
+      unshareWorks = true;
+    } catch {
+      unshareWorks = false;
+    }
+  }
+  return unshareWorks;
 }
 
 /**
  * Remote bases need the network, which kubectl has not here, and helmCharts need Helm (Flux does
  * not inflate them either): the engine answers `unresolved` for both, so they are marked `remote`.
  */
-function isRemoteFailure(message) {
+export function isRemoteFailure(message) {
   return /git (clone|fetch)|failed to run .*git|dial tcp|no such host|https?:\/\/|github\.com|gitlab\.com|network is unreachable|unable to access|enable-helm|HelmChartInflationGenerator/i.test(message);
+}
+
+/** kubectl's error without its log prefix, absolute paths of this machine cut to repository-relative ones. */
+export function kustomizeMessage(error, repoDir) {
+  return error
+    .replace(/^E\d+ [\d:.]+\s+\d+ run\.go:\d+\] "command failed" err="(.*)"$/s, '$1')
+    .split(repoDir + '/').join('').split(repoDir).join('.').slice(0, 600);
 }
 
 function sampled(folder) {
@@ -104,12 +132,10 @@ function sampled(folder) {
 }
 
 async function goldenOf(repo, folder) {
-  const result = await kustomize(join(repo.dir, folder));
+  const result = await kustomize(join(repo.dir, folder), { offline: true });
   if (result.error !== undefined) {
     // Absolute paths of this machine are cut down to repository-relative ones.
-    const message = result.error
-      .replace(/^E\d+ [\d:.]+\s+\d+ run\.go:\d+\] "command failed" err="(.*)"$/s, '$1')
-      .split(repo.dir + '/').join('').split(repo.dir).join('.').slice(0, 600);
+    const message = kustomizeMessage(result.error, repo.dir);
     return isRemoteFailure(result.error) ? { refused: message, remote: true } : { refused: message };
   }
   const objects = parseAllDocuments(result.stdout)
@@ -144,4 +170,9 @@ async function main() {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -139,7 +139,7 @@ function parseCheckArgs(args: string[], io: CliIO): CheckArgs | string {
  * The repository's model, with the chart stores of this environment (read offline; nothing is
  * fetched); with `cache`, parsed through the parse cache, which is then saved.
  */
-async function loadModel(dir: string, env: NodeJS.ProcessEnv, cache = false): Promise<RepoModel> {
+export async function loadModel(dir: string, env: NodeJS.ProcessEnv, cache = false): Promise<RepoModel> {
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) throw new Error(`${dir} is not a directory.`);
   const parseCache = cache ? await ParseCache.open(cacheDir(undefined, env), dir) : undefined;
@@ -272,18 +272,26 @@ async function build(args: string[], io: CliIO): Promise<number> {
   const relative = path.relative(repository, folder).split(path.sep).join('/');
   if (relative.startsWith('..')) throw new Error(`${folder} is not inside ${repository}.`);
   const model = await loadModel(repository, io.env);
+  const out = buildOutput(model, relative);
+  if (out.stderr) io.stderr(out.stderr);
+  if (out.stdout) io.stdout(out.stdout);
+  return out.code;
+}
+
+/**
+ * What `build` prints for one folder of a loaded model: kustomize's output on stdout (exit 0), or
+ * why it cannot be built on stderr (exit 2). scripts/compare-unseen.ts compares it with kubectl.
+ */
+export function buildOutput(model: RepoModel, relative: string): { code: number; stdout: string; stderr: string } {
   const result = buildKustomization(modelBuildInput(model), relative);
   if (result.error) {
     const where = result.error.source.file;
-    io.stderr(`gitops-guardrails: kustomize would refuse ${relative || '.'}: ${result.error.message} (${where})\n`);
-    return EXIT_USAGE;
+    return { code: EXIT_USAGE, stdout: '', stderr: `gitops-guardrails: kustomize would refuse ${relative || '.'}: ${result.error.message} (${where})\n` };
   }
   if (result.unresolved.length > 0) {
-    for (const u of result.unresolved) io.stderr(`gitops-guardrails: cannot build ${relative || '.'}: ${u.reason} (${u.source.file})\n`);
-    return EXIT_USAGE;
+    return { code: EXIT_USAGE, stdout: '', stderr: result.unresolved.map((u) => `gitops-guardrails: cannot build ${relative || '.'}: ${u.reason} (${u.source.file})\n`).join('') };
   }
-  io.stdout(toYaml(inKustomizeOrder(result.objects)));
-  return EXIT_OK;
+  return { code: EXIT_OK, stdout: toYaml(inKustomizeOrder(result.objects)), stderr: '' };
 }
 
 async function render(args: string[], io: CliIO): Promise<number> {

@@ -155,6 +155,17 @@ async function readTree(root: string, commit: string): Promise<HeadTree> {
       wanted.add(path);
       return undefined;
     },
+    readBytes: (path) => {
+      const sha = blobs.get(path);
+      if (sha === undefined) return undefined;
+      const file = model.file(path);
+      if (file) return Buffer.from(file.text, 'utf8');
+      try {
+        return git(root, ['cat-file', 'blob', sha]);
+      } catch {
+        return undefined;
+      }
+    },
   };
   return { commit, model, input, texts, wanted, blobs, root };
 }

@@ -6,11 +6,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { normalise, readGoldens } from '../render/goldens';
+import { normalise, readGoldens, readPrinted } from '../render/goldens';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
 const EXAMPLE = path.join(ROOT, 'examples/layered-repo');
+const FIXTURES = path.join(ROOT, 'test/render/fixtures');
 
 function run(args: string[], cwd = ROOT) {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
@@ -25,6 +26,24 @@ test('build prints what kubectl kustomize prints for every buildable folder of t
     assert.equal(code, 0, stderr);
     const objects = parseAllDocuments(stdout).map((d) => d.toJS()).filter(Boolean);
     assert.deepEqual(normalise(objects), golden.objects, folder);
+  }
+});
+
+test('build prints each render fixture as kubectl kustomize does: no anchor, no plain scalar a YAML 1.1 reader takes for another type', () => {
+  const goldens = Object.entries(readGoldens('test__render-fixtures'));
+  assert.ok(goldens.length >= 8);
+  for (const [folder, golden] of goldens) {
+    const { code, stdout, stderr } = run(['build', path.join(FIXTURES, folder), '--root', FIXTURES]);
+    if (golden.refused !== undefined) {
+      assert.equal(code, 2, folder);
+      assert.match(stderr, /kustomization\.yaml is empty/, folder);
+      continue;
+    }
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stdout, /[&*]a\d/, folder);
+    const printed = readPrinted(stdout);
+    assert.equal(printed.ambiguous, undefined, folder);
+    assert.deepEqual(normalise(printed.objects), golden.objects, folder);
   }
 });
 

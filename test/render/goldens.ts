@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RepoModel } from '../../server/src/model/model';
+import { parseAllDocuments } from 'yaml';
 import { buildKustomization, modelBuildInput, type BuildResult } from '../../server/src/model/build';
+import { inKustomizeOrder, toYaml } from '../../server/src/model/build/output';
 
 export const GOLDENS = join(__dirname, 'goldens');
 
@@ -44,7 +46,7 @@ export function normalise(objects: unknown[]): Array<[string, string]> {
 }
 
 export function repoDir(name: string): string | undefined {
-  const dir = name.startsWith('examples__') ? join(__dirname, '../../examples', name.slice('examples__'.length)) : join(__dirname, '../../../shared/corpus', name);
+  const dir = name === 'test__render-fixtures' ? join(__dirname, 'fixtures') : name.startsWith('examples__') ? join(__dirname, '../../examples', name.slice('examples__'.length)) : join(__dirname, '../../../shared/corpus', name);
   return existsSync(dir) ? dir : undefined;
 }
 
@@ -59,6 +61,26 @@ export function readGoldens(repo: string): Record<string, Golden> {
   return JSON.parse(readFileSync(join(GOLDENS, `${repo}.json`), 'utf8')).folders;
 }
 
+/**
+ * The objects of printed YAML, read as the goldens read kubectl's output (YAML 1.2), and whether a
+ * YAML 1.1 reader (go-yaml v2: `kubectl apply -f`, sigs.k8s.io/yaml) would read another value
+ * (a plain `yes`, `0755`, `1:20`...): kustomize's output never is ambiguous so, and ours must not be.
+ */
+export function readPrinted(text: string): { objects: unknown[]; ambiguous?: string } {
+  const read = (version: '1.1' | '1.2') =>
+    parseAllDocuments(text, { version })
+      .map((d) => d.toJS({ maxAliasCount: 1000 }))
+      .filter((o) => o != null);
+  const objects = read('1.2');
+  const old = read('1.1');
+  for (let i = 0; i < objects.length; i++) {
+    if (canonicalJson(objects[i]) === canonicalJson(old[i])) continue;
+    const o = objects[i] as any;
+    return { objects, ambiguous: `printed ${o?.kind ?? ''} ${o?.metadata?.name ?? ''} reads differently under YAML 1.1 (a plain scalar that is not a string there)` };
+  }
+  return { objects };
+}
+
 export function judge(golden: Golden, result: BuildResult): { verdict: Verdict; reason?: string } {
   if (golden.refused !== undefined) {
     if (golden.remote || /enable-helm|HelmChartInflationGenerator/.test(golden.refused)) return result.unresolved.length > 0 ? { verdict: 'unresolved' } : { verdict: 'differing', reason: 'kustomize needs a remote base; we did not say unresolved' };
@@ -67,7 +89,11 @@ export function judge(golden: Golden, result: BuildResult): { verdict: Verdict; 
   }
   if (result.error) return { verdict: 'differing', reason: `we refuse: ${result.error.message.slice(0, 200)}` };
   if (result.unresolved.length > 0) return { verdict: 'differing', reason: `we say unresolved: ${result.unresolved[0].reason}` };
-  const ours = normalise(result.objects.map((o) => o.object));
+  // Through the text `gitops-guardrails build` prints, read back as kubectl's output is read: what is
+  // compared is what people see (an anchor, a value YAML would read back differently, would show).
+  const printed = readPrinted(toYaml(inKustomizeOrder(result.objects)));
+  if (printed.ambiguous) return { verdict: 'differing', reason: printed.ambiguous };
+  const ours = normalise(printed.objects);
   const theirs = golden.objects ?? [];
   if (JSON.stringify(ours) === JSON.stringify(theirs)) return { verdict: 'equal' };
   const ourIds = new Set(ours.map((o) => o[0]));

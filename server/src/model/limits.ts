@@ -20,13 +20,19 @@ export function fileTooLarge(text: string): string | undefined {
   return `The file is ${mb(text.length)}, over the ${mb(DOCUMENT_LIMITS.maxFileLength)} limit: not parsed, not checked.`;
 }
 
-/** A document as a plain value, or why it exceeds a limit (nesting, then aliases). */
+/**
+ * A document as a plain value, or why it exceeds a limit (nesting, then aliases). An alias becomes
+ * a copy of what its anchor holds, as go-yaml (and so kustomize and Flux) decodes it: a change to
+ * one place (a patch of the first container's `env: &env`) never shows at the other (`env: *env`).
+ */
 export function readDocument(doc: Document.Parsed | Document): { value: any; problem?: undefined } | { value?: undefined; problem: string } {
-  if (nestingDepth(doc.contents as Node | null) > DOCUMENT_LIMITS.maxDepth) {
+  const shape = shapeOf(doc.contents as Node | null);
+  if (shape.depth > DOCUMENT_LIMITS.maxDepth) {
     return { problem: `This document nests deeper than ${DOCUMENT_LIMITS.maxDepth} levels: not checked.` };
   }
   try {
-    return { value: doc.toJS({ maxAliasCount: DOCUMENT_LIMITS.maxAliasCount }) };
+    const value = doc.toJS({ maxAliasCount: DOCUMENT_LIMITS.maxAliasCount });
+    return { value: shape.aliases ? unshared(value) : value };
   } catch (error) {
     const message = String((error as Error)?.message ?? error);
     if (/alias/i.test(message)) {
@@ -44,10 +50,11 @@ export function plainValue(doc: Document.Parsed | Document): any {
   return readDocument(doc).value;
 }
 
-/** How deep mappings and sequences nest, without recursion (a deep document must not overflow the stack). */
-function nestingDepth(root: Node | null): number {
-  if (!root) return 0;
+/** How deep mappings and sequences nest, and whether there are aliases, without recursion (a deep document must not overflow the stack). */
+function shapeOf(root: Node | null): { depth: number; aliases: boolean } {
+  if (!root) return { depth: 0, aliases: false };
   let max = 0;
+  let aliases = false;
   const stack: [unknown, number][] = [[root, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
@@ -55,12 +62,27 @@ function nestingDepth(root: Node | null): number {
       stack.push([node.key, depth], [node.value, depth]);
       continue;
     }
+    if (isAlias(node)) aliases = true;
     if (!isCollection(node) || isAlias(node)) continue;
     if (depth > max) max = depth;
-    if (max > DOCUMENT_LIMITS.maxDepth) return max;
+    if (max > DOCUMENT_LIMITS.maxDepth) return { depth: max, aliases };
     for (const item of node.items) stack.push([item, depth + 1]);
   }
-  return max;
+  return { depth: max, aliases };
+}
+
+/**
+ * A copy of a plain value in which no object or array is reached twice (toJS gives an alias the
+ * anchor's value itself). The alias limit bounds its size; the nesting limit bounds its depth.
+ */
+function unshared(value: unknown): any {
+  if (Array.isArray(value)) return value.map(unshared);
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const copy: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) Object.defineProperty(copy, k, { value: unshared(v), enumerable: true, writable: true, configurable: true });
+    return copy;
+  }
+  return value;
 }
 
 /**

@@ -68,3 +68,22 @@ test('a kustomization over the alias limit is its file\'s finding, not a rule fa
   const own = findings.filter((f) => f.file === 'apps/kustomization.yaml');
   assert.ok(own.some((f) => /aliases expand past the limit/.test(f.message)), JSON.stringify(own));
 });
+
+test('fires on a base that sets nothing (kustomize: "kustomization.yaml is empty"), at the entry that names it', () => {
+  for (const text of ['', '{}\n', '# nothing yet\n', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n']) {
+    const model = repo({ ...base, 'apps/kustomization.yaml': 'resources:\n  - a.yaml\n  - ../base\n', 'base/kustomization.yaml': text });
+    const [f, ...rest] = check(model, 'kustomize/build-error');
+    assert.deepEqual(rest, [], JSON.stringify(text));
+    assert.equal(f.file, 'apps/kustomization.yaml');
+    assert.equal(at(f), '3:5-3:12');
+    assert.equal(f.message, "kustomize build of apps for Kustomization flux-system/apps fails: couldn't make target for path 'base': kustomization.yaml is empty");
+  }
+});
+
+test('does not fire on an empty list, nor on the folder a Flux Kustomization applies when its kustomization sets nothing (kustomize-controller rewrites that one first)', () => {
+  const asBase = repo({ ...base, 'apps/kustomization.yaml': 'resources:\n  - a.yaml\n  - ../base\n', 'base/kustomization.yaml': 'resources: []\n' });
+  assert.deepEqual(check(asBase, 'kustomize/build-error'), []);
+  for (const text of ['', '{}\n', 'resources: []\n']) {
+    assert.deepEqual(check(repo({ ...base, 'apps/kustomization.yaml': text }), 'kustomize/build-error'), [], JSON.stringify(text));
+  }
+});

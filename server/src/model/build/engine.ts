@@ -71,6 +71,16 @@ export class KustomizeBuilder {
     return yaml ? kustomizationOf(yaml, { file }) : parseKustomization(this.input.readText(file) ?? '', { file });
   }
 
+  /** A file's bytes: the model's text of a YAML file (it may be newer than the disk), else the input's bytes. */
+  bytes(path: string): Uint8Array | undefined {
+    this.reads.add(path);
+    const yaml = this.input.yamlFile(path)?.text;
+    if (yaml !== undefined) return Buffer.from(yaml, 'utf8');
+    if (this.input.readBytes) return this.input.readBytes(path);
+    const text = this.input.readText(path);
+    return text === undefined ? undefined : Buffer.from(text, 'utf8');
+  }
+
   kustomizationFile(folder: string): string | undefined {
     const found = KUSTOMIZATION_FILE_NAMES.map((name) => (folder ? `${folder}/${name}` : name)).filter((p) => this.kindOf(p) === 'file');
     if (found.length > 1) throw new BuildFailure(`Found multiple kustomization files under: ${folder || '.'}`, { file: found[1] });
@@ -97,6 +107,10 @@ export class KustomizeBuilder {
       throw new BuildFailure(`unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory '${folder || '.'}'`, { file: folder });
     }
     overlay?.(spec);
+    // Flux rewrites the top kustomization before kustomize reads it, and recent kustomize-controllers
+    // never leave it empty (fluxcd/pkg's generator adds to one with nothing in it): under Flux that
+    // is no sure refusal, so only a plain build refuses it.
+    if (overlay === undefined && isEmpty(spec)) throw new BuildFailure('kustomization.yaml is empty', { file });
     const metadata = spec.fields.buildMetadata;
     this.originAnnotations = Array.isArray(metadata) && metadata.includes('originAnnotations');
     if (spec.isComponent) throw new BuildFailure(`expected kind != 'Component' for path '${folder}'`, { file });
@@ -143,6 +157,7 @@ export class KustomizeBuilder {
     const spec = this.kustomization(file);
     if (component && !spec.isComponent) throw new BuildFailure(`expected kind 'Component' for path '${folder}' but got 'Kustomization'`, from);
     if (!component && spec.isComponent) throw new BuildFailure(`expected kind != 'Component' for path '${folder}'`, from);
+    if (isEmpty(spec)) throw new BuildFailure(`couldn't make target for path '${folder}': kustomization.yaml is empty`, from);
     this.stack.push(folder);
     try {
       return this.accumulate(folder, file, spec, parent ?? { resources: [], config: defaultConfig() });
@@ -282,16 +297,18 @@ export class KustomizeBuilder {
   }
 
   private runGenerators(folder: string, file: string, spec: KustomizationSpec, acc: Accumulator, at: (field: string, ...rest: (string | number)[]) => SourceRef): void {
-    const load = (path: string, nodePath: (string | number)[]) => {
+    const loader = <T>(read: (target: string) => T | undefined) => (path: string, nodePath: (string | number)[]): T => {
       const target = joinRepoPath(folder, path);
       const src: SourceRef = { file, nodePath: [spec.keys[String(nodePath[0])] ?? nodePath[0], ...nodePath.slice(1)] };
       if (isRemoteReference(path)) throw new Unseen(`generator input ${path} is not in this repository`, src);
       if (target === undefined) throw new Unseen(`${path} is outside the repository`, src);
       const kind = this.kindOf(target);
-      const text = kind === 'file' ? this.text(target) : undefined;
-      if (text === undefined) throw new BuildFailure(`loading KV pairs: ${path}: no such file or directory`, src, 'missing-path');
-      return text;
+      const content = kind === 'file' ? read(target) : undefined;
+      if (content === undefined) throw new BuildFailure(`loading KV pairs: ${path}: no such file or directory`, src, 'missing-path');
+      return content;
     };
+    const load = loader((target) => this.text(target));
+    const loadBytes = loader((target) => this.bytes(target));
     for (const [field, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
       const list = spec.fields[field];
       if (list === undefined || list === null) continue;
@@ -299,7 +316,7 @@ export class KustomizeBuilder {
       list.forEach((args, i) => {
         let generated: ReturnType<typeof generate>;
         try {
-          generated = generate(kind, args, i, spec.fields.generatorOptions, { load }, { file });
+          generated = generate(kind, args, i, spec.fields.generatorOptions, { load, loadBytes }, { file });
         } catch (error) {
           // An input this build cannot see (a URL, a file outside the repository): that one object
           // is unknown, the rest of the build is not.
@@ -586,6 +603,16 @@ function dedupe(specs: FieldSpec[]): FieldSpec[] {
 /** Builds one kustomization folder. Refusals and unseen parts are reported, never thrown. */
 export function buildKustomization(input: BuildInput, folder: string): BuildResult {
   return runBuild(input, folder, (builder) => builder.build(folder));
+}
+
+/**
+ * kustomize refuses a kustomization that sets nothing but its apiVersion and kind: an empty file,
+ * `{}`, keys with a null or empty-string value (checked with kubectl). An empty list
+ * (`resources: []`) is something.
+ */
+function isEmpty(spec: KustomizationSpec): boolean {
+  if (spec.generated) return false;
+  return Object.entries(spec.fields).every(([key, value]) => key === 'apiVersion' || key === 'kind' || value === null || value === undefined || value === '');
 }
 
 /** Runs a build, turning refusals and what cannot be seen into the result's error and unresolved. */

@@ -36,11 +36,24 @@ function removeQuotes(s: string): string {
 export interface GeneratorInput {
   /** A file's text, relative to the kustomization's folder; throws a BuildFailure when missing. */
   load(path: string, nodePath: (string | number)[]): string;
+  /** A file's bytes (a `files:` entry need not be text). */
+  loadBytes(path: string, nodePath: (string | number)[]): Uint8Array;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The bytes as text when they are valid UTF-8 (Go's utf8.Valid), else undefined. */
+function utf8(bytes: Uint8Array): string | undefined {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The pairs of a generator entry: env files, then literals, then files (kustomize's order). */
-function pairsOf(args: any, field: string, index: number, input: GeneratorInput, source: SourceRef): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
+function pairsOf(args: any, field: string, index: number, input: GeneratorInput, source: SourceRef): Array<[string, string | Uint8Array]> {
+  const pairs: Array<[string, string | Uint8Array]> = [];
   const at = (key: string, j: number) => [field, index, key, j];
   const envs = [...(Array.isArray(args.envs) ? args.envs : []), ...(typeof args.env === 'string' ? [args.env] : [])];
   envs.forEach((path: unknown, j: number) => {
@@ -70,7 +83,8 @@ function pairsOf(args: any, field: string, index: number, input: GeneratorInput,
     if (separators === 0) [key, path] = [basename(s), s];
     else if (separators === 1 && !s.startsWith('=') && !s.endsWith('=')) [key, path] = s.split('=') as [string, string];
     else throw new BuildFailure(`invalid file source ${s}`, { ...source, nodePath: at('files', j) });
-    pairs.push([key, input.load(path, at('files', j))]);
+    const bytes = input.loadBytes(path, at('files', j));
+    pairs.push([key, utf8(bytes) ?? bytes]);
   });
   return pairs;
 }
@@ -88,7 +102,8 @@ export function generate(kind: 'ConfigMap' | 'Secret', args: any, index: number,
   const here = { ...source, nodePath };
   if (!args || typeof args !== 'object') throw new BuildFailure(`${field} entry ${index} is not a map`, here);
   if (typeof args.name !== 'string' || args.name === '') throw new BuildFailure(`a ${kind.toLowerCase()} must have a name`, here);
-  const data: Record<string, string> = {};
+  // Values that are not valid UTF-8 (a file's bytes) go to a ConfigMap's binaryData, base64 encoded.
+  const data: Record<string, string | Uint8Array> = {};
   for (const [key, value] of pairsOf(args, field, index, input, source)) {
     if (!DATA_KEY.test(key)) throw new BuildFailure(`"${key}" is not a valid key name for a ${kind}`, here);
     if (key in data) throw new BuildFailure(`${kind.toLowerCase()} ${args.name} illegally repeats the key \`${key}\``, here);
@@ -98,7 +113,10 @@ export function generate(kind: 'ConfigMap' | 'Secret', args: any, index: number,
   if (typeof args.namespace === 'string' && args.namespace !== '') metadata.namespace = args.namespace;
   const object: any = { apiVersion: 'v1', kind, metadata };
   if (kind === 'ConfigMap') {
-    if (Object.keys(data).length > 0) object.data = data;
+    const text = Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string');
+    const binary = Object.entries(data).filter((e): e is [string, Uint8Array] => typeof e[1] !== 'string');
+    if (text.length > 0) object.data = Object.fromEntries(text);
+    if (binary.length > 0) object.binaryData = Object.fromEntries(binary.map(([k, v]) => [k, base64Lines(v)]));
   } else {
     object.type = typeof args.type === 'string' && args.type !== '' ? args.type : 'Opaque';
     object.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, base64Lines(v)]));
@@ -112,9 +130,9 @@ export function generate(kind: 'ConfigMap' | 'Secret', args: any, index: number,
   return { object, needsHash: !options.disableNameSuffixHash, behavior, nodePath };
 }
 
-/** Base64 as kustomize writes a Secret's data: lines of 70 characters, each ended when there are several. */
-function base64Lines(value: string): string {
-  const encoded = Buffer.from(value, 'utf8').toString('base64');
+/** Base64 as kustomize writes a Secret's data and a ConfigMap's binaryData: lines of 70 characters, each ended when there are several. */
+function base64Lines(value: string | Uint8Array): string {
+  const encoded = (typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value)).toString('base64');
   if (encoded.length < 70) return encoded;
   const lines: string[] = [];
   for (let i = 0; i < encoded.length; i += 70) lines.push(encoded.slice(i, i + 70));

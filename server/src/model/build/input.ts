@@ -18,5 +18,13 @@ export function modelBuildInput(model: RepoModel): BuildInput {
         return undefined;
       }
     },
+    readBytes: (path) => {
+      if (model.kindOf(path) !== 'file') return undefined;
+      try {
+        return readFileSync(toAbsolute(model.root, path));
+      } catch {
+        return undefined;
+      }
+    },
   };
 }

@@ -1,6 +1,6 @@
 // A build as kustomize prints it: objects in kustomize's legacy order, keys sorted (kustomize
 // writes every object through JSON), documents separated by `---`.
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
 import type { RepoModel } from '../model';
 import { groupVersion } from './resources';
 import type { Rendered } from './types';
@@ -27,11 +27,33 @@ export function inKustomizeOrder(objects: readonly Rendered[]): Rendered[] {
   return [...objects].sort((a, b) => rank(a.kind) - rank(b.kind) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
 
+/**
+ * What a YAML 1.1 reader takes for something other than a string when written plain: `yes`, `on`,
+ * `y`, `0755`, `1_000`, `1:20`, `2001-12-14`, `<<`... go-yaml v2 (behind `kubectl apply -f` and
+ * sigs.k8s.io/yaml) is such a reader, and kustomize quotes them; the `yaml` library's 1.2 output
+ * would not.
+ */
+const YAML11_NOT_STRING: RegExp[] = (new Document(null, { version: '1.1' }).schema as unknown as { tags: Array<{ tag: string; test?: unknown }> }).tags
+  .filter((t) => t.test instanceof RegExp && t.tag !== 'tag:yaml.org,2002:str')
+  .map((t) => t.test as RegExp);
+
+/** One object as YAML that every reader reads back the same: keys sorted, no anchors, 1.1-ambiguous strings quoted. */
+export function objectYaml(object: unknown): string {
+  // Never an anchor: kustomize writes every object out in full.
+  const doc = new Document(object, { sortMapEntries: true, aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && YAML11_NOT_STRING.some((re) => re.test(node.value as string))) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
+}
+
 /** The objects as YAML documents; `comment` may precede each (e.g. `# source: file:line`). */
 export function toYaml(objects: readonly Rendered[], comment?: (o: Rendered) => string | undefined): string {
   return objects
     .map((o) => {
-      const text = stringify(o.object, { sortMapEntries: true, lineWidth: 0 });
+      const text = objectYaml(o.object);
       const c = comment?.(o);
       return c ? `# ${c}\n${text}` : text;
     })

@@ -8,6 +8,8 @@ export interface BuildInput extends FileTree {
   yamlFile(path: string): YamlFile | undefined;
   /** The text of any file of the repository (generator inputs, JSON, a `Kustomization` file). */
   readText(path: string): string | undefined;
+  /** Its bytes, for inputs that need not be text (a generator's `files:`); readText's UTF-8 when absent. */
+  readBytes?(path: string): Uint8Array | undefined;
 }
 
 /** Where a rendered object, or an error, comes from: a document of a file, or an entry of a kustomization. */
