@@ -60,11 +60,15 @@ export function fluxObjectOf(model: RepoModel, resource: Resource): FluxKustomiz
   return byResource.get(resource);
 }
 
-/** The namespace an object lives in, as far as the model knows it. */
+/**
+ * The namespace an object lives in, as far as the model knows it: undefined (any namespace) when
+ * the build cannot say or its clusters put it in different ones. A Flux object without one is in
+ * the namespace Flux gives it (flux-system for a Kustomization).
+ */
 export function ownerNamespace(model: RepoModel, resource: Resource): string | undefined {
   if (resource.kind === 'Namespace') return undefined;
-  const flux = fluxObjectOf(model, resource);
-  const namespace = flux ? flux.namespace : model.namespaceOf(resource);
+  const built = model.namespaceOf(resource);
+  const namespace = built === '' ? fluxObjectOf(model, resource)?.namespace : built;
   return namespace && !namespace.includes('${') ? namespace : undefined;
 }
 

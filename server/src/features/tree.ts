@@ -1,7 +1,7 @@
 // Data of the Clusters and Components views: clusters → Kustomizations (in dependency order) →
 // components → resources, and layers → components, each with its problem counts.
 import { isFluxKustomization } from '../model/flux';
-import type { RepoModel } from '../model/model';
+import { namespacesText, type RepoModel } from '../model/model';
 import { isWithin } from '../model/paths';
 import type { Cluster, Component, FluxKustomization, Resource } from '../model/types';
 import type { ClusterItem, ComponentItem, ComponentsResult, KustomizationItem, Location, ResourceItem } from '../protocol';
@@ -115,10 +115,11 @@ function componentItem(context: ItemContext, component: Component, resources: Re
 function shownNamespaces(model: RepoModel, component: Component, resources: readonly Resource[]): string[] {
   const fluxOnly = new Map<string, boolean>();
   for (const r of resources) {
-    const namespace = model.namespaceOf(r);
-    if (!namespace) continue;
-    const flux = /\.fluxcd\.io\//.test(r.apiVersion);
-    fluxOnly.set(namespace, (fluxOnly.get(namespace) ?? true) && flux);
+    for (const { namespace } of model.placementsOf(r)) {
+      if (!namespace) continue;
+      const flux = /\.fluxcd\.io\//.test(r.apiVersion);
+      fluxOnly.set(namespace, (fluxOnly.get(namespace) ?? true) && flux);
+    }
   }
   return component.namespaces.filter((namespace) => component.ownNamespaces.includes(namespace) || fluxOnly.get(namespace) !== true);
 }
@@ -127,7 +128,7 @@ function resourceItem(model: RepoModel, resource: Resource, findingsOf: Findings
   return {
     kind: resource.kind,
     name: resource.name,
-    namespace: model.namespaceOf(resource),
+    namespace: namespacesText(model.placementsOf(resource)),
     location: locationOf(model, resource),
     problems: countProblems(findingsOfResource(resource, findingsOf)),
   };
