@@ -31,13 +31,14 @@ export interface BuiltObject {
   /** Changed by a replicas entry or a patch on the way. */
   patched: boolean;
   /**
-   * Made by a kustomization's configMapGenerator or secretGenerator (with kustomize's hash
-   * suffix in `name`, and the references to it renamed): it has no document of its own. Its
-   * `resource` stands for the generator entry (`generatorResource`: the kustomization file, a
-   * negative document index, the entry's range), and its data comes from the entry's literals and
-   * files, not from a manifest: rules about manifests' text (secrets) do not judge it.
+   * Set for an object a kustomization's configMapGenerator or secretGenerator makes (with
+   * kustomize's hash suffix in `name`, and the references to it renamed): `name` is the entry's
+   * name, the one manifests refer to. It has no document of its own: its `resource` stands for the
+   * generator entry (`generatorResource`: the kustomization file, a negative document index, the
+   * entry's range), and its data comes from the entry's literals and files, not from a manifest:
+   * rules about manifests' text (secrets) do not judge it.
    */
-  generated?: true;
+  generated?: { name: string };
 }
 
 export interface ClusterObjects {
@@ -266,7 +267,7 @@ function built(model: RepoModel, owner: string, result: BuildResult | undefined,
         namespace: renderedNamespace(o),
         namespaceSetBy: namespaceSetBy(o, ks),
         patched: o.chain.some((step) => step.field === 'patches' || step.field === 'replicas'),
-        ...(o.source.index === undefined ? { generated: true as const } : {}),
+        ...(o.source.index === undefined ? { generated: { name: generatorName(resource) } } : {}),
       };
       const before = previous[fresh.length];
       fresh.push(before && sameBuiltObject(before, next) ? before : next);
@@ -279,6 +280,12 @@ function built(model: RepoModel, owner: string, result: BuildResult | undefined,
 }
 
 const generatorResources = new WeakMap<YamlFile, Map<string, Resource>>();
+/** The generator entry's name of each generator Resource. */
+const generatorNames = new WeakMap<Resource, string>();
+
+function generatorName(resource: Resource): string {
+  return generatorNames.get(resource) ?? resource.name;
+}
 
 /**
  * The Resource that stands for a generated object: its kustomization file, a negative document
@@ -310,6 +317,7 @@ function generatorResource(model: RepoModel, source: YamlFile, o: Rendered): Res
     range: model.rangeOf(owner, [...nodePath, 'name']),
   };
   table.set(key, resource);
+  if (entry && typeof entry.name === 'string') generatorNames.set(resource, entry.name);
   return resource;
 }
 

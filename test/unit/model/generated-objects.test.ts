@@ -5,6 +5,7 @@
 // judge a generated object: its values live in the kustomization's literals and files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { definition } from '../../../server/src/features/definition';
 import { clusterObjects } from '../../../server/src/model/applied';
 import { at, check, FLUX_SYSTEM_SYNC, fluxKs, problems, repo } from '../../helpers/repo';
 
@@ -70,6 +71,7 @@ test('generated ConfigMaps and Secrets are cluster objects: hashed name, final n
   const generated = objects.filter((o) => o.generated);
   assert.deepEqual(generated.map((o) => `${o.kind} ${o.namespace}/${o.name.replace(/-[a-z0-9]{10}$/, '-<hash>')}`).sort(), ['ConfigMap shop/settings-<hash>', 'Secret shop/credentials-<hash>']);
   const settings = generated.find((o) => o.kind === 'ConfigMap')!;
+  assert.deepEqual(generated.map((o) => o.generated!.name).sort(), ['credentials', 'settings']);
   assert.equal(settings.object.data.MODE, 'production');
   assert.equal(settings.resource.file, 'apps/kustomization.yaml');
   // The place is the generator entry's name: `  - name: settings` on line 6.
@@ -106,4 +108,17 @@ test('namespace/missing sees a namespace only a generator puts objects in, at th
     'apps/kustomization.yaml': 'resources:\n  - ns.yaml\nconfigMapGenerator:\n  - name: report\n    namespace: reports\n    literals:\n      - A=b\n', 'apps/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: reports\n',
   });
   assert.deepEqual(check(declared, 'namespace/missing'), []);
+});
+
+test('go to definition from a reference to a generated ConfigMap or Secret lands on its generator entry', () => {
+  const model = repo(files);
+  const lines = files['apps/web.yaml'].split('\n');
+  const at = (text: string) => {
+    const line = lines.findIndex((l) => l.includes(text));
+    return { line, character: lines[line].indexOf(text) + 1 };
+  };
+  const target = (text: string) => definition(model, 'apps/web.yaml', at(text)).map((l) => `${l.uri.replace(/^.*\/repo\//, '')} ${l.range.start.line + 1}:${l.range.start.character + 1}`);
+  // Before: nothing (generated objects were not known); now the entry's name in the kustomization.
+  assert.deepEqual(target('settings'), ['apps/kustomization.yaml 6:11']);
+  assert.deepEqual(target('credentials'), ['apps/kustomization.yaml 10:11']);
 });
