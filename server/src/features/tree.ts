@@ -33,7 +33,7 @@ export function clusters(model: RepoModel, findingsOf: FindingsOf): ClusterItem[
       name: cluster.name,
       folder: repoPathToUri(model.root, cluster.folder),
       rootLocation: root ? locationOf(model, root.resource) : undefined,
-      kustomizations: dependencyOrder(model, cluster).map((ks) => kustomizationItem(context, ks)),
+      kustomizations: dependencyOrder(model, cluster).map((ks) => kustomizationItem(context, ks, cluster.name)),
       problems: countProblems(findingsOfFiles(appliedBy.get(cluster.name) ?? [], findingsOf)),
     };
   });
@@ -74,15 +74,18 @@ export function dependencyOrder(model: RepoModel, cluster: Cluster): FluxKustomi
   return ordered;
 }
 
-function kustomizationItem(context: ItemContext, ks: FluxKustomization): KustomizationItem {
+/** A Flux Kustomization as one cluster applies it: in the namespace it lands in there ('' where the build cannot say). */
+function kustomizationItem(context: ItemContext, ks: FluxKustomization, cluster: string): KustomizationItem {
   const { model, findingsOf } = context;
+  const namespace = model.namespaceOf(ks.resource, cluster);
   const summary = summarize(model, ks);
   const own = findingsOfResource(ks.resource, findingsOf);
   const below = ks.folder !== undefined && summary.folderExists ? context.filesBelow(ks.folder) : [];
   const applied = findingsOfFiles(new Set([...below, ...ks.appliedFiles].filter((f) => f !== ks.resource.file)), findingsOf);
   return {
     name: ks.name,
-    namespace: ks.namespace,
+    // None set: where Flux puts it (flux-system for an unset one, ks.namespace).
+    namespace: namespace === undefined ? '' : namespace || ks.namespace,
     location: locationOf(model, ks.resource),
     path: ks.path,
     folder: ks.folder === undefined ? undefined : repoPathToUri(model.root, ks.folder),

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { completion } from '../../../server/src/features/completion';
 import { documentSymbols, workspaceSymbols } from '../../../server/src/features/symbols';
 import { ownerNamespace } from '../../../server/src/features/crossReferences';
+import { clusters } from '../../../server/src/features/tree';
 import { check, FLUX_SYSTEM_SYNC, fluxKs, repo } from '../../helpers/repo';
 
 const cm = (name: string, ns?: string, data = '  key: value\n') => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}data:\n${data}`;
@@ -119,4 +120,20 @@ test("flux/invalid-substitution reads the substituteFrom ConfigMap of the Kustom
   // flux-system is no answer), so which object is read is unknown: nothing is claimed missing.
   const unknown = repo({ ...files, 'vars/vars.yaml': cm('vars', 'flux-system', '  DOMAIN: example.org\n'), 'vars/kustomization.yaml': 'namespace: flux-system\nresources:\n  - vars.yaml\n  - a.yaml\n  - b.yaml\n', 'vars/a.yaml': cm('same'), 'vars/b.yaml': cm('same') });
   assert.deepEqual(found(unknown), []);
+});
+
+test('the Clusters view shows each Kustomization in the namespace it lands in in that cluster', () => {
+  const model = repo({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/infra.yaml': fluxKs('infra', './infra', '  targetNamespace: prod-infra\n'),
+    'clusters/staging/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('staging'),
+    'clusters/staging/infra.yaml': fluxKs('infra', './infra', '  targetNamespace: staging-infra\n'),
+    'infra/apps.yaml': fluxKs('apps', './apps'),
+    'apps/cm.yaml': cm('web'),
+  });
+  const shown = clusters(model, () => [])
+    .map((c) => `${c.name}: ${c.kustomizations.map((k) => `${k.namespace}/${k.name}`).join(' ')}`)
+    .sort();
+  // Before: prod-infra/apps in both clusters (the first cluster's answer).
+  assert.deepEqual(shown, ['prod: flux-system/flux-system flux-system/infra prod-infra/apps', 'staging: flux-system/flux-system flux-system/infra staging-infra/apps']);
 });
