@@ -34,6 +34,7 @@ export interface ComponentItem {
 
 export interface KustomizationItem {
   name: string;
+  /** Where it lands in this cluster; '' where the build cannot say. */
   namespace: string;
   location: Location;
   path: string;

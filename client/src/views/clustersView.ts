@@ -35,7 +35,7 @@ function kustomizationNode(parentId: string, ks: KustomizationItem, describeUri:
     label: ks.name,
     description: ks.folder ? `${ks.path} · ${plural(ks.resourceCount, 'resource', 'resources')}` : `${ks.path} · unresolved`,
     tooltip: tooltipOf(
-      [`Flux Kustomization ${ks.namespace}/${ks.name}`, `path: ${target}`, ks.dependsOn.length > 0 ? `dependsOn: ${ks.dependsOn.join(', ')}` : undefined],
+      [`Flux Kustomization ${ks.namespace ? `${ks.namespace}/` : ''}${ks.name}${ks.namespace ? '' : ' (namespace unknown)'}`, `path: ${target}`, ks.dependsOn.length > 0 ? `dependsOn: ${ks.dependsOn.join(', ')}` : undefined],
       ks.problems,
     ),
     contextValue: ks.folder ? 'kustomization' : 'kustomization.unresolved',

@@ -54,9 +54,15 @@ function namedCompletion(model: RepoModel, path: string, position: Position): Co
   const isHelmRelease = cursor.kind === 'HelmRelease' && cursor.apiVersion.startsWith(FLUX_HELM_GROUP);
   const top = cursor.document.contents;
   const writtenNamespace = isMap(top) ? top.getIn(['metadata', 'namespace']) : undefined;
-  const ownNamespace =
-    (cursor.resource && ownerNamespace(model, cursor.resource)) ??
-    (typeof writtenNamespace === 'string' ? writtenNamespace : isFluxKustomization ? 'flux-system' : undefined);
+  // The model's answer for a document it knows (undefined where the build cannot say: no guess
+  // from what the file says); what the document says while it is being typed.
+  const ownNamespace = cursor.resource
+    ? ownerNamespace(model, cursor.resource)
+    : typeof writtenNamespace === 'string'
+      ? writtenNamespace
+      : isFluxKustomization
+        ? 'flux-system'
+        : undefined;
   const range = node.value === null ? { start: position, end: position } : scalarRange(file, node);
   const context: Context = { model, file, cursor, node, range, ownNamespace, isFluxKustomization, isHelmRelease };
   const p = cursor.path;
@@ -163,23 +169,29 @@ function sourceItems(context: Context): CompletionItem[] {
   const indent = columnOf(file, ref, context.range.start.character);
   const seen = new Set<string>();
   const items: CompletionItem[] = [];
+  const here = model.graph.clustersOf.get(context.file.path);
   for (const source of model.graph.sources.values()) {
     if (!allowed.includes(source.kind)) continue;
-    const namespace = model.namespaceOf(source) ?? 'flux-system';
-    const id = `${source.kind}/${namespace}/${source.name}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const sameNamespace = namespace === context.ownNamespace;
-    items.push({
-      label: source.name,
-      kind: CompletionItemKind.Reference,
-      labelDetails: { description: `${source.kind} ${namespace}` },
-      detail: `${source.kind} ${namespace}/${source.name}`,
-      documentation: source.file,
-      filterText: source.name,
-      sortText: `${sameNamespace ? 0 : 1}${source.name}/${source.kind}`,
-      textEdit: { range: context.range, newText: `${source.name}${sameNamespace || hasNamespace ? '' : `\n${' '.repeat(indent)}namespace: ${namespace}`}` },
-    });
+    // Where it lands in the clusters of this file (else in every cluster that applies it): one item
+    // per namespace; where the build cannot say, an item that adds no namespace.
+    const inHere = here && here.size > 0 ? model.placementsOf(source, here) : [];
+    for (const placement of inHere.length > 0 ? inHere : model.placementsOf(source)) {
+      const namespace = placement.namespace === undefined ? undefined : placement.namespace || 'flux-system';
+      const id = `${source.kind}/${namespace ?? '?'}/${source.name}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const sameNamespace = namespace === undefined || namespace === context.ownNamespace;
+      items.push({
+        label: source.name,
+        kind: CompletionItemKind.Reference,
+        labelDetails: { description: namespace === undefined ? source.kind : `${source.kind} ${namespace}` },
+        detail: namespace === undefined ? `${source.kind} ${source.name} (namespace unknown: ${placement.unknown})` : `${source.kind} ${namespace}/${source.name}`,
+        documentation: source.file,
+        filterText: source.name,
+        sortText: `${sameNamespace ? 0 : 1}${source.name}/${source.kind}`,
+        textEdit: { range: context.range, newText: `${source.name}${sameNamespace || hasNamespace ? '' : `\n${' '.repeat(indent)}namespace: ${namespace}`}` },
+      });
+    }
   }
   return items.sort((a, b) => a.sortText!.localeCompare(b.sortText!));
 }
@@ -205,10 +217,14 @@ function configItems(context: Context, kind: 'Secret' | 'ConfigMap'): Completion
   const { model } = context;
   const seen = new Set<string>();
   const items: CompletionItem[] = [];
+  const here = model.graph.clustersOf.get(context.file.path);
   for (const resource of model.resources()) {
     if (resource.kind !== kind || resource.apiVersion !== 'v1' || !resource.name || seen.has(resource.name)) continue;
-    const namespace = model.namespaceOf(resource);
-    if (context.ownNamespace && namespace && namespace !== context.ownNamespace) continue;
+    const inHere = here && here.size > 0 ? model.placementsOf(resource, here) : [];
+    const placements = inHere.length > 0 ? inHere : model.placementsOf(resource);
+    // Left out only when it lands elsewhere wherever it is known to land (unknown: offered).
+    if (context.ownNamespace && placements.every((p) => p.namespace && p.namespace !== context.ownNamespace)) continue;
+    const namespace = placements.length === 1 ? placements[0].namespace : undefined;
     seen.add(resource.name);
     items.push({ label: resource.name, kind: CompletionItemKind.Reference, detail: `${kind} ${namespace ? `${namespace}/` : ''}${resource.name}`, documentation: resource.file, textEdit: { range: context.range, newText: resource.name } });
   }

@@ -1,6 +1,7 @@
 // Which names refer to which objects: dependsOn, sourceRef/chartRef, secretRef/configMapRef/
 // valuesFrom and namespaces, and the metadata.name that declares each object. Definition,
 // references, rename, hover and completion all read this one index.
+import { clusterObjects } from '../model/applied';
 import type { RepoGraph } from '../model/graph';
 import { isFluxKustomization, isHelmRelease, readDependsOn } from '../model/flux';
 import type { RepoModel } from '../model/model';
@@ -60,11 +61,15 @@ export function fluxObjectOf(model: RepoModel, resource: Resource): FluxKustomiz
   return byResource.get(resource);
 }
 
-/** The namespace an object lives in, as far as the model knows it. */
+/**
+ * The namespace an object lives in, as far as the model knows it: undefined (any namespace) when
+ * the build cannot say or its clusters put it in different ones. A Flux object without one is in
+ * the namespace Flux gives it (flux-system for a Kustomization).
+ */
 export function ownerNamespace(model: RepoModel, resource: Resource): string | undefined {
   if (resource.kind === 'Namespace') return undefined;
-  const flux = fluxObjectOf(model, resource);
-  const namespace = flux ? flux.namespace : model.namespaceOf(resource);
+  const built = model.namespaceOf(resource);
+  const namespace = built === '' ? fluxObjectOf(model, resource)?.namespace : built;
   return namespace && !namespace.includes('${') ? namespace : undefined;
 }
 
@@ -98,7 +103,38 @@ export function declarationsOf(model: RepoModel, key: ObjectKey): Declaration[] 
     const declaration = declarationOf(model, resource);
     if (declaration && sameObject(declaration.key, key)) result.push(declaration);
   }
+  if (key.kind === 'ConfigMap' || key.kind === 'Secret') for (const declaration of generatedDeclarations(model).get(`${key.kind}/${key.name}`) ?? []) if (sameObject(declaration.key, key)) result.push(declaration);
   return result;
+}
+
+const generatedCache = new WeakMap<object, Map<string, Declaration[]>>();
+
+/**
+ * The ConfigMaps and Secrets kustomize generates, declared at their generator entry under the
+ * entry's name (the one manifests refer to; the build renames those references to the hashed
+ * name), by `Kind/name`; in the namespace the build gives them, unknown where clusters differ.
+ */
+function generatedDeclarations(model: RepoModel): Map<string, Declaration[]> {
+  const objects = clusterObjects(model);
+  let cached = generatedCache.get(objects);
+  if (cached) return cached;
+  const namespaces = new Map<Resource, { name: string; namespaces: Set<string> }>();
+  for (const c of objects) {
+    for (const o of c.objects) {
+      if (!o.generated) continue;
+      let entry = namespaces.get(o.resource);
+      if (!entry) namespaces.set(o.resource, (entry = { name: o.generated.name, namespaces: new Set() }));
+      entry.namespaces.add(o.namespace);
+    }
+  }
+  cached = new Map();
+  for (const [resource, { name, namespaces: set }] of namespaces) {
+    const namespace = set.size === 1 ? [...set][0] || undefined : undefined;
+    const id = `${resource.kind}/${name}`;
+    cached.set(id, [...(cached.get(id) ?? []), { key: { kind: resource.kind, name, namespace }, resource, range: resource.range }]);
+  }
+  generatedCache.set(objects, cached);
+  return cached;
 }
 
 const sitesCache = new WeakMap<YamlFile, { graph: RepoGraph; sites: ReferenceSite[] }>();

@@ -1,7 +1,7 @@
 // Document symbols (one per YAML object, `Kind/name`) and workspace symbols matched on `Kind/name`.
 import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver';
 import { isFluxKustomization, isFluxSource, isHelmRelease } from '../model/flux';
-import type { RepoModel } from '../model/model';
+import { namespacesText, type RepoModel } from '../model/model';
 import type { Range, Resource, YamlFile } from '../model/types';
 import { repoPathToUri } from '../uris';
 import { scalarAt, scalarRange } from './cursor';
@@ -29,7 +29,7 @@ export function documentSymbols(model: RepoModel, path: string): DocumentSymbol[
   if (!file) return [];
   return file.resources.map((resource) => ({
     name: symbolName(resource),
-    detail: resource.namespace,
+    detail: namespacesText(model.placementsOf(resource)),
     kind: symbolKind(resource),
     range: resource.range,
     selectionRange: selectionRange(file, resource),
@@ -48,7 +48,7 @@ export function workspaceSymbols(model: RepoModel, query: string, limit = 1000):
       result.push({
         name,
         kind: symbolKind(resource),
-        containerName: model.namespaceOf(resource),
+        containerName: namespacesText(model.placementsOf(resource)),
         location: { uri: repoPathToUri(model.root, file.path), range: selectionRange(file, resource) },
       });
       if (result.length >= limit) return result;

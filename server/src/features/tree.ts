@@ -1,7 +1,7 @@
 // Data of the Clusters and Components views: clusters → Kustomizations (in dependency order) →
 // components → resources, and layers → components, each with its problem counts.
 import { isFluxKustomization } from '../model/flux';
-import type { RepoModel } from '../model/model';
+import { namespacesText, type RepoModel } from '../model/model';
 import { isWithin } from '../model/paths';
 import type { Cluster, Component, FluxKustomization, Resource } from '../model/types';
 import type { ClusterItem, ComponentItem, ComponentsResult, KustomizationItem, Location, ResourceItem } from '../protocol';
@@ -33,7 +33,7 @@ export function clusters(model: RepoModel, findingsOf: FindingsOf): ClusterItem[
       name: cluster.name,
       folder: repoPathToUri(model.root, cluster.folder),
       rootLocation: root ? locationOf(model, root.resource) : undefined,
-      kustomizations: dependencyOrder(model, cluster).map((ks) => kustomizationItem(context, ks)),
+      kustomizations: dependencyOrder(model, cluster).map((ks) => kustomizationItem(context, ks, cluster.name)),
       problems: countProblems(findingsOfFiles(appliedBy.get(cluster.name) ?? [], findingsOf)),
     };
   });
@@ -74,15 +74,18 @@ export function dependencyOrder(model: RepoModel, cluster: Cluster): FluxKustomi
   return ordered;
 }
 
-function kustomizationItem(context: ItemContext, ks: FluxKustomization): KustomizationItem {
+/** A Flux Kustomization as one cluster applies it: in the namespace it lands in there ('' where the build cannot say). */
+function kustomizationItem(context: ItemContext, ks: FluxKustomization, cluster: string): KustomizationItem {
   const { model, findingsOf } = context;
+  const namespace = model.namespaceOf(ks.resource, cluster);
   const summary = summarize(model, ks);
   const own = findingsOfResource(ks.resource, findingsOf);
   const below = ks.folder !== undefined && summary.folderExists ? context.filesBelow(ks.folder) : [];
   const applied = findingsOfFiles(new Set([...below, ...ks.appliedFiles].filter((f) => f !== ks.resource.file)), findingsOf);
   return {
     name: ks.name,
-    namespace: ks.namespace,
+    // None set: where Flux puts it (flux-system for an unset one, ks.namespace).
+    namespace: namespace === undefined ? '' : namespace || ks.namespace,
     location: locationOf(model, ks.resource),
     path: ks.path,
     folder: ks.folder === undefined ? undefined : repoPathToUri(model.root, ks.folder),
@@ -115,10 +118,11 @@ function componentItem(context: ItemContext, component: Component, resources: Re
 function shownNamespaces(model: RepoModel, component: Component, resources: readonly Resource[]): string[] {
   const fluxOnly = new Map<string, boolean>();
   for (const r of resources) {
-    const namespace = model.namespaceOf(r);
-    if (!namespace) continue;
-    const flux = /\.fluxcd\.io\//.test(r.apiVersion);
-    fluxOnly.set(namespace, (fluxOnly.get(namespace) ?? true) && flux);
+    for (const { namespace } of model.placementsOf(r)) {
+      if (!namespace) continue;
+      const flux = /\.fluxcd\.io\//.test(r.apiVersion);
+      fluxOnly.set(namespace, (fluxOnly.get(namespace) ?? true) && flux);
+    }
   }
   return component.namespaces.filter((namespace) => component.ownNamespaces.includes(namespace) || fluxOnly.get(namespace) !== true);
 }
@@ -127,7 +131,7 @@ function resourceItem(model: RepoModel, resource: Resource, findingsOf: Findings
   return {
     kind: resource.kind,
     name: resource.name,
-    namespace: model.namespaceOf(resource),
+    namespace: namespacesText(model.placementsOf(resource)),
     location: locationOf(model, resource),
     problems: countProblems(findingsOfResource(resource, findingsOf)),
   };

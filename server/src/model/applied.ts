@@ -10,7 +10,7 @@
 import { fluxRender, fluxSpec, rootBuild } from './build/cache';
 import { substitutionsOf } from './build/cluster';
 import { namespaceSetBy, renderedNamespace } from './build/namespaces';
-import type { BuildResult } from './build/types';
+import type { BuildResult, Rendered } from './build/types';
 import type { RepoModel } from './model';
 import type { Cluster, FluxKustomization, Resource, YamlFile } from './types';
 
@@ -30,6 +30,15 @@ export interface BuiltObject {
   namespaceSetBy?: string;
   /** Changed by a replicas entry or a patch on the way. */
   patched: boolean;
+  /**
+   * Set for an object a kustomization's configMapGenerator or secretGenerator makes (with
+   * kustomize's hash suffix in `name`, and the references to it renamed): `name` is the entry's
+   * name, the one manifests refer to. It has no document of its own: its `resource` stands for the
+   * generator entry (`generatorResource`: the kustomization file, a negative document index, the
+   * entry's range), and its data comes from the entry's literals and files, not from a manifest:
+   * rules about manifests' text (secrets) do not judge it.
+   */
+  generated?: { name: string };
 }
 
 export interface ClusterObjects {
@@ -226,9 +235,10 @@ const converted = new WeakMap<BuildResult, BuiltObject[]>();
 const lastObjects = new WeakMap<RepoModel, Map<string, BuiltObject[]>>();
 
 /**
- * A build's objects as the rules see them: objects read from a document of the repository (a
- * generated ConfigMap or Secret has none and is left out). Objects equal to the owner's previous
- * ones (same source, same content) keep their identity, so what is derived from them is reused.
+ * A build's objects as the rules see them: objects read from a document of the repository, and
+ * the ConfigMaps and Secrets its generators make (see BuiltObject.generated). Objects equal to the
+ * owner's previous ones (same source, same content) keep their identity, so what is derived from
+ * them is reused.
  */
 function built(model: RepoModel, owner: string, result: BuildResult | undefined, ks: FluxKustomization | undefined, extra: readonly string[]): Built {
   const reads = readsOf(model);
@@ -244,9 +254,8 @@ function built(model: RepoModel, owner: string, result: BuildResult | undefined,
     const previous = last.get(owner) ?? [];
     const fresh: BuiltObject[] = [];
     for (const o of result.objects) {
-      if (o.source.index === undefined) continue;
       const source = model.file(o.source.file);
-      const resource = source?.resources.find((r) => r.index === o.source.index);
+      const resource = o.source.index === undefined ? source && generatorResource(model, source, o) : source?.resources.find((r) => r.index === o.source.index);
       if (!source || !resource) continue;
       const next: BuiltObject = {
         resource,
@@ -258,6 +267,7 @@ function built(model: RepoModel, owner: string, result: BuildResult | undefined,
         namespace: renderedNamespace(o),
         namespaceSetBy: namespaceSetBy(o, ks),
         patched: o.chain.some((step) => step.field === 'patches' || step.field === 'replicas'),
+        ...(o.source.index === undefined ? { generated: { name: generatorName(resource) } } : {}),
       };
       const before = previous[fresh.length];
       fresh.push(before && sameBuiltObject(before, next) ? before : next);
@@ -267,6 +277,48 @@ function built(model: RepoModel, owner: string, result: BuildResult | undefined,
     last.set(owner, objects);
   }
   return { result, extra, objects, unbuilt };
+}
+
+const generatorResources = new WeakMap<YamlFile, Map<string, Resource>>();
+/** The generator entry's name of each generator Resource. */
+const generatorNames = new WeakMap<Resource, string>();
+
+function generatorName(resource: Resource): string {
+  return generatorNames.get(resource) ?? resource.name;
+}
+
+/**
+ * The Resource that stands for a generated object: its kustomization file, a negative document
+ * index of its own (no document: ranges fall back to `range`, the generator entry's name or the
+ * entry), the generated object. The same Resource while the kustomization file and the object are
+ * unchanged, so identities (and what is derived from them) hold across rebuilds.
+ */
+function generatorResource(model: RepoModel, source: YamlFile, o: Rendered): Resource | undefined {
+  const nodePath = o.source.nodePath;
+  if (!nodePath || typeof nodePath[1] !== 'number' || (nodePath[0] !== 'configMapGenerator' && nodePath[0] !== 'secretGenerator')) return undefined;
+  const owner = source.resources[0];
+  if (!owner) return undefined;
+  const key = `${nodePath.join('/')}\n${o.kind}\n${o.name}`;
+  let table = generatorResources.get(source);
+  if (!table) generatorResources.set(source, (table = new Map()));
+  const previous = table.get(key);
+  if (previous && sameValue(previous.object, o.object)) return previous;
+  const entry = owner.object?.[nodePath[0]]?.[nodePath[1]];
+  const written = entry && typeof entry.namespace === 'string' ? entry.namespace : undefined;
+  const resource: Resource = {
+    file: source.path,
+    // Two per entry index (ConfigMap, Secret): unique within the file, never a document's.
+    index: -1 - (2 * nodePath[1] + (nodePath[0] === 'secretGenerator' ? 1 : 0)),
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    name: o.name,
+    ...(written !== undefined ? { namespace: written } : {}),
+    object: o.object,
+    range: model.rangeOf(owner, [...nodePath, 'name']),
+  };
+  table.set(key, resource);
+  if (entry && typeof entry.name === 'string') generatorNames.set(resource, entry.name);
+  return resource;
 }
 
 function sameBuiltObject(a: BuiltObject, b: BuiltObject): boolean {

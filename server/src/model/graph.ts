@@ -50,10 +50,16 @@ export interface RepoGraph {
 
 /** Where an applied document lands in one cluster. */
 export interface AppliedNamespace {
-  /** '' for a cluster-scoped object or one nothing gives a namespace. */
+  /** '' for a cluster-scoped object or one nothing gives a namespace (and when `unknown` is set). */
   namespace: string;
   /** The kustomization.yaml or Flux Kustomization file whose setting put it there (absent: its own). */
   setBy?: string;
+  /**
+   * Set when the build that applies the document cannot say where it lands (kustomize refuses
+   * the folder, or the build meets what it cannot see and gives no object for it): why. Readers
+   * say nothing about its namespace then; the namespace written in the file is not the answer.
+   */
+  unknown?: string;
 }
 
 export interface GraphInput {
@@ -64,7 +70,7 @@ export interface GraphInput {
    * The render engine's build of a folder as a Flux Kustomization applies it (before post-build
    * substitution), or as a cluster's bare root applies it: where each document's namespace comes from.
    */
-  render?: (folder: string, ks: FluxKustomization | undefined) => RenderResult | undefined;
+  render: (folder: string, ks: FluxKustomization | undefined) => RenderResult | undefined;
 }
 
 export function deriveGraph(input: GraphInput): RepoGraph {
@@ -112,8 +118,6 @@ export function deriveGraph(input: GraphInput): RepoGraph {
   const appliedBy = new Map<string, FluxKustomization[]>();
   const patchFiles = new Set<string>();
   const appliedNamespaces = new Map<Resource, Map<string, AppliedNamespace>>();
-  /** Documents reached through builds that cannot be seen: unknown namespace unless a build placed them. */
-  const refusedBuild = new Set<Resource>();
   const resourceAt = (file: string, index: number | undefined) => (index === undefined ? undefined : files.get(file)?.resources.find((r) => r.index === index));
   const reached = new Set<string>();
   const markReached = (file: string, cluster: Cluster) => {
@@ -164,19 +168,31 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     }
     // Where each document lands, and each child Kustomization's spec as this build leaves it
     // (a replacement or patch may set its targetNamespace): from the render engine.
-    const rendered = input.render?.(target, ks);
-    // A build that fails where it meets what it cannot see (a remote generator input, a remote
-    // base) gives no objects: the final namespaces of what it applies are not known (a
-    // kustomization's `namespace:` may yet move them), not those written in the files.
-    if (rendered && !rendered.error && rendered.objects.length === 0 && rendered.unresolved.length > 0) for (const file of build.manifests) for (const r of files.get(file)?.resources ?? []) refusedBuild.add(r);
+    const rendered = input.render(target, ks);
     const renderedChildSpec = new Map<Resource, any>();
+    const placed = new Set<Resource>();
     for (const o of rendered?.objects ?? []) {
       const r = resourceAt(o.source.file, o.source.index);
       if (!r) continue;
+      placed.add(r);
       let perCluster = appliedNamespaces.get(r);
       if (!perCluster) appliedNamespaces.set(r, (perCluster = new Map()));
-      if (!perCluster.has(cluster.name)) perCluster.set(cluster.name, { namespace: renderedNamespace(o), setBy: namespaceSetBy(o, ks) });
+      // The first build of the cluster that places it wins; one that could not say gives way.
+      if (!perCluster.get(cluster.name) || perCluster.get(cluster.name)!.unknown !== undefined) perCluster.set(cluster.name, { namespace: renderedNamespace(o), setBy: namespaceSetBy(o, ks) });
       if (fluxByResource.has(r)) renderedChildSpec.set(r, o.object?.spec);
+    }
+    // What this build applies but gave no object for: its namespace in this cluster is unknown (a
+    // refused build applies nothing; one that meets what it cannot see, a remote base, may yet
+    // move it), not the one written in the file.
+    const unknown = whyUnplaced(rendered, target, ks);
+    for (const file of build.manifests) {
+      if (build.patches.has(file)) continue;
+      for (const r of files.get(file)?.resources ?? []) {
+        if (placed.has(r)) continue;
+        let perCluster = appliedNamespaces.get(r);
+        if (!perCluster) appliedNamespaces.set(r, (perCluster = new Map()));
+        if (!perCluster.has(cluster.name)) perCluster.set(cluster.name, { namespace: '', unknown });
+      }
     }
     const children: FluxKustomization[] = [];
     for (const file of build.manifests) {
@@ -330,10 +346,10 @@ export function deriveGraph(input: GraphInput): RepoGraph {
   const finalIdentity = (object: { resource: Resource; name: string; namespace: string; dependsOn: unknown }, fallback: string) => {
     const applier = appliedBy.get(object.resource.file)?.[0];
     const variables = applier ? postBuildVariables(applier) : {};
-    const built = appliedNamespaces.get(object.resource)?.values().next().value?.namespace;
-    // Where the build that applies it cannot be seen, a kustomization's `namespace:` may yet move
-    // it: unknown ('' matches any namespace), not the written one.
-    object.namespace = built || (refusedBuild.has(object.resource) ? '' : object.resource.namespace || fallback);
+    const applied = appliedNamespaces.get(object.resource)?.values().next().value;
+    // Where the build that applies it cannot say, a kustomization's `namespace:` may yet move it:
+    // unknown ('' matches any namespace), not the written one.
+    object.namespace = applied?.unknown !== undefined ? '' : applied?.namespace || object.resource.namespace || fallback;
     if (object.resource.name.includes('${')) object.name = substituteKnown(object.resource.name, variables) ?? object.resource.name;
     return variables;
   };
@@ -382,4 +398,13 @@ function depth(path: string): number {
 /** A Kustomization document without a sourceRef is almost always a patch written as a file. */
 function isPatchLike(ks: FluxKustomization): boolean {
   return !ks.resource.object.spec?.sourceRef;
+}
+
+/** Why a build gave no object for a document it applies. */
+function whyUnplaced(rendered: RenderResult | undefined, folder: string, ks: FluxKustomization | undefined): string {
+  const what = ks ? `Kustomization ${ks.namespace}/${ks.name}` : `the build of ${folder || '.'}`;
+  if (!rendered) return `${what} cannot be built here`;
+  if (rendered.error) return `kustomize refuses ${what}: ${rendered.error.message}`;
+  if (rendered.unresolved.length > 0) return `${what} is not fully seen: ${rendered.unresolved[0].reason}`;
+  return `${what} gives no object for it`;
 }

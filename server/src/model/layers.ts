@@ -152,16 +152,19 @@ function assignNamespaces(components: Component[], files: ReadonlyMap<string, Ya
     for (const holder of holders) {
       const f = facts.get(holder)!;
       for (const r of file.resources) {
-        // Where the render engine puts it (first cluster that applies it), else where it says.
-        const applied = graph.appliedNamespaces.get(r)?.values().next().value;
-        const injected = applied?.setBy !== undefined && applied.namespace !== '' ? applied.namespace : undefined;
-        if (injected && !injected.includes('${')) f.injected.add(injected);
+        // Where the render engine puts it in each cluster that applies it (nowhere known where
+        // the build cannot say), else where it says.
+        const perCluster = graph.appliedNamespaces.get(r);
+        for (const applied of perCluster?.values() ?? []) {
+          const injected = applied.setBy !== undefined && applied.namespace !== '' ? applied.namespace : undefined;
+          if (injected && !injected.includes('${')) f.injected.add(injected);
+        }
         if (r.kind === 'Namespace' && r.apiVersion === 'v1' && r.name && !r.name.includes('${')) {
           f.namespaces.add(r.name);
           f.declared.add(r.name);
         } else {
-          const ns = applied ? applied.namespace || undefined : r.namespace;
-          if (ns && !ns.includes('${')) f.namespaces.add(ns);
+          const namespaces = perCluster && perCluster.size > 0 ? [...perCluster.values()].map((a) => a.namespace) : [r.namespace];
+          for (const ns of namespaces) if (ns && !ns.includes('${')) f.namespaces.add(ns);
         }
       }
     }

@@ -26,6 +26,26 @@ import { nodeAt, rangeAtPath, rangeFromOffsets } from './positions';
 import { describeFileError, scanWorkspace, type UnreadablePath } from './scan';
 import type { NodePath, Range, Resource, YamlFile } from './types';
 
+/** One answer to where a document lands (RepoModel.placementsOf). */
+export interface Placement {
+  /** The namespace, '' for none (a cluster-scoped kind, or nothing sets one); undefined when unknown. */
+  namespace?: string;
+  /** Why the build cannot say (set exactly when namespace is undefined). */
+  unknown?: string;
+  /** The clusters that give this answer; empty for a document no cluster applies (its own namespace). */
+  clusters: string[];
+}
+
+/**
+ * The namespaces of some placements as people read them: each known one, in order, joined with
+ * ', ' (an object two clusters put in different namespaces shows both); undefined when none is
+ * known (unknown, or no namespace).
+ */
+export function namespacesText(placements: readonly Placement[]): string | undefined {
+  const names = [...new Set(placements.flatMap((p) => (p.namespace ? [p.namespace] : [])))].sort();
+  return names.length > 0 ? names.join(', ') : undefined;
+}
+
 /** How many changed paths the model remembers for `changedSince`. */
 const CHANGE_LOG_LIMIT = 4096;
 
@@ -397,7 +417,8 @@ export class RepoModel implements FileTree {
       releases: derived.graph.helmReleases.filter((r) => !derived.graph.patchFiles.has(r.resource.file)),
       sources: derived.graph.sources,
       ownRepositories: ownRepositoryIdentities(derived.graph.sources),
-      namespaceOf: (release) => this.namespaceOf(release.resource) || release.namespace,
+      // Unknown, or different in the release's clusters: '' (resolve.ts says less).
+      namespaceOf: (release) => this.namespaceOf(release.resource) ?? '',
       namespaceOfSource: (source) => this.namespaceOf(source) ?? '',
       repositoryChart: (folder) => loadRepositoryChart({ kindOf: (p) => this.kindOf(p), children: (f) => this.children(f), file: (p) => this.yaml.get(p), readText: (p) => this.readText(p) }, folder),
       isFolder: (p) => this.kindOf(p) === 'folder',
@@ -557,16 +578,38 @@ export class RepoModel implements FileTree {
   }
 
   /**
-   * Where a resource lands: the namespace the render engine gives it in `cluster` (by name), or in
-   * the first cluster that applies it; its own metadata.namespace when no cluster applies it.
-   * Undefined when it has none (or is cluster-scoped) — see ARCHITECTURE.md, "Where an object's
-   * namespace comes from".
+   * Where a resource lands, as the render engine builds it: in `clusters` (a cluster's name, or
+   * several; by default every cluster that applies it). The namespace when each of them gives the
+   * same answer ('' for none: a cluster-scoped kind, or nothing sets one); undefined when a build
+   * cannot say (see `placementsOf` for why) or the clusters disagree — say nothing then, never
+   * `default`. A document no cluster applies keeps its own (see ARCHITECTURE.md, "Where an
+   * object's namespace comes from").
    */
-  namespaceOf(resource: Resource, cluster?: string): string | undefined {
+  namespaceOf(resource: Resource, clusters?: string | Iterable<string>): string | undefined {
+    const placements = this.placementsOf(resource, clusters);
+    return placements.length === 1 ? placements[0].namespace : undefined;
+  }
+
+  /**
+   * Each distinct answer to where a resource lands in `clusters` (by default every cluster that
+   * applies it), with the clusters that give it: what a feature shows when clusters disagree. An
+   * answer without a namespace is unknown, with the reason. Empty when none of `clusters` applies
+   * it; a document no cluster applies gives its own namespace, with no cluster, whatever `clusters`.
+   */
+  placementsOf(resource: Resource, clusters?: string | Iterable<string>): Placement[] {
     const perCluster = this.graph.appliedNamespaces.get(resource);
-    const applied = perCluster && (cluster === undefined ? perCluster.values().next().value : perCluster.get(cluster));
-    if (applied) return applied.namespace || undefined;
-    return cluster !== undefined && perCluster ? undefined : resource.namespace;
+    if (!perCluster || perCluster.size === 0) return [{ namespace: resource.namespace ?? '', clusters: [] }];
+    const names = clusters === undefined ? perCluster.keys() : typeof clusters === 'string' ? [clusters] : clusters;
+    const answers = new Map<string, Placement>();
+    for (const name of names) {
+      const applied = perCluster.get(name);
+      if (!applied) continue;
+      const key = applied.unknown !== undefined ? `?${applied.unknown}` : `=${applied.namespace}`;
+      const answer = answers.get(key);
+      if (answer) answer.clusters.push(name);
+      else answers.set(key, applied.unknown !== undefined ? { unknown: applied.unknown, clusters: [name] } : { namespace: applied.namespace, clusters: [name] });
+    }
+    return [...answers.values()];
   }
 
   /** The range of `text` inside the value at `path` where the source spells it out, else the value's. */

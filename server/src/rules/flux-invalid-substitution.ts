@@ -137,7 +137,15 @@ function indexVariableSources(model: RepoModel): Map<string, Resource[]> {
 /** The ConfigMap or Secret a Kustomization reads variables from: the one its own cluster applies. */
 function findObject(model: RepoModel, named: readonly Resource[], namespace: string, ks: FluxKustomization): Resource | undefined {
   const clusters = model.graph.clustersOf.get(ks.resource.file) ?? new Set<string>();
-  const candidates = named.filter((r) => (model.namespaceOf(r) ?? namespace) === namespace);
+  const candidates: Resource[] = [];
+  for (const r of named) {
+    // Where it lands in the Kustomization's clusters (in every one, when none of those applies it).
+    const inClusters = model.placementsOf(r, clusters);
+    const placements = inClusters.length > 0 ? inClusters : model.placementsOf(r);
+    // One whose namespace the build cannot say may be the one read: which object it is, is unknown.
+    if (placements.some((p) => p.namespace === undefined)) return undefined;
+    if (placements.some((p) => p.namespace === '' || p.namespace === namespace)) candidates.push(r);
+  }
   const sameCluster = candidates.filter((r) => [...(model.graph.clustersOf.get(r.file) ?? [])].some((c) => clusters.has(c)));
   if (sameCluster.length === 1) return sameCluster[0];
   // Several clusters' objects and none of this one: which applies is unknown.

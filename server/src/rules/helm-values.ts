@@ -29,25 +29,34 @@ export function checkedReleases(model: RepoModel): CheckedRelease[] {
     const defaults = chart.valuesYaml === undefined ? {} : valuesDocumentation(chart.valuesYaml)?.value;
     if (!isPlainMap(defaults)) continue;
     const spec = resource.object?.spec;
-    const namespace = model.namespaceOf(resource) || releaseChart.release.namespace;
-    const merged = mergeReleaseValues(spec, defaults, (kind, name) => findValuesObject(model, resource, namespace, kind, name));
+    const merged = mergeReleaseValues(spec, defaults, (kind, name) => findValuesObject(model, resource, kind, name));
     out.push({ resource, chart, merged, values: isPlainMap(spec?.values) ? spec.values : {}, releaseChart });
   }
   return out;
 }
 
-/** A ConfigMap or Secret of that name in the release's namespace, applied by one of its clusters. */
-function findValuesObject(model: RepoModel, release: Resource, namespace: string, kind: string, name: string): ValuesObject {
+/**
+ * A ConfigMap or Secret of that name in the release's namespace, applied by one of its clusters:
+ * the two land in the same namespace in a cluster they share (as far as the build can say; where
+ * it cannot, the object is not found, and the entry's values are unknown).
+ */
+function findValuesObject(model: RepoModel, release: Resource, kind: string, name: string): ValuesObject {
   const clusters = model.graph.clustersOf.get(release.file);
   for (const file of model.files.values()) {
     for (const r of file.resources) {
-      if (r.kind !== kind || r.name !== name || r.apiVersion !== 'v1' || (model.namespaceOf(r) ?? '') !== namespace) continue;
+      if (r.kind !== kind || r.name !== name || r.apiVersion !== 'v1') continue;
       const theirs = model.graph.clustersOf.get(r.file);
-      if (clusters && clusters.size > 0 && ![...clusters].some((c) => theirs?.has(c))) continue;
-      return { object: r.object, encrypted: file.sopsEncrypted };
+      const shared = clusters && clusters.size > 0 ? [...clusters].filter((c) => theirs?.has(c)) : undefined;
+      const together = shared === undefined ? sameNamespace(model.namespaceOf(release), model.namespaceOf(r)) : shared.some((c) => sameNamespace(model.namespaceOf(release, c), model.namespaceOf(r, c)));
+      if (together) return { object: r.object, encrypted: file.sopsEncrypted };
     }
   }
   return undefined;
+}
+
+/** Both namespaces known and equal. */
+function sameNamespace(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && a === b;
 }
 
 export function valueAt(value: unknown, path: NodePath): unknown {

@@ -55,6 +55,9 @@ test('Clusters: cluster → Kustomizations in the order the server sends (depend
   assert.deepEqual(apps.graphTarget, { location: at('clusters/prod/apps.yaml') });
   assert.equal(apps.tooltip, 'Flux Kustomization flux-system/apps\npath: ./environments/apps → environments/apps\ndependsOn: core');
   assert.match(prod!.children[2]!.tooltip, /unresolved: GitRepository other is on branch dev/);
+  // Where the build cannot say where it lands (features/tree.ts sends ''), no namespace is made up.
+  const unknown = clustersTree([{ ...clusters[0], kustomizations: [kustomization('apps', { namespace: '' })] }], relative)[0]!.children[0]!;
+  assert.equal(unknown.tooltip.split('\n')[0], 'Flux Kustomization apps (namespace unknown)');
   const secret = apps.children[0]!.children[1]!;
   assert.deepEqual(secret.location, at('environments/apps/podinfo/secret.yaml'));
   assert.equal(secret.tooltip, 'Secret podinfo/token\nenvironments/apps/podinfo/secret.yaml:1\n1 error');
