@@ -4,7 +4,7 @@ import { parsePlainDocuments } from './limits';
 import { buildFolder, emptyBuild, type FileTree } from './kustomize';
 import { substituteKnown } from './build/envsubst';
 import { ancestors, basename, isWithin, joinRepoPath } from './paths';
-import type { Cluster, FluxKustomization, KustomizeDir, NodePath, Resource, YamlFile } from './types';
+import type { Cluster, FluxKustomization, KustomizeDir, NodePath, Range, Resource, YamlFile } from './types';
 
 /** A folder that some evidence says Flux syncs as a cluster's root. */
 export interface RootCandidate {
@@ -227,18 +227,30 @@ function patchedFields(object: any): { path?: string; variables: Record<string, 
   return { path, variables };
 }
 
-/** Repository paths that a kustomization lists only in a comment (`# - ./policies/ks.yaml`): switched off. */
-export function commentedOutEntries(dirs: ReadonlyMap<string, KustomizeDir>, files: ReadonlyMap<string, YamlFile>): Set<string> {
-  const result = new Set<string>();
+/** Where a kustomization lists a path only in a comment: its file and the commented line's range. */
+export interface CommentedOutEntry {
+  file: string;
+  range: Range;
+}
+
+/**
+ * Repository paths that a kustomization lists only in a comment (`# - ./policies/ks.yaml`, a
+ * trailing comment after it allowed): switched off, each with where it is commented out (the first
+ * such line).
+ */
+export function commentedOutEntries(dirs: ReadonlyMap<string, KustomizeDir>, files: ReadonlyMap<string, YamlFile>): Map<string, CommentedOutEntry> {
+  const result = new Map<string, CommentedOutEntry>();
   for (const dir of dirs.values()) {
     const file = dir.file ? files.get(dir.file) : undefined;
     if (!file) continue;
-    for (const line of file.text.split('\n')) {
-      const entry = /^\s*#+\s*-\s+(?:path:\s*)?["']?([^\s"'#]+)["']?\s*$/.exec(line);
-      if (!entry) continue;
-      const target = joinRepoPath(dir.folder, entry[1]);
-      if (target !== undefined) result.add(target);
-    }
+    file.text.split('\n').forEach((line, index) => {
+      const entry = /^(\s*)(#+\s*-\s+(?:path:\s*)?(["']?)([^\s"'#]+)\3)(?:\s+#.*)?\s*$/.exec(line);
+      if (!entry) return;
+      const target = joinRepoPath(dir.folder, entry[4]);
+      if (target === undefined || result.has(target)) return;
+      const start = entry[1].length;
+      result.set(target, { file: file.path, range: { start: { line: index, character: start }, end: { line: index, character: start + entry[2].length } } });
+    });
   }
   return result;
 }

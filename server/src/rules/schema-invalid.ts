@@ -15,7 +15,7 @@ export const schemaInvalid: Rule = {
   defaultSeverity: 'error',
   description: 'A document that fails its schema (Kubernetes 1.34, kustomization.yaml, Flux, the CRDs in the repository and those of resolved charts, and a bundled snapshot of common operators\' CRDs).',
   help:
-    'The API server refuses an object with an unknown field, a value of the wrong type or a missing required field, and the Flux Kustomization that applies it fails as a whole. Kinds come from Kubernetes 1.34, kustomize, and the CustomResourceDefinitions found in the repository (Flux\'s own from a bundled copy when the repository has none; external-secrets, cert-manager, prometheus-operator and Gateway API from a bundled snapshot, where only misplaced fields and wrong types are errors, since the snapshot may not be the operator release the cluster runs). Flux `${VAR}` substitutions, SOPS `ENC[...]` values and HelmRelease values are not judged; kustomize patches are checked without required fields. A kind without any schema is reported once, as information.',
+    'The API server refuses an object with an unknown field, a value of the wrong type or a missing required field, and the Flux Kustomization that applies it fails as a whole. Kinds come from Kubernetes 1.34, kustomize, and the CustomResourceDefinitions found in the repository (Flux\'s own from a bundled copy when the repository has none; external-secrets, cert-manager, prometheus-operator, Gateway API, KEDA, Istio, Grafana operator, CloudNativePG, VolSync, Dragonfly and volume snapshots from a bundled snapshot, where only misplaced fields and wrong types are errors, since the snapshot may not be the operator release the cluster runs). Flux `${VAR}` substitutions, SOPS `ENC[...]` values and HelmRelease values are not judged; kustomize patches are checked without required fields. A kind without any schema is reported once, as information, and so is what the bundled snapshot may not know: one finding per message, the other documents as related locations.',
   fix: '—',
   check(model) {
     const registry = registryFor(model);
@@ -27,12 +27,31 @@ export const schemaInvalid: Rule = {
     const findings: RuleFinding[] = [];
     const unknown = new Map<string, Resource>();
     const wrongApiVersion = new Map<string, Resource[]>();
+    // What the bundled snapshot may not know (information) has one cause per message, the operator
+    // release it was made from: said once, at the first document, the others related.
+    const uncertain = new Map<string, RuleFinding[]>();
     for (const result of byPath.values()) {
-      findings.push(...result.findings);
+      for (const finding of result.findings) {
+        if (finding.severity === 'information') uncertain.set(finding.message, [...(uncertain.get(finding.message) ?? []), finding]);
+        else findings.push(finding);
+      }
       for (const [kind, resource] of result.unknown) {
         if (!unknown.has(kind)) unknown.set(kind, resource);
         wrongApiVersion.set(kind, [...(wrongApiVersion.get(kind) ?? []), resource]);
       }
+    }
+    for (const [message, group] of uncertain) {
+      if (group.length === 1) {
+        findings.push(group[0]);
+        continue;
+      }
+      group.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line);
+      const [first, ...rest] = group;
+      findings.push({
+        ...first,
+        message: `In ${group.length} documents (this one and ${rest.length} related): ${message}`,
+        related: rest.map((f) => ({ file: f.file, range: f.range, message: 'The same problem' })),
+      });
     }
     for (const [kind, resource] of unknown) {
       // A kind written in the wrong one of the API groups we know is an error of its own, at every

