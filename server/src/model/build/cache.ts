@@ -197,7 +197,7 @@ interface SpecOf {
   targetNamespace: string | undefined;
   /** fluxSpec, and it without postBuild (what kustomize builds), and their JSON for keys. */
   spec: any;
-  json: string;
+  json?: string;
   build: any;
   buildJson: string;
 }
@@ -211,7 +211,7 @@ function specOf(ks: FluxKustomization): SpecOf {
     const spec = fluxSpec(ks);
     const { postBuild, ...build } = spec;
     void postBuild;
-    memo = { own, inherited: ks.inheritedSpec, targetNamespace: ks.targetNamespace, spec, json: JSON.stringify(spec), build, buildJson: JSON.stringify(build) };
+    memo = { own, inherited: ks.inheritedSpec, targetNamespace: ks.targetNamespace, spec, build, buildJson: JSON.stringify(build) };
     specs.set(ks, memo);
   }
   return memo;
@@ -223,10 +223,12 @@ function specOf(ks: FluxKustomization): SpecOf {
  */
 export function fluxRender(model: RepoModel, ks: FluxKustomization, variables: Record<string, string>, unknownVariables?: string): BuildResult | undefined {
   if (ks.folder === undefined) return undefined;
-  const { spec, json } = specOf(ks);
+  const memo = specOf(ks);
+  const spec = memo.spec;
   const substitutes = spec.postBuild && (Object.keys(variables).length > 0 || (Array.isArray(spec.postBuild.substituteFrom) && spec.postBuild.substituteFrom.length > 0));
   if (!substitutes) return fluxBuild(model, ks);
-  const family = `render ${ks.folder}\n${ks.name}\n${ks.namespace}\n${ks.resource.file}#${ks.resource.index}\n${json}`;
+  memo.json ??= JSON.stringify(spec);
+  const family = `render ${ks.folder}\n${ks.name}\n${ks.namespace}\n${ks.resource.file}#${ks.resource.index}\n${memo.json}`;
   const key = `${family}\n${JSON.stringify(variables)}\n${unknownVariables ?? ''}`;
   return keep(
     model,
