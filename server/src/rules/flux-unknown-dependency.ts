@@ -31,7 +31,7 @@ export const fluxUnknownDependency: Rule = {
         const message =
           elsewhere.length > 0
             ? `${kind} ${dependent.name} depends on ${ref.namespace}/${ref.name}, but ${ref.name} is in namespace ${[...new Set(elsewhere)].join(', ')}; set dependsOn namespace.`
-            : `${kind} ${dependent.name} depends on ${ref.name} in namespace ${ref.namespace}, but no ${kind} of that name exists in this repository${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '.'}`;
+            : `${kind} ${dependent.name} depends on ${ref.name}${ref.namespace ? ` in namespace ${ref.namespace}` : ''}, but no ${kind} of that name exists in this repository${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '.'}`;
         findings.push({ file: dependent.resource.file, range: model.rangeOf(dependent.resource, ref.nodePath), message, fixes: fixesFor(model, dependent.resource, ref, near, index, [...new Set(elsewhere)]) });
       }
     }
