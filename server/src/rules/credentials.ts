@@ -78,3 +78,29 @@ export function credentialInClear(key: string, value: unknown): boolean {
   }
   return false;
 }
+
+/** One line of an authorized_keys or known_hosts file: options or host names, a public key type, its base64. */
+const SSH_PUBLIC_KEY = /(^|\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) AAAA[A-Za-z0-9+/]+={0,3}(\s|$)/;
+/** A PEM block that is public by nature. */
+const PUBLIC_PEM = /^-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|TRUSTED CERTIFICATE)-----$/;
+
+/**
+ * A value that is public material only: SSH public keys (authorized_keys, known_hosts), PEM
+ * certificates and public keys. Keeping it in a Secret leaks nothing; a private key beside it does.
+ */
+export function isPublicMaterial(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const lines = value.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  if (lines.length === 0) return false;
+  let inPem = false;
+  for (const line of lines) {
+    if (inPem) {
+      if (/^-----END [A-Z0-9 ]+-----$/.test(line)) inPem = false;
+      else if (!/^[A-Za-z0-9+/=]+$/.test(line)) return false;
+      continue;
+    }
+    if (PUBLIC_PEM.test(line)) inPem = true;
+    else if (!SSH_PUBLIC_KEY.test(line)) return false;
+  }
+  return !inPem;
+}

@@ -1,4 +1,4 @@
-import { credentialInClear, hasPlaceholder } from './credentials';
+import { credentialInClear, hasPlaceholder, isPublicMaterial } from './credentials';
 import { creationRuleFor, isReference } from './sops-policy';
 import type { Resource } from '../model/types';
 import { fileRule, type Fix, type Rule, type RuleFinding } from './types';
@@ -11,7 +11,7 @@ export const secretsUnencrypted: Rule = fileRule(
     defaultSeverity: 'error',
     description: 'A Secret with values in clear, or a file a .sops.yaml creation rule says must be encrypted that is not.',
     help:
-      'A pushed commit is public to everyone who can read the repository, forever. Values that only reference a secret kept elsewhere (op://…, ${VAR}, <path:…>, templates) are not plaintext. In a Secret filled in by Flux substitution, a value whose secret parts are placeholders (`b2:${BUCKET}:/backups`, `postgres://${USER}:${PASS}@db/app`) is not plaintext either; a credential written out beside them is. The finding never quotes the value.',
+      'A pushed commit is public to everyone who can read the repository, forever. Values that only reference a secret kept elsewhere (op://…, ${VAR}, <path:…>, templates) are not plaintext. In a Secret filled in by Flux substitution, a value whose secret parts are placeholders (`b2:${BUCKET}:/backups`, `postgres://${USER}:${PASS}@db/app`) is not plaintext either; a credential written out beside them is. Public material (SSH public keys, PEM certificates and public keys) is no secret. The finding never quotes the value.',
     fix: 'Encrypt with SOPS.',
   },
   // One file at a time, so the engine reuses the findings of unchanged files.
@@ -68,5 +68,7 @@ function clearValues(r: Resource, field: 'data' | 'stringData'): string[] {
   if (!values || typeof values !== 'object') return [];
   const entries = Object.entries(values);
   const substituted = entries.some(([, v]) => hasPlaceholder(v));
-  return entries.filter(([k, v]) => !isReference(v) && (!substituted || credentialInClear(k, v))).map(([k]) => k);
+  // Public material (SSH public keys, certificates) leaks nothing; `data` holds it in base64.
+  const text = (v: unknown) => (field === 'data' && typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : v);
+  return entries.filter(([k, v]) => !isReference(v) && !isPublicMaterial(text(v)) && (!substituted || credentialInClear(k, v))).map(([k]) => k);
 }
