@@ -1,5 +1,5 @@
-import { credentialInClear, hasPlaceholder, isPublicMaterial } from './credentials';
-import { creationRuleFor, isReference } from './sops-policy';
+import { clearValues } from './credentials';
+import { creationRuleFor } from './sops-policy';
 import type { Resource } from '../model/types';
 import { fileRule, type Fix, type Rule, type RuleFinding } from './types';
 
@@ -56,19 +56,4 @@ export const secretsUnencrypted: Rule = fileRule(
 
 function isSecret(r: Resource): boolean {
   return r.kind === 'Secret' && r.apiVersion === 'v1';
-}
-
-/**
- * The keys of a Secret's data or stringData whose values are in clear. A Secret filled in by
- * Flux substitution keeps its secrets in placeholders; its other values are settings (a
- * repository URL, a host) unless they look like a credential.
- */
-function clearValues(r: Resource, field: 'data' | 'stringData'): string[] {
-  const values = r.object[field];
-  if (!values || typeof values !== 'object') return [];
-  const entries = Object.entries(values);
-  const substituted = entries.some(([, v]) => hasPlaceholder(v));
-  // Public material (SSH public keys, certificates) leaks nothing; `data` holds it in base64.
-  const text = (v: unknown) => (field === 'data' && typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : v);
-  return entries.filter(([k, v]) => !isReference(v) && !isPublicMaterial(text(v)) && (!substituted || credentialInClear(k, v))).map(([k]) => k);
 }

@@ -225,3 +225,46 @@ test('public material in a Secret (SSH public keys, certificates) is no secret i
   assert.equal(at(f), '8:3-8:9');
   assert.equal(f.message, 'Secret keys has a value in clear (data.ca.key); encrypt the file with SOPS before pushing.');
 });
+
+test('a Secret that holds nothing in clear (placeholders, public keys) needs no creation rule; one with a credential in clear does', () => {
+  const sops = 'creation_rules:\n  - path_regex: apps/.*\\.sops\\.yaml\n    age: age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq\n';
+  const secret = (body: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: backup\nstringData:\n${body}`;
+  const placeholders = repo({
+    '.sops.yaml': sops,
+    'components/backup/secret.yaml': secret('  REPOSITORY: s3:${ENDPOINT}/backups/${APP}\n  PASSWORD: ${BACKUP_PASSWORD}\n'),
+  });
+  assert.deepEqual(check(placeholders, 'secrets/no-creation-rule'), []);
+  const clear = repo({
+    '.sops.yaml': sops,
+    'components/backup/secret.yaml': secret('  REPOSITORY: s3:${ENDPOINT}/backups/${APP}\n  PASSWORD: hunter2hunter2\n'),
+  });
+  const [f, ...rest] = check(clear, 'secrets/no-creation-rule');
+  assert.deepEqual(rest, []);
+  assert.equal(at(f), '2:7-2:13');
+  assert.equal(f.message, 'No creation rule of .sops.yaml matches components/backup/secret.yaml: sops cannot encrypt it. Add a path_regex that covers it, or move the file.');
+});
+
+test('a credential set to a sentinel (`none`) or to a `$VAR` the program expands is not in clear; a literal password is', () => {
+  const release = (value: string) => yaml`
+    apiVersion: helm.toolkit.fluxcd.io/v2
+    kind: HelmRelease
+    metadata:
+      name: app
+    spec:
+      interval: 1h
+      chart:
+        spec:
+          chart: app
+          sourceRef:
+            kind: HelmRepository
+            name: charts
+      values:
+        env:
+          BACKUP_PASSWORD: ${value}
+  `;
+  for (const value of ['"none"', '"$DB_PASSWORD"']) assert.deepEqual(check(repo({ 'apps/app/release.yaml': release(value) }), 'secrets/plaintext-credential'), [], value);
+  const [f, ...rest] = check(repo({ 'apps/app/release.yaml': release('hunter2hunter2') }), 'secrets/plaintext-credential');
+  assert.deepEqual(rest, []);
+  assert.equal(at(f), '15:7-15:22');
+  assert.equal(f.message, 'HelmRelease app has a credential in clear (BACKUP_PASSWORD) in spec.values; keep it in a SOPS-encrypted Secret and reference it instead.');
+});
