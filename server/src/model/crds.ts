@@ -75,9 +75,10 @@ export interface CrdInstaller {
   group: string;
   /** A kind when known (CRD manifests), else every kind of the group. */
   kind?: string;
-  /** The CRD manifest or HelmRelease that installs it. */
+  /** The CRD manifest, HelmRelease or Flux Kustomization (of another source) that installs it. */
   resource: Resource;
-  via: 'crd-manifest' | 'helm-chart';
+  /** `flux-kustomization`: a Flux Kustomization that applies CRDs from another repository or artifact. */
+  via: 'crd-manifest' | 'helm-chart' | 'flux-kustomization';
   chart?: string;
 }
 
@@ -103,6 +104,7 @@ export function findCrdInstallers(
   sources: SourceIndex,
   extraCharts: Readonly<Record<string, readonly string[]>> = {},
   chartKinds: (release: HelmRelease) => readonly { group: string; kind?: string }[] = () => [],
+  remoteFluxKustomizations: readonly { resource: Resource; evidence: readonly string[] }[] = [],
 ): Map<string, CrdInstaller[]> {
   const byGroup = new Map<string, CrdInstaller[]>();
   const add = (installer: CrdInstaller) => {
@@ -126,6 +128,13 @@ export function findCrdInstallers(
       for (const group of new Set([...named, ...(named.length === 0 ? fromChart : [])])) add({ group, resource: r, via: 'crd-manifest' });
     }
   }
+  // Flux Kustomizations that apply CRDs from another repository or artifact (`crds-cloudnative-pg`
+  // from the chart's Git repository, an ignore keeping only `templates/crds`): the groups or charts
+  // their name, path or source names, where one of them says CRDs.
+  for (const { resource, evidence } of remoteFluxKustomizations) {
+    if (!evidence.some((text) => /crd/i.test(text))) continue;
+    for (const group of remoteBundleGroups(evidence, table, allGroups)) add({ group, resource, via: 'flux-kustomization' });
+  }
   for (const release of releases) {
     const chart = chartName(release, sources);
     // Charts that ship CRDs only when asked (crds.enabled / installCRDs) count unless told not to.
@@ -136,6 +145,20 @@ export function findCrdInstallers(
     for (const group of (chart ? table[chart] : undefined) ?? []) if (!own.some((o) => o.group === group)) add({ group, resource: release.resource, via: 'helm-chart', chart });
   }
   return byGroup;
+}
+
+/** The groups a remote CRD bundle serves: the groups its texts name, else those of the charts they name (between non-alphanumerics). */
+function remoteBundleGroups(texts: readonly string[], table: Readonly<Record<string, readonly string[]>>, allGroups: readonly string[]): string[] {
+  const named = allGroups.filter((g) => texts.some((text) => text.includes(g)));
+  if (named.length > 0) return named;
+  const names = (chart: string) => (text: string) => {
+    const lower = text.toLowerCase();
+    for (let at = lower.indexOf(chart); at >= 0; at = lower.indexOf(chart, at + 1)) {
+      if (!/[a-z0-9]/.test(lower[at - 1] ?? '') && !/[a-z0-9]/.test(lower[at + chart.length] ?? '')) return true;
+    }
+    return false;
+  };
+  return [...new Set(Object.entries(table).filter(([chart]) => texts.some(names(chart))).flatMap(([, groups]) => groups))];
 }
 
 /**

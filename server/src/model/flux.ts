@@ -1,7 +1,7 @@
 // Flux objects: Kustomizations, HelmReleases and sources, and what folder of this repository
 // a Kustomization's spec.path means given its source.
 import { parsePlainDocuments } from './limits';
-import { ancestors, joinRepoPath } from './paths';
+import { ancestors, isWithin, joinRepoPath } from './paths';
 import { identifierOf } from './values';
 import { substituteKnown } from './build/envsubst';
 import type { DependencyRef, FluxKustomization, HelmRelease, Resource, SourceRef } from './types';
@@ -222,10 +222,25 @@ function describeGitSource(source: Resource): string {
 }
 
 /** The identities under which the flux-system GitRepositories point at this repository. */
-export function ownRepositoryIdentities(sources: SourceIndex): Set<string> {
+/**
+ * The URLs (and branches) under which this repository is known to Flux: the flux-system
+ * GitRepository's, and that of any GitRepository through which a Kustomization applies a folder of
+ * this repository holding the Kustomization itself (a self-managed sync named otherwise, e.g.
+ * `flux-cluster`): another repository cannot hold this file at that path.
+ */
+export function ownRepositoryIdentities(sources: SourceIndex, kustomizations: Iterable<FluxKustomization> = [], isFolder?: (repoPath: string) => boolean): Set<string> {
   const own = new Set<string>();
   for (const source of sources.values()) {
     if (source.kind === 'GitRepository' && source.name === 'flux-system') own.add(gitIdentity(source));
+  }
+  if (!isFolder) return own;
+  for (const ks of kustomizations) {
+    const ref = ks.sourceRef;
+    if (ref?.kind !== 'GitRepository' || ks.path.includes('${')) continue;
+    const folder = joinRepoPath('', ks.path);
+    if (folder === undefined || folder === '' || !isFolder(folder) || !isWithin(ks.resource.file, folder)) continue;
+    const source = sources.get(sourceKey(ref.kind, ref.namespace, ref.name)) ?? sourceInAnyNamespace(ks, ref, sources);
+    if (source) own.add(gitIdentity(source));
   }
   return own;
 }
@@ -256,6 +271,7 @@ export function postBuildVariables(ks: FluxKustomization, inherited?: Record<str
 
 /** A Kustomization's spec as the controller sees it: its own, with the parent's patches applied. */
 export function effectiveSpec(ks: FluxKustomization): any {
+  if (ks.builtSpec) return ks.builtSpec;
   const own = ks.resource.object.spec ?? {};
   return ks.inheritedSpec ? mergeObjects(own, ks.inheritedSpec) : own;
 }

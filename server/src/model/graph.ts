@@ -1,6 +1,6 @@
 // Everything derived from the parsed files as a whole: kustomize folders, Flux objects, the
 // clusters with what each applies, reachability and effective namespaces.
-import { buildFolder, emptyBuild, findKustomizationFile, readKustomizeDir, type FileTree } from './kustomize';
+import { buildFolder, emptyBuild, findKustomizationFile, PATCH_FIELDS, readKustomizeDir, type FileTree } from './kustomize';
 import {
   isFluxKustomization,
   isFluxSource,
@@ -28,6 +28,8 @@ import { substituteKnown } from './build/envsubst';
 export interface RepoGraph {
   kustomizeDirs: Map<string, KustomizeDir>;
   sources: SourceIndex;
+  /** The URLs (and branches) under which this repository is known to Flux (flux.ts ownRepositoryIdentities). */
+  ownRepositories: Set<string>;
   fluxKustomizations: FluxKustomization[];
   helmReleases: HelmRelease[];
   clusters: Cluster[];
@@ -110,7 +112,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     sources,
     generators,
     isFolder: (p) => tree.kindOf(p) === 'folder',
-    ownRepositories: ownRepositoryIdentities(sources),
+    ownRepositories: ownRepositoryIdentities(sources, fluxByResource.values(), (p) => tree.kindOf(p) === 'folder'),
   };
   for (const ks of fluxByResource.values()) Object.assign(ks, resolveKustomizationPath(ks, resolveContext));
 
@@ -120,6 +122,8 @@ export function deriveGraph(input: GraphInput): RepoGraph {
   const appliedNamespaces = new Map<Resource, Map<string, AppliedNamespace>>();
   const resourceAt = (file: string, index: number | undefined) => (index === undefined ? undefined : files.get(file)?.resources.find((r) => r.index === index));
   const reached = new Set<string>();
+  /** Files some cluster applies as manifests of their own. */
+  const appliedManifests = new Set<string>();
   const markReached = (file: string, cluster: Cluster) => {
     reached.add(file);
     let set = clustersOf.get(file);
@@ -197,6 +201,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     const children: FluxKustomization[] = [];
     for (const file of build.manifests) {
       markReached(file, cluster);
+      appliedManifests.add(file);
       if (ks) {
         let list = appliedBy.get(file);
         if (!list) appliedBy.set(file, (list = []));
@@ -218,6 +223,10 @@ export function deriveGraph(input: GraphInput): RepoGraph {
             Object.assign(child, { folder: undefined, unresolvedReason: undefined }, resolveKustomizationPath(child, resolveContext));
           }
         }
+        // Its spec as the parent's build leaves it, where the build gave it (kustomize patches and
+        // components of the parent's folder may add postBuild, decryption, components...).
+        const builtSpec = renderedChildSpec.get(r);
+        if (!child.builtSpec && builtSpec && typeof builtSpec === 'object' && !Array.isArray(builtSpec)) child.builtSpec = builtSpec;
         // What the build left in its targetNamespace (a kustomize replacement or patch may set it).
         const built = renderedChildSpec.get(r)?.targetNamespace;
         if (child.targetNamespace === undefined && typeof built === 'string' && identifierOf(built) !== undefined && !built.includes('${')) child.targetNamespace = built;
@@ -364,10 +373,20 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     hr.dependsOn = readDependsOn(hr.resource.object, hr.namespace, variables);
   }
 
+  // A file a kustomization names as a patch is a partial object wherever it lies, whether or not a
+  // cluster builds that kustomization (a dead folder, a repository whose clusters are not found):
+  // never an object of its own, unless a cluster applies it as a manifest too.
+  for (const dir of kustomizeDirs.values()) {
+    for (const entry of dir.entries) {
+      if (PATCH_FIELDS.has(entry.field) && entry.exists === 'file' && !appliedManifests.has(entry.target)) patchFiles.add(entry.target);
+    }
+  }
+
   const unreachable = [...files.keys()].filter((f) => !reached.has(f)).sort();
   return {
     kustomizeDirs,
     sources,
+    ownRepositories: resolveContext.ownRepositories,
     fluxKustomizations: [...fluxByResource.values()].filter((ks) => !patchFiles.has(ks.resource.file)),
     helmReleases: [...helmByResource.values()].filter((hr) => !patchFiles.has(hr.resource.file)),
     clusters,

@@ -9,10 +9,10 @@ import { DEAD_PATH } from './roots';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import { configPathProblems, CONFIG_FILE, DEFAULT_CONFIG, ignoreMatcher, readConfig, usableConfig, type ConfigProblem, type GuardrailsConfig } from './config';
 import { deriveGraph, type RepoGraph } from './graph';
-import { ownRepositoryIdentities } from './flux';
 import type { FileTree, PathKind } from './kustomize';
 import { deriveLayers, type LayerModel } from './layers';
 import { bootstrapGroups, findCrdInstallers, type CrdInstaller } from './crds';
+import { sourceKey } from './flux';
 import { chartFolderOf, chartShapeOf, isChartFile, type FileKind, type FileShape } from './fileKinds';
 import { findKustomizationFile } from './kustomize';
 import { deriveDependencies, type Dependencies } from './dependencies';
@@ -416,7 +416,7 @@ export class RepoModel implements FileTree {
       // A HelmRelease in a patch file is a patch, not a release.
       releases: derived.graph.helmReleases.filter((r) => !derived.graph.patchFiles.has(r.resource.file)),
       sources: derived.graph.sources,
-      ownRepositories: ownRepositoryIdentities(derived.graph.sources),
+      ownRepositories: derived.graph.ownRepositories,
       // Unknown, or different in the release's clusters: '' (resolve.ts says less).
       namespaceOf: (release) => this.namespaceOf(release.resource) ?? '',
       namespaceOfSource: (source) => this.namespaceOf(source) ?? '',
@@ -461,6 +461,15 @@ export class RepoModel implements FileTree {
         const chart = this.charts.get(release.resource);
         return chart?.resolution.status === 'resolved' ? chartCrdKinds(chart.resolution.chart) : [];
       },
+      // Flux Kustomizations whose source is another repository or artifact: what they name.
+      derived.graph.fluxKustomizations.flatMap((ks) => {
+        if (ks.folder !== undefined || ks.leavesRepository || !ks.sourceRef || derived.graph.patchFiles.has(ks.resource.file)) return [];
+        const source = derived.graph.sources.get(sourceKey(ks.sourceRef.kind, ks.sourceRef.namespace, ks.sourceRef.name));
+        if (!source) return [];
+        const spec = source.object.spec ?? {};
+        const texts = [ks.name, ks.path, spec.url, spec.ignore, spec.bucketName].filter((t): t is string => typeof t === 'string');
+        return [{ resource: ks.resource, evidence: texts }];
+      }),
     );
     return derived.crdInstallers;
   }
@@ -548,8 +557,10 @@ export class RepoModel implements FileTree {
    */
   get bootstrapFiles(): string[] {
     return this.graph.unreachable.filter((path) => {
-      const kind = this.fileKind(path);
-      return kind?.kind === 'unapplied' || this.yaml.get(path)?.shape.tool === 'helmfile';
+      // Unreachable manifests: those nothing lists, and those only a kustomization no cluster
+      // applies lists (`talos/kustomization.yaml` → `cni/`, built with --enable-helm at bootstrap).
+      const kind = this.fileKind(path)?.kind;
+      return kind === 'unapplied' || kind === 'applied' || this.yaml.get(path)?.shape.tool === 'helmfile';
     });
   }
 

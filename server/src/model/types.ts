@@ -101,6 +101,11 @@ export interface FluxKustomization {
   appliedFiles: string[];
   /** spec fields the applying Kustomization's spec.patches set on this one (they win over its own). */
   inheritedSpec?: Record<string, unknown>;
+  /**
+   * Its spec as the applying Kustomization's build leaves it (kustomize patches, components and
+   * replacements in the parent's folder, the parent's spec.patches): what kustomize-controller reads.
+   */
+  builtSpec?: Record<string, unknown>;
 }
 
 export interface HelmRelease {

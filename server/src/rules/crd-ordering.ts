@@ -32,8 +32,15 @@ export function unorderedCustomResources(model: RepoModel): UnorderedCustomResou
   const bootstrapped = model.bootstrapCrdGroups;
   const { appliedBy, patchFiles } = model.graph;
   const result: UnorderedCustomResource[] = [];
+  const fluxByResource = new Map(model.graph.fluxKustomizations.map((ks) => [ks.resource, ks]));
   for (const cluster of model.graph.clusters) {
     const inCluster = new Set(cluster.kustomizations);
+    // A Flux Kustomization that installs CRDs from another source installs them itself; the
+    // Kustomizations that apply its file create it.
+    const installersOf = (installer: CrdInstaller) => {
+      const own = installer.via === 'flux-kustomization' ? fluxByResource.get(installer.resource) : undefined;
+      return [...(own ? [own] : []), ...(appliedBy.get(installer.resource.file) ?? [])].filter((ks) => inCluster.has(ks));
+    };
     const closure = dependencyClosure(model, cluster);
     for (const applier of cluster.kustomizations) {
       for (const file of applier.appliedFiles) {
@@ -44,7 +51,7 @@ export function unorderedCustomResources(model: RepoModel): UnorderedCustomResou
           if (bootstrapped.has(group)) continue;
           const installers = (installersByGroup.get(group) ?? [])
             .filter((i) => !i.kind || i.kind === resource.kind)
-            .map((installer) => ({ installer, installedBy: (appliedBy.get(installer.resource.file) ?? []).filter((ks) => inCluster.has(ks)) }))
+            .map((installer) => ({ installer, installedBy: installersOf(installer) }))
             .filter((i) => i.installedBy.length > 0);
           if (installers.length === 0) continue;
           const waitsFor = closure(applier);
@@ -87,8 +94,8 @@ function remedyFor(
     // (a Kustomization depending on its own parent would wait for itself).
     .filter(({ on }) => on !== applier && !closure(on).has(applier) && !appliedBeneath(model, applier, on) && !appliedBeneath(model, on, applier))
     // Another release of the chart the applier installs itself is a second copy, not the fix.
-    .filter(({ installer }) => !same || installer.via === 'crd-manifest' || installer.chart !== same.installer.chart);
-  const best = candidates.find((c) => c.installer.via === 'crd-manifest') ?? candidates[0];
+    .filter(({ installer }) => !same || installer.via !== 'helm-chart' || installer.chart !== same.installer.chart);
+  const best = candidates.find((c) => c.installer.via === 'crd-manifest') ?? candidates.find((c) => c.installer.via === 'flux-kustomization' && c.on.resource === c.installer.resource) ?? candidates[0];
   if (best) return { kind: 'depends-on', on: best.on, installer: best.installer };
   return same ? { kind: 'split', release: same.installer.resource } : undefined;
 }

@@ -2,6 +2,7 @@
 // names, connection strings with a password, and Flux `${VAR}` placeholders, which are not clear.
 import { isEncryptedValue } from '../model/values';
 import { isReference } from './sops-policy';
+import type { Resource } from '../model/types';
 
 /** Last words of key names that hold a credential themselves. */
 const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'passphrase', 'pwd', 'pass', 'token', 'credential', 'credentials']);
@@ -39,7 +40,8 @@ export function namesAKey(key: string, value: unknown): boolean {
 export function isClearValue(value: unknown): boolean {
   if (typeof value !== 'string' && typeof value !== 'number') return false;
   const text = String(value);
-  if (isReference(text) || /^(true|false|null|~)$/i.test(text) || isEncryptedValue(text) || text.length < 4) return false;
+  // `none`, `disabled`: a setting that says there is no credential, not one.
+  if (isReference(text) || /^(true|false|null|~|none|nil|disabled|unset|empty)$/i.test(text) || isEncryptedValue(text) || text.length < 4) return false;
   // An absolute file path (GOOGLE_APPLICATION_CREDENTIALS: /secrets/sa.json) says where the
   // credential is mounted: the credential itself is elsewhere.
   if (FILE_PATH.test(text)) return false;
@@ -77,4 +79,45 @@ export function credentialInClear(key: string, value: unknown): boolean {
     if (assignment && isCredentialKey(assignment[1]) && isClearValue(assignment[2])) return true;
   }
   return false;
+}
+
+/** One line of an authorized_keys or known_hosts file: options or host names, a public key type, its base64. */
+const SSH_PUBLIC_KEY = /(^|\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) AAAA[A-Za-z0-9+/]+={0,3}(\s|$)/;
+/** A PEM block that is public by nature. */
+const PUBLIC_PEM = /^-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|TRUSTED CERTIFICATE)-----$/;
+
+/**
+ * A value that is public material only: SSH public keys (authorized_keys, known_hosts), PEM
+ * certificates and public keys. Keeping it in a Secret leaks nothing; a private key beside it does.
+ */
+export function isPublicMaterial(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const lines = value.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  if (lines.length === 0) return false;
+  let inPem = false;
+  for (const line of lines) {
+    if (inPem) {
+      if (/^-----END [A-Z0-9 ]+-----$/.test(line)) inPem = false;
+      else if (!/^[A-Za-z0-9+/=]+$/.test(line)) return false;
+      continue;
+    }
+    if (PUBLIC_PEM.test(line)) inPem = true;
+    else if (!SSH_PUBLIC_KEY.test(line)) return false;
+  }
+  return !inPem;
+}
+
+/**
+ * The keys of a Secret's data or stringData whose values are in clear. A Secret filled in by
+ * Flux substitution keeps its secrets in placeholders; its other values are settings (a
+ * repository URL, a host) unless they look like a credential. Public material (SSH public keys,
+ * certificates) leaks nothing; `data` holds it in base64.
+ */
+export function clearValues(r: Resource, field: 'data' | 'stringData'): string[] {
+  const values = r.object[field];
+  if (!values || typeof values !== 'object') return [];
+  const entries = Object.entries(values);
+  const substituted = entries.some(([, v]) => hasPlaceholder(v));
+  const text = (v: unknown) => (field === 'data' && typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : v);
+  return entries.filter(([k, v]) => !isReference(v) && !isPublicMaterial(text(v)) && (!substituted || credentialInClear(k, v))).map(([k]) => k);
 }

@@ -1,8 +1,9 @@
 import { isMap, isScalar, parseAllDocuments } from 'yaml';
 import type { RepoModel } from '../model/model';
 import { isKustomizationFileName } from '../model/parse';
+import { findKustomizationFile } from '../model/kustomize';
 import { plainValue } from '../model/limits';
-import { dirname, joinRepoPath } from '../model/paths';
+import { ancestors, dirname, joinRepoPath } from '../model/paths';
 import { computeLineStarts, nodeAt, positionAt, rangeAtPath } from '../model/positions';
 import type { NodePath, Position, Range, Resource, YamlFile } from '../model/types';
 import { perFile } from './memo';
@@ -174,6 +175,9 @@ function deadFilesOf(model: RepoModel): (path: string) => boolean {
   const unreachable = new Set(model.graph.clusters.length > 0 ? model.graph.unreachable : []);
   return (path) => {
     if (unreachable.has(path)) return true;
+    // Without clusters, a manifest under a kustomize folder whose kustomization does not list it
+    // (and no other does) is not known to be applied: kustomize builds only what it lists.
+    if (model.fileKind(path)?.kind === 'unapplied' && ancestors(path).some((folder) => findKustomizationFile(model, folder) !== undefined)) return true;
     const template = /^(.*?)\/?templates\//.exec(path);
     return template !== null && model.kindOf(joinRepoPath(template[1], 'Chart.yaml') ?? '') === 'file';
   };

@@ -1,13 +1,21 @@
 import { ancestors, isWithin } from '../model/paths';
 import type { Resource, YamlFile } from '../model/types';
 import type { RepoModel } from '../model/model';
-import { creationRuleFor, isReference } from './sops-policy';
+import { creationRuleFor } from './sops-policy';
+import { clearValues } from './credentials';
 import type { Rule, RuleFinding } from './types';
 
-/** The file's first Secret that sops would encrypt (one with a literal or encrypted value). */
+/**
+ * The file's first Secret that sops would encrypt: an encrypted one, or one with a value in clear
+ * (as secrets/unencrypted reads it). One whose values are references, placeholders or public
+ * material needs no encryption and so no rule.
+ */
 function secretOf(file: YamlFile): Resource | undefined {
   return file.resources.find(
-    (r) => r.kind === 'Secret' && r.apiVersion === 'v1' && ['data', 'stringData'].some((f) => Object.values(r.object[f] ?? {}).some((v) => file.sopsEncrypted || !isReference(v))),
+    (r) =>
+      r.kind === 'Secret' &&
+      r.apiVersion === 'v1' &&
+      (['data', 'stringData'] as const).some((f) => (file.sopsEncrypted ? Object.keys(r.object[f] ?? {}).length > 0 : clearValues(r, f).length > 0)),
   );
 }
 
@@ -27,7 +35,7 @@ export const secretsNoCreationRule: Rule = {
   defaultSeverity: 'warning',
   description: 'A Secret in a file that no .sops.yaml creation rule matches.',
   help:
-    'sops refuses to encrypt a file no creation rule matches ("no matching creation rules found"), and an encrypted one cannot be re-encrypted with the repository\'s keys after an edit. Several such files in one folder that no rule covers are reported once, at the first, with the others as related locations. Quiet where the repository has no .sops.yaml with creation_rules.',
+    'sops refuses to encrypt a file no creation rule matches ("no matching creation rules found"), and an encrypted one cannot be re-encrypted with the repository\'s keys after an edit. Several such files in one folder that no rule covers are reported once, at the first, with the others as related locations. A Secret that holds nothing in clear (references, `${VAR}` placeholders, public keys and certificates) needs no encryption and so no rule. Quiet where the repository has no .sops.yaml with creation_rules.',
   fix: '—',
   check(model: RepoModel) {
     const uncovered: Uncovered[] = [];

@@ -1,5 +1,5 @@
-import { credentialInClear, hasPlaceholder } from './credentials';
-import { creationRuleFor, isReference } from './sops-policy';
+import { clearValues } from './credentials';
+import { creationRuleFor } from './sops-policy';
 import type { Resource } from '../model/types';
 import { fileRule, type Fix, type Rule, type RuleFinding } from './types';
 
@@ -11,7 +11,7 @@ export const secretsUnencrypted: Rule = fileRule(
     defaultSeverity: 'error',
     description: 'A Secret with values in clear, or a file a .sops.yaml creation rule says must be encrypted that is not.',
     help:
-      'A pushed commit is public to everyone who can read the repository, forever. Values that only reference a secret kept elsewhere (op://…, ${VAR}, <path:…>, templates) are not plaintext. In a Secret filled in by Flux substitution, a value whose secret parts are placeholders (`b2:${BUCKET}:/backups`, `postgres://${USER}:${PASS}@db/app`) is not plaintext either; a credential written out beside them is. The finding never quotes the value.',
+      'A pushed commit is public to everyone who can read the repository, forever. Values that only reference a secret kept elsewhere (op://…, ${VAR}, <path:…>, templates) are not plaintext. In a Secret filled in by Flux substitution, a value whose secret parts are placeholders (`b2:${BUCKET}:/backups`, `postgres://${USER}:${PASS}@db/app`) is not plaintext either; a credential written out beside them is. Public material (SSH public keys, PEM certificates and public keys) is no secret. The finding never quotes the value.',
     fix: 'Encrypt with SOPS.',
   },
   // One file at a time, so the engine reuses the findings of unchanged files.
@@ -56,17 +56,4 @@ export const secretsUnencrypted: Rule = fileRule(
 
 function isSecret(r: Resource): boolean {
   return r.kind === 'Secret' && r.apiVersion === 'v1';
-}
-
-/**
- * The keys of a Secret's data or stringData whose values are in clear. A Secret filled in by
- * Flux substitution keeps its secrets in placeholders; its other values are settings (a
- * repository URL, a host) unless they look like a credential.
- */
-function clearValues(r: Resource, field: 'data' | 'stringData'): string[] {
-  const values = r.object[field];
-  if (!values || typeof values !== 'object') return [];
-  const entries = Object.entries(values);
-  const substituted = entries.some(([, v]) => hasPlaceholder(v));
-  return entries.filter(([k, v]) => !isReference(v) && (!substituted || credentialInClear(k, v))).map(([k]) => k);
 }

@@ -54,6 +54,8 @@ export function isReference(value: unknown): boolean {
     /^op:\/\//.test(text) ||
     /^<path:[^>]+>$/.test(text) ||
     /^\$\{[^}]+\}$/.test(text) ||
+    // An environment variable the program expands itself (Grafana provisioning, shells): `$DB_PASSWORD`.
+    /^\$[A-Z_][A-Z0-9_]*$/.test(text) ||
     /\{\{.*\}\}/.test(text) ||
     /^(vault|awssm|gcpsm|azkv|ref\+[a-z]+):\/\//.test(text)
   );
