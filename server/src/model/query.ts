@@ -1,0 +1,183 @@
+// The one caching layer: what the model, rules and features reuse between checks, and why.
+//
+// A query is a name and a key, the value computed for them, and the inputs that value was computed
+// from. It is reused while every input is the same, and computed again otherwise:
+// - declared inputs (`inputs`) are compared by identity, element by element: the derived graph,
+//   the layers, the registry, another query's value, a group of objects, a string. The model makes
+//   a new object whenever what it stands for changes, so identity is equality;
+// - files read through `read.file(path)` are checked against the model's change log
+//   (`changedSince(revision)`): only the paths changed since the query was last validated are
+//   looked at, and a path it read must still be the same YamlFile (the model makes a new one
+//   whenever the text changes). When the log no longer reaches back, every file read is compared.
+// An object key (a YamlFile, a Resource's object, a group of built objects) is held weakly: its
+// queries go with it. A string key (a rule id, 'all') lives as long as the model; a new value
+// replaces the old one, so what the old one read is let go.
+//
+// `perFile` is a family of queries, one value per YAML file, computed again only for the paths
+// the change log names (all of them when its inputs change). `derived` is for plain libraries
+// without a model (schema/): a value of an immutable object alone, computed once per object.
+//
+// Rules and features declare what they compute and from what; they never keep a cache themselves.
+import type { YamlFile } from './types';
+
+/** What the query layer needs of the model: its files and its change log. */
+export interface QuerySource {
+  readonly revision: number;
+  changedSince(revision: number): readonly string[] | undefined;
+  file(path: string): YamlFile | undefined;
+  readonly files: ReadonlyMap<string, YamlFile>;
+}
+
+export type QueryKey = object | string | number;
+
+/** Reads a query records: the files it depends on, beyond its declared inputs. */
+export interface QueryReads {
+  /** The model's file at `path` (undefined when none), recorded as read. */
+  file(path: string): YamlFile | undefined;
+}
+
+interface Entry {
+  inputs: readonly unknown[];
+  value: unknown;
+  /** Files read, by path: the YamlFile seen (undefined: no file there). */
+  reads?: Map<string, YamlFile | undefined>;
+  /** The model's revision when the reads were last known to hold. */
+  revision: number;
+}
+
+interface Table {
+  byObject: WeakMap<object, Entry>;
+  byValue: Map<string | number, Entry>;
+}
+
+interface FileTable {
+  inputs: readonly unknown[];
+  revision: number;
+  byPath: Map<string, unknown>;
+  version: number;
+}
+
+/** What `perFile` returns: the values by path, and whether any went from or to non-empty since the last call. */
+export interface PerFile<T> {
+  byPath: ReadonlyMap<string, T>;
+  changed: boolean;
+  /** Changes whenever `changed` is true: an input for a query that joins the values. */
+  version: number;
+}
+
+/** Element-wise identity of two input lists. */
+export function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class Queries {
+  private readonly tables = new Map<string, Table>();
+  private readonly fileTables = new Map<string, FileTable>();
+  private versions = 0;
+
+  constructor(private readonly source: QuerySource) {}
+
+  /**
+   * The value of query `name` at `key`: computed by `compute`, then reused while `inputs` are the
+   * same (by identity, element by element) and no file `compute` read through `read` changed.
+   * `compute` gets the value it replaces, if any, to keep the parts of it that still hold (so
+   * that whoever reads them by identity keeps what it made of them).
+   */
+  get<T>(name: string, key: QueryKey, inputs: readonly unknown[], compute: (read: QueryReads, previous: T | undefined) => T): T {
+    const table = this.table(name);
+    const entry = typeof key === 'object' ? table.byObject.get(key) : table.byValue.get(key);
+    if (entry && sameInputs(entry.inputs, inputs) && this.readsHold(entry)) return entry.value as T;
+    let reads: Map<string, YamlFile | undefined> | undefined;
+    const revision = this.source.revision;
+    const value = compute(
+      {
+        file: (path) => {
+          const file = this.source.file(path);
+          (reads ??= new Map()).set(path, file);
+          return file;
+        },
+      },
+      entry?.value as T | undefined,
+    );
+    const fresh: Entry = { inputs, value, reads, revision };
+    if (typeof key === 'object') table.byObject.set(key, fresh);
+    else table.byValue.set(key, fresh);
+    return value;
+  }
+
+  /**
+   * The parts joined into one array: the same array as last time while every part is the same, so
+   * whoever reads it (the check engine) can reuse what it made of it.
+   */
+  joined<T>(name: string, parts: readonly (readonly T[])[]): T[] {
+    return this.get(name, '', parts, () => parts.flat() as T[]);
+  }
+
+  /**
+   * One value per YAML file, computed again only for the files changed since the last call (every
+   * file when `inputs` changed, e.g. the derived graph was rebuilt). `changed` says whether any
+   * value went from or to non-empty, and `version` changes with it: a query that joins the values
+   * takes it as an input, and so keeps its value while they say the same.
+   */
+  perFile<T>(name: string, inputs: readonly unknown[], compute: (file: YamlFile) => T, isEmpty: (value: T) => boolean): PerFile<T> {
+    const state = this.fileTables.get(name);
+    const changes = state && sameInputs(state.inputs, inputs) ? this.source.changedSince(state.revision) : undefined;
+    if (!state || !changes) {
+      const byPath = new Map<string, T>();
+      for (const [path, file] of this.source.files) byPath.set(path, compute(file));
+      const version = ++this.versions;
+      this.fileTables.set(name, { inputs, revision: this.source.revision, byPath, version });
+      return { byPath, changed: true, version };
+    }
+    const byPath = state.byPath as Map<string, T>;
+    let changed = false;
+    for (const path of new Set(changes)) {
+      const file = this.source.file(path);
+      const before = byPath.get(path);
+      const value = file ? compute(file) : undefined;
+      if ((before !== undefined && !isEmpty(before)) || (value !== undefined && !isEmpty(value))) changed = true;
+      if (value === undefined) byPath.delete(path);
+      else byPath.set(path, value);
+    }
+    state.revision = this.source.revision;
+    if (changed) state.version = ++this.versions;
+    return { byPath, changed, version: state.version };
+  }
+
+  private table(name: string): Table {
+    let table = this.tables.get(name);
+    if (!table) this.tables.set(name, (table = { byObject: new WeakMap(), byValue: new Map() }));
+    return table;
+  }
+
+  /** Whether every file an entry read is still the one it saw: from the change log when it reaches back. */
+  private readsHold(entry: Entry): boolean {
+    const reads = entry.reads;
+    if (!reads) return true;
+    const revision = this.source.revision;
+    if (entry.revision === revision) return true;
+    const changes = this.source.changedSince(entry.revision);
+    const same = (path: string) => !reads.has(path) || this.source.file(path) === reads.get(path);
+    const holds = changes ? changes.every(same) : [...reads.keys()].every(same);
+    if (holds) entry.revision = revision;
+    return holds;
+  }
+}
+
+/**
+ * A function of an immutable object alone, computed once per object (held weakly): for plain
+ * libraries that have no model (a schema's field names). Everything that reads the model goes
+ * through the model's `queries`.
+ */
+export function derived<K extends object, V>(compute: (key: K) => V): (key: K) => V {
+  const values = new WeakMap<K, V>();
+  return (key) => {
+    if (values.has(key)) return values.get(key)!;
+    const value = compute(key);
+    values.set(key, value);
+    return value;
+  };
+}
