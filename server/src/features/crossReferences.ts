@@ -1,7 +1,6 @@
 // Which names refer to which objects: dependsOn, sourceRef/chartRef, secretRef/configMapRef/
 // valuesFrom and namespaces, and the metadata.name that declares each object. Definition,
 // references, rename, hover and completion all read this one index.
-import type { RepoGraph } from '../model/graph';
 import { isFluxKustomization, isHelmRelease, readDependsOn } from '../model/flux';
 import type { RepoModel } from '../model/model';
 import type { FluxKustomization, HelmRelease, NodePath, Position, Range, Resource, YamlFile } from '../model/types';
@@ -45,18 +44,15 @@ export interface SymbolAt {
 
 const CONFIG_REFS: Record<string, string> = { secretRef: 'Secret', configMapRef: 'ConfigMap', secretKeyRef: 'Secret', configMapKeyRef: 'ConfigMap' };
 
-const fluxObjects = new WeakMap<RepoGraph, Map<Resource, FluxKustomization | HelmRelease>>();
-
 /** The Flux Kustomization or HelmRelease a resource is, as the graph knows it. */
 export function fluxObjectOf(model: RepoModel, resource: Resource): FluxKustomization | HelmRelease | undefined {
   const graph = model.graph;
-  let byResource = fluxObjects.get(graph);
-  if (!byResource) {
-    byResource = new Map();
-    for (const ks of graph.fluxKustomizations) byResource.set(ks.resource, ks);
-    for (const hr of graph.helmReleases) byResource.set(hr.resource, hr);
-    fluxObjects.set(graph, byResource);
-  }
+  const byResource = model.queries.get('flux objects', 'all', [graph], () => {
+    const map = new Map<Resource, FluxKustomization | HelmRelease>();
+    for (const ks of graph.fluxKustomizations) map.set(ks.resource, ks);
+    for (const hr of graph.helmReleases) map.set(hr.resource, hr);
+    return map;
+  });
   return byResource.get(resource);
 }
 
@@ -101,14 +97,9 @@ export function declarationsOf(model: RepoModel, key: ObjectKey): Declaration[] 
   return result;
 }
 
-const sitesCache = new WeakMap<YamlFile, { graph: RepoGraph; sites: ReferenceSite[] }>();
-
+/** The references written in a file, kept while the file and the derived graph are the same. */
 export function sitesOf(model: RepoModel, file: YamlFile): ReferenceSite[] {
-  const cached = sitesCache.get(file);
-  if (cached && cached.graph === model.graph) return cached.sites;
-  const sites = extractSites(model, file);
-  sitesCache.set(file, { graph: model.graph, sites });
-  return sites;
+  return model.queries.get('reference sites', file, [model.graph], () => extractSites(model, file));
 }
 
 export function allSites(model: RepoModel): ReferenceSite[] {

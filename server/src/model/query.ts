@@ -14,8 +14,9 @@
 // replaces the old one, so what the old one read is let go.
 //
 // `perFile` is a family of queries, one value per YAML file, computed again only for the paths
-// the change log names (all of them when its inputs change). `derived` is for plain libraries
-// without a model (schema/): a value of an immutable object alone, computed once per object.
+// the change log names (all of them when its inputs change). `derived` is a value of an immutable
+// object alone, computed once per object, where no model is at hand (a schema's field names in
+// schema/, the index of a list of components).
 //
 // Rules and features declare what they compute and from what; they never keep a cache themselves.
 import type { YamlFile } from './types';
@@ -168,8 +169,8 @@ export class Queries {
 }
 
 /**
- * A function of an immutable object alone, computed once per object (held weakly): for plain
- * libraries that have no model (a schema's field names). Everything that reads the model goes
+ * A function of an immutable object alone, computed once per object (held weakly), where no model
+ * is at hand (a schema's field names, a list of components' index). Whatever reads the model goes
  * through the model's `queries`.
  */
 export function derived<K extends object, V>(compute: (key: K) => V): (key: K) => V {
