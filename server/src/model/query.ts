@@ -9,6 +9,8 @@
 //   (`changedSince(revision)`): only the paths changed since the query was last validated are
 //   looked at, and a path it read must still be the same YamlFile (the model makes a new one
 //   whenever the text changes). When the log no longer reaches back, every file read is compared.
+//   `read.kind(path)` and `read.listing(folder)` record what a path is and what a folder holds
+//   (a build reads them), compared by value around each changed path.
 // An object key (a YamlFile, a Resource's object, a group of built objects) is held weakly: its
 // queries go with it. A string key (a rule id, 'all') lives as long as the model; a new value
 // replaces the old one, so what the old one read is let go.
@@ -19,22 +21,29 @@
 // schema/, the index of a list of components).
 //
 // Rules and features declare what they compute and from what; they never keep a cache themselves.
+import { ancestors } from './paths';
 import type { YamlFile } from './types';
 
-/** What the query layer needs of the model: its files and its change log. */
+/** What the query layer needs of the model: its files, its folders and its change log. */
 export interface QuerySource {
   readonly revision: number;
   changedSince(revision: number): readonly string[] | undefined;
   file(path: string): YamlFile | undefined;
   readonly files: ReadonlyMap<string, YamlFile>;
+  kindOf(path: string): string;
+  children(folder: string): { files: string[]; folders: string[] };
 }
 
 export type QueryKey = object | string | number;
 
-/** Reads a query records: the files it depends on, beyond its declared inputs. */
+/** Reads a query records: what of the workspace it depends on, beyond its declared inputs. */
 export interface QueryReads {
-  /** The model's file at `path` (undefined when none), recorded as read. */
+  /** The model's YAML file at `path` (undefined when none), recorded as read. */
   file(path: string): YamlFile | undefined;
+  /** Whether `path` is a file, a folder or missing (any file: its text is not kept), recorded as read. */
+  kind(path: string): string;
+  /** The files and folders directly in `folder`, recorded as read. */
+  listing(folder: string): { files: string[]; folders: string[] };
 }
 
 interface Entry {
@@ -42,6 +51,8 @@ interface Entry {
   value: unknown;
   /** Files read, by path: the YamlFile seen (undefined: no file there). */
   reads?: Map<string, YamlFile | undefined>;
+  /** Path kinds and folder listings read (`kind\0path`, `list\0folder`), as they were (a listing joined into a string). */
+  states?: Map<string, string>;
   /** The model's revision when the reads were last known to hold. */
   revision: number;
 }
@@ -92,6 +103,7 @@ export class Queries {
     const entry = typeof key === 'object' ? table.byObject.get(key) : table.byValue.get(key);
     if (entry && sameInputs(entry.inputs, inputs) && this.readsHold(entry)) return entry.value as T;
     let reads: Map<string, YamlFile | undefined> | undefined;
+    let states: Map<string, string> | undefined;
     const revision = this.source.revision;
     const value = compute(
       {
@@ -100,10 +112,20 @@ export class Queries {
           (reads ??= new Map()).set(path, file);
           return file;
         },
+        kind: (path) => {
+          const kind = this.source.kindOf(path);
+          (states ??= new Map()).set(`kind\0${path}`, kind);
+          return kind;
+        },
+        listing: (folder) => {
+          const listing = this.source.children(folder);
+          (states ??= new Map()).set(`list\0${folder}`, listingKey(listing));
+          return listing;
+        },
       },
       entry?.value as T | undefined,
     );
-    const fresh: Entry = { inputs, value, reads, revision };
+    const fresh: Entry = { inputs, value, reads, states, revision };
     if (typeof key === 'object') table.byObject.set(key, fresh);
     else table.byValue.set(key, fresh);
     return value;
@@ -154,18 +176,33 @@ export class Queries {
     return table;
   }
 
-  /** Whether every file an entry read is still the one it saw: from the change log when it reaches back. */
+  /**
+   * Whether everything an entry read is as it saw it: from the change log when it reaches back (a
+   * change at a path can change the kind and listing of the path and of its folders), else by
+   * looking at every read again.
+   */
   private readsHold(entry: Entry): boolean {
-    const reads = entry.reads;
-    if (!reads) return true;
+    const { reads, states } = entry;
+    if (!reads && !states) return true;
     const revision = this.source.revision;
     if (entry.revision === revision) return true;
     const changes = this.source.changedSince(entry.revision);
-    const same = (path: string) => !reads.has(path) || this.source.file(path) === reads.get(path);
-    const holds = changes ? changes.every(same) : [...reads.keys()].every(same);
+    const sameFile = (path: string) => !reads || !reads.has(path) || this.source.file(path) === reads.get(path);
+    const sameState = (key: string) => {
+      const before = states?.get(key);
+      if (before === undefined) return true;
+      const at = key.slice(key.indexOf('\0') + 1);
+      return (key.startsWith('kind\0') ? this.source.kindOf(at) : listingKey(this.source.children(at))) === before;
+    };
+    const around = (path: string) => [path, ...ancestors(path)].every((p) => sameState(`kind\0${p}`) && sameState(`list\0${p}`));
+    const holds = changes ? changes.every((path) => sameFile(path) && (!states || around(path))) : [...(reads?.keys() ?? [])].every(sameFile) && [...(states?.keys() ?? [])].every(sameState);
     if (holds) entry.revision = revision;
     return holds;
   }
+}
+
+function listingKey(listing: { files: string[]; folders: string[] }): string {
+  return `${listing.files.join('\n')}\n\n${listing.folders.join('\n')}`;
 }
 
 /**

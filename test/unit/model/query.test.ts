@@ -167,13 +167,14 @@ test('derived computes once per object', () => {
 const PATHS = ['a.yaml', 'b.yaml', 'c.yaml', 'd/e.yaml'];
 const edit = fc.tuple(fc.constantFrom(...PATHS), fc.option(fc.constantFrom('a', 'b', 'c'), { nil: undefined }));
 
-test('queries over files equal a fresh computation after any series of edits', () => {
+test('queries over files, path kinds and listings equal a fresh computation after any series of edits', () => {
   fc.assert(
     fc.property(fc.array(fc.tuple(edit, fc.boolean(), fc.boolean()), { minLength: 1, maxLength: 25 }), (steps) => {
       const m = model({ 'a.yaml': cm('a') });
       const read = ['a.yaml', 'd/e.yaml'];
-      const fresh = () => read.map((p) => m.file(p)?.resources[0]?.name ?? '-').join(',');
-      const query = () => m.queries.get('names', 'all', [], (r) => read.map((p) => r.file(p)?.resources[0]?.name ?? '-').join(','));
+      const fresh = () => [...read.map((p) => m.file(p)?.resources[0]?.name ?? '-'), m.kindOf('d'), m.kindOf('c.yaml'), JSON.stringify(m.children('')), JSON.stringify(m.children('d'))].join(',');
+      const query = () =>
+        m.queries.get('names', 'all', [], (r) => [...read.map((p) => r.file(p)?.resources[0]?.name ?? '-'), r.kind('d'), r.kind('c.yaml'), JSON.stringify(r.listing('')), JSON.stringify(r.listing('d'))].join(','));
       const perFile = () => Object.fromEntries(m.queries.perFile('names', [], (f) => f.resources.map((r) => r.name).join(','), (v) => v === '').byPath);
       const freshPerFile = () => Object.fromEntries([...m.files].map(([p, f]) => [p, f.resources.map((r) => r.name).join(',')]));
       for (const [[path, name], ask, clear] of steps) {
@@ -198,4 +199,37 @@ test('a query computed again gets the value it replaces', () => {
   ask('a');
   ask('b');
   assert.deepEqual(seen, [undefined, 'a']);
+});
+
+test('a query that read a path kind or a folder listing is computed again when they change, and only then', () => {
+  const m = model({ 'apps/web/a.yaml': cm('a') });
+  m.setFile('apps/web/notes.txt', null);
+  let calls = 0;
+  const seen = () =>
+    m.queries.get('seen', 'all', [], (read) => {
+      calls++;
+      return `${read.kind('apps/web/notes.txt')} ${read.kind('apps/db')} [${read.listing('apps/web').files.join(',')}]`;
+    });
+  assert.equal(seen(), 'file missing [apps/web/a.yaml,apps/web/notes.txt]');
+  // Text edits of a file listed: the listing is the same.
+  m.setFile('apps/web/a.yaml', cm('b'));
+  m.setFile('other/x.yaml', cm('x'));
+  assert.equal(seen(), 'file missing [apps/web/a.yaml,apps/web/notes.txt]');
+  assert.equal(calls, 1);
+  // A file deep below makes a folder; a file created in the folder lists it; a file deleted goes.
+  m.setFile('apps/db/deep/ns.yaml', cm('db'));
+  assert.equal(seen(), 'file folder [apps/web/a.yaml,apps/web/notes.txt]');
+  m.setFile('apps/web/b.yaml', cm('b'));
+  assert.equal(seen(), 'file folder [apps/web/a.yaml,apps/web/b.yaml,apps/web/notes.txt]');
+  m.setFile('apps/web/notes.txt', undefined);
+  assert.equal(seen(), 'missing folder [apps/web/a.yaml,apps/web/b.yaml]');
+  assert.equal(calls, 4);
+  // Without the change log: compared by value all the same.
+  m.setChartStores([]);
+  assert.equal(seen(), 'missing folder [apps/web/a.yaml,apps/web/b.yaml]');
+  assert.equal(calls, 4);
+  m.setChartStores([]);
+  m.setFile('apps/db/deep/ns.yaml', undefined);
+  assert.equal(seen(), 'missing missing [apps/web/a.yaml,apps/web/b.yaml]');
+  assert.equal(calls, 5);
 });
