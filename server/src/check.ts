@@ -5,7 +5,6 @@ import { refuseEncryptedEdits } from './fixes';
 import type { RepoModel } from './model/model';
 import { CONFIG_RULE_ID, RULE_FAILED_ID, RULES, UNREADABLE_ID } from './rules';
 import type { YamlFile } from './model/types';
-import { perFile } from './rules/memo';
 import type { Finding, Fix, Rule, RuleFinding, Severity } from './rules/types';
 
 export interface CheckOptions {
@@ -18,109 +17,69 @@ export interface CheckOptions {
 
 export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding[] {
   const configured = model.config.rules;
-  const state = engineState(model);
+  const queries = model.queries;
   const parts: Finding[][] = [];
   const problems = model.configProblems;
   if (problems.length > 0) {
-    if (state.config?.problems !== problems) {
-      state.config = { problems, findings: problems.map((problem) => ({ rule: CONFIG_RULE_ID, severity: 'error', file: CONFIG_FILE, range: problem.range, message: problem.message })) };
-    }
-    parts.push(state.config.findings);
+    parts.push(queries.get('engine config findings', 'all', [problems], () => problems.map((problem): Finding => ({ rule: CONFIG_RULE_ID, severity: 'error', file: CONFIG_FILE, range: problem.range, message: problem.message }))));
   }
   const unreadable = model.unreadable;
   const unreadableSeverity = configured[UNREADABLE_ID] ?? options.severities?.[UNREADABLE_ID] ?? 'warning';
   if (unreadable.length > 0 && unreadableSeverity !== 'off') {
-    if (state.unreadable?.problems !== unreadable || state.unreadable.severity !== unreadableSeverity) {
-      const findings = unreadable.map((problem): Finding => {
-        const at = { line: problem.line ?? 0, character: 0 };
-        return { rule: UNREADABLE_ID, severity: unreadableSeverity, file: problem.path || REPOSITORY, range: { start: at, end: at }, message: problem.message };
-      });
-      state.unreadable = { problems: unreadable, severity: unreadableSeverity, findings };
-    }
-    parts.push(state.unreadable.findings);
+    parts.push(
+      queries.get('engine unreadable findings', 'all', [unreadable, unreadableSeverity], () =>
+        unreadable.map((problem): Finding => {
+          const at = { line: problem.line ?? 0, character: 0 };
+          return { rule: UNREADABLE_ID, severity: unreadableSeverity, file: problem.path || REPOSITORY, range: { start: at, end: at }, message: problem.message };
+        }),
+      ),
+    );
   }
+  const failedSeverity = configured[RULE_FAILED_ID] ?? options.severities?.[RULE_FAILED_ID] ?? 'error';
   for (const rule of options.rules ?? RULES) {
     const severity = configured[rule.id] ?? options.severities?.[rule.id] ?? rule.defaultSeverity;
     if (severity === 'off') continue;
-    let reported;
+    let reported: RuleFinding[];
     try {
       reported = reuse(model, rule, options);
     } catch (error) {
       options.onRuleError?.(rule, error);
       const failed = ruleFailure(rule, error, REPOSITORY);
-      const failedSeverity = configured[RULE_FAILED_ID] ?? options.severities?.[RULE_FAILED_ID] ?? 'error';
       if (failedSeverity !== 'off') parts.push([{ ...failed, rule: RULE_FAILED_ID, severity: failedSeverity }]);
       continue;
     }
     // A configured severity overrides the one a rule picks for a particular finding.
     const forced = (configured[rule.id] ?? options.severities?.[rule.id]) as Severity | undefined;
     // The same findings under the same configuration: the same engine findings as last time.
-    const previous = state.processed.get(rule.id);
-    if (previous && previous.reported === reported && previous.severity === severity && previous.forced === forced && previous.config === model.config) {
-      parts.push(previous.findings);
-      continue;
-    }
-    const findings: Finding[] = [];
-    for (const f of reported) {
-      if (model.isIgnored(f.file)) continue;
-      if (failures.has(f)) {
-        const failedSeverity = configured[RULE_FAILED_ID] ?? options.severities?.[RULE_FAILED_ID] ?? 'error';
-        if (failedSeverity !== 'off') findings.push({ ...f, rule: RULE_FAILED_ID, severity: failedSeverity });
-        continue;
-      }
-      const finding: Finding = { ...f, rule: rule.id, severity: forced ?? f.severity ?? severity };
-      if (f.fixes) finding.fixes = refuseEncryptedEdits(f.fixes, (file) => model.file(file)?.sopsEncrypted === true).map(shortTitle);
-      findings.push(finding);
-    }
-    state.processed.set(rule.id, { reported, severity, forced, config: model.config, findings });
-    parts.push(findings);
+    parts.push(
+      queries.get('engine findings', rule.id, [reported, severity, forced, failedSeverity, model.config], () => {
+        const findings: Finding[] = [];
+        for (const f of reported) {
+          if (model.isIgnored(f.file)) continue;
+          if (failures.has(f)) {
+            if (failedSeverity !== 'off') findings.push({ ...f, rule: RULE_FAILED_ID, severity: failedSeverity });
+            continue;
+          }
+          const finding: Finding = { ...f, rule: rule.id, severity: forced ?? f.severity ?? severity };
+          if (f.fixes) finding.fixes = refuseEncryptedEdits(f.fixes, (file) => model.file(file)?.sopsEncrypted === true).map(shortTitle);
+          findings.push(finding);
+        }
+        return findings;
+      }),
+    );
   }
   // Sorting is the costly step on a large repository: skipped when every rule's findings are the same arrays.
-  let sorted: Finding[];
-  if (state.sorted && state.sorted.parts.length === parts.length && state.sorted.parts.every((p, i) => p === parts[i])) sorted = state.sorted.findings;
-  else {
-    sorted = parts.flat().sort(compareFindings);
-    state.sorted = { parts, findings: sorted };
-  }
+  const sorted = queries.get('engine sorted', 'all', parts, () => parts.flat().sort(compareFindings));
   // Suppression comments live in the files' texts: filtered again when the findings or the text of a file with findings changed.
-  const changes = state.filtered?.sorted === sorted ? model.changedSince(state.filtered.revision) : undefined;
-  if (state.filtered && changes && !changes.some((path) => state.filtered!.files.has(path))) {
-    state.filtered.revision = model.revision;
-    return [...state.filtered.findings];
-  }
-  const findings = sorted.filter((f) => {
-    const file = model.file(f.file);
-    const text = file?.text ?? '';
-    let s = state.suppressions.get(f.file);
-    if (!s || s.text !== text) state.suppressions.set(f.file, (s = { text, suppressions: readSuppressions(text) }));
-    return !s.suppressions.suppresses(f.rule, f.range.start.line);
-  });
-  state.filtered = { sorted, revision: model.revision, files: new Set(sorted.map((f) => f.file)), findings };
-  // The texts kept for suppressions are those of files with findings: a closed or deleted file's goes.
-  for (const file of state.suppressions.keys()) if (!state.filtered.files.has(file)) state.suppressions.delete(file);
+  const findings = queries.get('engine suppressed', 'all', [sorted], (read) =>
+    sorted.filter((f) => {
+      const file = read.file(f.file);
+      const suppressions = file ? queries.get('suppressions', file, [], () => readSuppressions(file.text)) : NO_SUPPRESSIONS;
+      return !suppressions.suppresses(f.rule, f.range.start.line);
+    }),
+  );
   return [...findings];
 }
-
-interface EngineState {
-  /** Per rule: what it reported last, under which severities, and the engine findings made of it. */
-  processed: Map<string, { reported: RuleFinding[]; severity: Severity; forced: Severity | undefined; config: object; findings: Finding[] }>;
-  sorted?: { parts: Finding[][]; findings: Finding[] };
-  config?: { problems: readonly unknown[]; findings: Finding[] };
-  unreadable?: { problems: readonly unknown[]; severity: Severity; findings: Finding[] };
-  filtered?: { sorted: Finding[]; revision: number; files: Set<string>; findings: Finding[] };
-  suppressions: Map<string, { text: string; suppressions: Suppressions }>;
-}
-const engineStates = new WeakMap<RepoModel, EngineState>();
-
-function engineState(model: RepoModel): EngineState {
-  let state = engineStates.get(model);
-  if (!state) engineStates.set(model, (state = { processed: new Map(), suppressions: new Map() }));
-  return state;
-}
-
-const structureCache = new WeakMap<object, Map<string, { findings: RuleFinding[]; files: Map<string, YamlFile | undefined> }>>();
-
-const fileRuleFindings = new WeakMap<RepoModel, Map<string, { byPath: Map<string, RuleFinding[]>; all: RuleFinding[] }>>();
 
 /** Where a failure that no file can be named for is reported: the repository itself. */
 const REPOSITORY = '.';
@@ -154,30 +113,22 @@ function reuse(model: RepoModel, rule: Rule, options: CheckOptions): RuleFinding
         return [ruleFailure(rule, error, file.path)];
       }
     };
-    const { byPath, changed } = perFile(model, `rule ${rule.id}`, checkFile, (findings) => findings.length === 0);
-    let joined = fileRuleFindings.get(model);
-    if (!joined) fileRuleFindings.set(model, (joined = new Map()));
-    const previous = joined.get(rule.id);
-    if (previous && previous.byPath === byPath && !changed) return previous.all;
-    const all = [...byPath.values()].flat();
-    joined.set(rule.id, { byPath, all });
-    return all;
+    const { byPath, version } = model.queries.perFile(`rule ${rule.id}`, [graph], checkFile, (findings) => findings.length === 0);
+    // Joined again only when some file's findings went from or to non-empty.
+    return model.queries.get('file rule findings', rule.id, [version], () => [...byPath.values()].flat());
   }
   if (rule.scope === 'structure') {
-    let byRule = structureCache.get(graph);
-    if (!byRule) structureCache.set(graph, (byRule = new Map()));
-    const cached = byRule.get(rule.id);
-    // Ranges come from the files' texts: a finding is stale when a file it points into changed.
-    if (cached && [...cached.files].every(([path, file]) => model.file(path) === file)) return cached.findings;
-    const findings = rule.check(model);
-    const files = new Map<string, YamlFile | undefined>();
-    for (const f of findings) {
-      files.set(f.file, model.file(f.file));
-      for (const r of f.related ?? []) files.set(r.file, model.file(r.file));
-      for (const fix of f.fixes ?? []) for (const change of fix.changes) files.set(change.file, model.file(change.file));
-    }
-    byRule.set(rule.id, { findings, files });
-    return findings;
+    // Kept while the derived graph stands; ranges come from the files' texts, so the findings are
+    // stale when a file they point into changed: those files are the query's reads.
+    return model.queries.get('structure findings', rule.id, [graph], (read) => {
+      const findings = rule.check(model);
+      for (const f of findings) {
+        read.file(f.file);
+        for (const r of f.related ?? []) read.file(r.file);
+        for (const fix of f.fixes ?? []) for (const change of fix.changes) read.file(change.file);
+      }
+      return findings;
+    });
   }
   return rule.check(model);
 }
@@ -212,6 +163,8 @@ export function readSuppressions(text: string): Suppressions {
   const covers = (scope: Set<string> | 'all' | undefined, rule: string) => scope === 'all' || (scope !== undefined && scope.has(rule));
   return { suppresses: (rule, line) => covers(file, rule) || covers(byLine.get(line), rule) };
 }
+
+const NO_SUPPRESSIONS = readSuppressions('');
 
 function merge(a: Set<string> | 'all' | undefined, b: Set<string> | 'all'): Set<string> | 'all' {
   if (a === 'all' || b === 'all') return 'all';

@@ -2,7 +2,6 @@
 // valuesFrom and namespaces, and the metadata.name that declares each object. Definition,
 // references, rename, hover and completion all read this one index.
 import { clusterObjects } from '../model/applied';
-import type { RepoGraph } from '../model/graph';
 import { isFluxKustomization, isHelmRelease, readDependsOn } from '../model/flux';
 import type { RepoModel } from '../model/model';
 import type { FluxKustomization, HelmRelease, NodePath, Position, Range, Resource, YamlFile } from '../model/types';
@@ -46,18 +45,15 @@ export interface SymbolAt {
 
 const CONFIG_REFS: Record<string, string> = { secretRef: 'Secret', configMapRef: 'ConfigMap', secretKeyRef: 'Secret', configMapKeyRef: 'ConfigMap' };
 
-const fluxObjects = new WeakMap<RepoGraph, Map<Resource, FluxKustomization | HelmRelease>>();
-
 /** The Flux Kustomization or HelmRelease a resource is, as the graph knows it. */
 export function fluxObjectOf(model: RepoModel, resource: Resource): FluxKustomization | HelmRelease | undefined {
   const graph = model.graph;
-  let byResource = fluxObjects.get(graph);
-  if (!byResource) {
-    byResource = new Map();
-    for (const ks of graph.fluxKustomizations) byResource.set(ks.resource, ks);
-    for (const hr of graph.helmReleases) byResource.set(hr.resource, hr);
-    fluxObjects.set(graph, byResource);
-  }
+  const byResource = model.queries.get('flux objects', 'all', [graph], () => {
+    const map = new Map<Resource, FluxKustomization | HelmRelease>();
+    for (const ks of graph.fluxKustomizations) map.set(ks.resource, ks);
+    for (const hr of graph.helmReleases) map.set(hr.resource, hr);
+    return map;
+  });
   return byResource.get(resource);
 }
 
@@ -107,8 +103,6 @@ export function declarationsOf(model: RepoModel, key: ObjectKey): Declaration[] 
   return result;
 }
 
-const generatedCache = new WeakMap<object, Map<string, Declaration[]>>();
-
 /**
  * The ConfigMaps and Secrets kustomize generates, declared at their generator entry under the
  * entry's name (the one manifests refer to; the build renames those references to the hashed
@@ -116,35 +110,29 @@ const generatedCache = new WeakMap<object, Map<string, Declaration[]>>();
  */
 function generatedDeclarations(model: RepoModel): Map<string, Declaration[]> {
   const objects = clusterObjects(model);
-  let cached = generatedCache.get(objects);
-  if (cached) return cached;
-  const namespaces = new Map<Resource, { name: string; namespaces: Set<string> }>();
-  for (const c of objects) {
-    for (const o of c.objects) {
-      if (!o.generated) continue;
-      let entry = namespaces.get(o.resource);
-      if (!entry) namespaces.set(o.resource, (entry = { name: o.generated.name, namespaces: new Set() }));
-      entry.namespaces.add(o.namespace);
+  return model.queries.get('generated declarations', objects, [], () => {
+    const namespaces = new Map<Resource, { name: string; namespaces: Set<string> }>();
+    for (const c of objects) {
+      for (const o of c.objects) {
+        if (!o.generated) continue;
+        let entry = namespaces.get(o.resource);
+        if (!entry) namespaces.set(o.resource, (entry = { name: o.generated.name, namespaces: new Set() }));
+        entry.namespaces.add(o.namespace);
+      }
     }
-  }
-  cached = new Map();
-  for (const [resource, { name, namespaces: set }] of namespaces) {
-    const namespace = set.size === 1 ? [...set][0] || undefined : undefined;
-    const id = `${resource.kind}/${name}`;
-    cached.set(id, [...(cached.get(id) ?? []), { key: { kind: resource.kind, name, namespace }, resource, range: resource.range }]);
-  }
-  generatedCache.set(objects, cached);
-  return cached;
+    const declared = new Map<string, Declaration[]>();
+    for (const [resource, { name, namespaces: set }] of namespaces) {
+      const namespace = set.size === 1 ? [...set][0] || undefined : undefined;
+      const id = `${resource.kind}/${name}`;
+      declared.set(id, [...(declared.get(id) ?? []), { key: { kind: resource.kind, name, namespace }, resource, range: resource.range }]);
+    }
+    return declared;
+  });
 }
 
-const sitesCache = new WeakMap<YamlFile, { graph: RepoGraph; sites: ReferenceSite[] }>();
-
+/** The references written in a file, kept while the file and the derived graph are the same. */
 export function sitesOf(model: RepoModel, file: YamlFile): ReferenceSite[] {
-  const cached = sitesCache.get(file);
-  if (cached && cached.graph === model.graph) return cached.sites;
-  const sites = extractSites(model, file);
-  sitesCache.set(file, { graph: model.graph, sites });
-  return sites;
+  return model.queries.get('reference sites', file, [model.graph], () => extractSites(model, file));
 }
 
 export function allSites(model: RepoModel): ReferenceSite[] {

@@ -33,9 +33,6 @@ export interface DependencyEdge {
 
 const SERVICE_DNS = /\b([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\b/g;
 
-const structuralCache = new WeakMap<object, Map<string, DependencyEdge[]>>();
-const fileCache = new WeakMap<object, { layers: object; edges: DependencyEdge[] }>();
-
 /**
  * Every dependency edge between components. Edges read from the graph (dependsOn, kustomize
  * paths, custom resources) are cached per derivation; edges read from a file's contents (DNS
@@ -49,21 +46,19 @@ export function dependencyEdges(model: RepoModel): DependencyEdge[] {
 export function edgesOfFile(model: RepoModel, file: YamlFile): DependencyEdge[] {
   const layers = model.layers;
   if (layers.components.length === 0) return [];
-  let structural = structuralCache.get(layers);
-  if (!structural) {
-    structural = new Map();
+  const structural = model.queries.get('structural edges', 'all', [layers], () => {
+    const byFile = new Map<string, DependencyEdge[]>();
     for (const edge of structuralEdges(model)) {
-      const list = structural.get(edge.resource.file) ?? [];
+      const list = byFile.get(edge.resource.file) ?? [];
       list.push(edge);
-      structural.set(edge.resource.file, list);
+      byFile.set(edge.resource.file, list);
     }
-    structuralCache.set(layers, structural);
-  }
+    return byFile;
+  });
   const own = structural.get(file.path) ?? [];
   if (!model.graph.clustersOf.has(file.path) || model.graph.patchFiles.has(file.path)) return own;
-  let cached = fileCache.get(file);
-  if (!cached || cached.layers !== layers) fileCache.set(file, (cached = { layers, edges: file.resources.flatMap((r) => referenceEdges(model, r)) }));
-  return own.length === 0 ? cached.edges : [...own, ...cached.edges];
+  const edges = model.queries.get('reference edges', file, [layers], () => file.resources.flatMap((r) => referenceEdges(model, r)));
+  return own.length === 0 ? edges : [...own, ...edges];
 }
 
 function edgeSink(edges: DependencyEdge[]) {

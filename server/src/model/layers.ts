@@ -1,5 +1,6 @@
 // Layers and components: from `.gitops-guardrails.yaml` when it names layers, else from folder
 // naming conventions anchored at what the clusters apply. "No layers" is a valid answer.
+import { derived } from './query';
 import picomatch from 'picomatch';
 import type { GuardrailsConfig } from './config';
 import type { RepoGraph } from './graph';
@@ -191,7 +192,12 @@ export function layerOfPath(layers: readonly Layer[], repoPath: string): Layer |
 }
 
 
-const componentIndex = new WeakMap<readonly Component[], Map<string, Component>>();
+/** Components by folder (the first of each), once per list of components. */
+const componentIndex = derived((components: readonly Component[]) => {
+  const index = new Map<string, Component>();
+  for (const c of components) if (!index.has(c.folder)) index.set(c.folder, c);
+  return index;
+});
 
 /** A Flux Kustomization's layer label: `layer`, or any `<prefix>/layer`, with its key. */
 function layerLabel(ks: FluxKustomization): { value: string; key: string } | undefined {
@@ -332,12 +338,7 @@ function layersFromLabels(graph: RepoGraph, configuredOrder: readonly string[] |
 
 /** The component whose folder holds a path (the deepest one). */
 export function componentOfPath(components: readonly Component[], repoPath: string): Component | undefined {
-  let index = componentIndex.get(components);
-  if (!index) {
-    index = new Map();
-    for (const c of components) if (!index.has(c.folder)) index.set(c.folder, c);
-    componentIndex.set(components, index);
-  }
+  const index = componentIndex(components);
   if (index.has(repoPath)) return index.get(repoPath);
   for (const folder of ancestors(repoPath)) {
     const found = index.get(folder);
@@ -346,18 +347,13 @@ export function componentOfPath(components: readonly Component[], repoPath: stri
   return undefined;
 }
 
-const namespaceIndex = new WeakMap<readonly Component[], Map<string, Component>>();
-
 /** Components by the namespaces they own; a namespace two components share belongs to neither. */
-export function componentsByNamespace(components: readonly Component[]): Map<string, Component> {
-  const cached = namespaceIndex.get(components);
-  if (cached) return cached;
+export const componentsByNamespace = derived((components: readonly Component[]): Map<string, Component> => {
   const owners = new Map<string, Component | null>();
   for (const c of components) {
     for (const ns of c.ownNamespaces) owners.set(ns, owners.has(ns) && owners.get(ns) !== c ? null : c);
   }
   const result = new Map<string, Component>();
   for (const [ns, c] of owners) if (c) result.set(ns, c);
-  namespaceIndex.set(components, result);
   return result;
-}
+});

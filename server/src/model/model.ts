@@ -25,6 +25,7 @@ import { parseInWorkers, parseWorkerCount } from './parse-pool';
 import { nodeAt, rangeAtPath, rangeFromOffsets } from './positions';
 import { describeFileError, scanWorkspace, type UnreadablePath } from './scan';
 import type { NodePath, Range, Resource, YamlFile } from './types';
+import { Queries } from './query';
 
 /** One answer to where a document lands (RepoModel.placementsOf). */
 export interface Placement {
@@ -91,6 +92,8 @@ export class RepoModel implements FileTree {
   private chartStoreList: readonly ChartStore[] = [];
   /** The chart last resolved for each release (`file\0name`): a document being typed does not parse. */
   private readonly lastReleaseCharts = new Map<string, ReleaseChart>();
+  /** What rules, features and derivations reuse between checks (query.ts): invalidated by this model's change log. */
+  readonly queries: Queries = new Queries(this);
 
   constructor(root: string, knownRuleIds: ReadonlySet<string> = new Set()) {
     this.root = root;

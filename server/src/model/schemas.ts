@@ -6,18 +6,22 @@ import { chartCrdObjects } from './charts/crds';
 import type { LoadedChart } from './charts/types';
 import type { RepoModel } from './model';
 
-interface ModelSchemas {
-  crds: unknown[];
-  registry: SchemaRegistry;
-}
-
-const registries = new WeakMap<RepoModel, ModelSchemas>();
-
 /** The schema registry of a model, rebuilt only when its CustomResourceDefinitions change. */
 export function registryFor(model: RepoModel): SchemaRegistry {
   // CRDs are part of the structure: while the derived graph stands, so does the registry.
-  const byGraph = registryByGraph.get(model.graph);
-  if (byGraph) return byGraph;
+  return model.queries.get('schema registry of graph', 'all', [model.graph], () => {
+    const crds = customResourceDefinitions(model);
+    // A rebuilt graph with the same CRD objects: the same registry (its validators compiled).
+    return model.queries.get('schema registry', 'all', crds, () => {
+      const registry = new SchemaRegistry();
+      registry.addCustomResourceDefinitions(crds);
+      return registry;
+    });
+  });
+}
+
+/** The CRD objects of the repository, then those of every resolved chart from outside it. */
+function customResourceDefinitions(model: RepoModel): unknown[] {
   const crds: unknown[] = [];
   for (const file of model.files.values()) {
     for (const r of file.resources) if (r.kind === 'CustomResourceDefinition') crds.push(r.object);
@@ -26,17 +30,6 @@ export function registryFor(model: RepoModel): SchemaRegistry {
   const charts = new Set<LoadedChart>();
   for (const { resolution } of model.charts.values()) if (resolution.status === 'resolved' && resolution.chart.origin.kind !== 'repository') charts.add(resolution.chart);
   for (const chart of charts) crds.push(...chartCrdObjects(chart));
-  const cached = registries.get(model);
-  if (cached && cached.crds.length === crds.length && cached.crds.every((c, i) => c === crds[i])) {
-    registryByGraph.set(model.graph, cached.registry);
-    return cached.registry;
-  }
-  const registry = new SchemaRegistry();
-  registry.addCustomResourceDefinitions(crds);
-  registries.set(model, { crds, registry });
-  registryByGraph.set(model.graph, registry);
-  return registry;
+  return crds;
 }
-
-const registryByGraph = new WeakMap<object, SchemaRegistry>();
 

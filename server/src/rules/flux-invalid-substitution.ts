@@ -2,8 +2,8 @@ import { parseExpressions } from '../model/build/envsubst';
 import { effectiveSpec } from '../model/flux';
 import type { RepoModel } from '../model/model';
 import { stringLeaves } from '../model/values';
-import type { FluxKustomization, NodePath, Resource } from '../model/types';
-import { onePerKey, perGroup, stableConcat } from './memo';
+import type { FluxKustomization, NodePath, Resource, YamlFile } from '../model/types';
+import { onePerKey } from './once';
 import type { Rule, RuleFinding } from './types';
 
 export const fluxInvalidSubstitution: Rule = {
@@ -17,48 +17,35 @@ export const fluxInvalidSubstitution: Rule = {
     const parts: Array<Array<{ key: string; finding: RuleFinding }>> = [];
     // ConfigMaps and Secrets by kind and name: names are structure, so found once per graph.
     const sources = variableSources(model);
-    const memo = memos(model);
     for (const ks of model.graph.fluxKustomizations) {
       // Specs are structure: a Kustomization without postBuild stays without while the graph stands.
-      if (!hasPostBuild(ks)) continue;
+      if (!hasPostBuild(model, ks)) continue;
       const provided = providedVariables(model, ks, sources);
       if (!provided) continue;
       // Reused while the variables and every file the Kustomization applies are unchanged.
       const signature = `${provided.complete}\n${provided.sources}\n${[...provided.names].join(',')}`;
-      const files = ks.appliedFiles.map((path) => model.file(path));
-      let entry = memo.get(ks);
-      if (!entry || entry.signature !== signature || entry.files.length !== files.length || entry.files.some((f, i) => f !== files[i])) {
-        memo.set(ks, (entry = { signature, files, findings: problemsOf(model, ks, provided) }));
-      }
-      parts.push(entry.findings);
+      parts.push(model.queries.get('flux/invalid-substitution of', ks, [signature], (read) => problemsOf(model, ks, provided, read.file)));
     }
     // The same array as last time while every Kustomization's findings are; each problem once.
-    const found = stableConcat(model, 'flux/invalid-substitution', parts);
-    return perGroup(model, 'flux/invalid-substitution once', found, [], () => onePerKey(found));
+    const found = model.queries.joined('flux/invalid-substitution', parts);
+    return model.queries.get('flux/invalid-substitution once', found, [], () => onePerKey(found));
   },
 };
 
-const postBuilds = new WeakMap<FluxKustomization, boolean>();
-function hasPostBuild(ks: FluxKustomization): boolean {
-  let has = postBuilds.get(ks);
-  if (has === undefined) postBuilds.set(ks, (has = !!effectiveSpec(ks).postBuild));
-  return has;
+function hasPostBuild(model: RepoModel, ks: FluxKustomization): boolean {
+  return model.queries.get('flux/invalid-substitution postBuild', ks, [], () => !!effectiveSpec(ks).postBuild);
 }
 
-type Memo = WeakMap<FluxKustomization, { signature: string; files: unknown[]; findings: Array<{ key: string; finding: RuleFinding }> }>;
-const memoTables = new WeakMap<RepoModel, Memo>();
-function memos(model: RepoModel): Memo {
-  let memo = memoTables.get(model);
-  if (!memo) memoTables.set(model, (memo = new WeakMap()));
-  return memo;
-}
-
-/** The substitution problems in what one Kustomization applies, with a key that identifies each. */
-function problemsOf(model: RepoModel, ks: FluxKustomization, provided: Provided): Array<{ key: string; finding: RuleFinding }> {
+/**
+ * The substitution problems in what one Kustomization applies, with a key that identifies each;
+ * `fileOf` reads the files it applies (a query's reads).
+ */
+function problemsOf(model: RepoModel, ks: FluxKustomization, provided: Provided, fileOf: (path: string) => YamlFile | undefined): Array<{ key: string; finding: RuleFinding }> {
   const found: Array<{ key: string; finding: RuleFinding }> = [];
   for (const file of ks.appliedFiles) {
+    const yaml = fileOf(file);
     if (model.graph.patchFiles.has(file)) continue;
-    for (const resource of model.file(file)?.resources ?? []) {
+    for (const resource of yaml?.resources ?? []) {
       if (substitutionDisabled(resource)) continue;
       for (const [path, text] of stringLeaves(resource.object, [])) {
         for (const problem of problemsIn(text, provided.names, provided.complete)) {
@@ -115,13 +102,9 @@ export function providedVariables(model: RepoModel, ks: FluxKustomization, objec
   return { names, complete, sources: [...new Set(sources)].join(', ') || 'postBuild' };
 }
 
-const sourcesByGraph = new WeakMap<object, Map<string, Resource[]>>();
-
 /** Every v1 ConfigMap and Secret, by `Kind/name` (the same Resource objects while the graph stands). */
 function variableSources(model: RepoModel): Map<string, Resource[]> {
-  let cached = sourcesByGraph.get(model.graph);
-  if (!cached) sourcesByGraph.set(model.graph, (cached = indexVariableSources(model)));
-  return cached;
+  return model.queries.get('flux/invalid-substitution sources', 'all', [model.graph], () => indexVariableSources(model));
 }
 
 function indexVariableSources(model: RepoModel): Map<string, Resource[]> {

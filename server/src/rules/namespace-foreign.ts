@@ -5,7 +5,7 @@ import type { Component } from '../model/types';
 import type { BuiltObject } from '../model/applied';
 import { groupValues, sameFindings } from '../model/namespaceBudgets';
 import { SYSTEM_NAMESPACES } from '../model/platform';
-import { onePerKey, perGroup } from './memo';
+import { onePerKey } from './once';
 import type { Rule, RuleFinding } from './types';
 
 export const namespaceForeign: Rule = {
@@ -17,21 +17,13 @@ export const namespaceForeign: Rule = {
   fix: '—',
   check(model) {
     const components = model.layers.components;
-    const owners = componentsOwningNamespaces(model);
+    const owners = componentsByNamespace(components);
     // Each group's findings are kept while its objects and the components are the same.
     const found = groupValues(model, 'namespace/foreign', [components], (objects) => foreignIn(model, objects, components, owners), sameFindings);
     // The same document in several clusters is reported once.
-    return perGroup(model, 'namespace/foreign once', found, [], () => onePerKey(found));
+    return model.queries.get('namespace/foreign once', found, [], () => onePerKey(found));
   },
 };
-
-const owningCache = new WeakMap<object, Map<string, Component>>();
-function componentsOwningNamespaces(model: RepoModel): Map<string, Component> {
-  const components = model.layers.components;
-  let owners = owningCache.get(components);
-  if (!owners) owningCache.set(components, (owners = componentsByNamespace(components)));
-  return owners;
-}
 
 function foreignIn(model: RepoModel, objects: readonly BuiltObject[], components: readonly Component[], owners: Map<string, Component>): Array<{ key: string; finding: RuleFinding }> {
   const found: Array<{ key: string; finding: RuleFinding }> = [];

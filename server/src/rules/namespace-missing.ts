@@ -7,16 +7,11 @@ import { clusterObjects, type BuiltObject } from '../model/applied';
 import { BUILT_IN_NAMESPACES, platformNamespaces, platformsOf, type Platform } from '../model/platform';
 import { createManifest } from './edits';
 import { groupValues, helmTargetNamespace, objectGroups, sameFindings } from '../model/namespaceBudgets';
-import { perGroup } from './memo';
 import type { Rule, RuleFinding } from './types';
-
-const bootstrapCache = new WeakMap<object, Set<string>>();
 
 /** Namespaces that bootstrap steps no cluster applies create: helmfile releases, kustomize helmCharts. */
 function bootstrapNamespaces(model: RepoModel): Set<string> {
-  let cached = bootstrapCache.get(model.graph);
-  if (!cached) bootstrapCache.set(model.graph, (cached = findBootstrapNamespaces(model)));
-  return cached;
+  return model.queries.get('namespace/missing bootstrap', 'all', [model.graph], () => findBootstrapNamespaces(model));
 }
 
 function findBootstrapNamespaces(model: RepoModel): Set<string> {
@@ -52,21 +47,14 @@ export const namespaceMissing: Rule = {
     const all = groupValues(model, 'namespace/missing', [...declared.values(), components, unbuilt], (objects, cluster) =>
       unbuilt.names.has(cluster.name) ? [] : missingIn(cluster.name, objects, declared.get(cluster.name)!, components),
     );
-    return perGroup(model, 'namespace/missing findings', all, [], () => findingsOf(model, all));
+    return model.queries.get('namespace/missing findings', all, [], () => findingsOf(model, all));
   },
 };
 
-const unbuiltSets = new WeakMap<RepoModel, { key: string; names: Set<string> }>();
-
 /** The clusters some of whose Kustomizations cannot be built; the same object while they are the same. */
-function unbuiltClusters(model: RepoModel): { key: string; names: Set<string> } {
+function unbuiltClusters(model: RepoModel): { names: Set<string> } {
   const names = clusterObjects(model).filter((c) => c.unbuilt.length > 0).map((c) => c.cluster.name);
-  const key = names.join('\n');
-  const previous = unbuiltSets.get(model);
-  if (previous?.key === key) return previous;
-  const fresh = { key, names: new Set(names) };
-  unbuiltSets.set(model, fresh);
-  return fresh;
+  return model.queries.get('namespace/missing unbuilt', 'all', [names.join('\n')], () => ({ names: new Set(names) }));
 }
 
 interface Missing {
@@ -89,8 +77,6 @@ function missingIn(cluster: string, objects: readonly BuiltObject[], declared: R
   return found;
 }
 
-const declaredSets = new WeakMap<RepoModel, { names: readonly unknown[]; declared: Map<string, Set<string>> }>();
-
 /**
  * The namespaces each cluster declares (built-in, bootstrapped, Namespace objects, HelmReleases
  * that create theirs); the same Sets while they hold the same names.
@@ -98,18 +84,17 @@ const declaredSets = new WeakMap<RepoModel, { names: readonly unknown[]; declare
 function declaredByCluster(model: RepoModel, bootstrapped: ReadonlySet<string>): Map<string, Set<string>> {
   const platforms = platformsOf(model);
   const names = groupValues(model, 'namespace/missing declares', [], (objects, cluster) => declaresOf(objects, platforms.get(cluster.name)).map((name) => [cluster.name, name] as const), sameFindings);
-  const previous = declaredSets.get(model);
   // A rebuilt graph (new bootstrap namespaces) regroups every object, so `names` is then a new array too.
-  if (previous?.names === names) return previous.declared;
-  const declared = new Map(objectGroups(model).map(({ cluster }) => [cluster.name, new Set([...BUILT_IN_NAMESPACES, ...bootstrapped])] as const));
-  for (const [cluster, name] of names) declared.get(cluster)?.add(name);
-  // Equal names (an edit that declares the same namespaces): the previous Sets, so the groups' findings hold.
-  for (const [cluster, set] of declared) {
-    const before = previous?.declared.get(cluster);
-    if (before && before.size === set.size && [...set].every((n) => before.has(n))) declared.set(cluster, before);
-  }
-  declaredSets.set(model, { names, declared });
-  return declared;
+  return model.queries.get('namespace/missing declared', 'all', [names], (_, previous: Map<string, Set<string>> | undefined) => {
+    const declared = new Map(objectGroups(model).map(({ cluster }) => [cluster.name, new Set([...BUILT_IN_NAMESPACES, ...bootstrapped])] as const));
+    for (const [cluster, name] of names) declared.get(cluster)?.add(name);
+    // Equal names (an edit that declares the same namespaces): the previous Sets, so the groups' findings hold.
+    for (const [cluster, set] of declared) {
+      const before = previous?.get(cluster);
+      if (before && before.size === set.size && [...set].every((n) => before.has(n))) declared.set(cluster, before);
+    }
+    return declared;
+  });
 }
 
 function declaresOf(objects: readonly BuiltObject[], platform: Platform | undefined): string[] {

@@ -2,7 +2,6 @@ import type { BuiltObject } from '../model/applied';
 import { basename } from '../model/paths';
 import { createManifest } from './edits';
 import { anchorOf, namespaceValues, objectGroups, sameFindings } from '../model/namespaceBudgets';
-import { perGroup, stableConcat } from './memo';
 import type { Rule, RuleFinding } from './types';
 
 const NO_OBJECTS: BuiltObject[] = [];
@@ -18,9 +17,9 @@ export const netpolMissingDefaultDeny: Rule = {
     // Namespaced policies sit with their namespace's objects; clusterwide ones are few (and cluster-wide objects sit in the '' group).
     const clusterwide = new Map(objectGroups(model).map(({ cluster, groups }) => {
       const global = groups.get('') ?? NO_OBJECTS;
-      return [cluster.name, perGroup(model, 'netpol clusterwide', global, [], () => global.filter((o) => o.kind === 'CiliumClusterwideNetworkPolicy'))] as const;
+      return [cluster.name, model.queries.get('netpol clusterwide', global, [], () => global.filter((o) => o.kind === 'CiliumClusterwideNetworkPolicy'))] as const;
     }));
-    const policies = stableConcat(model, 'netpol clusterwide', [...clusterwide.values()]);
+    const policies = model.queries.joined('netpol clusterwide', [...clusterwide.values()]);
     // Each namespace's finding is kept while its budgets (its objects in every cluster), the clusterwide policies and the graph are unchanged.
     return namespaceValues(model, 'netpol/missing-default-deny', [model.graph, policies], (namespace, components, inClusters): RuleFinding[] => {
       const without = inClusters.filter(

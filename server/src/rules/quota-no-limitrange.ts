@@ -4,7 +4,6 @@ import { createManifest } from './edits';
 import type { RepoModel } from '../model/model';
 import type { BuiltObject } from '../model/applied';
 import { budgetValues, type NamespaceBudget } from '../model/namespaceBudgets';
-import { perGroup } from './memo';
 import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';
 import type { Rule, RuleFinding } from './types';
 
@@ -21,7 +20,7 @@ export const quotaNoLimitrange: Rule = {
   check(model) {
     // Each budget's gaps are kept while it is the same object; findings are made again only when a gap changed.
     const gaps = budgetValues(model, 'quota/no-limitrange', [], quotaGaps);
-    return perGroup(model, 'quota/no-limitrange findings', gaps, [], () => findingsOf(model, gaps));
+    return model.queries.get('quota/no-limitrange findings', gaps, [], () => findingsOf(model, gaps));
   },
 };
 

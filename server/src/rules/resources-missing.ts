@@ -5,7 +5,7 @@ import type { NodePath, Resource } from '../model/types';
 import type { RepoModel } from '../model/model';
 import type { BuiltObject } from '../model/applied';
 import { groupValues, sameFindings } from '../model/namespaceBudgets';
-import { onePerKey, perGroup } from './memo';
+import { onePerKey } from './once';
 import { insertIntoMap } from './edits';
 import type { Rule, RuleFinding } from './types';
 
@@ -35,7 +35,7 @@ export const resourcesMissing: Rule = {
     // Each group's findings are kept while its objects are the same.
     const found = groupValues(model, 'resources/missing', [], (objects) => missingIn(model, objects), sameFindings);
     // The same container in several clusters is reported once.
-    return perGroup(model, 'resources/missing once', found, [], () => onePerKey(found));
+    return model.queries.get('resources/missing once', found, [], () => onePerKey(found));
   },
 };
 
@@ -47,7 +47,7 @@ function missingIn(model: RepoModel, objects: readonly BuiltObject[]): Array<{ k
     if (!manifest && !release) continue;
     // Values from a ConfigMap or Secret may set the resources: the release's own values do not tell.
     if (release && Array.isArray(o.object?.spec?.valuesFrom) && o.object.spec.valuesFrom.length > 0) continue;
-    for (const container of containersOf(o.object, manifest)) {
+    for (const container of containersOf(model, o.object, manifest)) {
       if (!container.setsNoRequests || !container.setsNoLimits) continue;
       const path = sourcePath(o.resource, container, manifest);
       if (!path) continue;
@@ -58,17 +58,11 @@ function missingIn(model: RepoModel, objects: readonly BuiltObject[]): Array<{ k
 }
 
 /** Containers of an object, kept per object: unchanged builds hand out the same objects. */
-const containerCache = new WeakMap<object, ContainerBudget[]>();
-function containersOf(object: any, manifest: boolean): ContainerBudget[] {
+function containersOf(model: RepoModel, object: any, manifest: boolean): ContainerBudget[] {
   if (!object || typeof object !== 'object') return [];
-  let containers = containerCache.get(object);
-  if (!containers) {
-    containers = manifest
-      ? workloadBudget(object)?.containers ?? []
-      : estimateHelmReleaseWorkloads(object).flatMap((w) => (w.podPath[2] === 'controllers' ? w.containers : []));
-    containerCache.set(object, containers);
-  }
-  return containers;
+  return model.queries.get('resources/missing containers', object, [manifest], () =>
+    manifest ? workloadBudget(object)?.containers ?? [] : estimateHelmReleaseWorkloads(object).flatMap((w) => (w.podPath[2] === 'controllers' ? w.containers : [])),
+  );
 }
 
 /** The container's path in the source document: manifests by container name, app-template by key. */

@@ -6,7 +6,6 @@ import { plainValue } from '../model/limits';
 import { ancestors, dirname, joinRepoPath } from '../model/paths';
 import { computeLineStarts, nodeAt, positionAt, rangeAtPath } from '../model/positions';
 import type { NodePath, Position, Range, Resource, YamlFile } from '../model/types';
-import { perFile } from './memo';
 import { registryFor } from '../model/schemas';
 import { type SchemaRegistry, type SchemaProblem, type ValidateOptions, type ValidationResult } from '../schema/index';
 import type { Rule, RuleFinding } from './types';
@@ -22,9 +21,14 @@ export const schemaInvalid: Rule = {
     const registry = registryFor(model);
     const skip = deadFiles(model);
     // Only the files changed since the last check are validated again (the registry changes with the graph only).
-    const { byPath, changed } = perFile(model, 'schema/invalid', (file) => (skip(file.path) ? NOTHING : fileResultCached(model, registry, file)), (r) => r.findings.length === 0 && r.unknown.length === 0);
-    const previous = joined.get(model);
-    if (previous && previous.byPath === byPath && !changed) return previous.findings;
+    const { byPath, version } = model.queries.perFile('schema/invalid', [model.graph], (file) => (skip(file.path) ? NOTHING : fileResultCached(model, registry, file)), (r) => r.findings.length === 0 && r.unknown.length === 0);
+    // Joined again only when some file's result went from or to non-empty.
+    return model.queries.get('schema/invalid all', 'all', [version], () => joinResults(model, registry, byPath));
+  },
+};
+
+/** Every file's findings, and one finding per kind no schema knows (or known in another API group). */
+function joinResults(model: RepoModel, registry: SchemaRegistry, byPath: ReadonlyMap<string, FileResult>): RuleFinding[] {
     const findings: RuleFinding[] = [];
     const unknown = new Map<string, Resource>();
     const wrongApiVersion = new Map<string, Resource[]>();
@@ -83,13 +87,10 @@ export const schemaInvalid: Rule = {
         message: `No schema is known for ${kind}: ${why}, so documents of this kind are not validated.`,
       });
     }
-    joined.set(model, { byPath, findings });
     return findings;
-  },
-};
+}
 
 const NOTHING: FileResult = { findings: [], unknown: [] };
-const joined = new WeakMap<RepoModel, { byPath: Map<string, FileResult>; findings: RuleFinding[] }>();
 
 interface FileResult {
   findings: RuleFinding[];
@@ -97,12 +98,12 @@ interface FileResult {
   unknown: [string, Resource][];
 }
 
-const fileResults = new WeakMap<YamlFile, { graph: object; registry: SchemaRegistry; result: FileResult }>();
-
 /** One file's problems, kept while the file, the derived graph and the registry are the same. */
 function fileResultCached(model: RepoModel, registry: SchemaRegistry, file: YamlFile): FileResult {
-  const cached = fileResults.get(file);
-  if (cached && cached.graph === model.graph && cached.registry === registry) return cached.result;
+  return model.queries.get('schema/invalid file', file, [model.graph, registry], () => fileResult(model, registry, file));
+}
+
+function fileResult(model: RepoModel, registry: SchemaRegistry, file: YamlFile): FileResult {
   const result: FileResult = { findings: [], unknown: [] };
   const isPatch = model.graph.patchFiles.has(file.path);
   for (const resource of file.resources) {
@@ -111,7 +112,7 @@ function fileResultCached(model: RepoModel, registry: SchemaRegistry, file: Yaml
       isKustomization: isKustomizationFileName(file.path),
       ignoreRequired: requiredComesFromAbove(model, resource),
     };
-    const validation = validateCached(registry, resource, options);
+    const validation = validateCached(model, registry, resource, options);
     if (!Array.isArray(validation)) {
       if (!isPatch && !registry.deprecation(resource.apiVersion, resource.kind)) result.unknown.push([validation.unknownKind, resource]);
       continue;
@@ -126,7 +127,6 @@ function fileResultCached(model: RepoModel, registry: SchemaRegistry, file: Yaml
     }
     if (!isPatch) result.findings.push(...inlinePatchesCached(model, registry, resource));
   }
-  fileResults.set(file, { graph: model.graph, registry, result });
   return result;
 }
 
@@ -145,16 +145,10 @@ function anchor(resource: Resource, problem: SchemaProblem): [NodePath, 'key' | 
   return [problem.path, problem.target];
 }
 
-const results = new WeakMap<object, { registry: SchemaRegistry; options: string; result: ValidationResult }>();
-
 /** A document's object is replaced when its file changes, so results are kept per object. */
-function validateCached(registry: SchemaRegistry, resource: Resource, options: ValidateOptions): ValidationResult {
-  const key = JSON.stringify(options);
-  const cached = results.get(resource.object);
-  if (cached && cached.registry === registry && cached.options === key) return cached.result;
-  const result = registry.validate(resource.object, options);
-  if (resource.object && typeof resource.object === 'object') results.set(resource.object, { registry, options: key, result });
-  return result;
+function validateCached(model: RepoModel, registry: SchemaRegistry, resource: Resource, options: ValidateOptions): ValidationResult {
+  if (!resource.object || typeof resource.object !== 'object') return registry.validate(resource.object, options);
+  return model.queries.get('schema/invalid validation', resource.object, [registry, JSON.stringify(options)], () => registry.validate(resource.object, options));
 }
 
 /**
@@ -162,14 +156,8 @@ function validateCached(registry: SchemaRegistry, resource: Resource, options: V
  * and Helm chart templates, which are Go templates.
  */
 export function deadFiles(model: RepoModel): (path: string) => boolean {
-  const cached = deadByGraph.get(model.graph);
-  if (cached) return cached;
-  const dead = deadFilesOf(model);
-  deadByGraph.set(model.graph, dead);
-  return dead;
+  return model.queries.get('dead files', 'all', [model.graph], () => deadFilesOf(model));
 }
-
-const deadByGraph = new WeakMap<object, (path: string) => boolean>();
 
 function deadFilesOf(model: RepoModel): (path: string) => boolean {
   const unreachable = new Set(model.graph.clusters.length > 0 ? model.graph.unreachable : []);
@@ -220,15 +208,9 @@ function requiredComesFromAbove(model: RepoModel, resource: Resource): boolean {
   return false;
 }
 
-const inlineResults = new WeakMap<object, { registry: SchemaRegistry; findings: RuleFinding[] }>();
-
 function inlinePatchesCached(model: RepoModel, registry: SchemaRegistry, resource: Resource): RuleFinding[] {
   if (!resource.object || typeof resource.object !== 'object') return [];
-  const cached = inlineResults.get(resource.object);
-  if (cached && cached.registry === registry) return cached.findings;
-  const findings = inlinePatchFindings(model, registry, resource);
-  inlineResults.set(resource.object, { registry, findings });
-  return findings;
+  return model.queries.get('schema/invalid inline patches', resource.object, [registry], () => inlinePatchFindings(model, registry, resource));
 }
 
 /**

@@ -11,25 +11,20 @@ export interface CreationRuleMatch {
   rule?: Omit<CreationRule, 'configPath'>;
 }
 
-const cache = new WeakMap<object, Map<string, ReturnType<typeof parseCreationRules> | null>>();
-
 /** The creation rule for a file, or undefined when no .sops.yaml with creation_rules covers it. */
 export function creationRuleFor(model: RepoModel, path: string): CreationRuleMatch | undefined {
   for (const folder of ancestors(path)) {
     const config = folder ? `${folder}/.sops.yaml` : '.sops.yaml';
     const file = model.file(config);
     if (!file) continue;
-    let parsedByText = cache.get(file);
-    if (!parsedByText) cache.set(file, (parsedByText = new Map()));
-    let rules = parsedByText.get(file.text);
-    if (rules === undefined) {
+    // A YamlFile is a new object whenever its text changes: parsed once per file object.
+    const rules = model.queries.get('sops creation rules', file, [], () => {
       try {
-        rules = parseCreationRules(file.text, config) ?? null;
+        return parseCreationRules(file.text, config) ?? null;
       } catch {
-        rules = null;
+        return null;
       }
-      parsedByText.set(file.text, rules);
-    }
+    });
     if (!rules) return undefined;
     const relative = folder ? path.slice(folder.length + 1) : path;
     const rule = rules.find((r) => {

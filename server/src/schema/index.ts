@@ -16,6 +16,7 @@ import { CrdCompiler, crdVersions, type CrdVersion } from './crd';
 import { knownDeprecation } from './deprecations';
 import { toProblems, type AjvError } from './messages';
 import { isPlaceholder, prepareDocument } from './tolerance';
+import { derived } from '../model/query';
 import type {
   Completions,
   Deprecation,
@@ -77,24 +78,19 @@ function fluxVersions(): Map<string, CrdVersion[]> {
 
 const SNAPSHOT_ORIGIN = ' (bundled snapshot)';
 
-const names = new WeakMap<object, Set<string>>();
-/** Every field name a schema declares, at any depth. */
-function declaredNames(schema: JsonSchema): Set<string> {
-  let out = names.get(schema);
-  if (!out) {
-    const found = new Set<string>();
-    const visit = (node: unknown): void => {
-      if (!node || typeof node !== 'object') return;
-      if (Array.isArray(node)) return node.forEach(visit);
-      const properties = (node as JsonSchema).properties;
-      if (properties && typeof properties === 'object') for (const [name, value] of Object.entries(properties)) (found.add(name), visit(value));
-      for (const key of ['items', 'additionalProperties', 'allOf', 'anyOf', 'oneOf']) visit((node as JsonSchema)[key]);
-    };
-    visit(schema);
-    names.set(schema, (out = found));
-  }
-  return out;
-}
+/** Every field name a schema declares, at any depth (once per schema object). */
+const declaredNames = derived((schema: JsonSchema): Set<string> => {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const properties = (node as JsonSchema).properties;
+    if (properties && typeof properties === 'object') for (const [name, value] of Object.entries(properties)) (found.add(name), visit(value));
+    for (const key of ['items', 'additionalProperties', 'allOf', 'anyOf', 'oneOf']) visit((node as JsonSchema)[key]);
+  };
+  visit(schema);
+  return found;
+});
 
 let snapshotByKey: Map<string, CrdVersion[]> | undefined;
 let snapshotByKind: Map<string, CrdVersion[]> | undefined;

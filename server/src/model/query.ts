@@ -1,0 +1,221 @@
+// The one caching layer: what the model, rules and features reuse between checks, and why.
+//
+// A query is a name and a key, the value computed for them, and the inputs that value was computed
+// from. It is reused while every input is the same, and computed again otherwise:
+// - declared inputs (`inputs`) are compared by identity, element by element: the derived graph,
+//   the layers, the registry, another query's value, a group of objects, a string. The model makes
+//   a new object whenever what it stands for changes, so identity is equality;
+// - files read through `read.file(path)` are checked against the model's change log
+//   (`changedSince(revision)`): only the paths changed since the query was last validated are
+//   looked at, and a path it read must still be the same YamlFile (the model makes a new one
+//   whenever the text changes). When the log no longer reaches back, every file read is compared.
+//   `read.kind(path)` and `read.listing(folder)` record what a path is and what a folder holds
+//   (a build reads them), compared by value around each changed path.
+// An object key (a YamlFile, a Resource's object, a group of built objects) is held weakly: its
+// queries go with it. A string key (a rule id, 'all') lives as long as the model; a new value
+// replaces the old one, so what the old one read is let go.
+//
+// `perFile` is a family of queries, one value per YAML file, computed again only for the paths
+// the change log names (all of them when its inputs change). `derived` is a value of an immutable
+// object alone, computed once per object, where no model is at hand (a schema's field names in
+// schema/, the index of a list of components).
+//
+// Rules and features declare what they compute and from what; they never keep a cache themselves.
+import { ancestors } from './paths';
+import type { YamlFile } from './types';
+
+/** What the query layer needs of the model: its files, its folders and its change log. */
+export interface QuerySource {
+  readonly revision: number;
+  changedSince(revision: number): readonly string[] | undefined;
+  file(path: string): YamlFile | undefined;
+  readonly files: ReadonlyMap<string, YamlFile>;
+  kindOf(path: string): string;
+  children(folder: string): { files: string[]; folders: string[] };
+}
+
+export type QueryKey = object | string | number;
+
+/** Reads a query records: what of the workspace it depends on, beyond its declared inputs. */
+export interface QueryReads {
+  /** The model's YAML file at `path` (undefined when none), recorded as read. */
+  file(path: string): YamlFile | undefined;
+  /** Whether `path` is a file, a folder or missing (any file: its text is not kept), recorded as read. */
+  kind(path: string): string;
+  /** The files and folders directly in `folder`, recorded as read. */
+  listing(folder: string): { files: string[]; folders: string[] };
+}
+
+interface Entry {
+  inputs: readonly unknown[];
+  value: unknown;
+  /** Files read, by path: the YamlFile seen (undefined: no file there). */
+  reads?: Map<string, YamlFile | undefined>;
+  /** Path kinds and folder listings read (`kind\0path`, `list\0folder`), as they were (a listing joined into a string). */
+  states?: Map<string, string>;
+  /** The model's revision when the reads were last known to hold. */
+  revision: number;
+}
+
+interface Table {
+  byObject: WeakMap<object, Entry>;
+  byValue: Map<string | number, Entry>;
+}
+
+interface FileTable {
+  inputs: readonly unknown[];
+  revision: number;
+  byPath: Map<string, unknown>;
+  version: number;
+}
+
+/** What `perFile` returns: the values by path, and whether any went from or to non-empty since the last call. */
+export interface PerFile<T> {
+  byPath: ReadonlyMap<string, T>;
+  changed: boolean;
+  /** Changes whenever `changed` is true: an input for a query that joins the values. */
+  version: number;
+}
+
+/** Element-wise identity of two input lists. */
+export function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class Queries {
+  private readonly tables = new Map<string, Table>();
+  private readonly fileTables = new Map<string, FileTable>();
+  private versions = 0;
+
+  constructor(private readonly source: QuerySource) {}
+
+  /**
+   * The value of query `name` at `key`: computed by `compute`, then reused while `inputs` are the
+   * same (by identity, element by element) and no file `compute` read through `read` changed.
+   * `compute` gets the value it replaces, if any, to keep the parts of it that still hold (so
+   * that whoever reads them by identity keeps what it made of them).
+   */
+  get<T>(name: string, key: QueryKey, inputs: readonly unknown[], compute: (read: QueryReads, previous: T | undefined) => T): T {
+    const table = this.table(name);
+    const entry = typeof key === 'object' ? table.byObject.get(key) : table.byValue.get(key);
+    if (entry && sameInputs(entry.inputs, inputs) && this.readsHold(entry)) return entry.value as T;
+    let reads: Map<string, YamlFile | undefined> | undefined;
+    let states: Map<string, string> | undefined;
+    const revision = this.source.revision;
+    const value = compute(
+      {
+        file: (path) => {
+          const file = this.source.file(path);
+          (reads ??= new Map()).set(path, file);
+          return file;
+        },
+        kind: (path) => {
+          const kind = this.source.kindOf(path);
+          (states ??= new Map()).set(`kind\0${path}`, kind);
+          return kind;
+        },
+        listing: (folder) => {
+          const listing = this.source.children(folder);
+          (states ??= new Map()).set(`list\0${folder}`, listingKey(listing));
+          return listing;
+        },
+      },
+      entry?.value as T | undefined,
+    );
+    const fresh: Entry = { inputs, value, reads, states, revision };
+    if (typeof key === 'object') table.byObject.set(key, fresh);
+    else table.byValue.set(key, fresh);
+    return value;
+  }
+
+  /**
+   * The parts joined into one array: the same array as last time while every part is the same, so
+   * whoever reads it (the check engine) can reuse what it made of it.
+   */
+  joined<T>(name: string, parts: readonly (readonly T[])[]): T[] {
+    return this.get(name, '', parts, () => parts.flat() as T[]);
+  }
+
+  /**
+   * One value per YAML file, computed again only for the files changed since the last call (every
+   * file when `inputs` changed, e.g. the derived graph was rebuilt). `changed` says whether any
+   * value went from or to non-empty, and `version` changes with it: a query that joins the values
+   * takes it as an input, and so keeps its value while they say the same.
+   */
+  perFile<T>(name: string, inputs: readonly unknown[], compute: (file: YamlFile) => T, isEmpty: (value: T) => boolean): PerFile<T> {
+    const state = this.fileTables.get(name);
+    const changes = state && sameInputs(state.inputs, inputs) ? this.source.changedSince(state.revision) : undefined;
+    if (!state || !changes) {
+      const byPath = new Map<string, T>();
+      for (const [path, file] of this.source.files) byPath.set(path, compute(file));
+      const version = ++this.versions;
+      this.fileTables.set(name, { inputs, revision: this.source.revision, byPath, version });
+      return { byPath, changed: true, version };
+    }
+    const byPath = state.byPath as Map<string, T>;
+    let changed = false;
+    for (const path of new Set(changes)) {
+      const file = this.source.file(path);
+      const before = byPath.get(path);
+      const value = file ? compute(file) : undefined;
+      if ((before !== undefined && !isEmpty(before)) || (value !== undefined && !isEmpty(value))) changed = true;
+      if (value === undefined) byPath.delete(path);
+      else byPath.set(path, value);
+    }
+    state.revision = this.source.revision;
+    if (changed) state.version = ++this.versions;
+    return { byPath, changed, version: state.version };
+  }
+
+  private table(name: string): Table {
+    let table = this.tables.get(name);
+    if (!table) this.tables.set(name, (table = { byObject: new WeakMap(), byValue: new Map() }));
+    return table;
+  }
+
+  /**
+   * Whether everything an entry read is as it saw it: from the change log when it reaches back (a
+   * change at a path can change the kind and listing of the path and of its folders), else by
+   * looking at every read again.
+   */
+  private readsHold(entry: Entry): boolean {
+    const { reads, states } = entry;
+    if (!reads && !states) return true;
+    const revision = this.source.revision;
+    if (entry.revision === revision) return true;
+    const changes = this.source.changedSince(entry.revision);
+    const sameFile = (path: string) => !reads || !reads.has(path) || this.source.file(path) === reads.get(path);
+    const sameState = (key: string) => {
+      const before = states?.get(key);
+      if (before === undefined) return true;
+      const at = key.slice(key.indexOf('\0') + 1);
+      return (key.startsWith('kind\0') ? this.source.kindOf(at) : listingKey(this.source.children(at))) === before;
+    };
+    const around = (path: string) => [path, ...ancestors(path)].every((p) => sameState(`kind\0${p}`) && sameState(`list\0${p}`));
+    const holds = changes ? changes.every((path) => sameFile(path) && (!states || around(path))) : [...(reads?.keys() ?? [])].every(sameFile) && [...(states?.keys() ?? [])].every(sameState);
+    if (holds) entry.revision = revision;
+    return holds;
+  }
+}
+
+function listingKey(listing: { files: string[]; folders: string[] }): string {
+  return `${listing.files.join('\n')}\n\n${listing.folders.join('\n')}`;
+}
+
+/**
+ * A function of an immutable object alone, computed once per object (held weakly), where no model
+ * is at hand (a schema's field names, a list of components' index). Whatever reads the model goes
+ * through the model's `queries`.
+ */
+export function derived<K extends object, V>(compute: (key: K) => V): (key: K) => V {
+  const values = new WeakMap<K, V>();
+  return (key) => {
+    if (values.has(key)) return values.get(key)!;
+    const value = compute(key);
+    values.set(key, value);
+    return value;
+  };
+}
