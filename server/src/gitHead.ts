@@ -15,7 +15,7 @@ export interface HeadTree {
    */
   input: BuildInput;
   /** Other files' text read so far (undefined: their blob could not be read). */
-  texts: Map<string, string | undefined>;
+  texts: Map<string, Buffer | undefined>;
   /** Other files a build asked for that are not read yet. */
   wanted: Set<string>;
   /** Their blobs. */
@@ -141,7 +141,7 @@ async function readTree(root: string, commit: string): Promise<HeadTree> {
     const texts = batchBlobs(await git(root, ['cat-file', '--batch'], yaml.map((y) => y.sha).join('\n') + '\n'));
     yaml.forEach((y, i) => model.setFile(y.path, (texts[i] ?? Buffer.alloc(0)).toString('utf8')));
   }
-  const texts = new Map<string, string | undefined>();
+  const texts = new Map<string, Buffer | undefined>();
   const wanted = new Set<string>();
   const input: BuildInput = {
     ...modelBuildInput(model),
@@ -151,7 +151,7 @@ async function readTree(root: string, commit: string): Promise<HeadTree> {
       if (!blobs.has(path)) return undefined;
       const file = model.file(path);
       if (file) return file.text;
-      if (texts.has(path)) return texts.get(path);
+      if (texts.has(path)) return texts.get(path)?.toString('utf8');
       wanted.add(path);
       return undefined;
     },
@@ -160,11 +160,9 @@ async function readTree(root: string, commit: string): Promise<HeadTree> {
       if (sha === undefined) return undefined;
       const file = model.file(path);
       if (file) return Buffer.from(file.text, 'utf8');
-      try {
-        return git(root, ['cat-file', 'blob', sha]);
-      } catch {
-        return undefined;
-      }
+      if (texts.has(path)) return texts.get(path);
+      wanted.add(path);
+      return undefined;
     },
   };
   return { commit, model, input, texts, wanted, blobs, root };
@@ -186,7 +184,7 @@ export async function readingHead<T>(tree: HeadTree, build: () => T): Promise<T>
     } catch {
       // Unread: the build says it cannot read them.
     }
-    paths.forEach((p, i) => tree.texts.set(p, contents[i]?.toString('utf8')));
+    paths.forEach((p, i) => tree.texts.set(p, contents[i]));
     result = build();
   }
   return result;
