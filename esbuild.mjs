@@ -1,7 +1,7 @@
 // Bundles the extension client, the language server and the CLI into dist/ (vscode external).
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,15 +43,35 @@ const elkApart = {
   },
 };
 
+// The built-in schemas (3 MB of data: Kubernetes validators and definitions, the CRD snapshot, the
+// Flux CRDs) are needed only when a schema rule or feature first runs: they stay apart in
+// dist/generated/, required from there on first use (server/src/schema/builtin.ts), so that the
+// CLI and the server start without compiling them (the warm `check`, `initialize`).
+const GENERATED = fileURLToPath(new URL('./server/src/schema/generated/', import.meta.url));
+const schemasApart = {
+  name: 'schemas-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/generated\/[\w-]+\.(json|js)$/ }, (args) => (args.importer.startsWith(GENERATED.replace(/generated\/$/, '')) ? { path: args.path, external: true } : undefined));
+  },
+};
+const SCHEMA_DATA = ['k8s-definitions.json', 'kustomization.json', 'flux-crds.json', 'crd-snapshot.json'];
+function copySchemaData() {
+  mkdirSync(new URL('./dist/generated/', import.meta.url), { recursive: true });
+  // Compact JSON: JSON.parse reads it faster than a bundled object literal compiles.
+  for (const name of SCHEMA_DATA) writeFileSync(new URL(`./dist/generated/${name}`, import.meta.url), JSON.stringify(JSON.parse(readFileSync(join(GENERATED, name), 'utf8'))));
+}
+
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [elkApart] },
   { ...common, entryPoints: ['node_modules/elkjs/lib/elk.bundled.js'], outfile: 'dist/elk.js' },
-  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
-  { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [schemasApart] },
+  { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [schemasApart] },
   // Started by server.js and cli.js (model/parse-pool.ts) from beside them.
-  { ...common, entryPoints: ['server/src/model/parse-worker.ts'], outfile: 'dist/parse-worker.js' },
+  { ...common, entryPoints: ['server/src/model/parse-worker.ts'], outfile: 'dist/parse-worker.js', plugins: [schemasApart] },
+  { ...common, entryPoints: ['server/src/schema/generated/validators.js'], outfile: 'dist/generated/validators.js', sourcemap: false },
 ];
 
+copySchemaData();
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {

@@ -14,6 +14,7 @@ import { chartStores } from './charts/stores';
 import { buildKustomization, modelBuildInput, renderCluster } from './model/build';
 import { inKustomizeOrder, renderedYaml, sourceLine, toYaml } from './model/build/output';
 import { VERSION } from './version';
+import { chartStoreInputs, readResults, storeIfUnchanged, workspaceDigest } from './result-cache';
 import { applyBaseline, baselineOf, formatBaseline, parseBaseline } from './baseline';
 import type { Finding } from './rules/types';
 import { FIX_LOCK_FILE, withRepositoryLock, writeFileAtomic } from './writes';
@@ -45,8 +46,9 @@ const USAGE = `Usage:
   gitops-guardrails --version
 
 check exits 0 when no finding is an error, 1 when one is, 2 on a usage or I/O failure.
-check keeps what it parsed in a cache (\$${CACHE_DIR_ENV}, else the user's cache folder) so the
-next run parses only the files that changed; --no-cache neither reads nor writes it.
+check keeps what it parsed and its findings in a cache (\$${CACHE_DIR_ENV}, else the user's cache
+folder): the next run answers from it when no file, setting or chart changed, else parses only the
+files that changed; --no-cache neither reads nor writes it.
 --fix waits for another --fix run on the same DIR (lock file ${FIX_LOCK_FILE}).
 --baseline FILE: when FILE does not exist, write every current finding to it (accepted, exit 0);
 when it does, report only the findings it does not list (matched by rule, file and message).
@@ -158,12 +160,35 @@ async function check(args: string[], io: CliIO): Promise<number> {
   if (!(await fs.stat(parsed.dir).catch(() => undefined))?.isDirectory()) throw new Error(`${parsed.dir} is not a directory.`);
   let findings = parsed.fix
     ? await withRepositoryLock(parsed.dir, { timeoutMs: FIX_LOCK_TIMEOUT_MS, onWait: (holder) => io.stderr(`gitops-guardrails: waiting for another --fix run${holder ? ` (process ${holder.slice(0, 20)})` : ''} on this repository to finish\n`) }, () => checkAndFix(parsed.dir, io, parsed.cache))
-    : runChecks(await loadModel(parsed.dir, io.env, parsed.cache), { onRuleError: ruleErrorReporter(io) });
+    : await checkOnce(parsed.dir, io, parsed.cache);
   if (parsed.baseline) findings = await withBaseline(parsed.baseline, findings, io);
   if (parsed.format === 'json') io.stdout(JSON.stringify(toJson(findings), null, 2) + '\n');
   else if (parsed.format === 'sarif') io.stdout(JSON.stringify(toSarif(findings, RULES, VERSION), null, 2) + '\n');
   else io.stdout(formatText(findings));
   return findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/**
+ * The findings of a check: with the cache, the stored result when nothing it depends on changed
+ * (result-cache.ts), else a check whose result is then stored.
+ */
+async function checkOnce(dir: string, io: CliIO, cache: boolean): Promise<Finding[]> {
+  const report = ruleErrorReporter(io);
+  if (!cache) return runChecks(await loadModel(dir, io.env, false), { onRuleError: report });
+  const folder = cacheDir(undefined, io.env);
+  const inputs = { external: chartStoreInputs(io.env) };
+  const digest = await workspaceDigest(dir, inputs).catch(() => undefined);
+  const stored = digest === undefined ? undefined : await readResults(folder, dir, digest);
+  if (stored) return stored;
+  let failed = false;
+  const findings = runChecks(await loadModel(dir, io.env, true), {
+    onRuleError: (rule, error) => {
+      failed = true;
+      report(rule, error);
+    },
+  });
+  await storeIfUnchanged(folder, dir, inputs, digest, failed ? undefined : findings);
+  return findings;
 }
 
 /** The findings `file` does not accept; writes it with every finding when it does not exist. */

@@ -40,6 +40,7 @@ import {
   type Disposable,
   type InitializeParams,
 } from 'vscode-languageserver/node';
+import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeLenses } from './features/codeLens';
 import { completion } from './features/completion';
@@ -62,6 +63,8 @@ import { ClustersRequest, ComponentsRequest, FetchChartsRequest, FileContextRequ
 import { ChartFetching } from './features/charts';
 import { CheckSession } from './session';
 import { cacheDir } from './model/parse-cache';
+import { toAbsolute } from './model/paths';
+import { chartStoreInputs, readResults, storeIfUnchanged, workspaceDigest, type DigestInputs } from './result-cache';
 import { readSettings, type EditorSettings } from './settings';
 import { repoPathToUri, uriToAbsolute, uriToRepoPath } from './uris';
 import type { Finding } from './rules/types';
@@ -86,6 +89,9 @@ let canShowDocument = false;
 let workspaceTrusted = true;
 /** The parse cache's folder: GITOPS_GUARDRAILS_CACHE_DIR, else the client's (initializationOptions.cacheDir), else the user's cache folder. */
 let cacheFolder: string | undefined;
+
+/** The extension's global storage for fetched charts (initializationOptions.chartCacheDir). */
+let chartStorage: string | undefined;
 
 /** Chart stores and fetching (features/charts.ts); made at initialize, where the client names its storage. */
 let chartFetching: ChartFetching | undefined;
@@ -155,6 +161,7 @@ connection.onInitialize((params: InitializeParams) => {
   workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted !== false;
   // The extension's global storage keeps fetched charts unless GITOPS_GUARDRAILS_CACHE_DIR says otherwise.
   const storage = (params.initializationOptions as { chartCacheDir?: unknown } | undefined)?.chartCacheDir;
+  chartStorage = typeof storage === 'string' && storage ? storage : undefined;
   chartFetching = new ChartFetching(
     {
       model: () => session?.model,
@@ -228,10 +235,19 @@ async function indexWorkspace(workspaceRoot: string): Promise<void> {
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
   progress?.begin('GitOps Guardrails', 0, 'Indexing the repository', false);
   const started = Date.now();
+  const severities = settings.severities;
+  let failed = false;
   try {
+    const warm = cacheFolder ? await publishStored(workspaceRoot, cacheFolder, { settings: severities, external: chartStoreInputs(process.env, chartStorage) }) : undefined;
     session = await CheckSession.open(
       workspaceRoot,
-      { severities: settings.severities, onRuleError: (rule, error) => logFailure(`rule ${rule.id}`, error) },
+      {
+        severities,
+        onRuleError: (rule, error) => {
+          failed = true;
+          logFailure(`rule ${rule.id}`, error);
+        },
+      },
       (done, total) => progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} files`),
       cacheFolder,
     );
@@ -241,6 +257,7 @@ async function indexWorkspace(workspaceRoot: string): Promise<void> {
       if (file) await session.open(file, document.getText());
     }
     publish(session.recheck());
+    if (warm) verifyStored(workspaceRoot, warm, failed);
     notifyModelChanged();
     connection.console.info(`gitops-guardrails: indexed ${session.model.files.size} YAML files in ${Date.now() - started} ms`);
     guarded('fetching charts', () => chartFetching?.afterIndex());
@@ -249,6 +266,51 @@ async function indexWorkspace(workspaceRoot: string): Promise<void> {
   } finally {
     progress?.done();
   }
+}
+
+interface WarmStart {
+  folder: string;
+  inputs: DigestInputs;
+  /** The digest of the workspace before the index (undefined: it could not be taken). */
+  digest: string | undefined;
+  /** The files whose stored diagnostics were published. */
+  published: Set<string>;
+}
+
+/** The findings stored for the workspace as it is on disk (result-cache.ts), published at once, before the index. */
+async function publishStored(workspaceRoot: string, folder: string, inputs: DigestInputs): Promise<WarmStart> {
+  const digest = await workspaceDigest(workspaceRoot, inputs).catch(() => undefined);
+  const stored = digest === undefined ? undefined : await readResults(folder, workspaceRoot, digest);
+  const byFile = new Map<string, Finding[]>();
+  for (const finding of stored ?? []) {
+    let list = byFile.get(finding.file);
+    if (!list) byFile.set(finding.file, (list = []));
+    list.push(finding);
+  }
+  for (const [file, findings] of byFile) void connection.sendDiagnostics({ uri: repoPathToUri(workspaceRoot, file), diagnostics: findings.map((f) => toDiagnostic(workspaceRoot, f)) });
+  if (stored) connection.console.info(`gitops-guardrails: published ${stored.length} stored findings; verifying`);
+  return { folder, inputs, digest, published: new Set(byFile.keys()) };
+}
+
+/**
+ * After the first full check: the stored diagnostics it does not confirm are cleared, and its
+ * findings stored when every open buffer is its file's text and nothing changed on disk.
+ */
+function verifyStored(workspaceRoot: string, warm: WarmStart, failed: boolean): void {
+  for (const file of warm.published) {
+    if (session!.findings(file).length === 0) void connection.sendDiagnostics({ uri: repoPathToUri(workspaceRoot, file), diagnostics: [] });
+  }
+  const onDisk = documents.all().every((document) => {
+    const file = uriToRepoPath(workspaceRoot, document.uri);
+    if (!file) return true;
+    try {
+      return readFileSync(toAbsolute(workspaceRoot, file), 'utf8') === document.getText();
+    } catch {
+      return false;
+    }
+  });
+  const findings = !failed && onDisk ? session!.allFindings() : undefined;
+  guarded('storing the findings', () => storeIfUnchanged(warm.folder, workspaceRoot, warm.inputs, warm.digest, findings).then(() => undefined));
 }
 
 function publish(changed: Map<string, Finding[]>): void {

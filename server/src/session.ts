@@ -43,6 +43,11 @@ export class CheckSession {
     return this.findingsByFile.get(file) ?? [];
   }
 
+  /** Every finding of the last check. */
+  allFindings(): Finding[] {
+    return [...this.findingsByFile.values()].flat();
+  }
+
   /** Runs every rule; returns the files whose findings must be (re)published, emptied ones included. */
   recheck(): Map<string, Finding[]> {
     const next = new Map<string, Finding[]>();

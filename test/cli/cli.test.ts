@@ -73,14 +73,15 @@ test('parse workers forced by GITOPS_GUARDRAILS_PARSE_WORKERS report the same JS
   }
 });
 
-test('check keeps its parse cache in GITOPS_GUARDRAILS_CACHE_DIR, reports the same JSON from it, and --no-cache neither reads nor writes it', () => {
+test('check keeps its parse and result caches in GITOPS_GUARDRAILS_CACHE_DIR, reports the same JSON from it, and --no-cache neither reads nor writes it', () => {
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'gitops-guardrails-cli-cache-'));
   try {
     const check = (...extra: string[]) => spawnSync(process.execPath, [CLI, 'check', EXAMPLE, '--format', 'json', ...extra], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, GITOPS_GUARDRAILS_CACHE_DIR: cacheDir } });
     const uncached = check('--no-cache');
     assert.deepEqual(readdirSync(cacheDir), [], '--no-cache writes nothing');
     const cold = check();
-    assert.equal(readdirSync(cacheDir).length, 1, 'one cache file for the repository');
+    assert.deepEqual(readdirSync(cacheDir).sort(), ['parse-v1', 'results-v1'], 'the parse cache and the result cache');
+    assert.equal(readdirSync(path.join(cacheDir, 'results-v1')).length, 1, 'one result file for the repository');
     const warm = check();
     assert.ok(JSON.parse(uncached.stdout).findings.length > 0);
     for (const run of [cold, warm]) {

@@ -30,6 +30,8 @@ export const SERVER = path.resolve(__dirname, '../../dist/server.js');
 export class TestClient {
   readonly connection: ProtocolConnection;
   private readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** Every publishDiagnostics received, in order. */
+  readonly published: PublishDiagnosticsParams[] = [];
   private waiters: Array<() => void> = [];
   readonly stderr: string[] = [];
   /** Versions of the modelChanged notifications received so far. */
@@ -52,6 +54,7 @@ export class TestClient {
     child.stderr!.on('data', (d) => this.stderr.push(String(d)));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params: PublishDiagnosticsParams) => {
       this.diagnostics.set(params.uri, params.diagnostics);
+      this.published.push(params);
       const waiters = this.waiters;
       this.waiters = [];
       waiters.forEach((w) => w());

@@ -3,7 +3,7 @@
 // (unpacked folders under charts/ and nested archives). Bounded: an archive that unpacks past the
 // limits, or holds no Chart.yaml, is refused with a reason, never half read.
 import { gunzipSync } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
 import { parse as parseYaml } from 'yaml';
 
 /** What unpacks from one archive at most (a chart is kilobytes; some are a few megabytes of CRDs). */
@@ -94,6 +94,8 @@ function unpack(archive: Uint8Array): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   let entries = 0;
   let failure: string | undefined;
+  // Required on first use: start-up does not pay for tar.
+  const { Parser } = require('tar') as typeof import('tar');
   const parser = new Parser({
     strict: true,
     onReadEntry: (entry: ReadEntry) => {

@@ -270,7 +270,7 @@ function suggestFolder(folder: string, tree: FileTree): string {
   const slash = folder.lastIndexOf('/');
   const parent = slash < 0 ? '' : folder.slice(0, slash);
   if (parent !== '' && tree.kindOf(parent) !== 'folder') return '';
-  const close = closeNames(folder, new Set(tree.children(parent).folders));
+  const close = closeNames(folder, tree.children(parent).folders);
   return close.length > 0 ? ` Did you mean ${close.slice(0, 2).join(' or ')}?` : '';
 }
 

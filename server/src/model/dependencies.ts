@@ -2,7 +2,7 @@
 // HelmReleases name HelmReleases, by their names and namespaces after kustomize and Flux (see
 // graph.ts), within the clusters that apply the dependent. Rules, features and the layer edges
 // read it; nothing else matches dependsOn names.
-import { editDistance, MAX_SUGGESTED_LENGTH } from './distance';
+import { NameIndex } from './distance';
 import type { RepoGraph } from './graph';
 import type { DependencyRef, Resource } from './types';
 
@@ -62,7 +62,11 @@ export function deriveDependencies(graph: RepoGraph): Dependencies {
       const index = indexFor(dependent);
       let names = near.get(index);
       if (!names) near.set(index, (names = new NameIndex([...index.byName.keys()])));
-      return names.near(name, Math.max(1, Math.floor(name.length / 4)));
+      return names
+        .near(name, Math.max(1, Math.floor(name.length / 4)))
+        .filter(([near]) => near !== name)
+        .map(([near]) => near)
+        .sort();
     },
   };
 }
@@ -78,58 +82,4 @@ function indexOf(dependents: Dependent[]): DependencyIndex {
     byName.get(d.name)!.push(d.namespace);
   }
   return { dependents, byKey, byName };
-}
-
-/**
- * Names by their trigrams. Two strings within edit distance k share at least
- * (trigrams of the longer) − 3k trigrams (the q-gram lemma), so only names that share that many
- * with the query, and whose length is within k, are compared: a lookup costs the postings of the
- * query's trigrams, not every name.
- */
-class NameIndex {
-  readonly #postings = new Map<string, number[]>();
-  readonly #short: number[] = [];
-
-  constructor(readonly names: readonly string[]) {
-    names.forEach((name, i) => {
-      // A name longer than any real one is never suggested: its trigrams would cost memory in
-      // proportion to its length, and its distance the product of the lengths.
-      if (name.length > MAX_SUGGESTED_LENGTH) return;
-      const grams = trigrams(name);
-      if (grams.size === 0) this.#short.push(i);
-      for (const gram of grams) {
-        let list = this.#postings.get(gram);
-        if (!list) this.#postings.set(gram, (list = []));
-        list.push(i);
-      }
-    });
-  }
-
-  near(query: string, k: number): string[] {
-    if (query.length > MAX_SUGGESTED_LENGTH) return [];
-    const grams = trigrams(query);
-    const shared = new Map<number, number>();
-    for (const gram of grams) for (const i of this.#postings.get(gram) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
-    const result: string[] = [];
-    const consider = (i: number, count: number) => {
-      const name = this.names[i];
-      if (name.length > MAX_SUGGESTED_LENGTH || Math.abs(name.length - query.length) > k) return;
-      const needed = Math.max(trigrams(name).size, grams.size) - 3 * k;
-      if (count < needed) return;
-      if (name !== query && editDistance(name, query) <= k) result.push(name);
-    };
-    for (const [i, count] of shared) consider(i, count);
-    // Names too short for a trigram (or a query too short) share none; they are few.
-    if (grams.size === 0 || 3 * k >= grams.size) {
-      for (let i = 0; i < this.names.length; i++) if (!shared.has(i)) consider(i, 0);
-    } else for (const i of this.#short) if (!shared.has(i)) consider(i, 0);
-    return result.sort();
-  }
-}
-
-function trigrams(text: string): Set<string> {
-  const padded = `  ${text} `;
-  const grams = new Set<string>();
-  for (let i = 0; i + 3 <= padded.length; i++) grams.add(padded.slice(i, i + 3));
-  return text.length === 0 ? new Set() : grams;
 }

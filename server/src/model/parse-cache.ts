@@ -3,8 +3,8 @@
 // so that a restart parses only what changed while nothing ran. One file per repository in the
 // cache folder, written atomically. It is an optimisation only: a file that is missing, damaged
 // (its checksum fails), of another format, another build of the parser or another repository is
-// ignored and rewritten, never trusted; deleting the folder is always safe. Findings are not
-// cached: the rules run on every load (they read across files, so no per-file key covers them).
+// ignored and rewritten, never trusted; deleting the folder is always safe. Whole results (the
+// findings of a check, keyed by every input) are result-cache.ts's.
 import { createHash } from 'node:crypto';
 import { promises as fs, readdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';

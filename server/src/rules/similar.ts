@@ -1,40 +1,63 @@
 // "Did you mean": the nearest existing folder or file to a path that does not exist.
 import type { RepoModel } from '../model/model';
 import { basename, dirname } from '../model/paths';
-import { editDistance } from '../model/distance';
+import { editDistance, NameIndex } from '../model/distance';
 
 export { editDistance };
 
 /**
- * The existing folder closest to a missing one: the deepest existing ancestor's descendants are
- * compared by edit distance; a candidate must be reasonably close to count.
+ * A folder with manifests whose path is a near miss of `missing` (a typo, a renamed sibling): among
+ * the folders below the deepest existing ancestor's parent (siblings of the typo, four levels
+ * down), the one of least edit distance (plus one when the last segment differs), then the
+ * shortest, then the first in the tree's order; a candidate must be reasonably close to count.
+ * The candidates come from an index of every folder (model/distance.ts), not from measuring each.
  */
-/** A folder with manifests whose path is a near miss of `missing` (a typo, a renamed sibling). */
 export function closestFolder(model: RepoModel, missing: string): string | undefined {
-  let best: string | undefined;
-  let bestScore = Infinity;
-  // Candidates: the folders below the deepest existing ancestor's parent (siblings of the typo).
   let anchor = dirname(missing);
   while (anchor !== '' && model.kindOf(anchor) !== 'folder') anchor = dirname(anchor);
   const base = anchor === '' ? '' : dirname(anchor);
-  const candidates: string[] = [];
-  const collect = (folder: string, depth: number) => {
-    for (const sub of model.children(folder).folders) {
-      candidates.push(sub);
-      if (depth < 3) collect(sub, depth + 1);
-    }
-  };
-  collect(base, 0);
-  for (const folder of candidates) {
-    if (!hasManifests(model, folder)) continue;
-    const score = editDistance(folder, missing) + (basename(folder) === basename(missing) ? 0 : 1);
-    if (score < bestScore || (score === bestScore && best !== undefined && folder.length < best.length)) {
+  const baseDepth = base === '' ? 0 : base.split('/').length;
+  const limit = Math.max(3, Math.floor(missing.length / 4));
+  let best: string | undefined;
+  let bestScore = Infinity;
+  // A folder beyond the limit in distance scores beyond it too: only those within can win.
+  for (const [folder, distance] of folderIndex(model).near(missing, limit)) {
+    if (base !== '' && !folder.startsWith(`${base}/`)) continue;
+    if (folder.split('/').length - baseDepth > 4 || !hasManifests(model, folder)) continue;
+    const score = distance + (basename(folder) === basename(missing) ? 0 : 1);
+    if (score < bestScore || (score === bestScore && best !== undefined && (folder.length < best.length || (folder.length === best.length && treeOrder(folder, best) < 0)))) {
       best = folder;
       bestScore = score;
     }
   }
-  if (best !== undefined && bestScore <= Math.max(3, Math.floor(missing.length / 4))) return best;
+  if (best !== undefined && bestScore <= limit) return best;
   return undefined;
+}
+
+/** Every folder of the model's tree, indexed once per tree (the children listing is new when the tree changes). */
+const folderIndexes = new WeakMap<object, NameIndex>();
+function folderIndex(model: RepoModel): NameIndex {
+  const top = model.children('');
+  let index = folderIndexes.get(top);
+  if (!index) {
+    const folders: string[] = [];
+    const stack = [...top.folders];
+    while (stack.length > 0) {
+      const folder = stack.pop()!;
+      folders.push(folder);
+      stack.push(...model.children(folder).folders);
+    }
+    folderIndexes.set(top, (index = new NameIndex(folders)));
+  }
+  return index;
+}
+
+/** The order of a depth-first walk of the tree, children sorted: segment by segment, a parent first. */
+function treeOrder(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return x.length - y.length;
 }
 
 /** The deepest part of a missing path that exists as a folder ('' is the repository root: none). */
@@ -45,19 +68,33 @@ export function deepestExistingFolder(model: RepoModel, missing: string): string
   return undefined;
 }
 
+/** The file or folder beside a missing one whose name is nearest (files first, then folders, in order). */
 export function closestFile(model: RepoModel, missing: string): string | undefined {
-  const folder = dirname(missing);
   const name = basename(missing);
-  let best: string | undefined;
+  const limit = Math.max(2, Math.floor(name.length / 4));
+  const index = siblingIndex(model.children(dirname(missing)));
+  let best: number | undefined;
   let bestScore = Infinity;
-  for (const candidate of model.children(folder).files.concat(model.children(folder).folders)) {
-    const score = editDistance(basename(candidate), name);
-    if (score < bestScore) {
-      best = candidate;
-      bestScore = score;
+  for (const [candidate, distance] of index.index.near(name, limit)) {
+    const at = index.position.get(candidate)!;
+    if (distance < bestScore || (distance === bestScore && at < best!)) {
+      best = at;
+      bestScore = distance;
     }
   }
-  return best !== undefined && bestScore <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+  return best === undefined ? undefined : index.paths[best];
+}
+
+/** A folder's files and subfolders by their names, once per listing. */
+const siblingIndexes = new WeakMap<object, { paths: string[]; position: Map<string, number>; index: NameIndex }>();
+function siblingIndex(children: { files: string[]; folders: string[] }) {
+  let entry = siblingIndexes.get(children);
+  if (!entry) {
+    const paths = children.files.concat(children.folders);
+    const names = paths.map(basename);
+    siblingIndexes.set(children, (entry = { paths, position: new Map(names.map((n, i) => [n, i])), index: new NameIndex(names) }));
+  }
+  return entry;
 }
 
 function hasManifests(model: RepoModel, folder: string): boolean {

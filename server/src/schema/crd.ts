@@ -2,7 +2,8 @@
 // (unknown fields rejected where properties are listed, except under
 // x-kubernetes-preserve-unknown-fields), compiled by ajv on first use and cached by content hash.
 import { createHash } from 'node:crypto';
-import Ajv, { type ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { JsonSchema } from './walk';
 
 /** One served version of one CRD kind. */
@@ -164,7 +165,9 @@ export class CrdCompiler {
 
   constructor(metaDefinitions: Record<string, JsonSchema>) {
     // ajv's code optimiser makes compiling several times slower for no gain worth it here.
-    this.ajv = new Ajv({ allErrors: true, messages: false, strict: false, validateFormats: false, code: { optimize: false } });
+    // Required here, not at the top: the server answers initialize before any schema is compiled.
+    const { default: AjvClass } = require('ajv') as typeof import('ajv');
+    this.ajv = new AjvClass({ allErrors: true, messages: false, strict: false, validateFormats: false, code: { optimize: false } });
     this.ajv.addSchema({ $id: 'k8s-meta', definitions: metaDefinitions });
   }
 

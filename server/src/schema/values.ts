@@ -2,7 +2,8 @@
 // compiled once) and, for hover and completion, the same schema enriched with what values.yaml
 // says (each key's default and the comment above it); a chart without a schema gets one inferred
 // from values.yaml, where a map with defaults lists its keys and an empty map (`{}`) is free-form.
-import Ajv, { type ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { toProblems, type AjvError } from './messages';
 import type { SchemaProblem } from './types';
@@ -134,7 +135,8 @@ const validators = new Map<string, ValidateFunction | null>();
 function validatorOf(schema: unknown): ValidateFunction | null {
   const text = JSON.stringify(schema);
   if (validators.has(text)) return validators.get(text)!;
-  ajv ??= new Ajv({ allErrors: true, strict: false, validateSchema: false, validateFormats: false, logger: false });
+  // Required on first use: start-up does not pay for ajv.
+  ajv ??= new (require('ajv') as typeof import('ajv')).default({ allErrors: true, strict: false, validateSchema: false, validateFormats: false, logger: false });
   let validator: ValidateFunction | null;
   try {
     const copy = structuredClone(schema) as JsonSchema;
