@@ -27,6 +27,46 @@ test('flux/missing-depends-on fires on a Kustomization applying a CR whose CRD a
   assert.deepEqual(problems(model), []);
 });
 
+test('flux/missing-depends-on: Kustomizations that apply one shared template and miss one installer are one finding; its fix adds dependsOn to each', () => {
+  const model = repo({
+    ...base,
+    'clusters/prod/infra.yaml': fluxKs('cert-manager', './infra/cert-manager'),
+    'clusters/prod/apps.yaml': ['alpha', 'beta', 'gamma', 'delta'].map((n) => fluxKs(n, './templates/issuer')).join('---\n'),
+    'templates/issuer/issuer.yaml': issuer,
+  });
+  const [f, ...rest] = check(model, 'flux/missing-depends-on');
+  assert.equal(rest.length, 0);
+  assert.equal(f.file, 'clusters/prod/apps.yaml');
+  assert.equal(at(f), '4:9-4:14');
+  assert.equal(
+    f.message,
+    '4 Kustomizations (alpha, beta, gamma and 1 more) apply ClusterIssuer letsencrypt of templates/issuer/issuer.yaml, whose CRD (cert-manager.io) is installed by Kustomization cert-manager, but none depends on it; on a fresh cluster their apply fails until cert-manager is ready. Add dependsOn: cert-manager to each.',
+  );
+  assert.deepEqual(
+    f.related!.slice(2).map((r) => `${r.file}:${r.range.start.line + 1} ${r.message}`),
+    ['beta', 'gamma', 'delta'].map((n, i) => `clusters/prod/apps.yaml:${4 + 13 * (i + 1)} Kustomization ${n} applies it too, without dependsOn: cert-manager`),
+  );
+  assert.equal(f.fixes![0].title, 'Add dependsOn cert-manager to the 4 Kustomizations');
+  assert.equal(f.fixes![0].changes.length, 1);
+  applyFix(model, f.fixes![0]);
+  assert.equal(model.file('clusters/prod/apps.yaml')!.text.match(/  dependsOn:\n    - name: cert-manager\n/g)?.length, 4);
+  assert.deepEqual(check(model, 'flux/missing-depends-on'), []);
+  // Two apply it: still one cause, named in full.
+  const two = repo({
+    ...base,
+    'clusters/prod/infra.yaml': fluxKs('cert-manager', './infra/cert-manager'),
+    'clusters/prod/apps.yaml': fluxKs('alpha', './templates/issuer') + '---\n' + fluxKs('beta', './templates/issuer', '  dependsOn:\n    - name: cert-manager\n'),
+    'clusters/prod/more.yaml': fluxKs('gamma', './templates/issuer'),
+    'templates/issuer/issuer.yaml': issuer,
+  });
+  const [g, ...others] = check(two, 'flux/missing-depends-on');
+  assert.equal(others.length, 0);
+  assert.match(g.message, /^2 Kustomizations \(alpha and gamma\) apply ClusterIssuer letsencrypt/);
+  assert.equal(g.fixes![0].changes.length, 2);
+  applyFix(two, g.fixes![0]);
+  assert.deepEqual(check(two, 'flux/missing-depends-on'), []);
+});
+
 test('flux/missing-depends-on: the fix appends to an existing dependsOn and names another namespace', () => {
   const model = repo({
     ...base,
