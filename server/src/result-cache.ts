@@ -18,20 +18,18 @@
 import { createHash } from 'node:crypto';
 import { promises as fs, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import { chartCacheDir, helmRepositoryCache, helmRepositoryConfig } from './charts/paths';
 import { CACHE_LAYOUT as CHART_CACHE_LAYOUT } from './charts/cacheStore';
 import { buildId } from './model/parse-cache';
 import { toAbsolute } from './model/paths';
 import { scanWorkspace } from './model/scan';
+import { unseal, writeSealed } from './model/sealed-file';
 import type { Finding, RelatedLocation } from './rules/types';
-import { writeFileAtomic } from './writes';
 
 /** Bump when the digest's inputs or the payload change. */
 export const RESULT_CACHE_FORMAT = 1;
 export const RESULT_CACHE_LAYOUT = 'results-v1';
 const MAGIC = 'gitops-guardrails-result-cache';
-const DIGEST_BYTES = 32;
 /** A file larger than this is digested by its size and modification time, not read. */
 const MAX_HASHED_BYTES = 16 * 1024 * 1024;
 
@@ -141,15 +139,7 @@ export async function readResults(dir: string, root: string, digest: string): Pr
   } catch {
     return undefined;
   }
-  if (bytes.length <= DIGEST_BYTES) return undefined;
-  const body = bytes.subarray(DIGEST_BYTES);
-  if (!createHash('sha256').update(body).digest().equals(bytes.subarray(0, DIGEST_BYTES))) return undefined;
-  let payload: Payload;
-  try {
-    payload = deserialize(body);
-  } catch {
-    return undefined;
-  }
+  const payload = unseal(bytes) as Payload | undefined;
   if (!payload || typeof payload !== 'object') return undefined;
   if (payload.magic !== MAGIC || payload.format !== RESULT_CACHE_FORMAT || payload.build !== buildId() || payload.root !== path.resolve(root) || payload.digest !== digest) return undefined;
   if (!Array.isArray(payload.findings) || !payload.findings.every(isFinding)) return undefined;
@@ -160,14 +150,7 @@ export async function readResults(dir: string, root: string, digest: string): Pr
 export async function writeResults(dir: string, root: string, digest: string, findings: readonly Finding[]): Promise<void> {
   const stored: CachedFinding[] = findings.map(({ fixes: _fixes, ...rest }) => rest);
   const payload: Payload = { magic: MAGIC, format: RESULT_CACHE_FORMAT, build: buildId(), root: path.resolve(root), digest, findings: stored };
-  const body = serialize(payload);
-  const file = resultCacheFile(dir, root);
-  try {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, Buffer.concat([createHash('sha256').update(body).digest(), body]));
-  } catch {
-    // A read-only or full disk: the next start checks in full.
-  }
+  await writeSealed(resultCacheFile(dir, root), payload);
 }
 
 /**

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { VERSION } from '../version';
-import { writeFileAtomic } from '../writes';
+import { unseal, writeSealed } from './sealed-file';
 import { withLazyDocuments, type ParsedFileData } from './parse';
 import type { YamlFile } from './types';
 
@@ -20,7 +20,6 @@ export const CACHE_DIR_ENV = 'GITOPS_GUARDRAILS_CACHE_DIR';
 /** Bump when ParsedFileData or the file layout changes. */
 export const PARSE_CACHE_FORMAT = 1;
 const MAGIC = 'gitops-guardrails-parse-cache';
-const DIGEST_BYTES = 32;
 
 /** An entry: the hash of the file's text, and its ParsedFileData without the text, v8-serialized. */
 type Entry = [hash: string, bytes: Uint8Array];
@@ -89,14 +88,7 @@ export class ParseCache {
   async save(): Promise<void> {
     if (!this.changed && this.fresh.size === this.stored.size) return;
     const payload: Payload = { magic: MAGIC, format: PARSE_CACHE_FORMAT, build: buildId(), root: this.root, entries: [...this.fresh].map(([file, [hash, bytes]]) => [file, hash, bytes]) };
-    const body = serialize(payload);
-    const digest = createHash('sha256').update(body).digest();
-    try {
-      await fs.mkdir(path.dirname(this.file), { recursive: true });
-      await writeFileAtomic(this.file, Buffer.concat([digest, body]));
-    } catch {
-      // A read-only or full disk: the next run parses again.
-    }
+    await writeSealed(this.file, payload);
   }
 }
 
@@ -106,15 +98,7 @@ function hashText(text: string): string {
 
 /** The entries of a cache file, or undefined when anything about it is off. */
 function readPayload(bytes: Buffer, root: string): Map<string, Entry> | undefined {
-  if (bytes.length <= DIGEST_BYTES) return undefined;
-  const body = bytes.subarray(DIGEST_BYTES);
-  if (!createHash('sha256').update(body).digest().equals(bytes.subarray(0, DIGEST_BYTES))) return undefined;
-  let payload: Payload;
-  try {
-    payload = deserialize(body);
-  } catch {
-    return undefined;
-  }
+  const payload = unseal(bytes) as Payload | undefined;
   if (!payload || payload.magic !== MAGIC || payload.format !== PARSE_CACHE_FORMAT || payload.build !== buildId() || payload.root !== root || !Array.isArray(payload.entries)) return undefined;
   const entries = new Map<string, Entry>();
   for (const entry of payload.entries) {
