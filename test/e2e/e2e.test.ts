@@ -240,8 +240,8 @@ describe('chart fetching', () => {
   test('ask: one notification names the host charts would be fetched from, and nothing is fetched', { timeout: 60_000 }, async () => {
     try {
       await toast(`GitOps Guardrails can fetch 1 Helm chart from 127.0.0.1:${repository.port} to check HelmRelease values against them. Fetch now?`).waitFor({ timeout: 45_000 });
-      // The cache folder also holds the parse cache (parse-v1/): no chart may be in it yet.
-      assert.deepEqual(fs.readdirSync(cacheDir).filter((name) => name !== 'parse-v1'), [], 'a chart was fetched before anyone said so');
+      // The cache folder also holds the parse and result caches (parse-v1/, results-v1/): no chart may be in it yet.
+      assert.deepEqual(fs.readdirSync(cacheDir).filter((name) => name !== 'parse-v1' && name !== 'results-v1'), [], 'a chart was fetched before anyone said so');
     } finally {
       await workbench.screenshot('charts-ask');
     }
