@@ -16,29 +16,29 @@ export interface Platform {
 
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
 
-const platformCache = new WeakMap<object, Map<string, Platform>>();
-
-/** Per cluster (by name), the platform its objects say it runs on (read once per graph). */
+/** Per cluster (by name), the platform its objects say it runs on (again when the graph or a file read changes). */
 export function platformsOf(model: RepoModel): Map<string, Platform> {
-  const cached = platformCache.get(model.graph);
-  if (cached) return cached;
-  const result = new Map<string, Platform>();
-  for (const [file, clusters] of model.graph.clustersOf) {
-    for (const r of model.file(file)?.resources ?? []) {
-      const group = groupOf(r.apiVersion);
-      const openshift = group === 'openshift.io' || group.endsWith('.openshift.io');
-      const giantswarm = group.endsWith('.giantswarm.io');
-      if (!openshift && !giantswarm) continue;
-      for (const cluster of clusters) {
-        let platform = result.get(cluster);
-        if (!platform) result.set(cluster, (platform = { openshift: false, giantswarm: false }));
-        platform.openshift ||= openshift;
-        platform.giantswarm ||= giantswarm;
+  return model.queries.get<Map<string, Platform>>('platforms', 'all', [model.graph], (read, previous) => {
+    const result = new Map<string, Platform>();
+    for (const [file, clusters] of model.graph.clustersOf) {
+      for (const r of read.file(file)?.resources ?? []) {
+        const group = groupOf(r.apiVersion);
+        const openshift = group === 'openshift.io' || group.endsWith('.openshift.io');
+        const giantswarm = group.endsWith('.giantswarm.io');
+        if (!openshift && !giantswarm) continue;
+        for (const cluster of clusters) {
+          let platform = result.get(cluster);
+          if (!platform) result.set(cluster, (platform = { openshift: false, giantswarm: false }));
+          platform.openshift ||= openshift;
+          platform.giantswarm ||= giantswarm;
+        }
       }
     }
-  }
-  platformCache.set(model.graph, result);
-  return result;
+    // The same Map while nothing changed in it, so what was derived from it is kept.
+    const same = (a: Platform, b: Platform | undefined) => b !== undefined && a.openshift === b.openshift && a.giantswarm === b.giantswarm;
+    if (previous && previous.size === result.size && [...result].every(([cluster, p]) => same(p, previous.get(cluster)))) return previous;
+    return result;
+  });
 }
 
 /**

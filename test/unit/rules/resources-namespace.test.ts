@@ -209,6 +209,9 @@ test('namespace/missing: namespaces the platform makes are declared (OpenShift o
   // Without an OpenShift object in the cluster, an openshift-* namespace is as missing as any.
   const plain = repo({ ...base, 'apps/shop/kustomization.yaml': 'resources:\n  - cm.yaml\n', 'apps/shop/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: openshift-monitoring\n' });
   assert.deepEqual(check(plain, 'namespace/missing').map((f) => f.message.match(/namespace (\S+),/)?.[1]), ['openshift-monitoring']);
+  // An OpenShift object written into a file the cluster already applies: the platform is read again.
+  plain.setFile('apps/shop/cm.yaml', plain.file('apps/shop/cm.yaml')!.text + '---\n' + config('openshift-monitoring'));
+  assert.deepEqual(check(plain, 'namespace/missing'), []);
   const giantswarm = repo({
     ...base,
     'apps/shop/kustomization.yaml': 'resources:\n  - org.yaml\n  - app.yaml\n',
