@@ -1,5 +1,7 @@
 // Levenshtein distance and the index behind every "did you mean": a lookup measures only the names
 // that can be within the distance asked, never every name.
+import { derived } from './query';
+
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -27,14 +29,8 @@ export function closeNames(name: string, candidates: readonly string[] | Readonl
     .map(([c]) => c);
 }
 
-const indexes = new WeakMap<object, NameIndex>();
-
 /** The index of a list or set of names, made once per list (the caller keeps the list's identity while its names stand). */
-export function nameIndexOf(names: readonly string[] | ReadonlySet<string>): NameIndex {
-  let index = indexes.get(names);
-  if (!index) indexes.set(names, (index = new NameIndex([...names])));
-  return index;
-}
+export const nameIndexOf = derived((names: readonly string[] | ReadonlySet<string>): NameIndex => new NameIndex([...names]));
 
 /**
  * Names by their trigrams and lengths. Two strings within edit distance k share at least

@@ -2,6 +2,7 @@
 import type { RepoModel } from '../model/model';
 import { basename, dirname } from '../model/paths';
 import { editDistance, NameIndex } from '../model/distance';
+import { derived } from '../model/query';
 
 export { editDistance };
 
@@ -35,11 +36,9 @@ export function closestFolder(model: RepoModel, missing: string): string | undef
 }
 
 /** Every folder of the model's tree, indexed once per tree (the children listing is new when the tree changes). */
-const folderIndexes = new WeakMap<object, NameIndex>();
 function folderIndex(model: RepoModel): NameIndex {
   const top = model.children('');
-  let index = folderIndexes.get(top);
-  if (!index) {
+  return model.queries.get('folder index', top, [], () => {
     const folders: string[] = [];
     const stack = [...top.folders];
     while (stack.length > 0) {
@@ -47,9 +46,8 @@ function folderIndex(model: RepoModel): NameIndex {
       folders.push(folder);
       stack.push(...model.children(folder).folders);
     }
-    folderIndexes.set(top, (index = new NameIndex(folders)));
-  }
-  return index;
+    return new NameIndex(folders);
+  });
 }
 
 /** The order of a depth-first walk of the tree, children sorted: segment by segment, a parent first. */
@@ -86,16 +84,11 @@ export function closestFile(model: RepoModel, missing: string): string | undefin
 }
 
 /** A folder's files and subfolders by their names, once per listing. */
-const siblingIndexes = new WeakMap<object, { paths: string[]; position: Map<string, number>; index: NameIndex }>();
-function siblingIndex(children: { files: string[]; folders: string[] }) {
-  let entry = siblingIndexes.get(children);
-  if (!entry) {
-    const paths = children.files.concat(children.folders);
-    const names = paths.map(basename);
-    siblingIndexes.set(children, (entry = { paths, position: new Map(names.map((n, i) => [n, i])), index: new NameIndex(names) }));
-  }
-  return entry;
-}
+const siblingIndex = derived((children: { files: string[]; folders: string[] }) => {
+  const paths = children.files.concat(children.folders);
+  const names = paths.map(basename);
+  return { paths, position: new Map(names.map((n, i) => [n, i])), index: new NameIndex(names) };
+});
 
 function hasManifests(model: RepoModel, folder: string): boolean {
   return model.children(folder).files.some((f) => /\.ya?ml$/i.test(f)) || model.children(folder).folders.length > 0;
