@@ -41,9 +41,11 @@ export const secretsNoCreationRule: Rule = {
     const uncovered: Uncovered[] = [];
     // Folders holding a Secret that a creation rule covers: an uncovered tree stops below them.
     const covered = new Set<string>();
-    for (const file of model.files.values()) {
-      const secret = secretOf(file);
-      if (!secret) continue;
+    // Which files hold a Secret to encrypt: again only for the files an edit changed.
+    const secrets = model.queries.perFile('secrets to encrypt', [], secretOf, (secret) => secret === undefined).byPath;
+    for (const [path, secret] of secrets) {
+      const file = model.file(path);
+      if (!secret || !file) continue;
       const match = creationRuleFor(model, file.path);
       if (!match) continue;
       if (match.rule) for (const folder of ancestors(file.path)) covered.add(folder);
