@@ -64,6 +64,8 @@ export class RepoModel implements FileTree {
   private readonly yaml = new Map<string, YamlFile>();
   /** Every file of the workspace (YAML or not), repository-relative. */
   private readonly allFiles = new Set<string>();
+  /** How often each non-YAML file was read again (its text is not kept): a build that read it compares this. */
+  private readonly otherFileVersions = new Map<string, number>();
   /** Folder → number of files below it, so folders vanish with their last file. */
   private readonly folderCounts = new Map<string, number>();
   private readonly childrenCache = new Map<string, { files: string[]; folders: string[] }>();
@@ -208,6 +210,7 @@ export class RepoModel implements FileTree {
       if (!this.allFiles.has(path)) return;
       this.logChange(path);
       this.allFiles.delete(path);
+      this.otherFileVersions.delete(path);
       this.yaml.delete(path);
       this.structureKeys.delete(path);
       this.countFolders(path, -1);
@@ -217,6 +220,12 @@ export class RepoModel implements FileTree {
     }
     if (text === null || !isYamlPath(path)) {
       if (!this.addPath(path)) {
+        this.logChange(path);
+        this.invalidate(path, true);
+      } else {
+        // Read again (a save, a watcher's event): its bytes may differ, and a build may have read
+        // them (a generator's input), so what was derived from them is derived again.
+        this.otherFileVersions.set(path, (this.otherFileVersions.get(path) ?? 0) + 1);
         this.logChange(path);
         this.invalidate(path, true);
       }
@@ -443,12 +452,29 @@ export class RepoModel implements FileTree {
 
   /** A file's text from disk (a non-YAML file: the model keeps only YAML text), or undefined. */
   readText(path: string): string | undefined {
+    const bytes = this.readBytes(path);
+    return bytes === undefined ? undefined : bytes.toString('utf8');
+  }
+
+  /** A file's bytes from disk, or undefined. */
+  readBytes(path: string): Buffer | undefined {
     if (this.kindOf(path) !== 'file') return undefined;
     try {
-      return readFileSync(toAbsolute(this.root, path), 'utf8');
+      return readFileSync(toAbsolute(this.root, path));
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * What a reader of a file compares to know whether it changed: the parsed file for YAML (a new
+   * object whenever its text changes), a count of its re-reads for other files, or its absence.
+   */
+  contentState(path: string): unknown {
+    const file = this.yaml.get(path);
+    if (file) return file;
+    const kind = this.kindOf(path);
+    return kind === 'file' ? `file#${this.otherFileVersions.get(path) ?? 0}` : kind;
   }
 
   /** Who installs the CRDs of each API group (CRD manifests and well-known charts). */

@@ -2,8 +2,8 @@
 // build read (a folder listing under its folder) to the builds that read it turns the model's change
 // log into the few builds an edit may have changed: only those are compared again, path by path, and
 // rebuilt when a read differs. A YAML file is compared by identity (the model makes a new one
-// whenever its text changes); other files by whether they exist (the model does not keep their
-// text). Builds nothing asks for any more (a Kustomization whose spec.path changed) are dropped
+// whenever its text changes); other files by a count of their re-reads (the model does not keep
+// their text; see RepoModel.contentState). Builds nothing asks for any more (a Kustomization whose spec.path changed) are dropped
 // when the graph is derived again (newBuildGeneration), or when a newer render replaces them.
 import { effectiveSpec } from '../flux';
 import type { RepoModel } from '../model';
@@ -51,7 +51,7 @@ function stateOf(model: RepoModel, path: string): unknown {
     const { files, folders } = model.children(path.slice(0, -1));
     return `${files.join('\n')}\n\n${folders.join('\n')}`;
   }
-  return model.file(path) ?? model.kindOf(path);
+  return model.contentState(path);
 }
 
 /** The index key of a read: a folder listing under its folder (the root's, `/`, under ''). */

@@ -1,6 +1,4 @@
 // The model as a build's input.
-import { readFileSync } from 'node:fs';
-import { toAbsolute } from '../paths';
 import type { RepoModel } from '../model';
 import type { BuildInput } from './types';
 
@@ -10,21 +8,7 @@ export function modelBuildInput(model: RepoModel): BuildInput {
     kindOf: (path) => model.kindOf(path),
     children: (folder) => model.children(folder),
     yamlFile: (path) => model.file(path),
-    readText: (path) => {
-      if (model.kindOf(path) !== 'file') return undefined;
-      try {
-        return readFileSync(toAbsolute(model.root, path), 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    readBytes: (path) => {
-      if (model.kindOf(path) !== 'file') return undefined;
-      try {
-        return readFileSync(toAbsolute(model.root, path));
-      } catch {
-        return undefined;
-      }
-    },
+    readText: (path) => model.readText(path),
+    readBytes: (path) => model.readBytes(path),
   };
 }

@@ -4,7 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FLUX_SYSTEM_SYNC, fluxKs, repo } from '../../../helpers/repo';
 import { fluxBuild, keptBuilds } from '../../../../server/src/model/build/cache';
-import type { RepoModel } from '../../../../server/src/model/model';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { RepoModel } from '../../../../server/src/model/model';
+import { RULE_IDS } from '../../../../server/src/rules';
 
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 const initial: Record<string, string> = {
@@ -65,4 +69,38 @@ test('builds nothing asks for any more are dropped: structural edits do not accu
   // The live builds and at most one generation of replaced ones.
   assert.ok(end.builds <= 2 * start.builds, `${end.builds} builds kept after 30 edits, ${start.builds} at the start`);
   assert.ok(end.paths <= 2 * start.paths, `${end.paths} paths indexed after 30 edits, ${start.paths} at the start`);
+});
+
+test('a generator input that is not YAML, changed on disk and read again, rebuilds the builds that read it', () => {
+  const root = mkdtempSync(join(tmpdir(), 'gg-cache-'));
+  try {
+    const files: Record<string, string> = {
+      'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+      'clusters/prod/apps.yaml': fluxKs('web', './apps/web'),
+      'apps/web/kustomization.yaml': 'configMapGenerator:\n  - name: settings\n    files:\n      - app.properties\n',
+    };
+    const write = (path: string, text: string) => {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    };
+    for (const [path, text] of Object.entries(files)) write(path, text);
+    write('apps/web/app.properties', 'mode=a\n');
+    const model = new RepoModel(root, RULE_IDS);
+    for (const [path, text] of Object.entries(files)) model.setFile(path, text);
+    model.setFile('apps/web/app.properties', null);
+    const name = () => fluxBuild(model, kustomization(model, 'web'))!.objects.map((o) => o.name);
+    const before = name();
+    assert.equal(before.length, 1);
+    // What the language server does after a watcher's event: the file is read again.
+    write('apps/web/app.properties', 'mode=b\n');
+    model.setFile('apps/web/app.properties', null);
+    const after = name();
+    assert.notDeepEqual(after, before);
+    const fresh = new RepoModel(root, RULE_IDS);
+    for (const [path, text] of Object.entries(files)) fresh.setFile(path, text);
+    fresh.setFile('apps/web/app.properties', null);
+    assert.deepEqual(after, fluxBuild(fresh, kustomization(fresh, 'web'))!.objects.map((o) => o.name));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
