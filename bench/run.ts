@@ -68,7 +68,12 @@ async function floor(root: string, yamlFiles: readonly string[], read: 'sync' | 
   for (const file of yamlFiles) {
     const text = read === 'sync' ? readFileSync(toAbsolute(root, file), 'utf8') : await fs.readFile(toAbsolute(root, file), 'utf8');
     for (const doc of parseAllDocuments(text)) {
-      doc.toJS();
+      // A document yaml cannot convert (an alias to no anchor, in a corpus file) still cost its parse.
+      try {
+        doc.toJS();
+      } catch {
+        // counted all the same
+      }
       documents++;
     }
   }
