@@ -1,5 +1,9 @@
 // What makes a value a credential in clear, shared by the secrets rules: credential-like key
-// names, connection strings with a password, and Flux `${VAR}` placeholders, which are not clear.
+// names, connection strings with a password, and Flux `${VAR}` placeholders, which are not clear
+// (read with the engine's one parser of `${...}`, model/build/envsubst.ts). A placeholder's
+// default (`${DB_PASS:-changeme}`, `${DB_PASS:=changeme}`) is written in clear: Flux applies it
+// whenever the variable is unset or empty, so it is judged as the value it may become.
+import { parseExpressions, type Expression } from '../model/build/envsubst';
 import { isEncryptedValue } from '../model/values';
 import { isReference } from './sops-policy';
 import type { Resource } from '../model/types';
@@ -13,7 +17,30 @@ const NOT_A_VALUE = new Set(['existing', 'ref', 'name', 'file', 'path', 'policy'
 const DSN = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:([^@\s]+)@/i;
 /** An absolute path of a file or folder: `/` then path segments, no spaces, nothing after. */
 const FILE_PATH = /^\/(?:[\w.@+-]+\/)*[\w.@+-]+\/?$/;
-const PLACEHOLDERS = /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?=[^}]*)?\}/g;
+
+/** The Flux placeholders of a text that Flux substitutes (`${VAR}`, `${VAR:-default}`...; not `$${VAR}`, not a malformed one). */
+function placeholders(text: string): Expression[] {
+  return text.includes('${') ? parseExpressions(text).filter((e) => !e.invalid) : [];
+}
+
+/** A default as Flux applies it: quotes around it dropped. */
+function defaultOf(e: Expression): string | undefined {
+  return e.argument?.replace(/^(["'])(.*)\1$/s, '$2');
+}
+
+/**
+ * The text around its placeholders: each one replaced by `mask`, or by its default when it has one
+ * and `defaults` is set (what Flux applies when the variable is unset).
+ */
+function writtenText(text: string, expressions: readonly Expression[], mask: string, defaults: boolean): string {
+  let out = '';
+  let last = 0;
+  for (const e of expressions) {
+    out += text.slice(last, e.start) + ((defaults ? defaultOf(e) : undefined) ?? mask);
+    last = e.end;
+  }
+  return out + text.slice(last);
+}
 
 export function isCredentialKey(key: string): boolean {
   // Annotation keys (example.io/auth-secret) name other objects; they never hold the credential.
@@ -35,30 +62,39 @@ export function namesAKey(key: string, value: unknown): boolean {
 
 /**
  * A value written out in clear. Placeholders are not: `${USER}:${PASS}` is not clear, while
- * `hunter2-${SUFFIX}` is (a literal run of four or more characters beside the placeholder).
+ * `hunter2-${SUFFIX}` is (a literal run of four or more characters beside the placeholder), and so
+ * is `${PASS:-hunter2}` (a default in clear is what Flux applies when the variable is unset; an
+ * empty default, a sentinel or a reference is not clear).
  */
 export function isClearValue(value: unknown): boolean {
   if (typeof value !== 'string' && typeof value !== 'number') return false;
   const text = String(value);
+  const expressions = placeholders(text);
+  if (expressions.length === 0) return isClearText(text);
+  if (expressions.some((e) => defaultOf(e) !== undefined && isClearText(defaultOf(e)!))) return true;
+  return isClearText(text) && /[A-Za-z0-9]{4,}/.test(writtenText(text, expressions, ' ', false));
+}
+
+/** A text that is not a reference, a sentinel, ciphertext, a file path or too short to be a credential. */
+function isClearText(text: string): boolean {
   // `none`, `disabled`: a setting that says there is no credential, not one.
   if (isReference(text) || /^(true|false|null|~|none|nil|disabled|unset|empty)$/i.test(text) || isEncryptedValue(text) || text.length < 4) return false;
   // An absolute file path (GOOGLE_APPLICATION_CREDENTIALS: /secrets/sa.json) says where the
   // credential is mounted: the credential itself is elsewhere.
-  if (FILE_PATH.test(text)) return false;
-  return !hasPlaceholder(text) || /[A-Za-z0-9]{4,}/.test(text.replace(PLACEHOLDERS, ' '));
+  return !FILE_PATH.test(text);
 }
 
-/** A connection string whose password is written out; placeholders are masked first, so `${USER:=x}` is one token. */
+/** A connection string whose password is written out; a placeholder without a default is one masked token, one with a default its default. */
 export function hasClearDsn(value: string): boolean {
-  const match = DSN.exec(value.replace(PLACEHOLDERS, '\u0000'));
+  const match = DSN.exec(writtenText(value, placeholders(value), '\u0000', true));
   if (match === null) return false;
   const password = match[1];
   return !password.includes('\u0000') && !isReference(password) && !/^\$\(.+\)$/.test(password);
 }
 
-/** A Flux post-build placeholder `${VAR}` (or `${VAR:=default}`) anywhere in the value. */
+/** A Flux post-build placeholder `${VAR}` (or `${VAR:-default}`, `${VAR^^}`...) anywhere in the value. */
 export function hasPlaceholder(value: unknown): boolean {
-  return typeof value === 'string' && /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?=[^}]*)?\}/.test(value);
+  return typeof value === 'string' && placeholders(value).length > 0;
 }
 
 /** `key = value`, `key: value`, `"key": "value"` or `key=value` on a line of a configuration text. */
