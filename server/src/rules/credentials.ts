@@ -4,6 +4,7 @@
 // default (`${DB_PASS:-changeme}`, `${DB_PASS:=changeme}`) is written in clear: Flux applies it
 // whenever the variable is unset or empty, so it is judged as the value it may become.
 import { parseExpressions, type Expression } from '../model/build/envsubst';
+import { envFileLines, literalPair } from '../model/build/generators';
 import { isEncryptedValue } from '../model/values';
 import { isReference } from './sops-policy';
 import type { Resource } from '../model/types';
@@ -156,4 +157,36 @@ export function clearValues(r: Resource, field: 'data' | 'stringData'): string[]
   const substituted = entries.some(([, v]) => hasPlaceholder(v));
   const text = (v: unknown) => (field === 'data' && typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : v);
   return entries.filter(([k, v]) => !isReference(v) && !isPublicMaterial(text(v)) && (!substituted || credentialInClear(k, v))).map(([k]) => k);
+}
+
+/**
+ * A value a Secret would hold in clear: written out (not a reference, placeholder, sentinel,
+ * ciphertext, file path or a value too short to be a credential) and not public material.
+ */
+export function isClearSecretValue(value: string): boolean {
+  return isClearValue(value) && !isPublicMaterial(value);
+}
+
+/**
+ * The keys of a secretGenerator's `literals` in clear, with the index of each literal. Every value
+ * of a Secret is a secret (as in clearValues), so the keys' names do not matter; kustomize writes
+ * the value into the Secret's data as it is (base64), so Flux never substitutes a `${VAR}` there.
+ */
+export function clearLiterals(literals: unknown): Array<{ key: string; index: number }> {
+  if (!Array.isArray(literals)) return [];
+  const result: Array<{ key: string; index: number }> = [];
+  literals.forEach((literal, index) => {
+    const pair = typeof literal === 'string' || typeof literal === 'number' ? literalPair(literal) : undefined;
+    if (pair && isClearSecretValue(pair[1])) result.push({ key: pair[0], index });
+  });
+  return result;
+}
+
+/** The keys of an env file (as a secretGenerator's `envs` reads it) whose values are in clear. */
+export function clearEnvKeys(text: string): string[] {
+  return envFileLines(text).filter((l) => isClearSecretValue(removeQuotes(l.value))).map((l) => l.key);
+}
+
+function removeQuotes(s: string): string {
+  return s.length >= 2 && s[0] === s[s.length - 1] && (s[0] === '"' || s[0] === "'") ? s.slice(1, -1) : s;
 }
