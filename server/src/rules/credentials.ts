@@ -1,8 +1,10 @@
 // What makes a value a credential in clear, shared by the secrets rules: credential-like key
 // names, connection strings with a password, and Flux `${VAR}` placeholders, which are not clear
 // (read with the engine's one parser of `${...}`, model/build/envsubst.ts). A placeholder's
-// default (`${DB_PASS:-changeme}`, `${DB_PASS:=changeme}`) is written in clear: Flux applies it
-// whenever the variable is unset or empty, so it is judged as the value it may become.
+// default (`${DB_PASS:-changeme}`, `${API_KEY:=dummy}`) is not judged a credential in clear
+// either: Flux applies it only when the variable is unset or empty, repositories write dummy
+// fallbacks there (the corpus has an API key defaulting to a nonsense word), and encrypting the
+// file, the remedy these rules propose, would not make a weak default any better.
 import { parseExpressions, type Expression } from '../model/build/envsubst';
 import { envFileLines, literalPair } from '../model/build/generators';
 import { isEncryptedValue } from '../model/values';
@@ -24,20 +26,12 @@ function placeholders(text: string): Expression[] {
   return text.includes('${') ? parseExpressions(text).filter((e) => !e.invalid) : [];
 }
 
-/** A default as Flux applies it: quotes around it dropped. */
-function defaultOf(e: Expression): string | undefined {
-  return e.argument?.replace(/^(["'])(.*)\1$/s, '$2');
-}
-
-/**
- * The text around its placeholders: each one replaced by `mask`, or by its default when it has one
- * and `defaults` is set (what Flux applies when the variable is unset).
- */
-function writtenText(text: string, expressions: readonly Expression[], mask: string, defaults: boolean): string {
+/** The text with each placeholder (its default included) replaced by `mask`. */
+function masked(text: string, expressions: readonly Expression[], mask: string): string {
   let out = '';
   let last = 0;
   for (const e of expressions) {
-    out += text.slice(last, e.start) + ((defaults ? defaultOf(e) : undefined) ?? mask);
+    out += text.slice(last, e.start) + mask;
     last = e.end;
   }
   return out + text.slice(last);
@@ -62,18 +56,15 @@ export function namesAKey(key: string, value: unknown): boolean {
 }
 
 /**
- * A value written out in clear. Placeholders are not: `${USER}:${PASS}` is not clear, while
- * `hunter2-${SUFFIX}` is (a literal run of four or more characters beside the placeholder), and so
- * is `${PASS:-hunter2}` (a default in clear is what Flux applies when the variable is unset; an
- * empty default, a sentinel or a reference is not clear).
+ * A value written out in clear. Placeholders are not, defaults included: `${USER}:${PASS}` and
+ * `${PASS:-changeme}` are not clear, while `hunter2-${SUFFIX}` is (a literal run of four or more
+ * characters beside the placeholder).
  */
 export function isClearValue(value: unknown): boolean {
   if (typeof value !== 'string' && typeof value !== 'number') return false;
   const text = String(value);
   const expressions = placeholders(text);
-  if (expressions.length === 0) return isClearText(text);
-  if (expressions.some((e) => defaultOf(e) !== undefined && isClearText(defaultOf(e)!))) return true;
-  return isClearText(text) && /[A-Za-z0-9]{4,}/.test(writtenText(text, expressions, ' ', false));
+  return isClearText(text) && (expressions.length === 0 || /[A-Za-z0-9]{4,}/.test(masked(text, expressions, ' ')));
 }
 
 /** A text that is not a reference, a sentinel, ciphertext, a file path or too short to be a credential. */
@@ -85,9 +76,9 @@ function isClearText(text: string): boolean {
   return !FILE_PATH.test(text);
 }
 
-/** A connection string whose password is written out; a placeholder without a default is one masked token, one with a default its default. */
+/** A connection string whose password is written out; placeholders are masked first, so `${USER:-x}` is one token. */
 export function hasClearDsn(value: string): boolean {
-  const match = DSN.exec(writtenText(value, placeholders(value), '\u0000', true));
+  const match = DSN.exec(masked(value, placeholders(value), '\u0000'));
   if (match === null) return false;
   const password = match[1];
   return !password.includes('\u0000') && !isReference(password) && !/^\$\(.+\)$/.test(password);

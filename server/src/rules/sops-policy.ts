@@ -4,7 +4,6 @@ import type { RepoModel } from '../model/model';
 import { ancestors } from '../model/paths';
 import { parseCreationRules, type CreationRule } from '../sops/creationRules';
 import { goRegex } from '../sops/goRegex';
-import { wholeExpression } from '../model/build/envsubst';
 
 export interface CreationRuleMatch {
   config: string;
@@ -41,11 +40,6 @@ export function creationRuleFor(model: RepoModel, path: string): CreationRuleMat
   return undefined;
 }
 
-function hasDefault(text: string): boolean {
-  const argument = wholeExpression(text)?.argument;
-  return argument !== undefined && argument.trim() !== '';
-}
-
 /** A value that only points at a secret kept elsewhere is not a secret in clear. */
 export function isReference(value: unknown): boolean {
   if (value === null || value === undefined) return true;
@@ -54,8 +48,7 @@ export function isReference(value: unknown): boolean {
     text === '' ||
     /^op:\/\//.test(text) ||
     /^<path:[^>]+>$/.test(text) ||
-    // A Flux placeholder, unless it has a default to apply (`${PASS:-hunter2}`: credentials.ts judges the default).
-    (/^\$\{[^}]+\}$/.test(text) && !hasDefault(text)) ||
+    /^\$\{[^}]+\}$/.test(text) ||
     // An environment variable the program expands itself (Grafana provisioning, shells): `$DB_PASSWORD`.
     /^\$[A-Z_][A-Z0-9_]*$/.test(text) ||
     /\{\{.*\}\}/.test(text) ||

@@ -64,35 +64,31 @@ test('a credential key whose value is an absolute file path says where the crede
   assert.equal(check(repo({ 'apps/bao/hr.yaml': release(`'{"type": "service_account", "private_key": "x"}'`) }), 'secrets/plaintext-credential').length, 1);
 });
 
-test('a placeholder default is judged as the value Flux applies when the variable is unset: `${DB_PASS:-changeme}` is a credential in clear', () => {
-  // Every default operator the engine's parser knows (the old regex missed `:-` and `-`).
-  for (const value of ['${DB_PASS:-changeme}', '${DB_PASS-changeme}', '${DB_PASS:=changeme}', '${DB_PASS=changeme}', '${DB_PASS:-"changeme"}', 'x-${DB_PASS:-hunter22}']) {
-    assert.equal(isClearValue(value), true, value);
-    assert.equal(credentialInClear('DB_PASSWORD', value), true, value);
-  }
-  // No default, an empty or sentinel default, a default that is itself a reference, an escaped `$${...}`: nothing in clear.
-  for (const value of ['${DB_PASS}', '${DB_PASS:-}', '${DB_PASS:=}', '${DB_PASS:-none}', '${DB_PASS:=true}', '${DB_PASS:-op://vault/db/password}', '${DB_PASS^^}', '${A:-x}${B:-y}']) {
+test('every placeholder form the engine parses is a placeholder, defaults included: `${DB_PASS:-changeme}` is no credential in clear (Flux applies it only when the variable is unset)', () => {
+  // The old regex knew only `${VAR}`, `${VAR=x}` and `${VAR:=x}`: `:-` and `-` defaults and case operators were read as text.
+  for (const value of ['${DB_PASS:-changeme}', '${DB_PASS-changeme}', '${DB_PASS:=changeme}', '${DB_PASS=changeme}', '${API_KEY:=dummy}', '${DB_PASS:-}', '${DB_PASS^^}', '${A:-xyzw}${B:-zyxw}']) {
     assert.equal(isClearValue(value), false, value);
     assert.equal(credentialInClear('DB_PASSWORD', value), false, value);
   }
-  // A connection string's password from a default is written out; a user name from one is not a password.
-  assert.equal(credentialInClear('DATABASE_URL', 'postgres://${USER:-app}:${PASS:-hunter2}@db/app'), true);
-  assert.equal(credentialInClear('DATABASE_URL', 'postgres://${USER:-app}:${PASS}@db/app'), false);
-  assert.equal(credentialInClear('DATABASE_URL', 'postgres://${USER:-app}:${PASS:-}@db/app'), false);
+  // A literal run beside a defaulted placeholder is still written out.
+  assert.equal(isClearValue('hunter2-${SUFFIX:-a}'), true);
+  // A connection string: a defaulted user or password placeholder is masked, a literal password is not.
+  assert.equal(credentialInClear('DATABASE_URL', 'postgres://${USER:-app}:${PASS:-hunter2}@db/app'), false);
+  assert.equal(credentialInClear('DATABASE_URL', 'postgres://${USER:-app}:hunter2@db/app'), true);
 });
 
-test('secrets/unencrypted fires at a credential whose placeholder has a default in clear, quiet on other defaults of a substituted Secret', () => {
-  const model = repo({ 'apps/db/secret.yaml': secret('  DB_HOST: ${DB_HOST:-db.internal}\n  DB_USER: ${DB_USER:=app}\n  DB_PASSWORD: ${DB_PASS:-changeme}\n') });
+test('secrets/unencrypted and secrets/plaintext-credential are quiet on `${VAR:-default}` placeholders, and fire on a literal beside one', () => {
+  const quiet = repo({ 'apps/db/secret.yaml': secret('  DB_HOST: ${DB_HOST:-db.internal}\n  DB_PASSWORD: ${DB_PASS:-changeme}\n  DATABASE_URL: postgres://${DB_USER:-app}:${DB_PASS:-changeme}@db/app\n') });
+  assert.deepEqual(check(quiet, 'secrets/unencrypted'), []);
+  const model = repo({ 'apps/db/secret.yaml': secret('  DB_HOST: ${DB_HOST:-db.internal}\n  DATABASE_URL: postgres://${DB_USER:-app}:hunter2@db/app\n') });
   const [f, ...rest] = check(model, 'secrets/unencrypted');
   assert.deepEqual(rest, []);
-  assert.equal(at(f), '8:3-8:14');
-  assert.equal(f.message, 'Secret restic has a value in clear (stringData.DB_PASSWORD); encrypt the file with SOPS before pushing.');
-  assert.ok(!f.message.includes('changeme'));
-  assert.deepEqual(check(repo({ 'apps/db/secret.yaml': secret('  DB_HOST: ${DB_HOST:-db.internal}\n  DB_PASSWORD: ${DB_PASS:-}\n') }), 'secrets/unencrypted'), []);
-  // The same in a HelmRelease's values (secrets/plaintext-credential).
-  const release = `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n    auth:\n      password: \${DB_PASS:-changeme}\n`;
-  const [g, ...more] = check(repo({ 'apps/app/hr.yaml': release }), 'secrets/plaintext-credential');
+  assert.equal(at(f), '7:3-7:15');
+  assert.equal(f.message, 'Secret restic has a value in clear (stringData.DATABASE_URL); encrypt the file with SOPS before pushing.');
+  const release = (value: string) => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n    env:\n      API_KEY: ${value}\n`;
+  assert.deepEqual(check(repo({ 'apps/app/hr.yaml': release('${WEATHER_API_KEY:=dummy}') }), 'secrets/plaintext-credential'), []);
+  const [g, ...more] = check(repo({ 'apps/app/hr.yaml': release('k3y-${SUFFIX:-a}-0123456789') }), 'secrets/plaintext-credential');
   assert.deepEqual(more, []);
-  assert.equal(at(g), '8:7-8:15');
-  assert.equal(g.message, 'HelmRelease app has a credential in clear (password) in spec.values; keep it in a SOPS-encrypted Secret and reference it instead.');
+  assert.equal(at(g), '8:7-8:14');
+  assert.equal(g.message, 'HelmRelease app has a credential in clear (API_KEY) in spec.values; keep it in a SOPS-encrypted Secret and reference it instead.');
 });
