@@ -173,11 +173,7 @@ export function clearLiterals(literals: unknown): Array<{ key: string; index: nu
   return result;
 }
 
-/** The keys of an env file (as a secretGenerator's `envs` reads it) whose values are in clear. */
+/** The keys of an env file (as a secretGenerator's `envs` reads it: values as written, quotes kept) whose values are in clear. */
 export function clearEnvKeys(text: string): string[] {
-  return envFileLines(text).filter((l) => isClearSecretValue(removeQuotes(l.value))).map((l) => l.key);
-}
-
-function removeQuotes(s: string): string {
-  return s.length >= 2 && s[0] === s[s.length - 1] && (s[0] === '"' || s[0] === "'") ? s.slice(1, -1) : s;
+  return envFileLines(text).filter((l) => isClearSecretValue(l.value)).map((l) => l.key);
 }
