@@ -1,5 +1,12 @@
 // What makes a value a credential in clear, shared by the secrets rules: credential-like key
-// names, connection strings with a password, and Flux `${VAR}` placeholders, which are not clear.
+// names, connection strings with a password, and Flux `${VAR}` placeholders, which are not clear
+// (read with the engine's one parser of `${...}`, model/build/envsubst.ts). A placeholder's
+// default (`${DB_PASS:-changeme}`, `${API_KEY:=dummy}`) is not judged a credential in clear
+// either: Flux applies it only when the variable is unset or empty, repositories write dummy
+// fallbacks there (the corpus has an API key defaulting to a nonsense word), and encrypting the
+// file, the remedy these rules propose, would not make a weak default any better.
+import { parseExpressions, type Expression } from '../model/build/envsubst';
+import { envFileLines, literalPair } from '../model/build/generators';
 import { isEncryptedValue } from '../model/values';
 import { isReference } from './sops-policy';
 import type { Resource } from '../model/types';
@@ -13,7 +20,22 @@ const NOT_A_VALUE = new Set(['existing', 'ref', 'name', 'file', 'path', 'policy'
 const DSN = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:([^@\s]+)@/i;
 /** An absolute path of a file or folder: `/` then path segments, no spaces, nothing after. */
 const FILE_PATH = /^\/(?:[\w.@+-]+\/)*[\w.@+-]+\/?$/;
-const PLACEHOLDERS = /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?=[^}]*)?\}/g;
+
+/** The Flux placeholders of a text that Flux substitutes (`${VAR}`, `${VAR:-default}`...; not `$${VAR}`, not a malformed one). */
+function placeholders(text: string): Expression[] {
+  return text.includes('${') ? parseExpressions(text).filter((e) => !e.invalid) : [];
+}
+
+/** The text with each placeholder (its default included) replaced by `mask`. */
+function masked(text: string, expressions: readonly Expression[], mask: string): string {
+  let out = '';
+  let last = 0;
+  for (const e of expressions) {
+    out += text.slice(last, e.start) + mask;
+    last = e.end;
+  }
+  return out + text.slice(last);
+}
 
 export function isCredentialKey(key: string): boolean {
   // Annotation keys (example.io/auth-secret) name other objects; they never hold the credential.
@@ -34,31 +56,37 @@ export function namesAKey(key: string, value: unknown): boolean {
 }
 
 /**
- * A value written out in clear. Placeholders are not: `${USER}:${PASS}` is not clear, while
- * `hunter2-${SUFFIX}` is (a literal run of four or more characters beside the placeholder).
+ * A value written out in clear. Placeholders are not, defaults included: `${USER}:${PASS}` and
+ * `${PASS:-changeme}` are not clear, while `hunter2-${SUFFIX}` is (a literal run of four or more
+ * characters beside the placeholder).
  */
 export function isClearValue(value: unknown): boolean {
   if (typeof value !== 'string' && typeof value !== 'number') return false;
   const text = String(value);
+  const expressions = placeholders(text);
+  return isClearText(text) && (expressions.length === 0 || /[A-Za-z0-9]{4,}/.test(masked(text, expressions, ' ')));
+}
+
+/** A text that is not a reference, a sentinel, ciphertext, a file path or too short to be a credential. */
+function isClearText(text: string): boolean {
   // `none`, `disabled`: a setting that says there is no credential, not one.
   if (isReference(text) || /^(true|false|null|~|none|nil|disabled|unset|empty)$/i.test(text) || isEncryptedValue(text) || text.length < 4) return false;
   // An absolute file path (GOOGLE_APPLICATION_CREDENTIALS: /secrets/sa.json) says where the
   // credential is mounted: the credential itself is elsewhere.
-  if (FILE_PATH.test(text)) return false;
-  return !hasPlaceholder(text) || /[A-Za-z0-9]{4,}/.test(text.replace(PLACEHOLDERS, ' '));
+  return !FILE_PATH.test(text);
 }
 
-/** A connection string whose password is written out; placeholders are masked first, so `${USER:=x}` is one token. */
+/** A connection string whose password is written out; placeholders are masked first, so `${USER:-x}` is one token. */
 export function hasClearDsn(value: string): boolean {
-  const match = DSN.exec(value.replace(PLACEHOLDERS, '\u0000'));
+  const match = DSN.exec(masked(value, placeholders(value), '\u0000'));
   if (match === null) return false;
   const password = match[1];
   return !password.includes('\u0000') && !isReference(password) && !/^\$\(.+\)$/.test(password);
 }
 
-/** A Flux post-build placeholder `${VAR}` (or `${VAR:=default}`) anywhere in the value. */
+/** A Flux post-build placeholder `${VAR}` (or `${VAR:-default}`, `${VAR^^}`...) anywhere in the value. */
 export function hasPlaceholder(value: unknown): boolean {
-  return typeof value === 'string' && /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?=[^}]*)?\}/.test(value);
+  return typeof value === 'string' && placeholders(value).length > 0;
 }
 
 /** `key = value`, `key: value`, `"key": "value"` or `key=value` on a line of a configuration text. */
@@ -120,4 +148,32 @@ export function clearValues(r: Resource, field: 'data' | 'stringData'): string[]
   const substituted = entries.some(([, v]) => hasPlaceholder(v));
   const text = (v: unknown) => (field === 'data' && typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : v);
   return entries.filter(([k, v]) => !isReference(v) && !isPublicMaterial(text(v)) && (!substituted || credentialInClear(k, v))).map(([k]) => k);
+}
+
+/**
+ * A value a Secret would hold in clear: written out (not a reference, placeholder, sentinel,
+ * ciphertext, file path or a value too short to be a credential) and not public material.
+ */
+export function isClearSecretValue(value: string): boolean {
+  return isClearValue(value) && !isPublicMaterial(value);
+}
+
+/**
+ * The keys of a secretGenerator's `literals` in clear, with the index of each literal. Every value
+ * of a Secret is a secret (as in clearValues), so the keys' names do not matter; kustomize writes
+ * the value into the Secret's data as it is (base64), so Flux never substitutes a `${VAR}` there.
+ */
+export function clearLiterals(literals: unknown): Array<{ key: string; index: number }> {
+  if (!Array.isArray(literals)) return [];
+  const result: Array<{ key: string; index: number }> = [];
+  literals.forEach((literal, index) => {
+    const pair = typeof literal === 'string' || typeof literal === 'number' ? literalPair(literal) : undefined;
+    if (pair && isClearSecretValue(pair[1])) result.push({ key: pair[0], index });
+  });
+  return result;
+}
+
+/** The keys of an env file (as a secretGenerator's `envs` reads it: values as written, quotes kept) whose values are in clear. */
+export function clearEnvKeys(text: string): string[] {
+  return envFileLines(text).filter((l) => isClearSecretValue(l.value)).map((l) => l.key);
 }

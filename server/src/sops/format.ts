@@ -26,3 +26,18 @@ export function sniffFormat(text: string): SopsFormat {
 export function resolveFormat(text: string, filePath?: string, explicit?: AnyFormat): AnyFormat {
   return explicit ?? formatFromPath(filePath) ?? sniffFormat(text);
 }
+
+/**
+ * Whether kustomize-controller takes a secretGenerator input for SOPS-encrypted, and so decrypts
+ * it before the build: as its decryptor does (internal/decryptor, sopsFormatToMarkerBytes), the
+ * file holds the marker of its store's MAC (`sops_mac=ENC[` in a dotenv file, `[sops]` in an INI
+ * file, `"mac": "ENC[` in JSON and the binary store's JSON envelope, `mac: ENC[` in YAML). The
+ * store is picked from the path (for `files:` from the key; an env file of another extension
+ * is read as dotenv).
+ */
+export function fluxDecrypts(text: string, path: string, envFile: boolean): boolean {
+  let format = formatFromPath(path) ?? 'binary';
+  if (envFile && format === 'binary') format = 'dotenv';
+  const marker = { dotenv: 'sops_mac=ENC[', ini: '[sops]', json: '"mac": "ENC[', binary: '"mac": "ENC[', yaml: 'mac: ENC[' }[format];
+  return text.includes(marker);
+}

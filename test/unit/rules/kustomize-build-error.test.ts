@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { at, check, FLUX_SYSTEM_SYNC, fluxKs, repo } from '../../helpers/repo';
 import { runChecks } from '../../../server/src/check';
+import { buildOutput } from '../../../server/src/cli';
+import { fluxBuild } from '../../../server/src/model/build';
 
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 const base = {
@@ -22,11 +24,49 @@ test('fires at the entry that adds an object twice', () => {
   assert.equal(f.message, 'kustomize build of apps for Kustomization flux-system/apps fails: may not add resource with an already registered id: ConfigMap.v1.settings.[noNs]');
 });
 
-test('fires at a field kustomize does not know', () => {
-  const model = repo({ ...base, 'apps/kustomization.yaml': 'resources:\n  - a.yaml\nresource:\n  - b.yaml\n' });
-  const [f] = check(model, 'kustomize/build-error');
+test('fires at a field kustomize does not know in a nested kustomization: kustomize reads that file itself', () => {
+  const model = repo({
+    ...base,
+    'apps/kustomization.yaml': 'resources:\n  - a.yaml\n  - ../base\n',
+    'base/kustomization.yaml': 'resources:\n  - cm.yaml\nresource:\n  - other.yaml\n',
+    'base/cm.yaml': cm('base'),
+  });
+  const [f, ...rest] = check(model, 'kustomize/build-error');
+  assert.deepEqual(rest, []);
+  assert.equal(f.file, 'base/kustomization.yaml');
   assert.equal(at(f), '3:1-3:9');
+  assert.equal(f.severity, 'error');
   assert.equal(f.message, 'kustomize build of apps for Kustomization flux-system/apps fails: invalid Kustomization: json: unknown field "resource"');
+});
+
+test('an unknown field of the folder a Flux Kustomization applies is a warning, not a refusal: kustomize-controller drops it before kustomize reads the file', () => {
+  const files = { ...base, 'apps/kustomization.yaml': 'resources:\n  - a.yaml\nnamespce: team\n' };
+  const model = repo(files);
+  const [f, ...rest] = check(model, 'kustomize/build-error');
+  assert.deepEqual(rest, []);
+  assert.equal(f.file, 'apps/kustomization.yaml');
+  assert.equal(at(f), '3:1-3:9');
+  assert.equal(f.severity, 'warning');
+  assert.equal(
+    f.message,
+    'unknown field "namespce" has no effect: kustomize-controller drops it before building apps for Kustomization flux-system/apps, and kustomize build of the folder refuses it (invalid Kustomization: json: unknown field "namespce")',
+  );
+  // Flux builds the folder without the field: the object is applied, in no namespace of the field's.
+  const ks = model.graph.fluxKustomizations.find((k) => k.name === 'apps')!;
+  const result = fluxBuild(model, ks)!;
+  assert.equal(result.error, undefined);
+  assert.deepEqual(result.objects.map((o) => `${o.kind}/${o.name} ns=${o.namespace}`), ['ConfigMap/settings ns=']);
+  // kustomize itself (`gitops-guardrails build`, like kubectl kustomize) refuses the same folder.
+  const out = buildOutput(model, 'apps');
+  assert.equal(out.code, 2);
+  assert.equal(out.stdout, '');
+  assert.equal(out.stderr, 'gitops-guardrails: kustomize would refuse apps: invalid Kustomization: json: unknown field "namespce" (apps/kustomization.yaml)\n');
+  // Every unknown field is dropped, each said once; the warning stays when the build fails for another reason.
+  const twice = repo({ ...base, 'apps/kustomization.yaml': 'resources:\n  - a.yaml\n  - b.yaml\nresource: [c.yaml]\nlabel: {a: b}\n' });
+  assert.deepEqual(
+    check(twice, 'kustomize/build-error').map((x) => `${x.severity} ${at(x)} ${x.message.split(':')[0]}`),
+    ['error 3:5-3:11 kustomize build of apps for Kustomization flux-system/apps fails', 'warning 4:1-4:9 unknown field "resource" has no effect', 'warning 5:1-5:6 unknown field "label" has no effect'],
+  );
 });
 
 test('does not fire where the Flux Kustomization supplies what the folder lacks (spec.components)', () => {

@@ -63,3 +63,32 @@ test('a credential key whose value is an absolute file path says where the crede
   assert.deepEqual(check(repo({ 'apps/bao/hr.yaml': release('/openbao/userconfig/kms/serviceaccount.json') }), 'secrets/plaintext-credential'), []);
   assert.equal(check(repo({ 'apps/bao/hr.yaml': release(`'{"type": "service_account", "private_key": "x"}'`) }), 'secrets/plaintext-credential').length, 1);
 });
+
+test('every placeholder form the engine parses is a placeholder, defaults included: `${DB_PASS:-changeme}` is no credential in clear (Flux applies it only when the variable is unset)', () => {
+  // The old regex knew only `${VAR}`, `${VAR=x}` and `${VAR:=x}`: `:-` and `-` defaults and case operators were read as text.
+  for (const value of ['${DB_PASS:-changeme}', '${DB_PASS-changeme}', '${DB_PASS:=changeme}', '${DB_PASS=changeme}', '${API_KEY:=dummy}', '${DB_PASS:-}', '${DB_PASS^^}', '${A:-xyzw}${B:-zyxw}']) {
+    assert.equal(isClearValue(value), false, value);
+    assert.equal(credentialInClear('DB_PASSWORD', value), false, value);
+  }
+  // A literal run beside a defaulted placeholder is still written out.
+  assert.equal(isClearValue('hunter2-${SUFFIX:-a}'), true);
+  // A connection string: a defaulted user or password placeholder is masked, a literal password is not.
+  assert.equal(credentialInClear('DATABASE_URL', 'postgres://${USER:-app}:${PASS:-hunter2}@db/app'), false);
+  assert.equal(credentialInClear('DATABASE_URL', 'postgres://${USER:-app}:hunter2@db/app'), true);
+});
+
+test('secrets/unencrypted and secrets/plaintext-credential are quiet on `${VAR:-default}` placeholders, and fire on a literal beside one', () => {
+  const quiet = repo({ 'apps/db/secret.yaml': secret('  DB_HOST: ${DB_HOST:-db.internal}\n  DB_PASSWORD: ${DB_PASS:-changeme}\n  DATABASE_URL: postgres://${DB_USER:-app}:${DB_PASS:-changeme}@db/app\n') });
+  assert.deepEqual(check(quiet, 'secrets/unencrypted'), []);
+  const model = repo({ 'apps/db/secret.yaml': secret('  DB_HOST: ${DB_HOST:-db.internal}\n  DATABASE_URL: postgres://${DB_USER:-app}:hunter2@db/app\n') });
+  const [f, ...rest] = check(model, 'secrets/unencrypted');
+  assert.deepEqual(rest, []);
+  assert.equal(at(f), '7:3-7:15');
+  assert.equal(f.message, 'Secret restic has a value in clear (stringData.DATABASE_URL); encrypt the file with SOPS before pushing.');
+  const release = (value: string) => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n    env:\n      API_KEY: ${value}\n`;
+  assert.deepEqual(check(repo({ 'apps/app/hr.yaml': release('${WEATHER_API_KEY:=dummy}') }), 'secrets/plaintext-credential'), []);
+  const [g, ...more] = check(repo({ 'apps/app/hr.yaml': release('k3y-${SUFFIX:-a}-0123456789') }), 'secrets/plaintext-credential');
+  assert.deepEqual(more, []);
+  assert.equal(at(g), '8:7-8:14');
+  assert.equal(g.message, 'HelmRelease app has a credential in clear (API_KEY) in spec.values; keep it in a SOPS-encrypted Secret and reference it instead.');
+});

@@ -10,13 +10,13 @@ import { joinRepoPath } from '../paths';
 import { configFromObject, defaultConfig, mergeConfig, type FieldSpec, type TransformerConfig } from './fieldSpecs';
 import { generate } from './generators';
 import { applyJsonPatch, JsonPatchError } from './json6902';
-import { KUSTOMIZATION_FILE_NAMES, kustomizationOf, parseKustomization, stringList, type KustomizationSpec } from './kustomization';
+import { KUSTOMIZATION_FILE_NAMES, kustomizationOf, parseKustomization, stringList, type Decoding, type KustomizationSpec } from './kustomization';
 import { mergeDefinitionOf, MergeError, strategicMerge } from './merge';
 import { addHashes, fixNameReferences } from './nameReferences';
 import { applyReplacement } from './replacements';
 import { BuildFailure, curId, groupVersion, idText, sameId, storePreviousId, Unseen, type Res } from './resources';
 import { addMapEntries, addNameAffix, selectResources, setImages, setNamespace, setReplicas, type Selector } from './transformers';
-import type { BuildInput, BuildResult, PatchUse, SourceRef, Unresolved } from './types';
+import type { BuildInput, BuildResult, IgnoredField, PatchUse, SourceRef, Unresolved } from './types';
 import { readsDifferently, parseKustomizeYaml } from './yamlText';
 
 /** Kustomizations nested deeper than this are not built here (unresolved): no recursion in proportion to the input. */
@@ -47,6 +47,8 @@ export class KustomizeBuilder {
   readonly reads = new Set<string>();
   readonly unresolved: Unresolved[] = [];
   readonly patches: PatchUse[] = [];
+  /** Fields of the top kustomization that Flux drops before kustomize reads it (see kustomization.ts). */
+  readonly ignored: IgnoredField[] = [];
   private readonly stack: string[] = [];
   /** The root folder of the build and whether it asks for origin annotations. */
   private root = '';
@@ -65,10 +67,10 @@ export class KustomizeBuilder {
   }
 
   /** A kustomization file: the model's parse of a YAML file, else its text parsed. */
-  kustomization(file: string): KustomizationSpec {
+  kustomization(file: string, decoding: Decoding = 'strict'): KustomizationSpec {
     this.reads.add(file);
     const yaml = this.input.yamlFile(file);
-    return yaml ? kustomizationOf(yaml, { file }) : parseKustomization(this.input.readText(file) ?? '', { file });
+    return yaml ? kustomizationOf(yaml, { file }, decoding) : parseKustomization(this.input.readText(file) ?? '', { file }, decoding);
   }
 
   /** A file's bytes: the model's text of a YAML file (it may be newer than the disk), else the input's bytes. */
@@ -99,7 +101,10 @@ export class KustomizeBuilder {
     let file: string;
     if (found) {
       file = found;
-      spec = this.kustomization(file);
+      // Under Flux (an overlay) the top file is decoded leniently: kustomize-controller rewrites it
+      // without the fields kustomize does not know before kustomize reads it (kustomization.ts).
+      spec = this.kustomization(file, overlay ? 'lenient' : 'strict');
+      for (const field of spec.unknown ?? []) this.ignored.push({ field, source: { file, nodePath: [field] } });
     } else if (generate) {
       file = folder ? `${folder}/kustomization.yaml` : 'kustomization.yaml';
       spec = { fields: { resources: this.generatedResources(folder) }, keys: {}, isComponent: false, generated: true };
@@ -620,16 +625,21 @@ export function runBuild(input: BuildInput, folder: string, build: (builder: Kus
   const builder = new KustomizeBuilder(input);
   try {
     const resources = build(builder);
-    return { folder, objects: resources.map(toRendered), unresolved: builder.unresolved, reads: builder.reads, patches: builder.patches };
+    return { folder, objects: resources.map(toRendered), unresolved: builder.unresolved, reads: builder.reads, patches: builder.patches, ...ignored(builder) };
   } catch (error) {
-    if (error instanceof Unseen) return { folder, objects: [], unresolved: [...builder.unresolved, { reason: error.message, source: error.source }], reads: builder.reads };
+    if (error instanceof Unseen) return { folder, objects: [], unresolved: [...builder.unresolved, { reason: error.message, source: error.source }], reads: builder.reads, ...ignored(builder) };
     if (error instanceof BuildFailure) {
       // A refusal that follows something unseen may be caused by it: say less.
-      if (builder.unresolved.length > 0) return { folder, objects: [], unresolved: builder.unresolved, reads: builder.reads };
-      return { folder, objects: [], error: { message: error.message, source: error.source, ...(error.code ? { code: error.code } : {}) }, unresolved: [], reads: builder.reads, patches: builder.patches };
+      if (builder.unresolved.length > 0) return { folder, objects: [], unresolved: builder.unresolved, reads: builder.reads, ...ignored(builder) };
+      return { folder, objects: [], error: { message: error.message, source: error.source, ...(error.code ? { code: error.code } : {}) }, unresolved: [], reads: builder.reads, patches: builder.patches, ...ignored(builder) };
     }
     throw error;
   }
+}
+
+/** The fields Flux dropped, when there are any (whatever else the build met). */
+function ignored(builder: KustomizeBuilder): Pick<BuildResult, 'ignored'> {
+  return builder.ignored.length > 0 ? { ignored: builder.ignored } : {};
 }
 
 export function toRendered(r: Res): import('./types').Rendered {

@@ -51,6 +51,31 @@ function utf8(bytes: Uint8Array): string | undefined {
   }
 }
 
+/**
+ * The key/value lines of an env file as kustomize's kv loader reads them: blank lines and `#`
+ * comments skipped, leading blanks dropped, the key before the first `=` (a line without one is a
+ * key with an empty value); `line` is 0-based. Keys are not checked here.
+ */
+export function envFileLines(text: string): Array<{ key: string; value: string; line: number }> {
+  const result: Array<{ key: string; value: string; line: number }> = [];
+  text.split('\n').forEach((raw, lineNumber) => {
+    let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (lineNumber === 0 && line.startsWith('\ufeff')) line = line.slice(1);
+    line = line.replace(/^\s+/, '');
+    if (line === '' || line.startsWith('#')) return;
+    const eq = line.indexOf('=');
+    result.push({ key: eq < 0 ? line : line.slice(0, eq), value: eq < 0 ? '' : line.slice(eq + 1), line: lineNumber });
+  });
+  return result;
+}
+
+/** A generator literal `key=value` as kustomize splits it (quotes around the value dropped), or undefined when it has no key. */
+export function literalPair(literal: unknown): [string, string] | undefined {
+  const s = String(literal);
+  const eq = s.indexOf('=');
+  return eq <= 0 ? undefined : [s.slice(0, eq), removeQuotes(s.slice(eq + 1))];
+}
+
 /** The pairs of a generator entry: env files, then literals, then files (kustomize's order). */
 function pairsOf(args: any, field: string, index: number, input: GeneratorInput, source: SourceRef): Array<[string, string | Uint8Array]> {
   const pairs: Array<[string, string | Uint8Array]> = [];
@@ -58,22 +83,15 @@ function pairsOf(args: any, field: string, index: number, input: GeneratorInput,
   const envs = [...(Array.isArray(args.envs) ? args.envs : []), ...(typeof args.env === 'string' ? [args.env] : [])];
   envs.forEach((path: unknown, j: number) => {
     const text = input.load(String(path), at('envs', j));
-    text.split('\n').forEach((raw, lineNumber) => {
-      let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      if (lineNumber === 0 && line.startsWith('\ufeff')) line = line.slice(1);
-      line = line.replace(/^\s+/, '');
-      if (line === '' || line.startsWith('#')) return;
-      const eq = line.indexOf('=');
-      const key = eq < 0 ? line : line.slice(0, eq);
+    for (const { key, value } of envFileLines(text)) {
       if (!ENV_NAME.test(key)) throw new BuildFailure(`"${key}" is not a valid key name in env file ${String(path)}`, { ...source, nodePath: at('envs', j) });
-      pairs.push([key, eq < 0 ? '' : line.slice(eq + 1)]);
-    });
+      pairs.push([key, value]);
+    }
   });
   (Array.isArray(args.literals) ? args.literals : []).forEach((literal: unknown, j: number) => {
-    const s = String(literal);
-    const eq = s.indexOf('=');
-    if (eq <= 0) throw new BuildFailure(`invalid literal source ${s}, expected key=value`, { ...source, nodePath: at('literals', j) });
-    pairs.push([s.slice(0, eq), removeQuotes(s.slice(eq + 1))]);
+    const pair = literalPair(literal);
+    if (!pair) throw new BuildFailure(`invalid literal source ${String(literal)}, expected key=value`, { ...source, nodePath: at('literals', j) });
+    pairs.push(pair);
   });
   (Array.isArray(args.files) ? args.files : []).forEach((entry: unknown, j: number) => {
     const s = String(entry);

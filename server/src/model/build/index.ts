@@ -8,4 +8,4 @@ export { renderCluster, type KustomizationRender } from './cluster';
 export { buildKustomization } from './engine';
 export { renderFluxKustomization, type FluxKustomizationInput } from './flux';
 export { envsubst, parseExpressions, type Expression } from './envsubst';
-export type { BuildInput, BuildResult, BuildError, Rendered, Unresolved, SourceRef, ChainStep, PatchUse, PatchCandidate } from './types';
+export type { BuildInput, BuildResult, BuildError, Rendered, Unresolved, SourceRef, ChainStep, PatchUse, PatchCandidate, IgnoredField } from './types';

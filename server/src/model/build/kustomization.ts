@@ -1,6 +1,15 @@
 // Reading a kustomization file as kustomize does: field names matched without regard to case (Go's
 // JSON decoding), unknown fields refused, deprecated fields folded into their successors. A file of
 // the model is read from the model's parse (its object, else its documents), once per version.
+//
+// The top kustomization of a Flux Kustomization's spec.path is read leniently instead: before
+// kustomize sees it, kustomize-controller runs fluxcd/pkg's kustomize generator (kustomize/
+// kustomize_generator.go, GenerateManifest; kustomize-controller v1.9 uses fluxcd/pkg/kustomize
+// v1.39), which decodes the existing file into kustomize's Kustomization struct with
+// sigs.k8s.io/yaml's plain Unmarshal (no DisallowUnknownFields, unlike kustomize's own
+// Kustomization.Unmarshal), applies the spec's fields and always writes the struct back: fields
+// the struct does not have are gone before kustomize's strict read. Nested kustomizations are not
+// rewritten, so kustomize refuses an unknown field there as it does in `kustomize build`.
 import { parseAllDocuments, type Document } from 'yaml';
 import { BuildFailure } from './resources';
 import type { SourceRef } from './types';
@@ -30,10 +39,23 @@ export interface KustomizationSpec {
   generated?: boolean;
   /** Entries written elsewhere (a Flux Kustomization's spec.patches): where each comes from. */
   origins?: Map<unknown, SourceRef>;
+  /** Top-level keys as written that kustomize does not know, in the order written (dropped from fields). */
+  unknown?: string[];
 }
 
+/**
+ * How a kustomization file is decoded: 'strict' as kustomize decodes it (the first unknown field
+ * refuses the file), 'lenient' as Flux's generator decodes the top kustomization (unknown fields
+ * dropped, listed in the spec's `unknown`).
+ */
+export type Decoding = 'strict' | 'lenient';
+
 /** A kustomization file's text that is not a YAML file of the model (`Kustomization`), parsed here. */
-export function parseKustomization(text: string, source: SourceRef): KustomizationSpec {
+export function parseKustomization(text: string, source: SourceRef, decoding: Decoding = 'strict'): KustomizationSpec {
+  return decoded(read(text, source), source, decoding);
+}
+
+function read(text: string, source: SourceRef): KustomizationSpec {
   const documents = parseAllDocuments(text, { uniqueKeys: false });
   const docs = Array.isArray(documents) ? documents : [documents];
   const error = docs.flatMap((d) => d.errors)[0];
@@ -50,9 +72,9 @@ function fromDocuments(docs: readonly Document.Parsed[], source: SourceRef): Kus
     if (read.problem !== undefined) throw new BuildFailure(`invalid Kustomization: ${read.problem}`, source, 'yaml-syntax');
     if (raw === undefined && read.value !== null && read.value !== undefined) raw = read.value;
   }
-  if (raw === undefined) return specOf({}, [], source);
+  if (raw === undefined) return specOf({}, []);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new BuildFailure('invalid Kustomization: not a map', source);
-  return specOf(canonicalKustomization(raw as Record<string, unknown>), Object.keys(raw), source);
+  return specOf(canonicalKustomization(raw as Record<string, unknown>), Object.keys(raw));
 }
 
 const specs = new WeakMap<YamlFile, KustomizationSpec | BuildFailure>();
@@ -62,7 +84,7 @@ const specs = new WeakMap<YamlFile, KustomizationSpec | BuildFailure>();
  * version of the file (a new YamlFile), each caller given its own top-level fields (a Flux
  * Kustomization's overlay replaces some). The values are the model's: never changed in place.
  */
-export function kustomizationOf(file: YamlFile, source: SourceRef): KustomizationSpec {
+export function kustomizationOf(file: YamlFile, source: SourceRef, decoding: Decoding = 'strict'): KustomizationSpec {
   let spec = specs.get(file);
   if (!spec) {
     try {
@@ -74,7 +96,30 @@ export function kustomizationOf(file: YamlFile, source: SourceRef): Kustomizatio
     specs.set(file, spec);
   }
   if (spec instanceof BuildFailure) throw new BuildFailure(spec.message, spec.source, spec.code);
-  return { ...spec, fields: { ...spec.fields } };
+  return decoded(spec, source, decoding);
+}
+
+/**
+ * The spec as one decoding yields it (a copy: its fields are the caller's to replace): unknown
+ * fields refused or dropped, then kind and apiVersion checked as kustomize checks them after
+ * decoding (Kustomization.EnforceFields).
+ */
+function decoded(spec: KustomizationSpec, source: SourceRef, decoding: Decoding): KustomizationSpec {
+  const unknown = spec.unknown ?? [];
+  if (unknown.length > 0 && decoding === 'strict') throw new BuildFailure(`invalid Kustomization: json: unknown field "${unknown[0]}"`, { ...source, nodePath: [unknown[0]] });
+  const fields = { ...spec.fields };
+  for (const key of unknown) delete fields[key];
+  const { keys } = spec;
+  const kind = fields.kind ?? '';
+  if (kind !== '' && kind !== 'Kustomization' && kind !== 'Component') {
+    throw new BuildFailure('kind should be Kustomization or Component', { ...source, nodePath: [keys.kind] });
+  }
+  const isComponent = kind === 'Component';
+  const required = isComponent ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1';
+  if (fields.apiVersion !== undefined && fields.apiVersion !== '' && fields.apiVersion !== required) {
+    throw new BuildFailure(`apiVersion for ${kind || 'Kustomization'} should be ${required}`, { ...source, nodePath: [keys.apiVersion] });
+  }
+  return { ...spec, fields, isComponent };
 }
 
 function readKustomizationFile(file: YamlFile, source: SourceRef): KustomizationSpec {
@@ -87,7 +132,7 @@ function readKustomizationFile(file: YamlFile, source: SourceRef): Kustomization
   if (!documentsParsed(file) && first?.index === 0) {
     const written = topLevelKeys(file.text);
     const keys = Object.keys(first.object);
-    if (written && written.length === keys.length && keys.every((k) => written.includes(k))) return specOf(first.object, written, source);
+    if (written && written.length === keys.length && keys.every((k) => written.includes(k))) return specOf(first.object, written);
   }
   return fromDocuments(file.documents, source);
 }
@@ -106,27 +151,25 @@ function topLevelKeys(text: string): string[] | undefined {
   return keys;
 }
 
-/** The spec of a kustomization's value (its keys canonical), given its top-level keys as written (in order). */
-function specOf(value: Record<string, unknown>, written: readonly string[], source: SourceRef): KustomizationSpec {
+/**
+ * The spec of a kustomization's value (its keys canonical), given its top-level keys as written
+ * (in order); unknown keys are listed, not yet refused (see decoded), and kind not yet checked.
+ */
+function specOf(value: Record<string, unknown>, written: readonly string[]): KustomizationSpec {
   const fields: Record<string, any> = {};
   const keys: Record<string, string> = {};
+  const unknown: string[] = [];
   for (const key of written) {
     const canonical = BY_LOWER.get(key.toLowerCase());
-    if (!canonical) throw new BuildFailure(`invalid Kustomization: json: unknown field "${key}"`, { ...source, nodePath: [key] });
+    if (!canonical) {
+      unknown.push(key);
+      continue;
+    }
     // Go's decoder: a later key of the same name (any case) overwrites the earlier one.
     keys[canonical] = key;
   }
   for (const [key, v] of Object.entries(value)) fields[BY_LOWER.get(key.toLowerCase()) ?? key] = v;
-  const kind = fields.kind ?? '';
-  if (kind !== '' && kind !== 'Kustomization' && kind !== 'Component') {
-    throw new BuildFailure('kind should be Kustomization or Component', { ...source, nodePath: [keys.kind] });
-  }
-  const isComponent = kind === 'Component';
-  const required = isComponent ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1';
-  if (fields.apiVersion !== undefined && fields.apiVersion !== '' && fields.apiVersion !== required) {
-    throw new BuildFailure(`apiVersion for ${kind || 'Kustomization'} should be ${required}`, { ...source, nodePath: [keys.apiVersion] });
-  }
-  return { fields, keys, isComponent };
+  return { fields, keys, isComponent: false, ...(unknown.length > 0 ? { unknown } : {}) };
 }
 
 /** A list field as strings; a scalar where a list belongs is refused as kustomize refuses it. */

@@ -55,6 +55,17 @@ export interface BuildError {
   code?: 'missing-path' | 'yaml-syntax' | 'patch-no-target';
 }
 
+/**
+ * A top-level field of the kustomization a Flux Kustomization builds that kustomize does not know:
+ * kustomize refuses it, kustomize-controller drops it before the build (it has no effect).
+ */
+export interface IgnoredField {
+  /** The key as written. */
+  field: string;
+  /** The key in the kustomization file. */
+  source: SourceRef;
+}
+
 /** What the engine cannot see (a remote base, a Helm chart, a file outside the repository). */
 export interface Unresolved {
   reason: string;
@@ -97,4 +108,6 @@ export interface BuildResult {
   reads: Set<string>;
   /** Every patch with a target the build applied (and the one without a target that made it fail), in order. */
   patches?: PatchUse[];
+  /** Fields of the top kustomization Flux drops (builds under Flux only); absent when none. */
+  ignored?: IgnoredField[];
 }

@@ -87,3 +87,23 @@ test('every applied object carries the Kustomization that applies it', () => {
   assert.deepEqual(result.objects[0].object.metadata.labels, { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' });
   assert.deepEqual(result.objects[0].chain.map((s) => s.field), ['resources', 'flux']);
 });
+
+test('the top kustomization is decoded as fluxcd/pkg\'s generator decodes it: unknown fields dropped (and listed), the spec applied; a nested one is still refused', () => {
+  // `Kustomization` (not a YAML file of the model) and kustomization.yaml read the same way.
+  for (const name of ['kustomization.yaml', 'Kustomization']) {
+    const result = render({ [`apps/${name}`]: 'resources: [cm.yaml]\nnamespac: typo\ncommonLabel: {a: b}\n', 'apps/cm.yaml': cm('a') }, { targetNamespace: 'apps' });
+    assert.equal(result.error, undefined, name);
+    assert.deepEqual(result.objects.map((o) => [o.name, o.namespace, o.object.metadata.labels?.a]), [['a', 'apps', undefined]], name);
+    assert.deepEqual(result.ignored, [
+      { field: 'namespac', source: { file: `apps/${name}`, nodePath: ['namespac'] } },
+      { field: 'commonLabel', source: { file: `apps/${name}`, nodePath: ['commonLabel'] } },
+    ]);
+  }
+  // Kind and apiVersion are still checked after the lenient read, as kustomize checks the rewritten file.
+  const component = render({ 'apps/kustomization.yaml': 'kind: Component\nextra: 1\n' }, {});
+  assert.equal(component.error?.message, "expected kind != 'Component' for path 'apps'");
+  const nested = render({ 'apps/kustomization.yaml': 'resources: [../base]\n', 'base/kustomization.yaml': 'resources: [cm.yaml]\nnamespac: typo\n', 'base/cm.yaml': cm('a') }, {});
+  assert.equal(nested.error?.message, 'invalid Kustomization: json: unknown field "namespac"');
+  assert.deepEqual(nested.error?.source, { file: 'base/kustomization.yaml', nodePath: ['namespac'] });
+  assert.equal(nested.ignored, undefined);
+});
