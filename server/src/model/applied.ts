@@ -107,11 +107,8 @@ export function clusterObjects(model: RepoModel): ClusterObjects[] {
     // A new graph asks for every build it has: the builds' objects no one asked for since are dropped.
     if (!same) model.queries.sweep(BUILT);
     const clusters = graph.clusters.map((cluster, i) => {
+      // Each build's objects are read through `read`: what they read is read here too.
       const slots = slotsOf(model, graph, cluster, read);
-      for (const { built } of slots) {
-        readBuild(read, built.result?.reads ?? []);
-        for (const path of built.extra) read.file(path);
-      }
       const before = same?.clusters[i];
       return before ? updateCluster(before, slots) : assemble(cluster, slots);
     });
@@ -134,7 +131,7 @@ function slotsOf(model: RepoModel, graph: object, cluster: Cluster, read: QueryR
   const substitutions = substitutionsOf(model, cluster);
   const slots: Slot[] = [];
   const run = (owner: string, build: (read: QueryReads) => { result?: BuildResult; ks?: FluxKustomization; extra: readonly string[] }) => {
-    const built = model.queries.get<Built>(BUILT, owner, [graph], (read, previous) => {
+    const built = read.query<Built>(BUILT, owner, [graph], (read, previous) => {
       const { result, ks, extra } = build(read);
       readBuild(read, result?.reads ?? []);
       for (const path of extra) read.file(path);

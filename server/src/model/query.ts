@@ -55,6 +55,8 @@ export interface QueryReads {
    * of its re-reads (its text is not kept), else whether it is a folder or missing.
    */
   content(path: string): void;
+  /** The value of another query (see Queries.get), recorded as read: what it read is read here too. */
+  query<T>(name: string, key: QueryKey, inputs: readonly unknown[], compute: (read: QueryReads, previous: T | undefined) => T, family?: string): T;
 }
 
 interface Entry {
@@ -151,6 +153,14 @@ export class Queries {
           const state = this.source.contentState(path);
           (reads ??= new Map()).set(path, typeof state === 'string' ? undefined : (state as YamlFile));
           if (typeof state === 'string') (states ??= new Map()).set(`content\0${path}`, state);
+        },
+        query: (name, key, inputs, compute, family) => {
+          const value = this.get(name, key, inputs, compute, family);
+          const table = this.table(name);
+          const inner = typeof key === 'object' ? table.byObject.get(key) : table.byValue.get(key);
+          for (const [path, file] of inner?.reads ?? []) (reads ??= new Map()).set(path, file);
+          for (const [state, was] of inner?.states ?? []) (states ??= new Map()).set(state, was);
+          return value;
         },
       },
       entry?.value as T | undefined,
