@@ -3,15 +3,19 @@
 // and post-build substitution. The quota, resources, namespace and netpol rules and the budgets
 // judge these objects; each keeps the source document it came from, for ranges and fixes.
 //
-// Incremental: after a content edit only the builds that read the edited file are looked at again
-// (model/build/cache.ts redoes those whose reads changed), every object whose source and content
-// are unchanged keeps its identity, and a cluster whose objects keep their places is patched in
-// place (`deltaOf`), so the namespace budgets redo only what the edit touched.
-import { fluxRender, fluxSpec, rootBuild } from './build/cache';
+// Incremental, on model.queries: 'cluster objects' is a query on the graph that read what every
+// build of every cluster read; each build's objects ('cluster build', one per Flux Kustomization and
+// cluster) is a query that read what its build read (model/build/cache.ts redoes a build whose
+// reads changed). After a content edit only the builds that read the edited file are converted
+// again, every object whose source and content are unchanged keeps its identity (each query gets
+// the value it replaces), and a cluster whose objects keep their places is patched in place
+// (`deltaOf`), so the namespace budgets redo only what the edit touched.
+import { fluxRender, fluxSpec, readBuild, rootBuild } from './build/cache';
 import { substitutionsOf } from './build/cluster';
 import { namespaceSetBy, renderedNamespace } from './build/namespaces';
 import type { BuildResult, Rendered } from './build/types';
 import type { RepoModel } from './model';
+import type { QueryReads } from './query';
 import type { Cluster, FluxKustomization, Resource, YamlFile } from './types';
 
 export interface BuiltObject {
@@ -49,6 +53,8 @@ export interface ClusterObjects {
    * cannot be seen): its objects are missing above, so a rule concluding from an absence says less.
    */
   unbuilt: readonly string[];
+  /** Set when patched in place from the previous result of the cluster (see deltaOf). */
+  readonly delta?: ClusterObjectsDelta;
 }
 
 /**
@@ -61,11 +67,9 @@ export interface ClusterObjectsDelta {
 }
 
 interface Slot {
-  /** The build's key: `root <folder>` or the Flux Kustomization's document. */
+  /** The build's key: `root <folder>` or the Flux Kustomization's document and cluster. */
   owner: string;
-  build: () => Built;
-  objects: BuiltObject[];
-  unbuilt?: string;
+  built: Built;
 }
 
 interface Built {
@@ -85,31 +89,12 @@ interface ClusterState {
 
 interface State {
   graph: object;
-  revision: number;
   clusters: ClusterState[];
   result: ClusterObjects[];
-  /** Which slots (by owner) read each path: an edit looks at those slots only. */
-  readers: Map<string, Set<string>>;
-}
-const states = new WeakMap<RepoModel, State>();
-/** The reads of each owner's last build (and the extra files), for the readers index. */
-const lastReads = new WeakMap<RepoModel, Map<string, Iterable<string>>>();
-
-function readsOf(model: RepoModel): Map<string, Iterable<string>> {
-  let map = lastReads.get(model);
-  if (!map) lastReads.set(model, (map = new Map()));
-  return map;
 }
 
-function indexReaders(model: RepoModel, readers: Map<string, Set<string>>, owner: string): void {
-  for (const read of readsOf(model).get(owner) ?? []) {
-    // A folder listing (`a/b/`) changes with a file created or deleted in it: keyed by the folder.
-    const path = read.endsWith('/') ? read.slice(0, -1) : read;
-    const set = readers.get(path);
-    if (set) set.add(owner);
-    else readers.set(path, new Set([owner]));
-  }
-}
+/** The query of each build's objects, by owner. */
+const BUILT = 'cluster build';
 
 /**
  * Every cluster's objects. After a content edit only the builds that read the edited file are
@@ -117,101 +102,88 @@ function indexReaders(model: RepoModel, readers: Map<string, Set<string>>, owner
  */
 export function clusterObjects(model: RepoModel): ClusterObjects[] {
   const graph = model.graph;
-  const state = states.get(model);
-  const changes = state && state.graph === graph ? model.changedSince(state.revision) : undefined;
-  if (!state || !changes) {
-    const clusters = graph.clusters.map((cluster) => buildCluster(model, cluster));
-    const readers = new Map<string, Set<string>>();
-    for (const c of clusters) for (const slot of c.slots) indexReaders(model, readers, slot.owner);
-    const used = new Set(clusters.flatMap((c) => c.slots.map((slot) => slot.owner)));
-    for (const owner of readsOf(model).keys()) if (!used.has(owner)) readsOf(model).delete(owner);
-    const fresh: State = { graph, revision: model.revision, clusters, result: clusters.map((c) => c.result), readers };
-    states.set(model, fresh);
-    return fresh.result;
-  }
-  if (changes.length === 0) return state.result;
-  const owners = new Set<string>();
-  for (const path of changes) {
-    for (const owner of state.readers.get(path) ?? []) owners.add(owner);
-    const slash = path.lastIndexOf('/');
-    for (const owner of state.readers.get(slash < 0 ? '' : path.slice(0, slash)) ?? []) owners.add(owner);
-  }
-  state.revision = model.revision;
-  if (owners.size === 0) return state.result;
-  let any = false;
-  state.clusters = state.clusters.map((c) => {
-    const next = updateCluster(model, c, owners);
-    for (const slot of next.slots) if (owners.has(slot.owner) || next.byKey !== c.byKey) indexReaders(model, state.readers, slot.owner);
-    if (next !== c || next.result !== c.result) any = true;
-    return next;
-  });
-  if (any) state.result = state.clusters.map((c) => c.result);
-  return state.result;
+  return model.queries.get<State>('cluster objects', 'all', [graph], (read, previous) => {
+    const same = previous?.graph === graph ? previous : undefined;
+    // A new graph asks for every build it has: the builds' objects no one asked for since are dropped.
+    if (!same) model.queries.sweep(BUILT);
+    const clusters = graph.clusters.map((cluster, i) => {
+      // Each build's objects are read through `read`: what they read is read here too.
+      const slots = slotsOf(model, graph, cluster, read);
+      const before = same?.clusters[i];
+      return before ? updateCluster(before, slots) : assemble(cluster, slots);
+    });
+    const result = same && clusters.every((c, i) => c.result === same.clusters[i].result) ? same.result : clusters.map((c) => c.result);
+    return { graph, clusters, result };
+  }).result;
 }
 
 /** The delta from the previous result of the same cluster, when the result was patched in place. */
 export function deltaOf(result: ClusterObjects): ClusterObjectsDelta | undefined {
-  return deltas.get(result);
+  return result.delta;
 }
-const deltas = new WeakMap<ClusterObjects, ClusterObjectsDelta>();
 
 function objectKey(o: BuiltObject): string {
   return `${o.kind}/${o.namespace}/${o.name}/${o.apiVersion.split('/')[0]}`;
 }
 
-function buildCluster(model: RepoModel, cluster: Cluster): ClusterState {
+/** The objects of each build of a cluster: its bare root's, then each Flux Kustomization's. */
+function slotsOf(model: RepoModel, graph: object, cluster: Cluster, read: QueryReads): Slot[] {
   const substitutions = substitutionsOf(model, cluster);
   const slots: Slot[] = [];
-  const run = (owner: string, build: () => Built) => {
-    const { objects, unbuilt } = build();
-    slots.push({ owner, build, objects, unbuilt });
+  const run = (owner: string, build: (read: QueryReads) => { result?: BuildResult; ks?: FluxKustomization; extra: readonly string[] }) => {
+    const built = read.query<Built>(BUILT, owner, [graph], (read, previous) => {
+      const { result, ks, extra } = build(read);
+      readBuild(read, result?.reads ?? []);
+      for (const path of extra) read.file(path);
+      return builtOf(model, result, ks, extra, previous);
+    });
+    slots.push({ owner, built });
   };
   if (!cluster.kustomizations.some((ks) => ks.folder === cluster.folder)) {
-    const owner = `root ${cluster.folder}`;
-    run(owner, () => built(model, owner, rootBuild(model, cluster.folder), undefined, []));
+    run(`root ${cluster.folder}`, () => ({ result: rootBuild(model, cluster.folder), extra: [] }));
   }
   for (const ks of cluster.kustomizations) {
-    if (ks.folder === undefined || model.kindOf(ks.folder) !== 'folder') continue;
-    const owner = `ks ${ks.resource.file}#${ks.resource.index} ${cluster.name}`;
-    run(owner, () => {
+    if (ks.folder === undefined || read.kind(ks.folder) !== 'folder') continue;
+    run(`ks ${ks.resource.file}#${ks.resource.index} ${cluster.name}`, () => {
       const { variables, unknown, files } = substitutions(ks, fluxSpec(ks));
-      return built(model, owner, fluxRender(model, ks, variables, unknown), ks, files);
+      return { result: fluxRender(model, ks, variables, unknown), ks, extra: files };
     });
   }
-  return assemble(cluster, slots);
+  return slots;
 }
 
 function assemble(cluster: Cluster, slots: Slot[]): ClusterState {
   const byKey = new Map<string, BuiltObject>();
-  for (const slot of slots) for (const o of slot.objects) byKey.set(objectKey(o), o);
+  for (const slot of slots) for (const o of slot.built.objects) byKey.set(objectKey(o), o);
   return { cluster, slots, byKey, result: { cluster, objects: [...byKey.values()], unbuilt: unbuiltOf(slots) } };
 }
 
 function unbuiltOf(slots: readonly Slot[]): string[] {
-  return slots.flatMap((slot) => (slot.unbuilt === undefined ? [] : [slot.unbuilt]));
+  return slots.flatMap((slot) => (slot.built.unbuilt === undefined ? [] : [slot.built.unbuilt]));
 }
 
-/** Redoes the builds that read a changed file; patches the cluster's objects where they keep their places. */
-function updateCluster(model: RepoModel, state: ClusterState, owners: ReadonlySet<string>): ClusterState {
-  if (!state.slots.some((slot) => owners.has(slot.owner))) return state;
+/** The cluster with its builds' objects now: patched where they keep their places, else assembled anew. */
+function updateCluster(state: ClusterState, slots: Slot[]): ClusterState {
+  if (slots.length !== state.slots.length || slots.some((slot, i) => slot.owner !== state.slots[i].owner)) return assemble(state.cluster, slots);
   const replaced: Array<[BuiltObject, BuiltObject]> = [];
+  let changed = false;
   let reassemble = false;
-  const slots = state.slots.map((slot) => {
-    if (!owners.has(slot.owner)) return slot;
-    const { objects, unbuilt } = slot.build();
-    if (objects === slot.objects && unbuilt === slot.unbuilt) return slot;
+  slots.forEach(({ built: { objects, unbuilt } }, i) => {
+    const slot = state.slots[i].built;
+    if (objects === slot.objects && unbuilt === slot.unbuilt) return;
+    changed = true;
     if (objects.length !== slot.objects.length || unbuilt !== slot.unbuilt) reassemble = true;
-    for (let i = 0; !reassemble && i < objects.length; i++) {
-      const before = slot.objects[i];
-      const after = objects[i];
+    for (let j = 0; !reassemble && j < objects.length; j++) {
+      const before = slot.objects[j];
+      const after = objects[j];
       if (before === after) continue;
       const key = objectKey(before);
       if (key !== objectKey(after)) reassemble = true;
       // Another build's object of the same key wins: nothing changes where it stands.
       else if (state.byKey.get(key) === before) replaced.push([before, after]);
     }
-    return { ...slot, objects, unbuilt };
   });
+  if (!changed) return state;
   if (reassemble) return assemble(state.cluster, slots);
   if (replaced.length === 0) return { ...state, slots };
   for (const [before, after] of replaced) state.byKey.set(objectKey(before), after);
@@ -225,84 +197,70 @@ function updateCluster(model: RepoModel, state: ClusterState, owners: ReadonlySe
     get objects() {
       return (objects ??= [...byKey.values()]);
     },
+    delta: { previous: state.result, replaced },
   };
-  deltas.set(result, { previous: state.result, replaced });
   return { cluster: state.cluster, slots, byKey: state.byKey, result };
 }
-
-/** The objects of each build result, and the last objects of each owner (for identities). */
-const converted = new WeakMap<BuildResult, BuiltObject[]>();
-const lastObjects = new WeakMap<RepoModel, Map<string, BuiltObject[]>>();
 
 /**
  * A build's objects as the rules see them: objects read from a document of the repository, and
  * the ConfigMaps and Secrets its generators make (see BuiltObject.generated). Objects equal to the
- * owner's previous ones (same source, same content) keep their identity, so what is derived from
- * them is reused.
+ * previous ones of the same build (same source, same content) keep their identity, so what is
+ * derived from them is reused; the same result keeps the same objects.
  */
-function built(model: RepoModel, owner: string, result: BuildResult | undefined, ks: FluxKustomization | undefined, extra: readonly string[]): Built {
-  const reads = readsOf(model);
-  reads.set(owner, result ? (extra.length > 0 ? [...result.reads, ...extra] : result.reads) : extra);
+function builtOf(model: RepoModel, result: BuildResult | undefined, ks: FluxKustomization | undefined, extra: readonly string[], previous: Built | undefined): Built {
   if (!result) return { extra, objects: [] };
   const refused = result.error ?? (result.objects.length === 0 && result.unresolved.length > 0 ? result.unresolved[0] : undefined);
   const what = ks ? `Kustomization ${ks.namespace}/${ks.name}` : `the root ${result.folder || '.'}`;
   const unbuilt = refused && `${what}: ${'message' in refused ? refused.message : refused.reason}`;
-  let objects = converted.get(result);
-  if (!objects) {
-    let last = lastObjects.get(model);
-    if (!last) lastObjects.set(model, (last = new Map()));
-    const previous = last.get(owner) ?? [];
-    const fresh: BuiltObject[] = [];
-    for (const o of result.objects) {
-      const source = model.file(o.source.file);
-      const resource = o.source.index === undefined ? source && generatorResource(model, source, o) : source?.resources.find((r) => r.index === o.source.index);
-      if (!source || !resource) continue;
-      const next: BuiltObject = {
-        resource,
-        source,
-        object: o.object,
-        apiVersion: o.apiVersion,
-        kind: o.kind,
-        name: o.name,
-        namespace: renderedNamespace(o),
-        namespaceSetBy: namespaceSetBy(o, ks),
-        patched: o.chain.some((step) => step.field === 'patches' || step.field === 'replicas'),
-        ...(o.source.index === undefined ? { generated: { name: generatorName(resource) } } : {}),
-      };
-      const before = previous[fresh.length];
-      fresh.push(before && sameBuiltObject(before, next) ? before : next);
-    }
-    objects = fresh;
-    converted.set(result, objects);
-    last.set(owner, objects);
+  if (previous?.result === result) return { result, extra, objects: previous.objects, unbuilt };
+  const before = previous?.objects ?? [];
+  const objects: BuiltObject[] = [];
+  for (const o of result.objects) {
+    const source = model.file(o.source.file);
+    const generator = o.source.index === undefined && source ? generatorResource(model, source, o) : undefined;
+    const resource = o.source.index === undefined ? generator?.resource : source?.resources.find((r) => r.index === o.source.index);
+    if (!source || !resource) continue;
+    const next: BuiltObject = {
+      resource,
+      source,
+      object: o.object,
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      name: o.name,
+      namespace: renderedNamespace(o),
+      namespaceSetBy: namespaceSetBy(o, ks),
+      patched: o.chain.some((step) => step.field === 'patches' || step.field === 'replicas'),
+      ...(generator ? { generated: { name: generator.name } } : {}),
+    };
+    const was = before[objects.length];
+    objects.push(was && sameBuiltObject(was, next) ? was : next);
   }
   return { result, extra, objects, unbuilt };
 }
 
-const generatorResources = new WeakMap<YamlFile, Map<string, Resource>>();
-/** The generator entry's name of each generator Resource. */
-const generatorNames = new WeakMap<Resource, string>();
-
-function generatorName(resource: Resource): string {
-  return generatorNames.get(resource) ?? resource.name;
+interface Generator {
+  resource: Resource;
+  /** The generator entry's name (the object's, before kustomize's hash suffix). */
+  name: string;
 }
 
 /**
  * The Resource that stands for a generated object: its kustomization file, a negative document
  * index of its own (no document: ranges fall back to `range`, the generator entry's name or the
  * entry), the generated object. The same Resource while the kustomization file and the object are
- * unchanged, so identities (and what is derived from them) hold across rebuilds.
+ * unchanged, so identities (and what is derived from them) hold across rebuilds: the generators
+ * of a version of a file are a query on it, each made when a build first renders it.
  */
-function generatorResource(model: RepoModel, source: YamlFile, o: Rendered): Resource | undefined {
+function generatorResource(model: RepoModel, source: YamlFile, o: Rendered): Generator | undefined {
   const nodePath = o.source.nodePath;
   if (!nodePath || typeof nodePath[1] !== 'number' || (nodePath[0] !== 'configMapGenerator' && nodePath[0] !== 'secretGenerator')) return undefined;
   const owner = source.resources[0];
   if (!owner) return undefined;
   const key = `${nodePath.join('/')}\n${o.kind}\n${o.name}`;
-  let table = generatorResources.get(source);
-  if (!table) generatorResources.set(source, (table = new Map()));
-  const previous = table.get(key);
-  if (previous && sameValue(previous.object, o.object)) return previous;
+  const made = model.queries.get('generator resources', source, [], () => new Map<string, Generator>());
+  const previous = made.get(key);
+  if (previous && sameValue(previous.resource.object, o.object)) return previous;
   const entry = owner.object?.[nodePath[0]]?.[nodePath[1]];
   const written = entry && typeof entry.namespace === 'string' ? entry.namespace : undefined;
   const resource: Resource = {
@@ -316,9 +274,9 @@ function generatorResource(model: RepoModel, source: YamlFile, o: Rendered): Res
     object: o.object,
     range: model.rangeOf(owner, [...nodePath, 'name']),
   };
-  table.set(key, resource);
-  if (entry && typeof entry.name === 'string') generatorNames.set(resource, entry.name);
-  return resource;
+  const generator = { resource, name: entry && typeof entry.name === 'string' ? entry.name : resource.name };
+  made.set(key, generator);
+  return generator;
 }
 
 function sameBuiltObject(a: BuiltObject, b: BuiltObject): boolean {

@@ -10,10 +10,14 @@
 //   looked at, and a path it read must still be the same YamlFile (the model makes a new one
 //   whenever the text changes). When the log no longer reaches back, every file read is compared.
 //   `read.kind(path)` and `read.listing(folder)` record what a path is and what a folder holds
-//   (a build reads them), compared by value around each changed path.
+//   (a build reads them), compared by value around each changed path; `read.content(path)` a
+//   file's content as the model knows it (a YamlFile, or how often another file was read again).
 // An object key (a YamlFile, a Resource's object, a group of built objects) is held weakly: its
 // queries go with it. A string key (a rule id, 'all') lives as long as the model; a new value
-// replaces the old one, so what the old one read is let go.
+// replaces the old one, so what the old one read is let go. Where string keys come and go (a
+// build keyed by a Kustomization's spec), `sweep` drops those asked for by no one since the
+// previous sweep, and a `family` of variants (a render with other variables) keeps only the
+// members asked for at the current revision when a new one is computed.
 //
 // `perFile` is a family of queries, one value per YAML file, computed again only for the paths
 // the change log names (all of them when its inputs change). `derived` is a value of an immutable
@@ -32,6 +36,8 @@ export interface QuerySource {
   readonly files: ReadonlyMap<string, YamlFile>;
   kindOf(path: string): string;
   children(folder: string): { files: string[]; folders: string[] };
+  /** The YamlFile at `path`, else what the model knows of another file's content, or the path's kind. */
+  contentState(path: string): unknown;
 }
 
 export type QueryKey = object | string | number;
@@ -44,6 +50,13 @@ export interface QueryReads {
   kind(path: string): string;
   /** The files and folders directly in `folder`, recorded as read. */
   listing(folder: string): { files: string[]; folders: string[] };
+  /**
+   * What is at `path`, recorded as read: a YAML file by identity, another file by the model's count
+   * of its re-reads (its text is not kept), else whether it is a folder or missing.
+   */
+  content(path: string): void;
+  /** The value of another query (see Queries.get), recorded as read: what it read is read here too. */
+  query<T>(name: string, key: QueryKey, inputs: readonly unknown[], compute: (read: QueryReads, previous: T | undefined) => T, family?: string): T;
 }
 
 interface Entry {
@@ -51,15 +64,23 @@ interface Entry {
   value: unknown;
   /** Files read, by path: the YamlFile seen (undefined: no file there). */
   reads?: Map<string, YamlFile | undefined>;
-  /** Path kinds and folder listings read (`kind\0path`, `list\0folder`), as they were (a listing joined into a string). */
+  /** Path kinds, folder listings and other files' content read (`kind\0path`, `list\0folder`, `content\0path`), as they were (a listing joined into a string). */
   states?: Map<string, string>;
   /** The model's revision when the reads were last known to hold. */
   revision: number;
+  /** The table's generation (see sweep) and the model's revision when it was last asked for. */
+  generation: number;
+  usedAt: number;
+  family?: string;
 }
 
 interface Table {
   byObject: WeakMap<object, Entry>;
   byValue: Map<string | number, Entry>;
+  /** Bumped by each sweep. */
+  generation: number;
+  /** Family → the string keys of its members. */
+  families?: Map<string, Set<string | number>>;
 }
 
 interface FileTable {
@@ -96,12 +117,18 @@ export class Queries {
    * The value of query `name` at `key`: computed by `compute`, then reused while `inputs` are the
    * same (by identity, element by element) and no file `compute` read through `read` changed.
    * `compute` gets the value it replaces, if any, to keep the parts of it that still hold (so
-   * that whoever reads them by identity keeps what it made of them).
+   * that whoever reads them by identity keeps what it made of them). `family` (string keys only):
+   * the value is one variant of several (a render with given variables); a new member replaces
+   * the members no one asked for at this revision.
    */
-  get<T>(name: string, key: QueryKey, inputs: readonly unknown[], compute: (read: QueryReads, previous: T | undefined) => T): T {
+  get<T>(name: string, key: QueryKey, inputs: readonly unknown[], compute: (read: QueryReads, previous: T | undefined) => T, family?: string): T {
     const table = this.table(name);
     const entry = typeof key === 'object' ? table.byObject.get(key) : table.byValue.get(key);
-    if (entry && sameInputs(entry.inputs, inputs) && this.readsHold(entry)) return entry.value as T;
+    if (entry && sameInputs(entry.inputs, inputs) && this.readsHold(entry)) {
+      entry.generation = table.generation;
+      entry.usedAt = this.source.revision;
+      return entry.value as T;
+    }
     let reads: Map<string, YamlFile | undefined> | undefined;
     let states: Map<string, string> | undefined;
     const revision = this.source.revision;
@@ -122,13 +149,72 @@ export class Queries {
           (states ??= new Map()).set(`list\0${folder}`, listingKey(listing));
           return listing;
         },
+        content: (path) => {
+          const state = this.source.contentState(path);
+          (reads ??= new Map()).set(path, typeof state === 'string' ? undefined : (state as YamlFile));
+          if (typeof state === 'string') (states ??= new Map()).set(`content\0${path}`, state);
+        },
+        query: (name, key, inputs, compute, family) => {
+          const value = this.get(name, key, inputs, compute, family);
+          const table = this.table(name);
+          const inner = typeof key === 'object' ? table.byObject.get(key) : table.byValue.get(key);
+          for (const [path, file] of inner?.reads ?? []) (reads ??= new Map()).set(path, file);
+          for (const [state, was] of inner?.states ?? []) (states ??= new Map()).set(state, was);
+          return value;
+        },
       },
       entry?.value as T | undefined,
     );
-    const fresh: Entry = { inputs, value, reads, states, revision };
+    const fresh: Entry = { inputs, value, reads, states, revision, generation: table.generation, usedAt: revision };
     if (typeof key === 'object') table.byObject.set(key, fresh);
-    else table.byValue.set(key, fresh);
+    else {
+      if (entry?.family !== undefined) this.leave(table, key, entry.family);
+      if (family !== undefined) {
+        const families = (table.families ??= new Map());
+        for (const other of [...(families.get(family) ?? [])]) if (other !== key && table.byValue.get(other)!.usedAt < revision) this.drop(table, other);
+        const members = families.get(family);
+        if (members) members.add(key);
+        else families.set(family, new Set([key]));
+        fresh.family = family;
+      }
+      table.byValue.set(key, fresh);
+    }
     return value;
+  }
+
+  /**
+   * Drops the string-keyed values of query `name` no one asked for since the previous sweep (the
+   * graph derived again asks for every build it needs: those it did not ask for are garbage).
+   */
+  sweep(name: string): void {
+    const table = this.tables.get(name);
+    if (!table) return;
+    for (const [key, entry] of [...table.byValue]) if (entry.generation < table.generation) this.drop(table, key);
+    table.generation++;
+  }
+
+  /** How many string-keyed values query `name` keeps, and how many distinct paths they read (tests). */
+  kept(name: string): { values: number; paths: number } {
+    const table = this.tables.get(name);
+    const paths = new Set<string>();
+    for (const entry of table?.byValue.values() ?? []) {
+      for (const path of entry.reads?.keys() ?? []) paths.add(path);
+      for (const state of entry.states?.keys() ?? []) paths.add(state.slice(state.indexOf('\0') + 1));
+    }
+    return { values: table?.byValue.size ?? 0, paths: paths.size };
+  }
+
+  private drop(table: Table, key: string | number): void {
+    const entry = table.byValue.get(key);
+    if (!entry) return;
+    table.byValue.delete(key);
+    if (entry.family !== undefined) this.leave(table, key, entry.family);
+  }
+
+  private leave(table: Table, key: string | number, family: string): void {
+    const members = table.families?.get(family);
+    members?.delete(key);
+    if (members?.size === 0) table.families!.delete(family);
   }
 
   /**
@@ -172,7 +258,7 @@ export class Queries {
 
   private table(name: string): Table {
     let table = this.tables.get(name);
-    if (!table) this.tables.set(name, (table = { byObject: new WeakMap(), byValue: new Map() }));
+    if (!table) this.tables.set(name, (table = { byObject: new WeakMap(), byValue: new Map(), generation: 0 }));
     return table;
   }
 
@@ -192,13 +278,19 @@ export class Queries {
       const before = states?.get(key);
       if (before === undefined) return true;
       const at = key.slice(key.indexOf('\0') + 1);
+      if (key.startsWith('content\0')) return contentKey(this.source.contentState(at)) === before;
       return (key.startsWith('kind\0') ? this.source.kindOf(at) : listingKey(this.source.children(at))) === before;
     };
-    const around = (path: string) => [path, ...ancestors(path)].every((p) => sameState(`kind\0${p}`) && sameState(`list\0${p}`));
+    const around = (path: string) => [path, ...ancestors(path)].every((p) => sameState(`kind\0${p}`) && sameState(`list\0${p}`) && sameState(`content\0${p}`));
     const holds = changes ? changes.every((path) => sameFile(path) && (!states || around(path))) : [...(reads?.keys() ?? [])].every(sameFile) && [...(states?.keys() ?? [])].every(sameState);
     if (holds) entry.revision = revision;
     return holds;
   }
+}
+
+/** Another file's content state as recorded (a YAML file there now is a change). */
+function contentKey(state: unknown): string {
+  return typeof state === 'string' ? state : '\0yaml';
 }
 
 function listingKey(listing: { files: string[]; folders: string[] }): string {

@@ -233,3 +233,35 @@ test('a query that read a path kind or a folder listing is computed again when t
   assert.equal(seen(), 'missing missing [apps/web/a.yaml,apps/web/b.yaml]');
   assert.equal(calls, 5);
 });
+
+test('sweep drops the string-keyed values no one asked for since the previous sweep', () => {
+  const m = model({});
+  const q = counted(() => ({}));
+  m.queries.get('q', 'old', [], q.compute);
+  m.queries.get('q', 'kept', [], q.compute);
+  m.queries.sweep('q');
+  assert.equal(m.queries.kept('q').values, 2, 'asked for since the previous sweep (there was none)');
+  m.queries.get('q', 'kept', [], q.compute);
+  m.queries.sweep('q');
+  assert.equal(m.queries.kept('q').values, 1);
+  m.queries.get('q', 'old', [], q.compute);
+  assert.equal(q.calls(), 3, "'old' was dropped: computed again");
+  m.queries.get('q', 'kept', [], q.compute);
+  assert.equal(q.calls(), 3, "'kept' was reused");
+});
+
+test('a new member of a family replaces the members no one asked for at this revision', () => {
+  const m = model({ 'a.yaml': cm('a') });
+  const q = counted(() => ({}));
+  m.queries.get('q', 'x', [], q.compute, 'f');
+  // Another variant asked for at the same revision: both are kept (two clusters' variables).
+  m.queries.get('q', 'y', [], q.compute, 'f');
+  m.queries.get('q', 'other', [], q.compute, 'g');
+  assert.equal(m.queries.kept('q').values, 3);
+  m.setFile('a.yaml', cm('b'));
+  m.queries.get('q', 'x', [], q.compute, 'f');
+  m.queries.get('q', 'z', [], q.compute, 'f');
+  assert.deepEqual(m.queries.kept('q').values, 3, "'y' went when 'z' came; 'x' was asked for at this revision; another family is untouched");
+  m.queries.get('q', 'y', [], q.compute, 'f');
+  assert.equal(q.calls(), 5);
+});

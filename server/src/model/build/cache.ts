@@ -1,146 +1,47 @@
-// Builds of the model's folders, kept while what they read is unchanged. An index from each path a
-// build read (a folder listing under its folder) to the builds that read it turns the model's change
-// log into the few builds an edit may have changed: only those are compared again, path by path, and
-// rebuilt when a read differs. A YAML file is compared by identity (the model makes a new one
-// whenever its text changes); other files by a count of their re-reads (the model does not keep
-// their text; see RepoModel.contentState). Builds nothing asks for any more (a Kustomization whose spec.path changed) are dropped
-// when the graph is derived again (newBuildGeneration), or when a newer render replaces them.
+// Builds of the model's folders: queries of model.queries ('builds'), keyed by text (the folder, a
+// Flux Kustomization's spec, the substitution variables), reused while what they read is
+// unchanged. A build returns every path it read (`reads`); the query records them (`readBuild`): a
+// YAML file by identity (the model makes a new one whenever its text changes), other files by a
+// count of their re-reads (the model does not keep their text; see RepoModel.contentState), a
+// folder by its listing. The change log
+// then names the few builds an edit may have changed. Builds nothing asks for any more (a
+// Kustomization whose spec.path changed) are dropped when the graph is derived again
+// (newBuildGeneration), and a render with new variables replaces the old ones (a query family).
 import { effectiveSpec } from '../flux';
 import type { RepoModel } from '../model';
+import type { QueryReads } from '../query';
 import type { FluxKustomization } from '../types';
 import { buildKustomization } from './engine';
 import { renderFluxKustomization } from './flux';
 import { modelBuildInput } from './input';
 import type { BuildResult } from './types';
 
-interface Kept {
-  result: BuildResult;
-  /** Each path read, and its state when read. */
-  seen: Map<string, unknown>;
-  /** A path it read (or a folder above one) changed since it was last compared. */
-  stale: boolean;
-  /** The generation (see newBuildGeneration) in which it was last asked for. */
-  generation: number;
-  /** The model's revision when it was last asked for. */
-  usedAt: number;
-  /** Renders of one Flux Kustomization with other variables (see fluxRender). */
-  family?: string;
-}
-
-interface Table {
-  entries: Map<string, Kept>;
-  /** Path read → keys of the builds that read it; a folder listing (`a/b/`) is under its folder (`a/b`). */
-  readers: Map<string, Set<string>>;
-  /** Render family → its keys. */
-  families: Map<string, Set<string>>;
-  /** The model's revision the stale marks are up to date with. */
-  revision: number;
-  generation: number;
-}
-
-const tables = new WeakMap<RepoModel, Table>();
-
-function tableOf(model: RepoModel): Table {
-  let table = tables.get(model);
-  if (!table) tables.set(model, (table = { entries: new Map(), readers: new Map(), families: new Map(), revision: model.revision, generation: 0 }));
-  return table;
-}
-
-function stateOf(model: RepoModel, path: string): unknown {
-  if (path.endsWith('/')) {
-    const { files, folders } = model.children(path.slice(0, -1));
-    return `${files.join('\n')}\n\n${folders.join('\n')}`;
-  }
-  return model.contentState(path);
-}
-
-/** The index key of a read: a folder listing under its folder (the root's, `/`, under ''). */
-function indexPath(read: string): string {
-  return read.endsWith('/') ? read.slice(0, -1) : read;
-}
+const BUILDS = 'builds';
 
 /**
- * Marks stale the builds that read a path changed since the table's revision, or a folder above
- * one (its listing, or whether it exists, may have changed with a file created or deleted in it).
- * Every build when the change log no longer reaches back that far.
+ * Records a build's reads as a query's: a folder listing (`a/b/`, the root's `/`) by its listing,
+ * any other path by its content (a YAML file by identity, another file by its re-reads, else
+ * whether it is a folder or missing).
  */
-function markChanges(model: RepoModel, table: Table): void {
-  if (table.revision === model.revision) return;
-  const changes = model.changedSince(table.revision);
-  table.revision = model.revision;
-  if (!changes) {
-    for (const entry of table.entries.values()) entry.stale = true;
-    return;
-  }
-  const marked = new Set<string>();
-  for (const changed of changes) {
-    let path = changed;
-    for (;;) {
-      if (marked.has(path)) break;
-      marked.add(path);
-      for (const key of table.readers.get(path) ?? []) table.entries.get(key)!.stale = true;
-      if (path === '') break;
-      const slash = path.lastIndexOf('/');
-      path = slash < 0 ? '' : path.slice(0, slash);
-    }
-  }
-}
-
-function unchanged(model: RepoModel, entry: Kept): boolean {
-  for (const [path, state] of entry.seen) if (stateOf(model, path) !== state) return false;
-  return true;
-}
-
-function drop(table: Table, key: string): void {
-  const entry = table.entries.get(key);
-  if (!entry) return;
-  table.entries.delete(key);
-  for (const path of entry.seen.keys()) {
-    const at = indexPath(path);
-    const keys = table.readers.get(at);
-    if (!keys) continue;
-    keys.delete(key);
-    if (keys.size === 0) table.readers.delete(at);
-  }
-  if (entry.family !== undefined) {
-    const keys = table.families.get(entry.family);
-    keys?.delete(key);
-    if (keys?.size === 0) table.families.delete(entry.family);
+export function readBuild(read: QueryReads, reads: Iterable<string>): void {
+  for (const path of reads) {
+    if (path.endsWith('/')) read.listing(path.slice(0, -1));
+    else read.content(path);
   }
 }
 
 function keep(model: RepoModel, key: string, build: () => BuildResult, family?: string): BuildResult {
-  const table = tableOf(model);
-  markChanges(model, table);
-  const previous = table.entries.get(key);
-  if (previous && (!previous.stale || unchanged(model, previous))) {
-    previous.stale = false;
-    previous.generation = table.generation;
-    previous.usedAt = model.revision;
-    return previous.result;
-  }
-  const result = build();
-  if (previous) drop(table, key);
-  // A new render of a Kustomization replaces its renders with other variables no one asked for
-  // at this revision (the variables' source was edited).
-  if (family !== undefined) {
-    for (const other of [...(table.families.get(family) ?? [])]) if (table.entries.get(other)!.usedAt < model.revision) drop(table, other);
-  }
-  const seen = new Map<string, unknown>();
-  for (const path of result.reads) {
-    seen.set(path, stateOf(model, path));
-    const at = indexPath(path);
-    const keys = table.readers.get(at);
-    if (keys) keys.add(key);
-    else table.readers.set(at, new Set([key]));
-  }
-  table.entries.set(key, { result, seen, stale: false, generation: table.generation, usedAt: model.revision, family });
-  if (family !== undefined) {
-    const keys = table.families.get(family);
-    if (keys) keys.add(key);
-    else table.families.set(family, new Set([key]));
-  }
-  return result;
+  return model.queries.get<BuildResult>(
+    BUILDS,
+    key,
+    [],
+    (read) => {
+      const result = build();
+      readBuild(read, result.reads);
+      return result;
+    },
+    family,
+  );
 }
 
 /**
@@ -149,16 +50,13 @@ function keep(model: RepoModel, key: string, build: () => BuildResult, family?: 
  * referenced by nothing any more and are dropped (so an editing session does not accumulate them).
  */
 export function newBuildGeneration(model: RepoModel): void {
-  const table = tables.get(model);
-  if (!table) return;
-  for (const [key, entry] of [...table.entries]) if (entry.generation < table.generation) drop(table, key);
-  table.generation++;
+  model.queries.sweep(BUILDS);
 }
 
-/** How many builds are kept for a model, and how many paths the index holds (tests). */
+/** How many builds are kept for a model, and how many paths they read (tests). */
 export function keptBuilds(model: RepoModel): { builds: number; paths: number } {
-  const table = tables.get(model);
-  return { builds: table?.entries.size ?? 0, paths: table?.readers.size ?? 0 };
+  const { values, paths } = model.queries.kept(BUILDS);
+  return { builds: values, paths };
 }
 
 /** The kustomize build of a folder of the model, reused while its reads are unchanged. */
@@ -182,7 +80,7 @@ export function rootBuild(model: RepoModel, folder: string): BuildResult {
  */
 export function fluxBuild(model: RepoModel, ks: FluxKustomization): BuildResult | undefined {
   if (ks.folder === undefined) return undefined;
-  const { build: spec, buildJson } = specOf(ks);
+  const { build: spec, buildJson } = specOf(model, ks);
   // The document is part of the key: errors and patches point into it.
   const key = `flux ${ks.folder}\n${ks.name}\n${ks.namespace}\n${ks.resource.file}#${ks.resource.index}\n${buildJson}`;
   return keep(model, key, () =>
@@ -191,30 +89,21 @@ export function fluxBuild(model: RepoModel, ks: FluxKustomization): BuildResult 
 }
 
 interface SpecOf {
-  /** What it was made from. */
-  own: unknown;
-  inherited: unknown;
-  targetNamespace: string | undefined;
   /** fluxSpec, and it without postBuild (what kustomize builds), and their JSON for keys. */
   spec: any;
   json?: string;
   build: any;
   buildJson: string;
 }
-const specs = new WeakMap<FluxKustomization, SpecOf>();
 
 /** A Flux Kustomization's spec and its JSON, made again only when what it is made from changed. */
-function specOf(ks: FluxKustomization): SpecOf {
-  const own: unknown = ks.resource.object?.spec;
-  let memo = specs.get(ks);
-  if (!memo || memo.own !== own || memo.inherited !== ks.inheritedSpec || memo.targetNamespace !== ks.targetNamespace) {
+function specOf(model: RepoModel, ks: FluxKustomization): SpecOf {
+  return model.queries.get<SpecOf>('flux spec', ks, [ks.resource.object?.spec, ks.inheritedSpec, ks.targetNamespace], () => {
     const spec = fluxSpec(ks);
     const { postBuild, ...build } = spec;
     void postBuild;
-    memo = { own, inherited: ks.inheritedSpec, targetNamespace: ks.targetNamespace, spec, build, buildJson: JSON.stringify(build) };
-    specs.set(ks, memo);
-  }
-  return memo;
+    return { spec, build, buildJson: JSON.stringify(build) };
+  });
 }
 
 /**
@@ -223,7 +112,7 @@ function specOf(ks: FluxKustomization): SpecOf {
  */
 export function fluxRender(model: RepoModel, ks: FluxKustomization, variables: Record<string, string>, unknownVariables?: string): BuildResult | undefined {
   if (ks.folder === undefined) return undefined;
-  const memo = specOf(ks);
+  const memo = specOf(model, ks);
   const spec = memo.spec;
   const substitutes = spec.postBuild && (Object.keys(variables).length > 0 || (Array.isArray(spec.postBuild.substituteFrom) && spec.postBuild.substituteFrom.length > 0));
   if (!substitutes) return fluxBuild(model, ks);

@@ -17,6 +17,7 @@ import { readDocument } from '../limits';
 import { canonicalKustomization } from '../kustomization-keys';
 import { documentsParsed } from '../parse';
 import type { YamlFile } from '../types';
+import { derived } from '../query';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -77,25 +78,25 @@ function fromDocuments(docs: readonly Document.Parsed[], source: SourceRef): Kus
   return specOf(canonicalKustomization(raw as Record<string, unknown>), Object.keys(raw));
 }
 
-const specs = new WeakMap<YamlFile, KustomizationSpec | BuildFailure>();
+/** A kustomization file of the model read once per version of the file (a new YamlFile): its spec, or why kustomize refuses it. */
+const specs = derived((file: YamlFile): KustomizationSpec | BuildFailure => {
+  try {
+    return readKustomizationFile(file, { file: file.path });
+  } catch (error) {
+    if (!(error instanceof BuildFailure)) throw error;
+    return error;
+  }
+});
 
 /**
  * A kustomization file of the model as kustomize reads it, from the model's parse: read once per
  * version of the file (a new YamlFile), each caller given its own top-level fields (a Flux
  * Kustomization's overlay replaces some). The values are the model's: never changed in place.
+ * `source` names the file as the caller does: its path, the one a failure points into.
  */
 export function kustomizationOf(file: YamlFile, source: SourceRef, decoding: Decoding = 'strict'): KustomizationSpec {
-  let spec = specs.get(file);
-  if (!spec) {
-    try {
-      spec = readKustomizationFile(file, source);
-    } catch (error) {
-      if (!(error instanceof BuildFailure)) throw error;
-      spec = error;
-    }
-    specs.set(file, spec);
-  }
-  if (spec instanceof BuildFailure) throw new BuildFailure(spec.message, spec.source, spec.code);
+  const spec = specs(file);
+  if (spec instanceof BuildFailure) throw new BuildFailure(spec.message, { ...spec.source, file: source.file }, spec.code);
   return decoded(spec, source, decoding);
 }
 
