@@ -4,6 +4,8 @@
 // findings point into (a kustomization.yaml gains a line, a folder gains a kustomization or a file
 // of the name a fix would create), an incrementally re-checked model must report exactly what a
 // fresh one does. A value that forgot a file it read keeps a stale range or fix, and fails here.
+// schema/invalid keeps a file's result across a rebuilt graph while the graph says the same of the
+// file: a Kustomization's patches (from above) are among the edits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -13,7 +15,8 @@ import type { RepoModel } from '../../../server/src/model/model';
 const namespace = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
 const web = (name: string) => webDeployment(1, '').replace(/name: web/g, `name: ${name}`);
 const webKustomization = (header = '', extra = '') => `${header}namespace: web\nresources:\n  - deploy.yaml\n${extra}`;
-const dbKustomization = (header = '', extra = '') => `${header}namespace: db\nresources:\n  - deploy.yaml\n${extra}`;
+const dbKustomization = (header = '', extra = '') => `${header}namespace: db\nresources:\n  - deploy.yaml\n  - worker.yaml\n${extra}`;
+const PATCHES = '  patches:\n    - target:\n        kind: Deployment\n      patch: |\n        - op: add\n          path: /metadata/labels\n          value: {}\n';
 const appsKustomization = (header = '', extra = '') => `${header}resources:\n  - web\n  - db\n${extra}`;
 const DEPENDS_ON = '  dependsOn:\n    - name: plain\n';
 
@@ -30,6 +33,8 @@ const initial: Record<string, string | null> = {
   // No Namespace objects: namespace/missing fires.
   'environments/apps/db/kustomization.yaml': dbKustomization(),
   'environments/apps/db/deploy.yaml': web('db'),
+  // A Deployment without its required selector: schema/invalid says so unless a patch from above may add it.
+  'environments/apps/db/worker.yaml': web('worker').replace('  selector:\n    matchLabels:\n      app: web\n', ''),
   // A plain folder (no kustomization): quota/missing and netpol anchor at its first manifest.
   'environments/plain/a.yaml': web('a'),
 };
@@ -65,6 +70,9 @@ const edits: Array<[string, string | null | undefined]> = [
   ['clusters/staging/apps.yaml', fluxKs('apps', './environments/apps')],
   ['clusters/staging/plain.yaml', fluxKs('plain', './environments/plain', '  targetNamespace: plain\n')],
   ['clusters/staging/plain.yaml', undefined],
+  // What the graph says of an unchanged file: a patch from above may fill in required fields.
+  ['clusters/prod/apps.yaml', fluxKs('apps', './environments/apps', PATCHES)],
+  ['clusters/staging/apps.yaml', fluxKs('apps', './environments/apps', PATCHES)],
   // Edits that change the objects: a Namespace is declared (listed, then renamed), another one.
   ['environments/apps/web/ns.yaml', namespace('web')],
   ['environments/apps/web/kustomization.yaml', webKustomization('', '  - ns.yaml\n')],
@@ -107,6 +115,9 @@ test('the fixture exercises what the property above needs (it is not vacuous)', 
     assert.ok(of(rule).some((f) => f.fixes?.some((fix) => fix.changes.some((c) => c.kind === 'edit' && c.file === 'environments/apps/kustomization.yaml'))), `${rule}: a fix edits the component's kustomization.yaml`);
   }
   assert.ok(of('namespace/missing').some((f) => f.fixes?.some((fix) => fix.changes.some((c) => c.kind === 'edit' && c.file === 'environments/apps/kustomization.yaml'))), "namespace/missing: a fix edits the component's kustomization.yaml");
+  assert.ok(of('schema/invalid').some((f) => f.file === 'environments/apps/db/worker.yaml'), 'schema/invalid fires on the worker without a selector');
+  const patched = repo({ ...initial, 'clusters/prod/apps.yaml': fluxKs('apps', './environments/apps', PATCHES), 'clusters/staging/apps.yaml': fluxKs('apps', './environments/apps', PATCHES) });
+  assert.ok(!check(patched).some((f) => f.rule === 'schema/invalid' && f.file === 'environments/apps/db/worker.yaml'), 'not when a patch from above may add the selector');
   // A header line moves the findings in the component's kustomization.yaml while the objects stay the same.
   const anchored = (findings: ReturnType<typeof check>) => findings.filter((f) => f.rule === 'quota/missing' && f.file === 'environments/apps/kustomization.yaml');
   model.setFile('environments/apps/kustomization.yaml', appsKustomization('# the apps\n\n'));
