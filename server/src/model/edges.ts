@@ -57,7 +57,8 @@ export function edgesOfFile(model: RepoModel, file: YamlFile): DependencyEdge[] 
   });
   const own = structural.get(file.path) ?? [];
   if (!model.graph.clustersOf.has(file.path) || model.graph.patchFiles.has(file.path)) return own;
-  const edges = model.queries.get('reference edges', file, [layers], () => file.resources.flatMap((r) => referenceEdges(model, r)));
+  // A file's reference edges read its objects and the components alone (the same array while they are equal, across a rebuilt graph).
+  const edges = model.queries.get('reference edges', file, [layers.components], () => file.resources.flatMap((r) => referenceEdges(model, r)));
   return own.length === 0 ? edges : [...own, ...edges];
 }
 

@@ -24,7 +24,7 @@ import { ancestors, dirname, isWithin, toAbsolute } from './paths';
 import { parseInWorkers, parseWorkerCount } from './parse-pool';
 import { nodeAt, rangeAtPath, rangeFromOffsets } from './positions';
 import { describeFileError, scanWorkspace, type UnreadablePath } from './scan';
-import type { NodePath, Range, Resource, YamlFile } from './types';
+import type { Component, NodePath, Range, Resource, YamlFile } from './types';
 import { Queries } from './query';
 
 /** One answer to where a document lands (RepoModel.placementsOf). */
@@ -94,6 +94,8 @@ export class RepoModel implements FileTree {
   private chartStoreList: readonly ChartStore[] = [];
   /** The chart last resolved for each release (`file\0name`): a document being typed does not parse. */
   private readonly lastReleaseCharts = new Map<string, ReleaseChart>();
+  /** The components of the last derivation: the next keeps them while they are equal (keepComponents). */
+  private lastComponents?: Component[];
   /** What rules, features and derivations reuse between checks (query.ts): invalidated by this model's change log. */
   readonly queries: Queries = new Queries(this);
 
@@ -527,7 +529,8 @@ export class RepoModel implements FileTree {
       // The graph asks for every build it needs: those asked for by nothing since the last derivation go.
       newBuildGeneration(this);
       const graph = deriveGraph({ files: this.yaml, tree: this, config, render: (folder, ks) => (ks ? fluxBuild(this, ks) : rootBuild(this, folder)) });
-      const layers = deriveLayers(this.yaml, this.folders, this, graph, config);
+      const layers = keepComponents(deriveLayers(this.yaml, this.folders, this, graph, config), this.lastComponents);
+      this.lastComponents = layers.components;
       this.derived = { graph, layers };
     }
     return this.derived;
@@ -670,6 +673,24 @@ export class RepoModel implements FileTree {
     const doc = file?.documents[resource.index];
     return (file && doc && rangeAtPath(file.lineStarts, doc, path, target)) ?? resource.range;
   }
+}
+
+/**
+ * The layers with the previous derivation's components when they are equal (same names, layers,
+ * folders and namespaces, in the same order): the same array and the same objects, so what was
+ * concluded per component (the namespaces they own, the namespace rules' values) holds across a
+ * structural edit that did not change them.
+ */
+function keepComponents(layers: LayerModel, previous: Component[] | undefined): LayerModel {
+  const next = layers.components;
+  if (!previous || previous.length !== next.length || !next.every((c, i) => sameComponent(c, previous[i]))) return layers;
+  const kept = new Map(next.map((c, i) => [c, previous[i]]));
+  return { ...layers, components: previous, layers: layers.layers.map((l) => ({ ...l, components: l.components.map((c) => kept.get(c) ?? c) })) };
+}
+
+function sameComponent(a: Component, b: Component): boolean {
+  const same = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return a.name === b.name && a.layer === b.layer && a.folder === b.folder && same(a.namespaces, b.namespaces) && same(a.ownNamespaces, b.ownNamespaces);
 }
 
 /**

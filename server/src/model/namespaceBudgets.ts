@@ -10,6 +10,7 @@ import { workloadBudget, WORKLOAD_KINDS } from '../budget/pod';
 import { estimateOperatorWorkload, operatorConvention } from '../budget/operators';
 import type { ClaimBudget, WorkloadBudget } from '../budget/types';
 import type { RepoModel } from './model';
+import type { QueryReads } from './query';
 import { dirname } from './paths';
 import type { Cluster, Component, Range } from './types';
 import { clusterObjects, deltaOf, type BuiltObject, type ClusterObjects } from './applied';
@@ -76,23 +77,7 @@ interface BudgetState {
   clusters: Array<{ groups: ClusterGroups; budgets: Map<string, NamespaceBudget> }>;
   result: NamespaceBudget[];
   groups: ClusterGroups[];
-  /** The previous result and each budget's successor, when this one was patched from it. */
-  from?: { result: NamespaceBudget[]; successors: Map<NamespaceBudget, NamespaceBudget> };
 }
-const budgetStates = new WeakMap<RepoModel, BudgetState>();
-
-/**
- * The groups patched since the model's objects were last grouped from scratch (`token` changes
- * then): what lets the functions below recompute only the touched groups.
- */
-interface Tracker {
-  token: object;
-  graph: object;
-  log: Array<[cluster: number, namespace: string]>;
-}
-const trackers = new WeakMap<RepoModel, Tracker>();
-/** Past this many patched groups, everything is recomputed once (and the log starts again). */
-const TRACKER_LIMIT = 10_000;
 
 /**
  * Every cluster's objects by namespace. A group keeps its identity (the same array) while its
@@ -107,52 +92,42 @@ export function namespaceBudgets(model: RepoModel): NamespaceBudget[] {
   return budgetState(model).result;
 }
 
+/**
+ * The groups and budgets of every cluster: a query on the clusters' objects. A cluster whose
+ * objects were patched in place (a content edit: `deltaOf`) has only the groups of the replaced
+ * objects made anew; one built again (a rebuilt graph) is grouped anew, every group and budget
+ * whose objects are the same kept (the same array, the same budget).
+ */
 function budgetState(model: RepoModel): BudgetState {
   const input = clusterObjects(model);
-  const previous = budgetStates.get(model);
-  const defaults = chartDefaultsOf(model);
-  if (previous?.input === input) return previous;
-  // Each cluster the same as before, patched where an edit replaced objects, or grouped anew.
-  let regrouped = !previous || previous.input.length !== input.length;
-  const successors = new Map<NamespaceBudget, NamespaceBudget>();
-  const touched: Array<[cluster: number, namespace: string]> = [];
-  const clusters = input.map((c, i) => {
-    const before = previous?.input[i] === c ? previous.clusters[i] : undefined;
-    if (before) return before;
-    const delta = deltaOf(c);
-    const was = previous && delta && previous.input[i] === delta.previous ? previous.clusters[i] : undefined;
-    const patched = was && patchCluster(c, was, delta!.replaced, successors, (namespace) => touched.push([i, namespace]), defaults);
-    if (patched) return patched;
-    const same = previous?.clusters[i]?.groups.cluster.name === c.cluster.name ? previous.clusters[i] : undefined;
-    const grouped = groupCluster(c, same ?? previous?.clusters.find((p) => p.groups.cluster.name === c.cluster.name), defaults);
-    // Grouped anew (a rebuilt graph) into the same namespaces: only the groups whose objects changed count as touched.
-    if (same && sameKeys(same.groups.groups, grouped.groups.groups)) {
-      for (const [namespace, list] of grouped.groups.groups) if (same.groups.groups.get(namespace) !== list) touched.push([i, namespace]);
-      for (const [namespace, budget] of grouped.budgets) {
-        const before = same.budgets.get(namespace)!;
-        if (before !== budget) successors.set(before, budget);
+  return model.queries.get<BudgetState>('namespace budgets', 'all', [input], (_, previous) => {
+    const defaults = chartDefaultsOf(model);
+    let regrouped = !previous || previous.input.length !== input.length;
+    const successors = new Map<NamespaceBudget, NamespaceBudget>();
+    const clusters = input.map((c, i) => {
+      const before = previous?.input[i] === c ? previous.clusters[i] : undefined;
+      if (before) return before;
+      const delta = deltaOf(c);
+      const was = previous && delta && previous.input[i] === delta.previous ? previous.clusters[i] : undefined;
+      const patched = was && patchCluster(c, was, delta!.replaced, successors, defaults);
+      if (patched) return patched;
+      const same = previous?.clusters[i]?.groups.cluster.name === c.cluster.name ? previous.clusters[i] : undefined;
+      const grouped = groupCluster(c, same ?? previous?.clusters.find((p) => p.groups.cluster.name === c.cluster.name), defaults);
+      // Grouped anew into the same namespaces: each budget stays in its place, replaced or not.
+      if (same && sameKeys(same.budgets, grouped.budgets)) {
+        for (const [namespace, budget] of grouped.budgets) {
+          const before = same.budgets.get(namespace)!;
+          if (before !== budget) successors.set(before, budget);
+        }
+        return grouped;
       }
+      regrouped = true;
       return grouped;
-    }
-    regrouped = true;
-    return grouped;
-  });
-  let result: NamespaceBudget[];
-  if (!regrouped) {
+    });
     // The same namespaces: each budget stays or is replaced by its successor, in the same order.
-    result = successors.size === 0 ? previous!.result : previous!.result.map((b) => successors.get(b) ?? b);
-  } else {
-    result = clusters.flatMap((c) => [...c.budgets.values()]);
-  }
-  const state: BudgetState = { input, clusters, result, groups: clusters.map((c) => c.groups), from: regrouped ? undefined : { result: previous!.result, successors } };
-  const tracker = trackers.get(model);
-  // A rebuilt graph may move what findings point into (a kustomization.yaml a fix appends to)
-  // without touching any group: what rules concluded of the groups is then all redone.
-  const graph = model.graph;
-  if (regrouped || !tracker || tracker.graph !== graph || tracker.log.length + touched.length > TRACKER_LIMIT) trackers.set(model, { token: {}, log: [], graph });
-  else tracker.log.push(...touched);
-  budgetStates.set(model, state);
-  return state;
+    const result = regrouped ? clusters.flatMap((c) => [...c.budgets.values()]) : successors.size === 0 ? previous!.result : previous!.result.map((b) => successors.get(b) ?? b);
+    return { input, clusters, result, groups: clusters.map((c) => c.groups) };
+  });
 }
 
 function groupCluster({ cluster, objects }: ClusterObjects, previous: BudgetState['clusters'][number] | undefined, defaults: ChartDefaults): BudgetState['clusters'][number] {
@@ -180,7 +155,7 @@ function groupCluster({ cluster, objects }: ClusterObjects, previous: BudgetStat
  * The previous grouping with each replaced object swapped for its successor (in place: the
  * previous state is not used again); undefined, and nothing changed, when one moved namespace.
  */
-function patchCluster(c: ClusterObjects, was: BudgetState['clusters'][number], replaced: ReadonlyArray<[BuiltObject, BuiltObject]>, successors: Map<NamespaceBudget, NamespaceBudget>, touch: (namespace: string) => void, defaults: ChartDefaults): BudgetState['clusters'][number] | undefined {
+function patchCluster(c: ClusterObjects, was: BudgetState['clusters'][number], replaced: ReadonlyArray<[BuiltObject, BuiltObject]>, successors: Map<NamespaceBudget, NamespaceBudget>, defaults: ChartDefaults): BudgetState['clusters'][number] | undefined {
   const { groups } = was.groups;
   const places: Array<[BuiltObject[], number, BuiltObject]> = [];
   for (const [before, after] of replaced) {
@@ -200,7 +175,6 @@ function patchCluster(c: ClusterObjects, was: BudgetState['clusters'][number], r
     current[at] = after;
   }
   for (const namespace of touched) {
-    touch(namespace);
     if (!isBudgetNamespace(namespace)) continue;
     const before = was.budgets.get(namespace)!;
     const after = budgetOf(c.cluster.name, namespace, groups.get(namespace)!, defaults);
@@ -307,61 +281,48 @@ export function workloadNotes(workloads: readonly NamespaceWorkload[], names?: R
 /** The budgets of a namespace no cluster has objects in (one constant array, so memos hold). */
 const NO_BUDGETS: readonly NamespaceBudget[] = Object.freeze([]) as readonly NamespaceBudget[];
 
-const byNamespaceCache = new WeakMap<RepoModel, { budgets: NamespaceBudget[]; grouped: Map<string, NamespaceBudget[]> }>();
-
 /** The budgets of each namespace, across clusters; a namespace's list is the same array while its budgets are. */
 export function budgetsByNamespace(model: RepoModel): Map<string, NamespaceBudget[]> {
-  const state = budgetState(model);
-  const budgets = state.result;
-  const cached = byNamespaceCache.get(model);
-  if (cached?.budgets === budgets) return cached.grouped;
-  if (cached && state.from?.result === cached.budgets) {
-    // Patched: only the namespaces of replaced budgets get new lists (in the same Map).
-    const grouped = cached.grouped;
-    for (const [before, after] of state.from.successors) {
-      const list = grouped.get(before.namespace);
-      if (list) grouped.set(before.namespace, list.map((b) => (b === before ? after : b)));
+  const budgets = budgetState(model).result;
+  return model.queries.get<Map<string, NamespaceBudget[]>>('budgets by namespace', 'all', [budgets], (_, previous) => {
+    const grouped = new Map<string, NamespaceBudget[]>();
+    for (const b of budgets) {
+      const list = grouped.get(b.namespace);
+      if (list) list.push(b);
+      else grouped.set(b.namespace, [b]);
     }
-    byNamespaceCache.set(model, { budgets, grouped });
-    // Used once: kept, it would hold the replaced budgets (and the text they were read from).
-    state.from = undefined;
-    return grouped;
-  }
-  const grouped = new Map<string, NamespaceBudget[]>();
-  for (const b of budgets) {
-    const list = grouped.get(b.namespace);
-    if (list) list.push(b);
-    else grouped.set(b.namespace, [b]);
-  }
-  if (cached) {
     for (const [namespace, list] of grouped) {
-      const before = cached.grouped.get(namespace);
+      const before = previous?.get(namespace);
       if (before && sameList(before, list)) grouped.set(namespace, before);
     }
-  }
-  byNamespaceCache.set(model, { budgets, grouped });
-  return grouped;
+    return grouped;
+  });
 }
 
-/** Namespaces components own, with their components (ordered by folder); system namespaces aside. */
+/**
+ * Namespaces components own, with their components (ordered by folder); system namespaces aside.
+ * A namespace's list is the same array while its components are (the model keeps the components
+ * of a graph derived again when they are equal).
+ */
 export function componentNamespaces(model: RepoModel): Map<string, Component[]> {
-  const layers = model.layers;
-  let cached = componentNamespaceCache.get(layers);
-  if (!cached) componentNamespaceCache.set(layers, (cached = computeComponentNamespaces(model)));
-  return cached;
-}
-const componentNamespaceCache = new WeakMap<object, Map<string, Component[]>>();
-
-function computeComponentNamespaces(model: RepoModel): Map<string, Component[]> {
-  const result = new Map<string, Component[]>();
-  const components = [...model.layers.components].sort((a, b) => a.folder.localeCompare(b.folder));
-  for (const c of components) {
-    for (const ns of c.ownNamespaces) {
-      if (SYSTEM_NAMESPACES.has(ns) || ns.includes('${')) continue;
-      result.set(ns, [...(result.get(ns) ?? []), c]);
+  const components = model.layers.components;
+  return model.queries.get<Map<string, Component[]>>('component namespaces', 'all', [components], (_, previous) => {
+    const result = new Map<string, Component[]>();
+    for (const c of [...components].sort((a, b) => a.folder.localeCompare(b.folder))) {
+      for (const ns of c.ownNamespaces) {
+        if (SYSTEM_NAMESPACES.has(ns) || ns.includes('${')) continue;
+        const list = result.get(ns);
+        if (list) list.push(c);
+        else result.set(ns, [c]);
+      }
     }
-  }
-  return new Map([...result].sort((a, b) => a[0].localeCompare(b[0])));
+    const sorted = new Map([...result].sort((a, b) => a[0].localeCompare(b[0])));
+    for (const [namespace, list] of sorted) {
+      const before = previous?.get(namespace);
+      if (before && sameList(before, list)) sorted.set(namespace, before);
+    }
+    return sorted;
+  });
 }
 
 export interface NamespaceAnchor {
@@ -403,20 +364,16 @@ function namespaceObjects(model: RepoModel, budgets: readonly NamespaceBudget[],
     .flatMap((c) => (c.groups.get(namespace) ?? []).filter((o) => o.kind === 'Namespace' && o.resource.apiVersion === 'v1' && o.name === namespace));
 }
 
-interface ValueTable {
-  token: object;
-  seen: number;
-  inputs: readonly unknown[];
-  values: Array<Map<string, unknown[]>>;
-  all: unknown[];
-}
-const valueTables = new WeakMap<RepoModel, Map<string, ValueTable>>();
-
 /**
- * What a rule concludes of each group of objects (per cluster and namespace), joined. After an
- * edit only the groups it touched are computed again, and the joined array stays the same while
- * no group's values changed: cost in proportion to the edit, not to the repository.
- * `inputs` are what else the values depend on; when one is not the same object, all are redone.
+ * What a rule concludes of each group of objects (per cluster and namespace), joined: a family of
+ * queries (`model.queries.keyed`), one per group. A group's values are computed again only when
+ * its objects are not the same array (an edit replaced one of them), `inputs` changed, or a file
+ * the values point into changed (`readsOfValues`: a finding's file, its related places, the files
+ * its fixes edit and the folders they create files in); the joined array stays the same while no
+ * group's values changed. So a content edit costs the groups it touched, and a rebuilt graph only
+ * the groups whose objects or findings' files changed. `compute` may read of the cluster its name
+ * only (the key), and of the model nothing but the objects' files and what it declares: anything
+ * else it depends on is an input.
  */
 export function groupValues<T>(
   model: RepoModel,
@@ -425,8 +382,15 @@ export function groupValues<T>(
   compute: (objects: BuiltObject[], cluster: Cluster, namespace: string) => T[],
   equal: (before: readonly T[], after: readonly T[]) => boolean = sameItems,
 ): T[] {
-  const state = budgetState(model);
-  return tracked(model, `groups ${table}`, inputs, state.groups.map((c) => c.groups), (cluster, namespace) => [cluster, namespace], (objects, i, namespace) => compute(objects, state.groups[i].cluster, namespace), equal);
+  const { groups } = budgetState(model);
+  const clusters = new Map(groups.map((c) => [c.cluster.name, c.cluster]));
+  function* items(): Iterable<readonly [string, readonly unknown[]]> {
+    for (const { cluster, groups: byNamespace } of groups) for (const [namespace, objects] of byNamespace) yield [`${cluster.name}\0${namespace}`, [objects]];
+  }
+  return model.queries.keyed<T>(`groups ${table}`, inputs, items(), (key, [objects], read) => {
+    const at = key.indexOf('\0');
+    return readsOfValues(read, compute(objects as BuiltObject[], clusters.get(key.slice(0, at))!, key.slice(at + 1)));
+  }, equal);
 }
 
 /** Like groupValues, per namespace budget (cluster and namespace with a budget). */
@@ -437,13 +401,18 @@ export function budgetValues<T>(
   compute: (budget: NamespaceBudget) => T[],
   equal: (before: readonly T[], after: readonly T[]) => boolean = sameItems,
 ): T[] {
-  const state = budgetState(model);
-  return tracked(model, `budgets ${table}`, inputs, state.clusters.map((c) => c.budgets), (cluster, namespace) => [cluster, namespace], (budget) => compute(budget), equal);
+  const { clusters } = budgetState(model);
+  function* items(): Iterable<readonly [string, readonly unknown[]]> {
+    for (const { groups, budgets } of clusters) for (const [namespace, budget] of budgets) yield [`${groups.cluster.name}\0${namespace}`, [budget]];
+  }
+  return model.queries.keyed<T>(`budgets ${table}`, inputs, items(), (_, [budget], read) => readsOfValues(read, compute(budget as NamespaceBudget)), equal);
 }
 
 /**
  * Like groupValues, per component namespace across clusters (`compute` gets the namespace's
- * budgets in every cluster): the namespaces an edit touched in any cluster are computed again.
+ * budgets in every cluster): a namespace is computed again when its components or its budgets in
+ * any cluster are not the same, a file its findings point into changed, or a file was created or
+ * deleted in one of its components' folders.
  */
 export function namespaceValues<T>(
   model: RepoModel,
@@ -454,56 +423,43 @@ export function namespaceValues<T>(
 ): T[] {
   const byNamespace = budgetsByNamespace(model);
   const owned = componentNamespaces(model);
-  return tracked(model, `namespaces ${table}`, [owned, ...inputs], [owned], (_, namespace) => [0, namespace], (components, _, namespace) => compute(namespace, components, byNamespace.get(namespace) ?? NO_BUDGETS), equal);
+  function* items(): Iterable<readonly [string, readonly unknown[]]> {
+    for (const [namespace, components] of owned) yield [namespace, [components, byNamespace.get(namespace) ?? NO_BUDGETS]];
+  }
+  return model.queries.keyed<T>(`namespaces ${table}`, inputs, items(), (namespace, [components, budgets], read) => {
+    // Where a finding goes (anchorOf) depends on whether a component's folder has a kustomization.
+    for (const c of components as Component[]) read.listing(c.folder);
+    return readsOfValues(read, compute(namespace, components as Component[], budgets as readonly NamespaceBudget[]));
+  }, equal);
 }
 
 /**
- * The table behind the three above: values per key in each partition (a cluster's groups or
- * budgets, or the component namespaces), recomputed for the keys the tracker logged since the
- * table last looked (`touched` maps a logged cluster and namespace to a partition and key).
+ * Records as read the files values that are findings point into: the finding's file (its range
+ * was read from it), its related places, the files its fixes edit, and the folders its fixes
+ * create files in (the name chosen, and whether a kustomization lists it, depend on what is there).
  */
-function tracked<T, I>(
-  model: RepoModel,
-  table: string,
-  inputs: readonly unknown[],
-  partitions: ReadonlyArray<ReadonlyMap<string, I>>,
-  touched: (cluster: number, namespace: string) => [partition: number, key: string],
-  compute: (item: I, partition: number, key: string) => T[],
-  equal: (before: readonly T[], after: readonly T[]) => boolean,
-): T[] {
-  budgetState(model);
-  const tracker = trackers.get(model)!;
-  let tables = valueTables.get(model);
-  if (!tables) valueTables.set(model, (tables = new Map()));
-  const t = tables.get(table);
-  if (t && t.token === tracker.token && t.inputs.length === inputs.length && t.inputs.every((x, i) => x === inputs[i])) {
-    if (t.seen === tracker.log.length) return t.all as T[];
-    let changed = false;
-    const done = new Set<string>();
-    for (let k = t.seen; k < tracker.log.length; k++) {
-      const [partition, key] = touched(...tracker.log[k]);
-      if (done.has(`${partition}/${key}`)) continue;
-      done.add(`${partition}/${key}`);
-      const item = partitions[partition].get(key);
-      const before = t.values[partition].get(key);
-      if (before === undefined && item === undefined) continue;
-      const after = item === undefined ? [] : compute(item, partition, key);
-      if (equal((before ?? []) as T[], after)) continue;
-      changed = true;
-      t.values[partition].set(key, after);
+export function readsOfValues<T>(read: QueryReads, values: T[]): T[] {
+  for (const value of values) {
+    const f = (value as { finding?: unknown }).finding ?? value;
+    if (!f || typeof f !== 'object' || typeof (f as { file?: unknown }).file !== 'string' || !('range' in f)) continue;
+    const finding = f as unknown as RuleFindingShape;
+    read.file(finding.file);
+    for (const r of finding.related ?? []) read.file(r.file);
+    for (const fix of finding.fixes ?? []) {
+      for (const change of fix.changes) {
+        read.file(change.file);
+        if (change.kind === 'create') read.listing(dirname(change.file));
+      }
     }
-    t.seen = tracker.log.length;
-    if (changed) t.all = t.values.flatMap((m) => [...m.values()].flat());
-    return t.all as T[];
   }
-  const values = partitions.map((items, partition) => {
-    const byKey = new Map<string, unknown[]>();
-    for (const [key, item] of items) byKey.set(key, compute(item, partition, key));
-    return byKey;
-  });
-  const fresh: ValueTable = { token: tracker.token, seen: tracker.log.length, inputs, values, all: values.flatMap((m) => [...m.values()].flat()) };
-  tables.set(table, fresh);
-  return fresh.all as T[];
+  return values;
+}
+
+/** What readsOfValues reads of a finding (the model does not import rules/). */
+interface RuleFindingShape {
+  file: string;
+  related?: ReadonlyArray<{ file: string }>;
+  fixes?: ReadonlyArray<{ changes: ReadonlyArray<{ kind: string; file: string }> }>;
 }
 
 /** The same items (identity): the default comparison of values recomputed for a touched group. */

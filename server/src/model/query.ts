@@ -20,7 +20,10 @@
 // members asked for at the current revision when a new one is computed.
 //
 // `perFile` is a family of queries, one value per YAML file, computed again only for the paths
-// the change log names (all of them when its inputs change). `derived` is a value of an immutable
+// the change log names (all of them when its inputs change). `keyed` is a family of queries over
+// any keys (a cluster's namespace groups, a namespace's budgets): each key's value is computed
+// again when its parts are not the same objects or a file it read changed, and the values are
+// joined into one array, the same while every value is. `derived` is a value of an immutable
 // object alone, computed once per object, where no model is at hand (a schema's field names in
 // schema/, the index of a list of components).
 //
@@ -74,6 +77,24 @@ interface Entry {
   family?: string;
 }
 
+interface KeyedEntry {
+  parts: readonly unknown[];
+  value: readonly unknown[];
+  reads?: Map<string, YamlFile | undefined>;
+  states?: Map<string, string>;
+}
+
+interface KeyedTable {
+  inputs: readonly unknown[];
+  revision: number;
+  entries: Map<string, KeyedEntry>;
+  /** The keys in the order of the last call, and the values joined in that order. */
+  order: string[];
+  all: unknown[];
+  /** Which keys read each path (a file, a path's kind, a folder's listing): a change there looks at those keys. */
+  readers: Map<string, Set<string>>;
+}
+
 interface Table {
   byObject: WeakMap<object, Entry>;
   byValue: Map<string | number, Entry>;
@@ -109,6 +130,7 @@ export function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolea
 export class Queries {
   private readonly tables = new Map<string, Table>();
   private readonly fileTables = new Map<string, FileTable>();
+  private readonly keyedTables = new Map<string, KeyedTable>();
   private versions = 0;
 
   constructor(private readonly source: QuerySource) {}
@@ -223,6 +245,143 @@ export class Queries {
    */
   joined<T>(name: string, parts: readonly (readonly T[])[]): T[] {
     return this.get(name, '', parts, () => parts.flat() as T[]);
+  }
+
+  /**
+   * A family of queries, one per key of `items`, joined: each key's value is `compute(key, parts,
+   * read)`, reused while `parts` are the same objects (element by element), `inputs` are the same
+   * and nothing it read through `read` changed. Values are joined in the order of `items`, into the
+   * same array as last time while every key's value is the same; `equal` lets a value computed
+   * again that says the same keep the old one (and so the joined array). A cost in proportion to
+   * the keys (identities compared) and to what changed, not to what is computed.
+   */
+  keyed<T>(
+    name: string,
+    inputs: readonly unknown[],
+    items: Iterable<readonly [key: string, parts: readonly unknown[]]>,
+    compute: (key: string, parts: readonly unknown[], read: QueryReads) => readonly T[],
+    equal: (before: readonly T[], after: readonly T[]) => boolean = sameInputs,
+  ): T[] {
+    let table = this.keyedTables.get(name);
+    const changes = table && sameInputs(table.inputs, inputs) ? this.source.changedSince(table.revision) : undefined;
+    if (!table || !changes) {
+      // New inputs, or a change log that no longer reaches back: every key anew (values that say the same kept).
+      const before = table && sameInputs(table.inputs, inputs) ? table.entries : undefined;
+      table = { inputs, revision: this.source.revision, entries: new Map(), order: [], all: [], readers: new Map() };
+      this.keyedTables.set(name, table);
+      for (const [key, parts] of items) {
+        const entry = this.keyedEntry(table, key, parts, compute);
+        const old = before?.get(key);
+        if (old && equal(old.value as T[], entry.value as T[])) entry.value = old.value;
+        table.order.push(key);
+      }
+      table.all = table.order.flatMap((key) => table!.entries.get(key)!.value);
+      return table.all as T[];
+    }
+    // The keys whose reads a change since the last call may have touched: a change at a path
+    // changes its kind and the listing of every folder above it.
+    const stale = new Set<string>();
+    for (const path of new Set(changes)) {
+      for (const at of [path, ...ancestors(path)]) for (const key of table.readers.get(at) ?? []) stale.add(key);
+    }
+    table.revision = this.source.revision;
+    let changed = false;
+    let position = 0;
+    const seen = new Set<string>();
+    for (const [key, parts] of items) {
+      seen.add(key);
+      if (table.order[position] !== key) changed = true;
+      position++;
+      const entry = table.entries.get(key);
+      if (entry && sameInputs(entry.parts, parts) && !(stale.has(key) && !this.keyedHolds(entry))) continue;
+      if (entry) this.unindex(table, key, entry);
+      const fresh = this.keyedEntry(table, key, parts, compute);
+      if (entry && equal(entry.value as T[], fresh.value as T[])) fresh.value = entry.value;
+      else changed = true;
+    }
+    if (position !== table.order.length) changed = true;
+    for (const [key, entry] of table.entries) {
+      if (seen.has(key)) continue;
+      this.unindex(table, key, entry);
+      table.entries.delete(key);
+      changed = true;
+    }
+    if (changed) {
+      table.order = [...seen];
+      table.all = table.order.flatMap((key) => table!.entries.get(key)!.value);
+    }
+    return table.all as T[];
+  }
+
+  private keyedEntry<T>(table: KeyedTable, key: string, parts: readonly unknown[], compute: (key: string, parts: readonly unknown[], read: QueryReads) => readonly T[]): KeyedEntry {
+    const entry: KeyedEntry = { parts, value: [] };
+    const note = (path: string) => {
+      const keys = table.readers.get(path);
+      if (keys) keys.add(key);
+      else table.readers.set(path, new Set([key]));
+    };
+    entry.value = compute(key, parts, {
+      file: (path) => {
+        const file = this.source.file(path);
+        (entry.reads ??= new Map()).set(path, file);
+        note(path);
+        return file;
+      },
+      kind: (path) => {
+        const kind = this.source.kindOf(path);
+        (entry.states ??= new Map()).set(`kind\0${path}`, kind);
+        note(path);
+        return kind;
+      },
+      listing: (folder) => {
+        const listing = this.source.children(folder);
+        (entry.states ??= new Map()).set(`list\0${folder}`, listingKey(listing));
+        note(folder);
+        return listing;
+      },
+      content: (path) => {
+        const state = this.source.contentState(path);
+        if (typeof state === 'string') (entry.states ??= new Map()).set(`content\0${path}`, state);
+        else (entry.reads ??= new Map()).set(path, state as YamlFile);
+        note(path);
+      },
+      query: (name, queryKey, inputs, queryCompute, family) => {
+        const value = this.get(name, queryKey, inputs, queryCompute, family);
+        const inner = this.table(name);
+        const read = typeof queryKey === 'object' ? inner.byObject.get(queryKey) : inner.byValue.get(queryKey);
+        for (const [path, file] of read?.reads ?? []) {
+          (entry.reads ??= new Map()).set(path, file);
+          note(path);
+        }
+        for (const [state, was] of read?.states ?? []) {
+          (entry.states ??= new Map()).set(state, was);
+          note(state.slice(state.indexOf('\0') + 1));
+        }
+        return value;
+      },
+    });
+    table.entries.set(key, entry);
+    return entry;
+  }
+
+  /** Whether every file, kind and listing a keyed entry read is as it saw it. */
+  private keyedHolds(entry: KeyedEntry): boolean {
+    for (const [path, file] of entry.reads ?? []) if (this.source.file(path) !== file) return false;
+    for (const [key, before] of entry.states ?? []) {
+      const at = key.slice(key.indexOf('\0') + 1);
+      const now = key.startsWith('content\0') ? contentKey(this.source.contentState(at)) : key.startsWith('kind\0') ? this.source.kindOf(at) : listingKey(this.source.children(at));
+      if (now !== before) return false;
+    }
+    return true;
+  }
+
+  private unindex(table: KeyedTable, key: string, entry: KeyedEntry): void {
+    const paths = [...(entry.reads?.keys() ?? []), ...[...(entry.states?.keys() ?? [])].map((k) => k.slice(k.indexOf('\0') + 1))];
+    for (const path of paths) {
+      const keys = table.readers.get(path);
+      keys?.delete(key);
+      if (keys?.size === 0) table.readers.delete(path);
+    }
   }
 
   /**

@@ -6,7 +6,7 @@ import type { Component } from '../model/types';
 import { clusterObjects, type BuiltObject } from '../model/applied';
 import { BUILT_IN_NAMESPACES, platformNamespaces, platformsOf, type Platform } from '../model/platform';
 import { createManifest } from './edits';
-import { groupValues, helmTargetNamespace, objectGroups, sameFindings } from '../model/namespaceBudgets';
+import { groupValues, helmTargetNamespace, objectGroups, readsOfValues, sameFindings } from '../model/namespaceBudgets';
 import type { Rule, RuleFinding } from './types';
 
 /** Namespaces that bootstrap steps no cluster applies create: helmfile releases, kustomize helmCharts. */
@@ -47,7 +47,8 @@ export const namespaceMissing: Rule = {
     const all = groupValues(model, 'namespace/missing', [...declared.values(), components, unbuilt], (objects, cluster) =>
       unbuilt.names.has(cluster.name) ? [] : missingIn(cluster.name, objects, declared.get(cluster.name)!, components),
     );
-    return model.queries.get('namespace/missing findings', all, [], () => findingsOf(model, all));
+    // Made again when a group's values or a file the findings point into changed (a fix appends to the component's kustomization.yaml).
+    return model.queries.get('namespace/missing findings', all, [], (read) => readsOfValues(read, findingsOf(model, all)));
   },
 };
 
@@ -83,10 +84,10 @@ function missingIn(cluster: string, objects: readonly BuiltObject[], declared: R
  */
 function declaredByCluster(model: RepoModel, bootstrapped: ReadonlySet<string>): Map<string, Set<string>> {
   const platforms = platformsOf(model);
-  const names = groupValues(model, 'namespace/missing declares', [], (objects, cluster) => declaresOf(objects, platforms.get(cluster.name)).map((name) => [cluster.name, name] as const), sameFindings);
-  // A rebuilt graph (new bootstrap namespaces) regroups every object, so `names` is then a new array too.
-  return model.queries.get('namespace/missing declared', 'all', [names], (_, previous: Map<string, Set<string>> | undefined) => {
-    const declared = new Map(objectGroups(model).map(({ cluster }) => [cluster.name, new Set([...BUILT_IN_NAMESPACES, ...bootstrapped])] as const));
+  const names = groupValues(model, 'namespace/missing declares', [platforms], (objects, cluster) => declaresOf(objects, platforms.get(cluster.name)).map((name) => [cluster.name, name] as const), sameFindings);
+  const groups = objectGroups(model);
+  return model.queries.get('namespace/missing declared', 'all', [names, bootstrapped, groups], (_, previous: Map<string, Set<string>> | undefined) => {
+    const declared = new Map(groups.map(({ cluster }) => [cluster.name, new Set([...BUILT_IN_NAMESPACES, ...bootstrapped])] as const));
     for (const [cluster, name] of names) declared.get(cluster)?.add(name);
     // Equal names (an edit that declares the same namespaces): the previous Sets, so the groups' findings hold.
     for (const [cluster, set] of declared) {

@@ -20,8 +20,8 @@ export const netpolMissingDefaultDeny: Rule = {
       return [cluster.name, model.queries.get('netpol clusterwide', global, [], () => global.filter((o) => o.kind === 'CiliumClusterwideNetworkPolicy'))] as const;
     }));
     const policies = model.queries.joined('netpol clusterwide', [...clusterwide.values()]);
-    // Each namespace's finding is kept while its budgets (its objects in every cluster), the clusterwide policies and the graph are unchanged.
-    return namespaceValues(model, 'netpol/missing-default-deny', [model.graph, policies], (namespace, components, inClusters): RuleFinding[] => {
+    // Each namespace's finding is kept while its budgets (its objects in every cluster), its components, the clusterwide policies and the files it points into are unchanged.
+    return namespaceValues(model, 'netpol/missing-default-deny', [policies], (namespace, components, inClusters): RuleFinding[] => {
       const without = inClusters.filter(
         (b) => !b.objects.some((o) => isPolicyFor(o, namespace)) && !(clusterwide.get(b.cluster) ?? []).some((o) => isPolicyFor(o, namespace)),
       );

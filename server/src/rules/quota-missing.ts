@@ -22,8 +22,8 @@ export const quotaMissing: Rule = {
     'The policy: every component namespace has a ResourceQuota as its budget, so one component cannot starve the others. A repository that has not adopted it yet gets one finding per namespace, as information; raise `quota/missing` to error in `.gitops-guardrails.yaml` once it has. kube-system, kube-public, kube-node-lease and flux-system are left alone.',
   fix: "Create resourcequota.yaml sized from the namespace's workloads (the largest need of any cluster, with 20% headroom and rollout surge), with a LimitRange of default requests when the namespace has none, and add them to kustomization.yaml.",
   check(model) {
-    // Each namespace's finding is kept while its budgets (its objects in every cluster) and the graph are unchanged.
-    return namespaceValues(model, 'quota/missing', [model.graph], (namespace, components, inClusters): RuleFinding[] => {
+    // Each namespace's finding is kept while its budgets (its objects in every cluster), its components and the files it points into are unchanged.
+    return namespaceValues(model, 'quota/missing', [], (namespace, components, inClusters): RuleFinding[] => {
       const without = inClusters.filter((b) => b.quotas.length === 0);
       if (without.length === 0) return [];
       const anchor = anchorOf(model, namespace, components, without);

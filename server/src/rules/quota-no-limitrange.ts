@@ -3,7 +3,7 @@ import { basename, dirname } from '../model/paths';
 import { createManifest } from './edits';
 import type { RepoModel } from '../model/model';
 import type { BuiltObject } from '../model/applied';
-import { budgetValues, type NamespaceBudget } from '../model/namespaceBudgets';
+import { budgetValues, readsOfValues, type NamespaceBudget } from '../model/namespaceBudgets';
 import { DEFAULT_CONTAINER_RESOURCES } from './resources-missing';
 import type { Rule, RuleFinding } from './types';
 
@@ -18,9 +18,9 @@ export const quotaNoLimitrange: Rule = {
     'Once a ResourceQuota tracks cpu or memory, the API server refuses every pod with a container that does not specify that request or limit ("must specify requests.cpu for: app"). A LimitRange with defaults fills them in at admission. HelmRelease containers are read from chart values.',
   fix: 'Create a LimitRange with container defaults beside the quota and add it to kustomization.yaml.',
   check(model) {
-    // Each budget's gaps are kept while it is the same object; findings are made again only when a gap changed.
+    // Each budget's gaps are kept while it is the same object; findings are made again when a gap or a file they point into changed.
     const gaps = budgetValues(model, 'quota/no-limitrange', [], quotaGaps);
-    return model.queries.get('quota/no-limitrange findings', gaps, [], () => findingsOf(model, gaps));
+    return model.queries.get('quota/no-limitrange findings', gaps, [], (read) => readsOfValues(read, findingsOf(model, gaps)));
   },
 };
 

@@ -98,19 +98,24 @@ interface FileResult {
   unknown: [string, Resource][];
 }
 
-/** One file's problems, kept while the file, the derived graph and the registry are the same. */
+/**
+ * One file's problems, kept while the file, the registry and what the derived graph says of the
+ * file (a patch file or not; whether each document's required fields may come from above) are the
+ * same: a rebuilt graph that says the same of the file does not validate it again.
+ */
 function fileResultCached(model: RepoModel, registry: SchemaRegistry, file: YamlFile): FileResult {
-  return model.queries.get('schema/invalid file', file, [model.graph, registry], () => fileResult(model, registry, file));
+  const isPatch = model.graph.patchFiles.has(file.path);
+  const fromAbove = file.resources.map((resource) => requiredComesFromAbove(model, resource));
+  return model.queries.get('schema/invalid file', file, [registry, `${isPatch} ${fromAbove.map(Number).join('')}`], () => fileResult(model, registry, file, isPatch, fromAbove));
 }
 
-function fileResult(model: RepoModel, registry: SchemaRegistry, file: YamlFile): FileResult {
+function fileResult(model: RepoModel, registry: SchemaRegistry, file: YamlFile, isPatch: boolean, fromAbove: readonly boolean[]): FileResult {
   const result: FileResult = { findings: [], unknown: [] };
-  const isPatch = model.graph.patchFiles.has(file.path);
-  for (const resource of file.resources) {
+  for (const [i, resource] of file.resources.entries()) {
     const options: ValidateOptions = {
       isPatch,
       isKustomization: isKustomizationFileName(file.path),
-      ignoreRequired: requiredComesFromAbove(model, resource),
+      ignoreRequired: fromAbove[i],
     };
     const validation = validateCached(model, registry, resource, options);
     if (!Array.isArray(validation)) {
