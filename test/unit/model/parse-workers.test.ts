@@ -3,12 +3,13 @@
 // worker that cannot start, throws or exits mid-way loses no file and never hangs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runChecks } from '../../../server/src/check';
 import { RepoModel, type LoadOptions } from '../../../server/src/model/model';
+import { stopIdleParseWorkers } from '../../../server/src/model/parse-pool';
 import { visit, type Document } from 'yaml';
 import { documentsParsed, parseYamlFile, withLazyDocuments, withoutDocuments } from '../../../server/src/model/parse';
 import type { NodePath, YamlFile } from '../../../server/src/model/types';
@@ -209,4 +210,29 @@ test('multi-document files of the corpus and the example parse alone as in the w
     }
   }
   assert.ok(checked > 10, `${checked} multi-document files checked`);
+});
+
+test('stopIdleParseWorkers ends an idle pool at once: the next load starts new workers, which a load without it reuses', { timeout: TIMEOUT }, async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gg-parse-workers-'));
+  try {
+    const worker = path.resolve(__dirname, '../../../server/src/model/parse-worker.ts');
+    const tsx = createRequire(worker).resolve('tsx/cjs');
+    const starts = path.join(dir, 'starts');
+    const script = path.join(dir, 'counting.js');
+    // Each worker that starts writes a character (the real worker then parses).
+    writeFileSync(script, [`require('node:fs').appendFileSync(${JSON.stringify(starts)}, 'x');`, `require(${JSON.stringify(tsx)});`, `require(${JSON.stringify(worker)});`, ''].join('\n'));
+    const started = () => (existsSync(starts) ? readFileSync(starts, 'utf8').length : 0);
+    const expected = await load(EXAMPLE, { parseWorkers: 0 });
+    assertSameFiles(await load(EXAMPLE, { parseWorkers: 2, parseWorkerScript: script }), expected);
+    assert.equal(started(), 2);
+    // Idle (not stopped): the same two workers parse the next load.
+    assertSameFiles(await load(EXAMPLE, { parseWorkers: 2, parseWorkerScript: script }), expected);
+    assert.equal(started(), 2);
+    stopIdleParseWorkers();
+    assertSameFiles(await load(EXAMPLE, { parseWorkers: 2, parseWorkerScript: script }), expected);
+    assert.equal(started(), 4);
+    stopIdleParseWorkers();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
