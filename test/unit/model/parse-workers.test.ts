@@ -11,7 +11,8 @@ import { runChecks } from '../../../server/src/check';
 import { RepoModel, type LoadOptions } from '../../../server/src/model/model';
 import { stopIdleParseWorkers } from '../../../server/src/model/parse-pool';
 import { visit, type Document } from 'yaml';
-import { documentsParsed, parseYamlFile, withLazyDocuments, withoutDocuments } from '../../../server/src/model/parse';
+import { documentsParsed, isYamlPath, parseYamlFile, withLazyDocuments, withoutDocuments } from '../../../server/src/model/parse';
+import { scanWorkspace } from '../../../server/src/model/scan';
 import type { NodePath, YamlFile } from '../../../server/src/model/types';
 import { RULE_IDS } from '../../../server/src/rules';
 
@@ -48,14 +49,28 @@ function ranges(model: RepoModel) {
   return [...model.resources()].flatMap((r) => PATHS.map(([p, target]) => model.rangeOf(r, p, target)));
 }
 
+/** Every file given to setFile, which parses and keeps its documents (as an edit does). */
+async function eagerModel(root: string): Promise<RepoModel> {
+  const model = new RepoModel(root, RULE_IDS);
+  for (const file of (await scanWorkspace(root)).files) model.setFile(file, isYamlPath(file) ? readFileSync(path.join(root, file), 'utf8') : null);
+  return model;
+}
+
 async function assertWorkersMatch(root: string): Promise<void> {
   const inThread = await load(root, { parseWorkers: 0 });
   const inWorkers = await load(root, { parseWorkers: 2 });
+  const eager = await eagerModel(root);
   assertSameFiles(inWorkers, inThread);
-  assert.ok([...inThread.files.values()].every(documentsParsed));
+  assertSameFiles(inThread, eager);
+  assert.ok([...eager.files.values()].every(documentsParsed));
+  // A load keeps no document trees, on the main thread as in the workers: each is parsed when asked for.
+  assert.ok([...inThread.files.values()].every((f) => !documentsParsed(f)), 'files loaded on the main thread have no documents yet');
   assert.ok([...inWorkers.files.values()].every((f) => !documentsParsed(f)), 'worker-parsed files have no documents yet');
-  assert.deepEqual(ranges(inWorkers), ranges(inThread));
-  assert.deepEqual(runChecks(inWorkers), runChecks(inThread));
+  assert.deepEqual(ranges(inWorkers), ranges(eager));
+  assert.deepEqual(ranges(inThread), ranges(eager));
+  const findings = runChecks(eager);
+  assert.deepEqual(runChecks(inWorkers), findings);
+  assert.deepEqual(runChecks(inThread), findings);
 }
 
 test('a model parsed by two workers equals one parsed on the main thread: the example repository', { timeout: TIMEOUT }, async () => {
