@@ -5,6 +5,7 @@ import { runChecks } from './check';
 import { safeFixes, writeFix } from './fixes';
 import { RepoModel } from './model/model';
 import { cacheDir, CACHE_DIR_ENV, ParseCache } from './model/parse-cache';
+import { stopIdleParseWorkers } from './model/parse-pool';
 import { formatText, printable } from './output/text';
 import { toJson } from './output/json';
 import { toSarif } from './output/sarif';
@@ -146,6 +147,8 @@ export async function loadModel(dir: string, env: NodeJS.ProcessEnv, cache = fal
   if (!stat?.isDirectory()) throw new Error(`${dir} is not a directory.`);
   const parseCache = cache ? await ParseCache.open(cacheDir(undefined, env), dir) : undefined;
   const model = await RepoModel.load(dir, RULE_IDS, undefined, parseCache ? { cache: parseCache } : {});
+  // One load per command: the parse workers' heaps are freed now, not carried to the peak.
+  stopIdleParseWorkers();
   await parseCache?.save();
   model.setChartStores(chartStores(env).stores);
   return model;

@@ -17,7 +17,7 @@ import { chartFolderOf, chartShapeOf, isChartFile, type FileKind, type FileShape
 import { findKustomizationFile } from './kustomize';
 import { deriveDependencies, type Dependencies } from './dependencies';
 import { fluxBuild, newBuildGeneration, rootBuild } from './build/cache';
-import { isKustomizationFileName, isYamlPath, parsedData, parseYamlFile } from './parse';
+import { isKustomizationFileName, isYamlPath, parsedData, parseYamlFile, withLazyDocuments } from './parse';
 import type { ParseCache } from './parse-cache';
 import { plainValue } from './limits';
 import { ancestors, dirname, isWithin, toAbsolute } from './paths';
@@ -130,7 +130,7 @@ export class RepoModel implements FileTree {
       batch.forEach((path, i) => {
         const text = texts[i];
         if (text !== null && typeof text === 'object') model.markUnreadable(path, text.error);
-        else if (cache && typeof text === 'string') model.setParsedFile(cache.get(path, text) ?? cached(cache, parseYamlFile(path, text)));
+        else if (typeof text === 'string') model.setParsedFile(cache?.get(path, text) ?? withLazyDocuments(parsedData(cache ? cached(cache, parseYamlFile(path, text)) : parseYamlFile(path, text))));
         else model.setFile(path, text);
       });
       done += batch.length;

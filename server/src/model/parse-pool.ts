@@ -68,6 +68,15 @@ export function parseInWorkers(
   return pool.run(root, paths, onParsed);
 }
 
+/**
+ * Stops the workers of every pool that has no load running, at once rather than after IDLE_MS: a
+ * process that loads one model (the CLI) frees their heaps before it derives the graph and runs
+ * the rules, instead of carrying them to its peak. A later load starts new workers.
+ */
+export function stopIdleParseWorkers(): void {
+  for (const pool of [...pools.values()]) pool.stopIfIdle();
+}
+
 /** Beside the bundle (dist/parse-worker.js), else the TypeScript source under tsx (tests, bench). */
 function defaultScript(): string | undefined {
   for (const name of ['parse-worker.js', 'parse-worker.ts']) {
@@ -251,6 +260,13 @@ class ParsePool {
     for (const slot of this.slots) slot.worker.unref();
     this.idleTimer = setTimeout(() => this.terminate(), IDLE_MS);
     this.idleTimer.unref();
+  }
+
+  stopIfIdle(): void {
+    if (this.jobs > 0) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    this.terminate();
   }
 
   private terminate(): void {

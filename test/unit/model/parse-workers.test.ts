@@ -3,14 +3,16 @@
 // worker that cannot start, throws or exits mid-way loses no file and never hangs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runChecks } from '../../../server/src/check';
 import { RepoModel, type LoadOptions } from '../../../server/src/model/model';
+import { stopIdleParseWorkers } from '../../../server/src/model/parse-pool';
 import { visit, type Document } from 'yaml';
-import { documentsParsed, parseYamlFile, withLazyDocuments, withoutDocuments } from '../../../server/src/model/parse';
+import { documentsParsed, isYamlPath, parseYamlFile, withLazyDocuments, withoutDocuments } from '../../../server/src/model/parse';
+import { scanWorkspace } from '../../../server/src/model/scan';
 import type { NodePath, YamlFile } from '../../../server/src/model/types';
 import { RULE_IDS } from '../../../server/src/rules';
 
@@ -47,14 +49,28 @@ function ranges(model: RepoModel) {
   return [...model.resources()].flatMap((r) => PATHS.map(([p, target]) => model.rangeOf(r, p, target)));
 }
 
+/** Every file given to setFile, which parses and keeps its documents (as an edit does). */
+async function eagerModel(root: string): Promise<RepoModel> {
+  const model = new RepoModel(root, RULE_IDS);
+  for (const file of (await scanWorkspace(root)).files) model.setFile(file, isYamlPath(file) ? readFileSync(path.join(root, file), 'utf8') : null);
+  return model;
+}
+
 async function assertWorkersMatch(root: string): Promise<void> {
   const inThread = await load(root, { parseWorkers: 0 });
   const inWorkers = await load(root, { parseWorkers: 2 });
+  const eager = await eagerModel(root);
   assertSameFiles(inWorkers, inThread);
-  assert.ok([...inThread.files.values()].every(documentsParsed));
+  assertSameFiles(inThread, eager);
+  assert.ok([...eager.files.values()].every(documentsParsed));
+  // A load keeps no document trees, on the main thread as in the workers: each is parsed when asked for.
+  assert.ok([...inThread.files.values()].every((f) => !documentsParsed(f)), 'files loaded on the main thread have no documents yet');
   assert.ok([...inWorkers.files.values()].every((f) => !documentsParsed(f)), 'worker-parsed files have no documents yet');
-  assert.deepEqual(ranges(inWorkers), ranges(inThread));
-  assert.deepEqual(runChecks(inWorkers), runChecks(inThread));
+  assert.deepEqual(ranges(inWorkers), ranges(eager));
+  assert.deepEqual(ranges(inThread), ranges(eager));
+  const findings = runChecks(eager);
+  assert.deepEqual(runChecks(inWorkers), findings);
+  assert.deepEqual(runChecks(inThread), findings);
 }
 
 test('a model parsed by two workers equals one parsed on the main thread: the example repository', { timeout: TIMEOUT }, async () => {
@@ -209,4 +225,29 @@ test('multi-document files of the corpus and the example parse alone as in the w
     }
   }
   assert.ok(checked > 10, `${checked} multi-document files checked`);
+});
+
+test('stopIdleParseWorkers ends an idle pool at once: the next load starts new workers, which a load without it reuses', { timeout: TIMEOUT }, async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gg-parse-workers-'));
+  try {
+    const worker = path.resolve(__dirname, '../../../server/src/model/parse-worker.ts');
+    const tsx = createRequire(worker).resolve('tsx/cjs');
+    const starts = path.join(dir, 'starts');
+    const script = path.join(dir, 'counting.js');
+    // Each worker that starts writes a character (the real worker then parses).
+    writeFileSync(script, [`require('node:fs').appendFileSync(${JSON.stringify(starts)}, 'x');`, `require(${JSON.stringify(tsx)});`, `require(${JSON.stringify(worker)});`, ''].join('\n'));
+    const started = () => (existsSync(starts) ? readFileSync(starts, 'utf8').length : 0);
+    const expected = await load(EXAMPLE, { parseWorkers: 0 });
+    assertSameFiles(await load(EXAMPLE, { parseWorkers: 2, parseWorkerScript: script }), expected);
+    assert.equal(started(), 2);
+    // Idle (not stopped): the same two workers parse the next load.
+    assertSameFiles(await load(EXAMPLE, { parseWorkers: 2, parseWorkerScript: script }), expected);
+    assert.equal(started(), 2);
+    stopIdleParseWorkers();
+    assertSameFiles(await load(EXAMPLE, { parseWorkers: 2, parseWorkerScript: script }), expected);
+    assert.equal(started(), 4);
+    stopIdleParseWorkers();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
