@@ -287,6 +287,17 @@ connection.onInitialized(() => {
   });
 });
 
+/**
+ * How many turns of the event loop the first check leaves between its steps. The connection
+ * writes one message a turn (its writer queues them behind setImmediate), so one turn a step would
+ * let the step's own progress report and diagnostics crowd out the answers to requests.
+ */
+const WRITER_TURNS = 8;
+
+async function eventLoopTurns(turns: number): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 /** The files of the open editors, in the order they were opened. */
 function openFiles(workspaceRoot: string): string[] {
   return documents.all().flatMap((document) => uriToRepoPath(workspaceRoot, document.uri) ?? []);
@@ -338,7 +349,7 @@ async function indexWorkspace(workspaceRoot: string, markLoaded: () => void): Pr
     const changed = await opened.recheckInSteps(
       async (done, total) => {
         progress?.report(50 + Math.round((done / total) * 50), `checking (${done}/${total})`);
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await eventLoopTurns(WRITER_TURNS);
       },
       (file, findings) => void connection.sendDiagnostics({ uri: repoPathToUri(workspaceRoot, file), diagnostics: findings.map((f) => e.toDiagnostic(workspaceRoot, f)) }),
     );
