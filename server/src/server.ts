@@ -351,7 +351,11 @@ async function indexWorkspace(workspaceRoot: string, markLoaded: () => void): Pr
         progress?.report(50 + Math.round((done / total) * 50), `checking (${done}/${total})`);
         await eventLoopTurns(WRITER_TURNS);
       },
-      (file, findings) => void connection.sendDiagnostics({ uri: repoPathToUri(workspaceRoot, file), diagnostics: findings.map((f) => e.toDiagnostic(workspaceRoot, f)) }),
+      // A file whose stored findings were published (a warm start) keeps them until the whole check confirms or replaces them.
+      (file, findings) => {
+        if (warm?.published.has(file)) return;
+        void connection.sendDiagnostics({ uri: repoPathToUri(workspaceRoot, file), diagnostics: findings.map((f) => e.toDiagnostic(workspaceRoot, f)) });
+      },
     );
     publish(changed);
     if (warm) verifyStored(workspaceRoot, warm, failed);
