@@ -54,6 +54,16 @@ const schemasApart = {
     build.onResolve({ filter: /^\.\/generated\/[\w-]+\.(json|js)$/ }, (args) => (args.importer.startsWith(GENERATED.replace(/generated\/$/, '')) ? { path: args.path, external: true } : undefined));
   },
 };
+// The language server answers `initialize` with dist/server.js alone (the LSP library and the
+// wiring); the model, rules and features are dist/engine.js, required once that answer is sent
+// (server/src/server.ts, engine()), so that its compilation does not delay the answer.
+const SERVER_ENTRY = fileURLToPath(new URL('./server/src/server.ts', import.meta.url));
+const engineApart = {
+  name: 'engine-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/engine$/ }, (args) => (args.importer === SERVER_ENTRY ? { path: './engine.js', external: true } : undefined));
+  },
+};
 const SCHEMA_DATA = ['k8s-definitions.json', 'kustomization.json', 'flux-crds.json', 'crd-snapshot.json'];
 function copySchemaData() {
   mkdirSync(new URL('./dist/generated/', import.meta.url), { recursive: true });
@@ -64,7 +74,8 @@ function copySchemaData() {
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [elkApart] },
   { ...common, entryPoints: ['node_modules/elkjs/lib/elk.bundled.js'], outfile: 'dist/elk.js' },
-  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [schemasApart] },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [engineApart, schemasApart] },
+  { ...common, entryPoints: ['server/src/engine.ts'], outfile: 'dist/engine.js', plugins: [schemasApart] },
   { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [schemasApart] },
   // Started by server.js and cli.js (model/parse-pool.ts) from beside them.
   { ...common, entryPoints: ['server/src/model/parse-worker.ts'], outfile: 'dist/parse-worker.js', plugins: [schemasApart] },

@@ -91,8 +91,10 @@ export async function runLanguageServer(plan: LspPlan): Promise<LspRun> {
     wake();
   });
   // $/progress never reaches the handler above: the connection routes it to progress handlers.
-  connection.onUnhandledProgress(() => {
+  connection.onUnhandledProgress((params: { value?: { kind?: string } }) => {
     notifications.set('$/progress', (notifications.get('$/progress') ?? 0) + 1);
+    // The end of a progress, counted apart: `$/progress end` (e.g. the first index is done).
+    if (params.value?.kind === 'end') notifications.set('$/progress end', (notifications.get('$/progress end') ?? 0) + 1);
     wake();
   });
   connection.onRequest('window/workDoneProgress/create', () => null);

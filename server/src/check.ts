@@ -16,6 +16,30 @@ export interface CheckOptions {
 }
 
 export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding[] {
+  const steps = checkSteps(model, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * runChecks in steps, with `pause` awaited between them (the language server's first check: it
+ * answers requests meanwhile). A step is the graph's derivation or one rule; `pause` receives
+ * the findings of the rule just run (severities and ignored paths applied, suppression comments
+ * not yet). The result is runChecks's; `pause` must not change the model.
+ */
+export async function runChecksInSteps(model: RepoModel, options: CheckOptions, pause: (ruleFindings: readonly Finding[]) => Promise<void>): Promise<Finding[]> {
+  const steps = checkSteps(model, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause(step.value);
+  }
+}
+
+/** What runChecks does, yielding after the derivation of the graph and after each rule (what it found). */
+function* checkSteps(model: RepoModel, options: CheckOptions): Generator<readonly Finding[], Finding[]> {
   const configured = model.config.rules;
   const queries = model.queries;
   const parts: Finding[][] = [];
@@ -36,6 +60,9 @@ export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding
     );
   }
   const failedSeverity = configured[RULE_FAILED_ID] ?? options.severities?.[RULE_FAILED_ID] ?? 'error';
+  // The derived graph, the costliest step of a first check, is a step of its own.
+  void model.graph;
+  yield parts.flat();
   for (const rule of options.rules ?? RULES) {
     const severity = configured[rule.id] ?? options.severities?.[rule.id] ?? rule.defaultSeverity;
     if (severity === 'off') continue;
@@ -45,7 +72,9 @@ export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding
     } catch (error) {
       options.onRuleError?.(rule, error);
       const failed = ruleFailure(rule, error, REPOSITORY);
-      if (failedSeverity !== 'off') parts.push([{ ...failed, rule: RULE_FAILED_ID, severity: failedSeverity }]);
+      const part: Finding[] = failedSeverity !== 'off' ? [{ ...failed, rule: RULE_FAILED_ID, severity: failedSeverity }] : [];
+      parts.push(part);
+      yield part;
       continue;
     }
     // A configured severity overrides the one a rule picks for a particular finding.
@@ -67,18 +96,19 @@ export function runChecks(model: RepoModel, options: CheckOptions = {}): Finding
         return findings;
       }),
     );
+    yield parts[parts.length - 1];
   }
   // Sorting is the costly step on a large repository: skipped when every rule's findings are the same arrays.
   const sorted = queries.get('engine sorted', 'all', parts, () => parts.flat().sort(compareFindings));
   // Suppression comments live in the files' texts: filtered again when the findings or the text of a file with findings changed.
-  const findings = queries.get('engine suppressed', 'all', [sorted], (read) =>
-    sorted.filter((f) => {
-      const file = read.file(f.file);
-      const suppressions = file ? queries.get('suppressions', file, [], () => readSuppressions(file.text)) : NO_SUPPRESSIONS;
-      return !suppressions.suppresses(f.rule, f.range.start.line);
-    }),
-  );
+  const findings = queries.get('engine suppressed', 'all', [sorted], (read) => sorted.filter((f) => !suppressed(model, f, read.file(f.file))));
   return [...findings];
+}
+
+/** Whether a suppression comment of its file (`file`: the model's, as read) silences `finding`. */
+export function suppressed(model: RepoModel, finding: Finding, file: YamlFile | undefined = model.file(finding.file)): boolean {
+  const suppressions = file ? model.queries.get('suppressions', file, [], () => readSuppressions(file.text)) : NO_SUPPRESSIONS;
+  return suppressions.suppresses(finding.rule, finding.range.start.line);
 }
 
 /** Where a failure that no file can be named for is reported: the repository itself. */

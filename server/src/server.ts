@@ -42,42 +42,72 @@ import {
 } from 'vscode-languageserver/node';
 import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { codeLenses } from './features/codeLens';
-import { completion } from './features/completion';
-import { definition } from './features/definition';
-import { APPLY_FIX_ENCRYPTED_COMMAND, codeActionsFor, fixAllAction, FIX_ALL_KIND, SHOW_CREATED_COMMAND, toDiagnostic } from './features/diagnostics';
-import { suppressionFixes } from './features/suppress';
-import { documentLinks } from './features/documentLinks';
-import { fileContext } from './features/fileContext';
-import { render } from './features/render';
-import { headTree } from './gitHead';
-import { dependencyGraph } from './features/graph';
-import { hover } from './features/hover';
-import { references } from './features/references';
-import { prepareRename, rename } from './features/rename';
-import { documentSymbols, workspaceSymbols } from './features/symbols';
-import { clusters, components } from './features/tree';
+import { APPLY_FIX_ENCRYPTED_COMMAND, FIX_ALL_KIND, SHOW_CREATED_COMMAND } from './commands';
 import * as checks from './params';
 import type { ParamsCheck } from './params';
-import { ClustersRequest, ComponentsRequest, FetchChartsRequest, FileContextRequest, GraphRequest, ModelChangedNotification, RenderRequest, WorkspaceTrustNotification, type RenderParams } from './protocol';
-import { ChartFetching } from './features/charts';
-import { CheckSession } from './session';
-import { cacheDir } from './model/parse-cache';
+import {
+  ClustersRequest,
+  ComponentsRequest,
+  FetchChartsRequest,
+  FileContextRequest,
+  GraphRequest,
+  ModelChangedNotification,
+  RenderRequest,
+  SopsDecryptRequest,
+  SopsEncryptRequest,
+  SopsReencryptRequest,
+  SopsRepairRequest,
+  SopsStatusRequest,
+  WorkspaceTrustNotification,
+  type RenderParams,
+} from './protocol';
 import { toAbsolute } from './model/paths';
-import { chartStoreInputs, readResults, storeIfUnchanged, workspaceDigest, type DigestInputs } from './result-cache';
-import { readSettings, type EditorSettings } from './settings';
 import { repoPathToUri, uriToAbsolute, uriToRepoPath } from './uris';
+// Types only: what they name lives in the engine, loaded after `initialize` (see engine()).
+import type * as Engine from './engine';
+import type { ChartFetching } from './features/charts';
+import type { RepoModel } from './model/model';
+import type { DigestInputs } from './result-cache';
 import type { Finding } from './rules/types';
+import type { CheckSession } from './session';
+import type { EditorSettings } from './settings';
+
+let engineModule: typeof Engine | undefined;
+/**
+ * The model, rules and features (engine.ts), loaded on first use: once `initialize` is answered
+ * (the index starts at `initialized`), or by the first request that needs them. In the bundle,
+ * `./engine` is dist/engine.js, bundled apart (esbuild.mjs), so that `initialize` waits only for
+ * this file and the LSP library.
+ */
+function engine(): typeof Engine {
+  engineModule ??= require('./engine') as typeof Engine;
+  return engineModule;
+}
 
 const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let session: CheckSession | undefined;
-let ready: Promise<void> | undefined;
+/**
+ * The first index: `loaded` once the model holds every file (requests are answered from it from
+ * then on), `indexed` once the first check is published (document changes and file events wait
+ * for it: the first check runs in steps and must see one model).
+ */
+let loaded: Promise<void> | undefined;
+let indexed: Promise<void> | undefined;
+let indexDone = false;
+/** While the model loads: the open buffers alone, for the answers a file gives by itself (symbols, hover, completion). */
+let preview: RepoModel | undefined;
 let root: string | undefined;
 let canRegisterWatchers = false;
 let recheckTimer: NodeJS.Timeout | undefined;
 let modelVersion = 0;
-let settings: EditorSettings = readSettings(undefined);
+/** The editor's settings as sent (initializationOptions, then didChangeConfiguration), read on first use. */
+let rawSettings: unknown;
+let settingsRead: EditorSettings | undefined;
+function settings(): EditorSettings {
+  settingsRead ??= engine().readSettings(rawSettings, (m) => connection.console.warn(m));
+  return settingsRead;
+}
 let canRefreshCodeLenses = false;
 let canShowDocument = false;
 
@@ -87,14 +117,34 @@ let canShowDocument = false;
  * trust is the client's notion, and other editors leave it to the user.
  */
 let workspaceTrusted = true;
-/** The parse cache's folder: GITOPS_GUARDRAILS_CACHE_DIR, else the client's (initializationOptions.cacheDir), else the user's cache folder. */
-let cacheFolder: string | undefined;
+/** The client's cache folder (initializationOptions.cacheDir); the parse cache's is GITOPS_GUARDRAILS_CACHE_DIR, else this, else the user's cache folder. */
+let clientCacheDir: string | undefined;
 
 /** The extension's global storage for fetched charts (initializationOptions.chartCacheDir). */
 let chartStorage: string | undefined;
 
-/** Chart stores and fetching (features/charts.ts); made at initialize, where the client names its storage. */
-let chartFetching: ChartFetching | undefined;
+/** Chart stores and fetching (features/charts.ts); made on first use, with the storage the client named at initialize. */
+let chartFetchingMade: ChartFetching | undefined;
+let initializeDone = false;
+function chartFetching(): ChartFetching | undefined {
+  if (!initializeDone) return undefined;
+  chartFetchingMade ??= new (engine().ChartFetching)(
+    {
+      model: () => session?.model,
+      trusted: () => workspaceTrusted,
+      setting: () => settings().charts.fetch,
+      ask: async (message, actions) => (await connection.window.showInformationMessage(message, ...actions.map((title) => ({ title }))))?.title,
+      changed: () => {
+        if (!session) return;
+        publish(session.recheck());
+        notifyModelChanged();
+      },
+      log: (message) => connection.console.info(message),
+    },
+    chartStorage,
+  );
+  return chartFetchingMade;
+}
 
 /** An error described for a log line or an error message: its name, and the message of engine errors only (others may quote their input). */
 function describe(error: unknown): string {
@@ -118,11 +168,23 @@ function request<P, R>(type: { method: string }, check: ParamsCheck, handler: (p
     try {
       return await handler(given as P);
     } catch (error) {
-      if (error instanceof ResponseError) throw error;
+      const response = asResponseError(error);
+      if (response) throw response;
       logFailure(type.method, error);
       throw new ResponseError(ErrorCodes.InternalError, `${type.method} failed (${describe(error)})`);
     }
   });
+}
+
+/**
+ * An error meant as the request's answer: a ResponseError of this file's LSP library, or of the
+ * engine's copy of it (engine.js bundles its own; `instanceof` does not cross bundles).
+ */
+function asResponseError(error: unknown): ResponseError<unknown> | undefined {
+  if (error instanceof ResponseError) return error;
+  const e = error as { code?: unknown; message?: unknown; data?: unknown; toJson?: unknown } | undefined;
+  if (e && typeof e === 'object' && typeof e.code === 'number' && typeof e.message === 'string' && typeof e.toJson === 'function') return new ResponseError(e.code, e.message, e.data);
+  return undefined;
 }
 
 /** A notification handler behind the params check: ignored (and logged) when malformed; its failures are logged. */
@@ -157,28 +219,15 @@ connection.onInitialize((params: InitializeParams) => {
   canRegisterWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   canRefreshCodeLenses = capabilities.workspace?.codeLens?.refreshSupport === true;
   canShowDocument = capabilities.window?.showDocument?.support === true;
-  settings = readSettings(params.initializationOptions, (m) => connection.console.warn(m));
+  // Read on first use (settings()): reading them needs the engine's rule catalogue.
+  rawSettings = params.initializationOptions;
   workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted !== false;
   // The extension's global storage keeps fetched charts unless GITOPS_GUARDRAILS_CACHE_DIR says otherwise.
   const storage = (params.initializationOptions as { chartCacheDir?: unknown } | undefined)?.chartCacheDir;
   chartStorage = typeof storage === 'string' && storage ? storage : undefined;
-  chartFetching = new ChartFetching(
-    {
-      model: () => session?.model,
-      trusted: () => workspaceTrusted,
-      setting: () => settings.charts.fetch,
-      ask: async (message, actions) => (await connection.window.showInformationMessage(message, ...actions.map((title) => ({ title }))))?.title,
-      changed: () => {
-        if (!session) return;
-        publish(session.recheck());
-        notifyModelChanged();
-      },
-      log: (message) => connection.console.info(message),
-    },
-    typeof storage === 'string' && storage ? storage : undefined,
-  );
   const fromClient = (params.initializationOptions as { cacheDir?: unknown } | undefined)?.cacheDir;
-  cacheFolder = cacheDir(typeof fromClient === 'string' && fromClient ? fromClient : undefined);
+  clientCacheDir = typeof fromClient === 'string' && fromClient ? fromClient : undefined;
+  initializeDone = true;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -201,20 +250,21 @@ connection.onInitialize((params: InitializeParams) => {
 notification<{ settings?: unknown }>(DidChangeConfigurationNotification.type, checks.didChangeConfigurationParams, async (params) => {
   const section = (params.settings as { gitopsGuardrails?: unknown } | null | undefined)?.gitopsGuardrails;
   if (!section) return;
-  const fetchBefore = settings.charts.fetch;
-  settings = readSettings(section, (m) => connection.console.warn(m));
-  await ready;
-  session?.setSeverities(settings.severities);
+  const fetchBefore = settings().charts.fetch;
+  rawSettings = section;
+  settingsRead = undefined;
+  await indexed;
+  session?.setSeverities(settings().severities);
   scheduleRecheck();
-  if (settings.charts.fetch !== fetchBefore) guarded('fetching charts', () => chartFetching?.afterIndex());
+  if (settings().charts.fetch !== fetchBefore) guarded('fetching charts', () => chartFetching()?.afterIndex());
 });
 
 notification<{ trusted: boolean }>(WorkspaceTrustNotification, checks.workspaceTrustParams, (params) => {
   const granted = params.trusted && !workspaceTrusted;
   workspaceTrusted = params.trusted;
   if (granted) guarded('fetching charts', async () => {
-    await ready;
-    await chartFetching?.afterIndex();
+    await indexed;
+    await chartFetching()?.afterIndex();
   });
 });
 
@@ -227,19 +277,54 @@ connection.onInitialized(() => {
       connection.console.warn('gitops-guardrails: no workspace folder; nothing to check.');
       return;
     }
-    ready = indexWorkspace(root);
+    let markLoaded!: () => void;
+    loaded = new Promise<void>((resolve) => (markLoaded = resolve));
+    indexed = indexWorkspace(root, markLoaded).finally(() => {
+      markLoaded();
+      preview = undefined;
+      indexDone = true;
+    });
   });
 });
 
-async function indexWorkspace(workspaceRoot: string): Promise<void> {
+/**
+ * How many turns of the event loop the first check leaves between its steps. The connection
+ * writes one message a turn (its writer queues them behind setImmediate), so one turn a step would
+ * let the step's own progress report and diagnostics crowd out the answers to requests.
+ */
+const WRITER_TURNS = 8;
+
+async function eventLoopTurns(turns: number): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** The files of the open editors, in the order they were opened. */
+function openFiles(workspaceRoot: string): string[] {
+  return documents.all().flatMap((document) => uriToRepoPath(workspaceRoot, document.uri) ?? []);
+}
+
+/**
+ * The first index: the open buffers first (answers from them alone while the model loads), then
+ * the whole model (requests answered from it from then on: `markLoaded`), then the first check
+ * in steps with the event loop free between them (requests are not queued behind it), the open
+ * files' findings published as the rules find them, the rest after.
+ */
+async function indexWorkspace(workspaceRoot: string, markLoaded: () => void): Promise<void> {
+  const e = engine();
+  preview = new e.RepoModel(workspaceRoot, e.RULE_IDS);
+  for (const document of documents.all()) {
+    const file = uriToRepoPath(workspaceRoot, document.uri);
+    if (file) preview.setFile(file, document.getText());
+  }
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
   progress?.begin('GitOps Guardrails', 0, 'Indexing the repository', false);
   const started = Date.now();
-  const severities = settings.severities;
+  const severities = settings().severities;
+  const cacheFolder = e.cacheDir(clientCacheDir);
   let failed = false;
   try {
-    const warm = cacheFolder ? await publishStored(workspaceRoot, cacheFolder, { settings: severities, external: chartStoreInputs(process.env, chartStorage) }) : undefined;
-    session = await CheckSession.open(
+    const warm = cacheFolder ? await publishStored(workspaceRoot, cacheFolder, { settings: severities, external: e.chartStoreInputs(process.env, chartStorage) }) : undefined;
+    const opened = await e.CheckSession.open(
       workspaceRoot,
       {
         severities,
@@ -248,19 +333,35 @@ async function indexWorkspace(workspaceRoot: string): Promise<void> {
           logFailure(`rule ${rule.id}`, error);
         },
       },
-      (done, total) => progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} files`),
+      // Reading and parsing is the first half of the index, checking the second.
+      (done, total) => progress?.report(Math.round((done / Math.max(1, total)) * 50), `${done}/${total} files`),
       cacheFolder,
     );
-    if (chartFetching) session.model.setChartStores(chartFetching.stores);
+    const fetching = chartFetching();
+    if (fetching) opened.model.setChartStores(fetching.stores);
     for (const document of documents.all()) {
       const file = uriToRepoPath(workspaceRoot, document.uri);
-      if (file) await session.open(file, document.getText());
+      if (file) await opened.open(file, document.getText());
     }
-    publish(session.recheck());
+    session = opened;
+    preview = undefined;
+    markLoaded();
+    const changed = await opened.recheckInSteps(
+      async (done, total) => {
+        progress?.report(50 + Math.round((done / total) * 50), `checking (${done}/${total})`);
+        await eventLoopTurns(WRITER_TURNS);
+      },
+      // A file whose stored findings were published (a warm start) keeps them until the whole check confirms or replaces them.
+      (file, findings) => {
+        if (warm?.published.has(file)) return;
+        void connection.sendDiagnostics({ uri: repoPathToUri(workspaceRoot, file), diagnostics: findings.map((f) => e.toDiagnostic(workspaceRoot, f)) });
+      },
+    );
+    publish(changed);
     if (warm) verifyStored(workspaceRoot, warm, failed);
     notifyModelChanged();
-    connection.console.info(`gitops-guardrails: indexed ${session.model.files.size} YAML files in ${Date.now() - started} ms`);
-    guarded('fetching charts', () => chartFetching?.afterIndex());
+    connection.console.info(`gitops-guardrails: indexed ${opened.model.files.size} YAML files in ${Date.now() - started} ms`);
+    guarded('fetching charts', () => chartFetching()?.afterIndex());
   } catch (error) {
     logFailure('indexing', error);
   } finally {
@@ -279,15 +380,16 @@ interface WarmStart {
 
 /** The findings stored for the workspace as it is on disk (result-cache.ts), published at once, before the index. */
 async function publishStored(workspaceRoot: string, folder: string, inputs: DigestInputs): Promise<WarmStart> {
-  const digest = await workspaceDigest(workspaceRoot, inputs).catch(() => undefined);
-  const stored = digest === undefined ? undefined : await readResults(folder, workspaceRoot, digest);
+  const e = engine();
+  const digest = await e.workspaceDigest(workspaceRoot, inputs).catch(() => undefined);
+  const stored = digest === undefined ? undefined : await e.readResults(folder, workspaceRoot, digest);
   const byFile = new Map<string, Finding[]>();
   for (const finding of stored ?? []) {
     let list = byFile.get(finding.file);
     if (!list) byFile.set(finding.file, (list = []));
     list.push(finding);
   }
-  for (const [file, findings] of byFile) void connection.sendDiagnostics({ uri: repoPathToUri(workspaceRoot, file), diagnostics: findings.map((f) => toDiagnostic(workspaceRoot, f)) });
+  for (const [file, findings] of openFirst(workspaceRoot, byFile)) void connection.sendDiagnostics({ uri: repoPathToUri(workspaceRoot, file), diagnostics: findings.map((f) => e.toDiagnostic(workspaceRoot, f)) });
   if (stored) connection.console.info(`gitops-guardrails: published ${stored.length} stored findings; verifying`);
   return { folder, inputs, digest, published: new Set(byFile.keys()) };
 }
@@ -310,12 +412,20 @@ function verifyStored(workspaceRoot: string, warm: WarmStart, failed: boolean): 
     }
   });
   const findings = !failed && onDisk ? session!.allFindings() : undefined;
-  guarded('storing the findings', () => storeIfUnchanged(warm.folder, workspaceRoot, warm.inputs, warm.digest, findings).then(() => undefined));
+  guarded('storing the findings', () => engine().storeIfUnchanged(warm.folder, workspaceRoot, warm.inputs, warm.digest, findings).then(() => undefined));
+}
+
+/** The open editors' files first, the rest after, each part in its order. */
+function openFirst<T>(workspaceRoot: string, byFile: Map<string, T>): [string, T][] {
+  const open = new Set(openFiles(workspaceRoot));
+  const entries = [...byFile];
+  return [...entries.filter(([file]) => open.has(file)), ...entries.filter(([file]) => !open.has(file))];
 }
 
 function publish(changed: Map<string, Finding[]>): void {
   if (!session) return;
-  for (const [file, findings] of changed) {
+  const { toDiagnostic } = engine();
+  for (const [file, findings] of openFirst(session.root, changed)) {
     void connection.sendDiagnostics({ uri: repoPathToUri(session.root, file), diagnostics: findings.map((f) => toDiagnostic(session!.root, f)) });
   }
 }
@@ -340,6 +450,11 @@ function scheduleRecheck(): void {
 function recheckNow(): void {
   if (recheckTimer) clearTimeout(recheckTimer);
   recheckTimer = undefined;
+  // The first check publishes what it finds; a change made meanwhile is re-checked after it.
+  if (session && !indexDone) {
+    void indexed?.then(scheduleRecheck);
+    return;
+  }
   if (!session) return;
   const started = Date.now();
   guarded('re-checking', () => {
@@ -363,8 +478,11 @@ async function currentFindings(): Promise<void> {
 }
 
 documents.onDidChangeContent((event) => {
+  // While the model loads, the open buffers answer for themselves (symbols, hover, completion).
+  const previewed = preview && uriToRepoPath(preview.root, event.document.uri);
+  if (preview && previewed) guarded('updating a document', () => preview!.setFile(previewed, event.document.getText()));
   const update = (async () => {
-    await ready;
+    await indexed;
     const file = session && uriToRepoPath(session.root, event.document.uri);
     if (!session || !file) return;
     await session.open(file, event.document.getText());
@@ -375,7 +493,7 @@ documents.onDidChangeContent((event) => {
 
 documents.onDidClose((event) =>
   guarded('closing a document', async () => {
-    await ready;
+    await indexed;
     const file = session && uriToRepoPath(session.root, event.document.uri);
     if (!session || !file) return;
     // The buffer may have been discarded: what counts again is the file on disk.
@@ -385,7 +503,7 @@ documents.onDidClose((event) =>
 );
 
 notification<{ changes: { uri: string; type: number }[] }>(DidChangeWatchedFilesNotification.type, checks.didChangeWatchedFilesParams, async (params) => {
-  await ready;
+  await indexed;
   if (!session) return;
   for (const change of params.changes) {
     const file = uriToRepoPath(session.root, change.uri);
@@ -396,8 +514,8 @@ notification<{ changes: { uri: string; type: number }[] }>(DidChangeWatchedFiles
   scheduleRecheck();
 });
 
-request(CodeActionRequest.type, checks.codeActionParams, async (params: { textDocument: { uri: string }; range: Parameters<typeof codeActionsFor>[2]; context?: { only?: string[] } }) => {
-  await ready;
+request(CodeActionRequest.type, checks.codeActionParams, async (params: { textDocument: { uri: string }; range: Parameters<typeof Engine.codeActionsFor>[2]; context?: { only?: string[] } }) => {
+  await indexed;
   await currentFindings();
   const file = session && uriToRepoPath(session.root, params.textDocument.uri);
   if (!session || !file) return [];
@@ -405,13 +523,14 @@ request(CodeActionRequest.type, checks.codeActionParams, async (params: { textDo
   const only = params.context?.only;
   const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
   const actions: CodeAction[] = [];
+  const e = engine();
   if (wants(CodeActionKind.QuickFix)) {
     const model = session.model;
-    actions.push(...codeActionsFor(session.root, session.findings(file), params.range, { suppress: (finding) => suppressionFixes(model, finding), textOf: (f) => model.file(f)?.text }));
+    actions.push(...e.codeActionsFor(session.root, session.findings(file), params.range, { suppress: (finding) => e.suppressionFixes(model, finding), textOf: (f) => model.file(f)?.text }));
   }
   if (only && wants(FIX_ALL_KIND)) {
     // With the version the findings were computed from: VS Code refuses the edit if the text moved on since.
-    const fixAll = fixAllAction(session.root, file, session.findings(file), documents.get(params.textDocument.uri)?.version ?? null);
+    const fixAll = e.fixAllAction(session.root, file, session.findings(file), documents.get(params.textDocument.uri)?.version ?? null);
     if (fixAll) actions.push(fixAll);
   }
   return actions;
@@ -427,21 +546,33 @@ connection.onExecuteCommand(async (params) => {
     // becomes its group's active editor).
     for (const [i, uri] of [...uris.entries()].reverse()) await connection.window.showDocument({ uri, takeFocus: i === 0 });
   } else if (params.command === APPLY_FIX_ENCRYPTED_COMMAND) {
-    const sops = await import('./features/sops');
-    await sops.applyEncryptedFix(connection, params.arguments, () => root, () => ({ ...settings.sops, workspaceTrusted }));
+    await engine().applyEncryptedFix(connection, params.arguments, () => root, () => ({ ...settings().sops, workspaceTrusted }));
   }
   return null;
 });
 
-/** The session and the repository path of a document, once indexing is done. */
+/** The session and the repository path of a document, once the model is loaded (the first check may still run). */
 async function target(uri: string): Promise<{ session: CheckSession; file: string } | undefined> {
-  await ready;
+  await loaded;
   const file = session && uriToRepoPath(session.root, uri);
   return session && file ? { session, file } : undefined;
 }
 
+/**
+ * The model to answer from and the document's path: while the model loads, the open buffers
+ * alone (`local`: what a file says by itself), else the whole model once loaded.
+ */
+async function modelFor(uri: string): Promise<{ model: RepoModel; file: string; local: boolean } | undefined> {
+  if (preview) {
+    const file = uriToRepoPath(preview.root, uri);
+    if (file && preview.file(file)) return { model: preview, file, local: true };
+  }
+  const t = await target(uri);
+  return t && { model: t.session.model, file: t.file, local: false };
+}
+
 async function model() {
-  await ready;
+  await loaded;
   return session?.model;
 }
 
@@ -450,92 +581,117 @@ type AtPosition = { textDocument: { uri: string }; position: Position };
 
 request(DefinitionRequest.type, checks.textDocumentPositionParams, async (params: AtPosition) => {
   const t = await target(params.textDocument.uri);
-  return t ? definition(t.session.model, t.file, params.position) : null;
+  return t ? engine().definition(t.session.model, t.file, params.position) : null;
 });
 
 request(ReferencesRequest.type, checks.referenceParams, async (params: AtPosition & { context: { includeDeclaration: boolean } }) => {
   const t = await target(params.textDocument.uri);
-  return t ? references(t.session.model, t.file, params.position, params.context.includeDeclaration) : null;
+  return t ? engine().references(t.session.model, t.file, params.position, params.context.includeDeclaration) : null;
 });
 
 request(DocumentLinkRequest.type, checks.textDocumentParams, async (params: { textDocument: { uri: string } }) => {
   const t = await target(params.textDocument.uri);
-  return t ? documentLinks(t.session.model, t.file) : null;
+  return t ? engine().documentLinks(t.session.model, t.file) : null;
 });
 
+// While the model loads: the names and folders of the open files only (what is known so far).
 request(CompletionRequest.type, checks.completionParams, async (params: AtPosition & { context?: { triggerCharacter?: string } | null }) => {
-  const t = await target(params.textDocument.uri);
-  return t ? completion(t.session.model, t.file, params.position, params.context?.triggerCharacter === ' ') : null;
+  const t = await modelFor(params.textDocument.uri);
+  return t ? engine().completion(t.model, t.file, params.position, params.context?.triggerCharacter === ' ') : null;
 });
 
 request(PrepareRenameRequest.type, checks.textDocumentPositionParams, async (params: AtPosition) => {
   const t = await target(params.textDocument.uri);
-  return (t && prepareRename(t.session.model, t.file, params.position)) ?? null;
+  return (t && engine().prepareRename(t.session.model, t.file, params.position)) ?? null;
 });
 
 request(RenameRequest.type, checks.renameParams, async (params: AtPosition & { newName: string }) => {
   const t = await target(params.textDocument.uri);
   if (!t) return null;
-  const result = rename(t.session.model, t.file, params.position, params.newName);
+  const result = engine().rename(t.session.model, t.file, params.position, params.newName);
   if ('error' in result) throw new ResponseError(LSPErrorCodes.RequestFailed, result.error);
   return result.edit;
 });
 
+// While the model loads: what the file says by itself (an ENC[...] value's recipients, the
+// field's schema), never what other files would add (what a Kustomization applies).
 request(HoverRequest.type, checks.textDocumentPositionParams, async (params: AtPosition) => {
-  const t = await target(params.textDocument.uri);
-  return (t && hover(t.session.model, t.file, params.position)) ?? null;
+  const t = await modelFor(params.textDocument.uri);
+  if (!t) return null;
+  const e = engine();
+  if (t.local) return e.sopsHover(t.model, t.file, params.position) ?? e.schemaHover(t.model, t.file, params.position) ?? null;
+  return e.hover(t.model, t.file, params.position) ?? null;
 });
 
 request(CodeLensRequest.type, checks.textDocumentParams, async (params: { textDocument: { uri: string } }) => {
   const t = await target(params.textDocument.uri);
-  return t ? codeLenses(t.session.model, t.file, params.textDocument.uri) : null;
+  return t ? engine().codeLenses(t.session.model, t.file, params.textDocument.uri) : null;
 });
 
 request(DocumentSymbolRequest.type, checks.textDocumentParams, async (params: { textDocument: { uri: string } }) => {
-  const t = await target(params.textDocument.uri);
-  return t ? documentSymbols(t.session.model, t.file) : null;
+  const t = await modelFor(params.textDocument.uri);
+  return t ? engine().documentSymbols(t.model, t.file) : null;
 });
 
 request(WorkspaceSymbolRequest.type, checks.workspaceSymbolParams, async (params: { query: string }) => {
   const m = await model();
-  return m ? workspaceSymbols(m, params.query) : [];
+  return m ? engine().workspaceSymbols(m, params.query) : [];
 });
 
+// The views' requests: answered from the model once loaded. Until the first check is done they
+// show no problems; the modelChanged that follows it makes the client ask again.
 request(ClustersRequest, checks.anything, async () => {
-  await ready;
-  return session ? clusters(session.model, (file) => session!.findings(file)) : [];
+  await loaded;
+  return session ? engine().clusters(session.model, (file) => session!.findings(file)) : [];
 });
 
 request(ComponentsRequest, checks.anything, async () => {
-  await ready;
-  return session ? components(session.model, (file) => session!.findings(file)) : { source: 'none' as const, layers: [], unlayered: [] };
+  await loaded;
+  return session ? engine().components(session.model, (file) => session!.findings(file)) : { source: 'none' as const, layers: [], unlayered: [] };
 });
 
 request(GraphRequest, checks.anything, async () => {
   const m = await model();
   const findingsOf = (file: string) => session?.findings(file) ?? [];
-  return m ? dependencyGraph(m, findingsOf) : { nodes: [], edges: [], layers: [] };
+  return m ? engine().dependencyGraph(m, findingsOf) : { nodes: [], edges: [], layers: [] };
 });
 
 request(FetchChartsRequest, checks.anything, async () => {
-  await ready;
-  return chartFetching ? chartFetching.fetch() : { refused: 'The server is not initialized.', fetched: 0, cached: 0, failed: 0, lines: [] };
+  await indexed;
+  const fetching = chartFetching();
+  return fetching ? fetching.fetch() : { refused: 'The server is not initialized.', fetched: 0, cached: 0, failed: 0, lines: [] };
 });
 
 request(FileContextRequest, checks.uriParams, async (params: { uri: string }) => {
   const t = await target(params.uri);
-  return t ? fileContext(t.session.model, t.file) : { clusters: [] };
+  return t ? engine().fileContext(t.session.model, t.file) : { clusters: [] };
 });
 
 request(RenderRequest, checks.renderParams, async (params: RenderParams) => {
   const t = await target(params.uri);
   if (!t) throw new ResponseError(LSPErrorCodes.RequestFailed, `${params.uri} is not a file of the workspace.`);
+  const e = engine();
   // Reading HEAD runs git: not in Restricted Mode.
-  const head = () => (workspaceTrusted ? headTree(t.session.root) : 'git is not run in Restricted Mode');
-  const result = await render(t.session.model, t.file, params, head);
+  const head = () => (workspaceTrusted ? e.headTree(t.session.root) : 'git is not run in Restricted Mode');
+  const result = await e.render(t.session.model, t.file, params, head);
   if (typeof result === 'string') throw new ResponseError(LSPErrorCodes.RequestFailed, result);
   return result;
 });
+
+// The SOPS requests (features/sops.ts): their methods registered now, their handlers made by the engine on first use.
+let sopsHandlers: ReturnType<typeof Engine.sopsRequests> | undefined;
+for (const type of [SopsEncryptRequest, SopsDecryptRequest, SopsReencryptRequest, SopsRepairRequest, SopsStatusRequest]) {
+  request(type, checks.anything, (params: unknown) => {
+    sopsHandlers ??= engine().sopsRequests(
+      () => root,
+      () => ({ ...settings().sops, workspaceTrusted }),
+    );
+    const { check, handler } = sopsHandlers.get(type.method)!;
+    const problem = check(params);
+    if (problem) throw new ResponseError(ErrorCodes.InvalidParams, `${type.method}: ${problem}`);
+    return handler(params);
+  });
+}
 
 // Save notifications are not asked for (save: false), but TextDocuments listens to them: they go
 // through the same checks as the rest.
@@ -554,9 +710,6 @@ Object.defineProperty(validatedSync, 'onWillSaveTextDocumentWaitUntil', {
   value: (handler: (params: unknown, token: CancellationToken) => unknown) => request(WillSaveTextDocumentWaitUntilRequest.type, checks.willSaveParams, (params) => handler(params, CancellationToken.None) ?? []),
 });
 
-void import('./features/sops').then((sops) =>
-  sops.registerSopsRequests(request, () => root, () => ({ ...settings.sops, workspaceTrusted })),
-);
 documents.listen(validatedSync);
 
 // The last line of defence: whatever a handler let escape is logged, and the server goes on.

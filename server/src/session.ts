@@ -1,13 +1,13 @@
 // One checked workspace: the model, the latest findings by file, and what changed since the last
 // publication. The language server drives it; it knows nothing of the LSP wire format.
 import { promises as fs } from 'node:fs';
-import { runChecks, type CheckOptions } from './check';
+import { compareFindings, runChecks, runChecksInSteps, suppressed, type CheckOptions } from './check';
 import { RepoModel } from './model/model';
 import { ParseCache } from './model/parse-cache';
 import { toAbsolute } from './model/paths';
 import { isYamlPath } from './model/parse';
 import { admitsFile, scanPath } from './model/scan';
-import { RULE_IDS } from './rules';
+import { RULE_IDS, RULES } from './rules';
 import type { Finding } from './rules/types';
 
 export class CheckSession {
@@ -50,8 +50,40 @@ export class CheckSession {
 
   /** Runs every rule; returns the files whose findings must be (re)published, emptied ones included. */
   recheck(): Map<string, Finding[]> {
+    return this.take(runChecks(this.model, this.options));
+  }
+
+  /**
+   * recheck() in steps (check.ts's runChecksInSteps), awaiting `pause` between them: the language
+   * server's first check, which must not hold requests up. The open buffers' findings are handed
+   * to `early` as the rules find them: each is a finding of the whole check (what it says is
+   * final; the list grows until the last rule has run), so open editors show problems before the
+   * rest of the repository is checked. The model must not change meanwhile (the server holds
+   * back document changes until the first check is done).
+   */
+  async recheckInSteps(pause: (done: number, total: number) => Promise<void>, early: (file: string, findings: Finding[]) => void): Promise<Map<string, Finding[]>> {
+    const open = new Map<string, Finding[]>();
+    for (const [file, admitted] of this.openFiles) if (admitted) open.set(file, []);
+    const total = (this.options.rules ?? RULES).length + 1;
+    let done = 0;
+    const findings = await runChecksInSteps(this.model, this.options, async (ruleFindings) => {
+      const grown = new Set<string>();
+      for (const finding of ruleFindings) {
+        const list = open.get(finding.file);
+        if (!list || suppressed(this.model, finding)) continue;
+        list.push(finding);
+        grown.add(finding.file);
+      }
+      for (const file of grown) early(file, [...open.get(file)!].sort(compareFindings));
+      await pause(++done, total);
+    });
+    return this.take(findings);
+  }
+
+  /** The latest findings: the files whose findings changed (emptied ones included). */
+  private take(findings: readonly Finding[]): Map<string, Finding[]> {
     const next = new Map<string, Finding[]>();
-    for (const finding of runChecks(this.model, this.options)) {
+    for (const finding of findings) {
       let list = next.get(finding.file);
       if (!list) next.set(finding.file, (list = []));
       list.push(finding);

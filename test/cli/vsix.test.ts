@@ -28,7 +28,7 @@ function readmeImages(readme: string): string[] {
 test('vsce ls: the package holds the bundles, the manifest\'s files and the README\'s images, and no test or source file', { skip: !existsSync(VSCE) && 'vsce is not installed' }, () => {
   const files = vsce(['ls', '--no-dependencies']).split('\n').map((line) => line.trim()).filter(Boolean);
   assert.deepEqual(files.filter((file) => NOT_SHIPPED.some((pattern) => pattern.test(file))), []);
-  for (const required of ['package.json', 'README.md', 'LICENSE', 'dist/extension.js', 'dist/server.js', 'dist/parse-worker.js', 'dist/elk.js', 'dist/generated/validators.js', 'dist/generated/k8s-definitions.json', 'dist/generated/kustomization.json', 'dist/generated/flux-crds.json', 'dist/generated/crd-snapshot.json', 'media/icon.png', 'media/graph.js']) {
+  for (const required of ['package.json', 'README.md', 'LICENSE', 'dist/extension.js', 'dist/server.js', 'dist/engine.js', 'dist/parse-worker.js', 'dist/elk.js', 'dist/generated/validators.js', 'dist/generated/k8s-definitions.json', 'dist/generated/kustomization.json', 'dist/generated/flux-crds.json', 'dist/generated/crd-snapshot.json', 'media/icon.png', 'media/graph.js']) {
     assert.ok(files.includes(required), `the package lacks ${required}: ${files.join(', ')}`);
   }
   // The extension page shows the README's images from the package itself, offline.

@@ -69,7 +69,7 @@ before(async () => {
     killTrackedProcessGroups();
     process.exit(1);
   }, HARD_TIMEOUT_MS).unref();
-  for (const built of ['extension.js', 'server.js', 'cli.js']) {
+  for (const built of ['extension.js', 'server.js', 'engine.js', 'cli.js']) {
     assert.ok(fs.existsSync(path.join(EXTENSION_DIR, 'dist', built)), `dist/${built} is missing: run \`npm run build\` first`);
   }
   const suite = await bundleSuite();

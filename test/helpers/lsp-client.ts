@@ -21,6 +21,10 @@ import {
   DidChangeTextDocumentNotification,
   type Position,
   type Range,
+  WorkDoneProgress,
+  type WorkDoneProgressBegin,
+  type WorkDoneProgressEnd,
+  type WorkDoneProgressReport,
 } from 'vscode-languageserver-protocol/node';
 import { ModelChangedNotification } from '../../server/src/protocol';
 import './temp-cache';
@@ -34,6 +38,11 @@ export class TestClient {
   readonly published: PublishDiagnosticsParams[] = [];
   private waiters: Array<() => void> = [];
   readonly stderr: string[] = [];
+  /**
+   * What the server sent, in the order it arrived, for tests of ordering: `diagnostics <uri>`,
+   * `progress begin|report|end`, `modelChanged`; a test may add its own (e.g. a request's answer).
+   */
+  readonly events: string[] = [];
   /** Versions of the modelChanged notifications received so far. */
   readonly modelVersions: number[] = [];
   /** How often the server asked the client to refresh its code lenses. */
@@ -55,18 +64,22 @@ export class TestClient {
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params: PublishDiagnosticsParams) => {
       this.diagnostics.set(params.uri, params.diagnostics);
       this.published.push(params);
-      const waiters = this.waiters;
-      this.waiters = [];
-      waiters.forEach((w) => w());
+      this.events.push(`diagnostics ${params.uri}`);
+      this.wake();
     });
     this.connection.onNotification(ModelChangedNotification, ({ version }) => {
       this.modelVersions.push(version);
-      const waiters = this.waiters;
-      this.waiters = [];
-      waiters.forEach((w) => w());
+      this.events.push('modelChanged');
+      this.wake();
     });
     // The server asks for progress tokens and registrations; a real client answers them.
-    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onRequest('window/workDoneProgress/create', (params: { token: string | number }) => {
+      this.connection.onProgress(WorkDoneProgress.type, params.token, (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
+        this.events.push(`progress ${value.kind}`);
+        this.wake();
+      });
+      return null;
+    });
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/showDocument', (params: { uri: string; takeFocus?: boolean }) => {
       this.shownDocuments.push(params);
@@ -101,6 +114,35 @@ export class TestClient {
     });
     await client.connection.sendNotification(InitializedNotification.type, {});
     return client;
+  }
+
+  /** Records an event of the test's own in `events` (e.g. a request answered), in order with the server's. */
+  note(event: string): void {
+    this.events.push(event);
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  /** Waits until `predicate` holds (checked at every message received), or fails after `timeout` ms. */
+  async waitFor(predicate: () => boolean, what: string, timeout = 60000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      if (predicate()) return;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; stderr: ${this.stderr.join('')}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
   }
 
   /** True once the server process has ended (it must not, whatever it is sent). */

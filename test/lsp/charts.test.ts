@@ -54,7 +54,8 @@ const ASK = (port: number) => `GitOps Guardrails can fetch 1 Helm chart from 127
 test('ask (the default): one notification names the host; dismissed, nothing is fetched', async () => {
   // VS Code sends the charts section with its defaults (fetch: ask unset = ask).
   await withServer({ charts: {} }, async (client, cache) => {
-    // The ask is sent before the server answers any request made after indexing.
+    // The ask is sent right after indexing (modelChanged), before the server answers any request made after it.
+    await client.waitForModelChange();
     await client.connection.sendRequest(ClustersRequest);
     assert.deepEqual(client.messageRequests, [{ type: 3, message: ASK(repository.port), actions: [{ title: 'Fetch Charts' }, { title: 'Not Now' }] }]);
     assert.deepEqual(readdirSync(cache).filter((name) => name !== 'parse-v1' && name !== 'results-v1'), []);
@@ -64,6 +65,7 @@ test('ask (the default): one notification names the host; dismissed, nothing is 
 test('ask, answered Fetch Charts: the chart is fetched into the cache', async () => {
   await withServer({ charts: {} }, async (client, cache) => {
     client.answerMessage = () => 'Fetch Charts';
+    await client.waitForModelChange();
     await client.connection.sendRequest(ClustersRequest);
     assert.equal(client.messageRequests.length, 1);
     // A second fetch waits for the first, then finds the chart cached.
@@ -76,6 +78,7 @@ test('ask, answered Fetch Charts: the chart is fetched into the cache', async ()
 
 test('a client that sends no charts settings (another editor) is never asked, and nothing is fetched', async () => {
   await withServer({}, async (client, cache) => {
+    await client.waitForModelChange();
     await client.connection.sendRequest(ClustersRequest);
     assert.deepEqual(client.messageRequests, []);
     assert.deepEqual(readdirSync(cache).filter((name) => name !== 'parse-v1' && name !== 'results-v1'), []);

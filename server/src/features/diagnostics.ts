@@ -13,12 +13,8 @@ import { ruleDocsUrl } from '../rules';
 import type { Finding, Fix, TextEdit } from '../rules/types';
 import { repoPathToUri } from '../uris';
 
-export const SOURCE = 'gitops-guardrails';
-/** The code action kind of "fix all" (`editor.codeActionsOnSave: { "source.fixAll.gitops-guardrails": "explicit" }`). */
-export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
-
-/** The server command that applies a fix to SOPS-encrypted files as decrypt, edit, re-encrypt (features/sops.ts). */
-export const APPLY_FIX_ENCRYPTED_COMMAND = 'gitopsGuardrails.sops.applyFixEncrypted';
+import { APPLY_FIX_ENCRYPTED_COMMAND, FIX_ALL_KIND, SHOW_CREATED_COMMAND, SOURCE } from '../commands';
+export { APPLY_FIX_ENCRYPTED_COMMAND, FIX_ALL_KIND, SHOW_CREATED_COMMAND, SOURCE };
 
 /** The argument of APPLY_FIX_ENCRYPTED_COMMAND: the encrypted files' texts and edits, and the fix's other changes. */
 export interface EncryptedFixArguments {
@@ -92,8 +88,6 @@ export function codeActionsFor(
   return actions;
 }
 
-/** The server command that opens the files a fix created, once the client has applied its edit. */
-export const SHOW_CREATED_COMMAND = 'gitops-guardrails.showCreatedFiles';
 
 /** A fix that creates files opens them for review after it is applied (window/showDocument). */
 function showCreated(root: string, fix: Fix): { command?: { title: string; command: string; arguments: string[] } } {
