@@ -3,7 +3,7 @@
 // model takes what each cluster reaches from there (graph.ts), not from a walk of its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildKustomization } from '../../../server/src/model/build';
+import { buildKustomization, renderFluxKustomization } from '../../../server/src/model/build';
 import { fluxBuild } from '../../../server/src/model/build/cache';
 import { memoryInput } from './build/memoryInput';
 import { check, FLUX_SYSTEM_SYNC, fluxKs, repo } from '../../helpers/repo';
@@ -75,4 +75,25 @@ test('the files listed after a refused entry are in the cluster: checked as appl
     ['apps/web/extra.yaml', 'ConfigMap extra is never deployed: extra.yaml is not listed in apps/web/kustomization.yaml.'],
   ]);
   assert.deepEqual(check(model, 'flux/unreachable-kustomization'), []);
+});
+
+test('the folder Flux generates a kustomization for is reached in the order it lists its files, a file that does not parse included', () => {
+  const result = renderFluxKustomization(
+    memoryInput({
+      'app/a/kustomization.yaml': 'resources:\n  - x.yaml\n',
+      'app/a/x.yaml': cm('x'),
+      'app/b.yaml': 'key: [unclosed\n',
+      'app/c/d.yaml': cm('d'),
+    }),
+    { folder: 'app', source: { file: 'ks.yaml', index: 0 }, name: 'app', namespace: 'flux-system', spec: {}, variables: {} },
+  );
+  assert.equal(result.error?.code, 'yaml-syntax');
+  assert.deepEqual([...result.reach.manifests], ['app/b.yaml', 'app/a/x.yaml', 'app/c/d.yaml']);
+  const clean = renderFluxKustomization(
+    memoryInput({ 'app/a/kustomization.yaml': 'resources:\n  - x.yaml\n', 'app/a/x.yaml': cm('x'), 'app/b.yaml': cm('b'), 'app/c/d.yaml': cm('d') }),
+    { folder: 'app', source: { file: 'ks.yaml', index: 0 }, name: 'app', namespace: 'flux-system', spec: {}, variables: {} },
+  );
+  assert.equal(clean.error, undefined);
+  assert.deepEqual([...clean.reach.manifests], ['app/a/x.yaml', 'app/b.yaml', 'app/c/d.yaml']);
+  assert.deepEqual(clean.objects.map((o) => o.name), ['x', 'b', 'd']);
 });

@@ -191,9 +191,11 @@ export class KustomizeBuilder {
         } else if (/\.ya?ml$/i.test(entry.path)) {
           const file = this.input.yamlFile(entry.path);
           this.reads.add(entry.path);
-          this.reach.manifests.add(entry.path);
-          if (file && file.syntaxErrors.length > 0) this.fail(new BuildFailure(`failed to decode Kubernetes YAML from ${entry.path}: ${file.syntaxErrors[0].message}`, { file: entry.path }, 'yaml-syntax'));
-          else result.push(relative);
+          if (file && file.syntaxErrors.length > 0) {
+            // Refused, but still one of the folder's manifests (the others are reached as they are loaded, in order).
+            this.reach.manifests.add(entry.path);
+            this.fail(new BuildFailure(`failed to decode Kubernetes YAML from ${entry.path}: ${file.syntaxErrors[0].message}`, { file: entry.path }, 'yaml-syntax'));
+          } else result.push(relative);
         }
       }
     };
