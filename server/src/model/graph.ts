@@ -371,15 +371,12 @@ export function deriveGraph(input: GraphInput): RepoGraph {
   }
 
   // Names and namespaces are known only now, as kustomize and Flux leave them: the namespace the
-  // build gives the document in the first cluster that applies it, and the applier's post-build
+  // builds give the document in the clusters that apply it, and the applier's post-build
   // substitution fills in `${VAR}` in names and dependsOn.
   const finalIdentity = (object: { resource: Resource; name: string; namespace: string; dependsOn: unknown }, fallback: string) => {
     const applier = appliedBy.get(object.resource.file)?.[0];
     const variables = applier ? postBuildVariables(applier) : {};
-    const applied = appliedNamespaces.get(object.resource)?.values().next().value;
-    // Where the build that applies it cannot say, a kustomization's `namespace:` may yet move it:
-    // unknown ('' matches any namespace), not the written one.
-    object.namespace = applied?.unknown !== undefined ? '' : applied?.namespace || object.resource.namespace || fallback;
+    object.namespace = agreedNamespace(appliedNamespaces.get(object.resource), object.resource.namespace || fallback);
     if (object.resource.name.includes('${')) object.name = substituteKnown(object.resource.name, variables) ?? object.resource.name;
     return variables;
   };
@@ -420,6 +417,22 @@ export function deriveGraph(input: GraphInput): RepoGraph {
 }
 
 const NOTHING_REACHED: BuildReach = { manifests: new Set(), patches: new Set(), kustomizationFiles: new Set(), inputs: new Set(), deferred: new Set() };
+
+/**
+ * The one namespace of an object across the clusters that apply it: unknown ('' matches any) where
+ * a build cannot say (a kustomization's `namespace:` may yet move it) or where clusters disagree
+ * (no cluster's answer is the object's); `written` (its own, else the default) where none applies it.
+ */
+export function agreedNamespace(placements: ReadonlyMap<string, AppliedNamespace> | undefined, written: string): string {
+  let agreed: string | undefined;
+  for (const placement of placements?.values() ?? []) {
+    if (placement.unknown !== undefined) return '';
+    const namespace = placement.namespace || written;
+    if (agreed !== undefined && agreed !== namespace) return '';
+    agreed = namespace;
+  }
+  return agreed ?? written;
+}
 
 /** Climbs while the parent folder's kustomization includes the folder. */
 function rootFolderOf(folder: string, tree: FileTree, dirOf: (f: string) => KustomizeDir): string {
