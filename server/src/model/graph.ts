@@ -1,6 +1,6 @@
 // Everything derived from the parsed files as a whole: kustomize folders, Flux objects, the
 // clusters with what each applies, reachability and effective namespaces.
-import { buildFolder, emptyBuild, findKustomizationFile, PATCH_FIELDS, readKustomizeDir, type FileTree } from './kustomize';
+import { findKustomizationFile, PATCH_FIELDS, readKustomizeDir, type FileTree } from './kustomize';
 import {
   isFluxKustomization,
   isFluxSource,
@@ -20,7 +20,7 @@ import { ancestors, dirname, isWithin } from './paths';
 import { appliesOtherTrees, bootstrapRoots, clusterName, commentedOutEntries, DEAD_PATH, type RootCandidate } from './roots';
 import { CONFIG_FILE, type GuardrailsConfig } from './config';
 import type { Cluster, FluxKustomization, HelmRelease, KustomizeDir, Resource, YamlFile } from './types';
-import type { BuildResult as RenderResult } from './build/types';
+import type { BuildReach, BuildResult as RenderResult } from './build/types';
 import { namespaceSetBy, renderedNamespace } from './build/namespaces';
 import { identifierOf } from './values';
 import { substituteKnown } from './build/envsubst';
@@ -70,7 +70,8 @@ export interface GraphInput {
   config: GuardrailsConfig;
   /**
    * The render engine's build of a folder as a Flux Kustomization applies it (before post-build
-   * substitution), or as a cluster's bare root applies it: where each document's namespace comes from.
+   * substitution), or as a cluster's bare root applies it: which files it reaches and in which role
+   * (also when kustomize refuses it), and where each document's namespace comes from.
    */
   render: (folder: string, ks: FluxKustomization | undefined) => RenderResult | undefined;
 }
@@ -116,6 +117,27 @@ export function deriveGraph(input: GraphInput): RepoGraph {
   };
   for (const ks of fluxByResource.values()) Object.assign(ks, resolveKustomizationPath(ks, resolveContext));
 
+  /**
+   * What a build reaches: the engine's reach, and that of the builds of the folders nested too
+   * deep for it (each one's own build, in turn; a queue, not recursion).
+   */
+  const reachOf = (rendered: RenderResult | undefined): BuildReach => {
+    const first = rendered?.reach ?? NOTHING_REACHED;
+    if (first.deferred.size === 0) return first;
+    const merged: BuildReach = { manifests: new Set(), patches: new Set(), kustomizationFiles: new Set(), inputs: new Set(), deferred: new Set() };
+    const queue = [first];
+    const done = new Set<string>();
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      for (const role of ['manifests', 'patches', 'kustomizationFiles', 'inputs'] as const) for (const file of next[role]) merged[role].add(file);
+      for (const folder of next.deferred) {
+        if (done.has(folder)) continue;
+        done.add(folder);
+        queue.push(input.render(folder, undefined)?.reach ?? NOTHING_REACHED);
+      }
+    }
+    return merged;
+  };
+
   const clustersOf = new Map<string, Set<string>>();
   const appliedBy = new Map<string, FluxKustomization[]>();
   const patchFiles = new Set<string>();
@@ -155,8 +177,9 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     inherited: Record<string, string>,
     own: Record<string, string> = {},
   ) => {
-    const build = emptyBuild();
-    buildFolder(target, tree, dirOf, build, new Set());
+    // What the build reaches, from the render engine (which also says where each document lands).
+    const rendered = input.render(target, ks);
+    const build = reachOf(rendered);
     for (const file of [...build.kustomizationFiles, ...build.inputs]) {
       markReached(file, cluster);
       // A kustomization.yaml can install things too (remote CRD bundles): remember who applies it.
@@ -171,8 +194,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
       markReached(file, cluster);
     }
     // Where each document lands, and each child Kustomization's spec as this build leaves it
-    // (a replacement or patch may set its targetNamespace): from the render engine.
-    const rendered = input.render(target, ks);
+    // (a replacement or patch may set its targetNamespace).
     const renderedChildSpec = new Map<Resource, any>();
     const placed = new Set<Resource>();
     for (const o of rendered?.objects ?? []) {
@@ -301,7 +323,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
   } else {
     // Strong roots: what a bootstrap points Flux at, then Kustomizations that apply the folder
     // holding themselves (only where no other root reaches them).
-    const strong = bootstrapRoots(files, [...fluxByResource.values()], tree, kustomizeDirs, dirOf);
+    const strong = bootstrapRoots(files, [...fluxByResource.values()], tree, kustomizeDirs, (folder) => reachOf(input.render(folder, undefined)));
     for (const ks of fluxByResource.values()) {
       if (ks.folder === undefined || ks.folder === '' || DEAD_PATH.test(ks.resource.file)) continue;
       if (ks.name === 'flux-system' && ks.namespace === 'flux-system') continue;
@@ -336,8 +358,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
       const looksLikeCluster =
         clusters.length === 0 || clusters.some((c) => dirname(c.folder) === dirname(folder)) || /(^|\/)clusters(\/|$)/.test(folder);
       if (!looksLikeCluster || clusters.some((c) => c.folder === folder)) continue;
-      const build = emptyBuild();
-      buildFolder(folder, tree, dirOf, build, new Set());
+      const build = reachOf(input.render(folder, undefined));
       const entries = [...build.manifests].filter((f) => !build.patches.has(f)).flatMap((f) => (files.get(f)?.resources ?? []).map((r) => fluxByResource.get(r)!).filter(Boolean));
       if (!appliesOtherTrees(folder, entries)) continue;
       addCluster({
@@ -350,15 +371,12 @@ export function deriveGraph(input: GraphInput): RepoGraph {
   }
 
   // Names and namespaces are known only now, as kustomize and Flux leave them: the namespace the
-  // build gives the document in the first cluster that applies it, and the applier's post-build
+  // builds give the document in the clusters that apply it, and the applier's post-build
   // substitution fills in `${VAR}` in names and dependsOn.
   const finalIdentity = (object: { resource: Resource; name: string; namespace: string; dependsOn: unknown }, fallback: string) => {
     const applier = appliedBy.get(object.resource.file)?.[0];
     const variables = applier ? postBuildVariables(applier) : {};
-    const applied = appliedNamespaces.get(object.resource)?.values().next().value;
-    // Where the build that applies it cannot say, a kustomization's `namespace:` may yet move it:
-    // unknown ('' matches any namespace), not the written one.
-    object.namespace = applied?.unknown !== undefined ? '' : applied?.namespace || object.resource.namespace || fallback;
+    object.namespace = agreedNamespace(appliedNamespaces.get(object.resource), object.resource.namespace || fallback);
     if (object.resource.name.includes('${')) object.name = substituteKnown(object.resource.name, variables) ?? object.resource.name;
     return variables;
   };
@@ -396,6 +414,24 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     appliedNamespaces,
     unreachable,
   };
+}
+
+const NOTHING_REACHED: BuildReach = { manifests: new Set(), patches: new Set(), kustomizationFiles: new Set(), inputs: new Set(), deferred: new Set() };
+
+/**
+ * The one namespace of an object across the clusters that apply it: unknown ('' matches any) where
+ * a build cannot say (a kustomization's `namespace:` may yet move it) or where clusters disagree
+ * (no cluster's answer is the object's); `written` (its own, else the default) where none applies it.
+ */
+export function agreedNamespace(placements: ReadonlyMap<string, AppliedNamespace> | undefined, written: string): string {
+  let agreed: string | undefined;
+  for (const placement of placements?.values() ?? []) {
+    if (placement.unknown !== undefined) return '';
+    const namespace = placement.namespace || written;
+    if (agreed !== undefined && agreed !== namespace) return '';
+    agreed = namespace;
+  }
+  return agreed ?? written;
 }
 
 /** Climbs while the parent folder's kustomization includes the folder. */

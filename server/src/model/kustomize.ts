@@ -1,7 +1,7 @@
-// The kustomize inclusion graph: what each kustomization.yaml names, and which files a folder
-// builds into (a folder without kustomization.yaml is applied whole, as Flux generates one).
-import { isKustomizationFileName } from './parse';
-import { basename, dirname, joinRepoPath } from './paths';
+// What each kustomization.yaml names, entry by entry (for the rules and features that check or
+// link its entries). Which files a folder's build reaches is the render engine's answer
+// (model/build, BuildResult.reach), not this file's.
+import { joinRepoPath } from './paths';
 import { identifierOf } from './values';
 import type { KustomizeDir, KustomizeEntry, KustomizeField, NodePath, YamlFile } from './types';
 
@@ -18,8 +18,6 @@ const PATH_OBJECT_FIELDS: KustomizeField[] = ['patches', 'patchesJson6902', 'rep
 const GENERATOR_FIELDS: KustomizeField[] = ['configMapGenerator', 'secretGenerator'];
 
 export const PATCH_FIELDS: ReadonlySet<KustomizeField> = new Set(['patches', 'patchesStrategicMerge', 'patchesJson6902']);
-/** Fields whose targets are built as resources of the folder. */
-export const RESOURCE_FIELDS: ReadonlySet<KustomizeField> = new Set(['resources', 'bases', 'components', 'crds']);
 
 export function findKustomizationFile(tree: FileTree, folder: string): string | undefined {
   for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
@@ -82,73 +80,3 @@ export function readKustomizeDir(folder: string, file: YamlFile | undefined, tre
   }
   return dir;
 }
-
-/** What a folder builds into: manifests applied, patch files used, kustomization files read. */
-export interface BuildResult {
-  manifests: Set<string>;
-  patches: Set<string>;
-  kustomizationFiles: Set<string>;
-  /** Other files a build reads (generator inputs). */
-  inputs: Set<string>;
-}
-
-export function emptyBuild(): BuildResult {
-  return { manifests: new Set(), patches: new Set(), kustomizationFiles: new Set(), inputs: new Set() };
-}
-
-/**
- * Follows kustomize inclusion from a folder (or single file) and adds what it reaches to `into`.
- * `seen` guards against cycles across the whole traversal.
- */
-export function buildFolder(
-  target: string,
-  tree: FileTree,
-  dirs: (folder: string) => KustomizeDir,
-  into: BuildResult,
-  seen: Set<string>,
-): void {
-  // Depth first in the order kustomize reads the entries, with an explicit stack of steps (a chain
-  // of thousands of kustomizations must not overflow the call stack): a step builds a target or
-  // records an entry, so everything is recorded in the order of a recursive walk.
-  type Step = { target: string } | (() => void);
-  const steps: Step[] = [{ target }];
-  const pushInOrder = (next: Step[]) => {
-    for (let i = next.length - 1; i >= 0; i--) steps.push(next[i]);
-  };
-  while (steps.length > 0) {
-    const step = steps.pop()!;
-    if (typeof step === 'function') {
-      step();
-      continue;
-    }
-    const { target } = step;
-    if (seen.has(target)) continue;
-    seen.add(target);
-    const kind = tree.kindOf(target);
-    if (kind === 'file') {
-      if (isKustomizationFileName(basename(target))) steps.push({ target: dirname(target) });
-      else if (/\.(ya?ml|json)$/i.test(target)) into.manifests.add(target);
-      continue;
-    }
-    if (kind !== 'folder') continue;
-    const dir = dirs(target);
-    if (dir.file) {
-      into.kustomizationFiles.add(dir.file);
-      const next: Step[] = [];
-      for (const entry of dir.entries) {
-        if (entry.exists === 'remote' || entry.exists === 'missing') continue;
-        if (PATCH_FIELDS.has(entry.field)) next.push(() => into.patches.add(entry.target));
-        else if (RESOURCE_FIELDS.has(entry.field)) next.push({ target: entry.target });
-        else next.push(() => into.inputs.add(entry.target));
-      }
-      pushInOrder(next);
-      continue;
-    }
-    // Flux generates a kustomization for a plain folder: every manifest below it, and each
-    // subfolder that has its own kustomization.yaml as a unit.
-    const { files, folders } = tree.children(target);
-    for (const file of files) if (/\.ya?ml$/i.test(file)) into.manifests.add(file);
-    pushInOrder(folders.map((folder) => ({ target: folder })));
-  }
-}
-

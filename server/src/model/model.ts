@@ -528,7 +528,7 @@ export class RepoModel implements FileTree {
       const config = usableConfig(configured, this);
       // The graph asks for every build it needs: those asked for by nothing since the last derivation go.
       newBuildGeneration(this);
-      const graph = deriveGraph({ files: this.yaml, tree: this, config, render: (folder, ks) => (ks ? fluxBuild(this, ks) : rootBuild(this, folder)) });
+      const graph = deriveGraph({ files: this.yaml, tree: this, config, render: (folder, ks) => (ks ? fluxBuild(this, ks, folder) : rootBuild(this, folder)) });
       const layers = keepComponents(deriveLayers(this.yaml, this.folders, this, graph, config), this.lastComponents);
       this.lastComponents = layers.components;
       this.derived = { graph, layers };

@@ -1,7 +1,8 @@
 // Cluster roots: the folders a bootstrap points Flux at, each with the evidence that makes it a
 // root, and the tests that tell a conventional cluster folder from a dead file.
 import { parsePlainDocuments } from './limits';
-import { buildFolder, emptyBuild, type FileTree } from './kustomize';
+import type { FileTree } from './kustomize';
+import type { BuildReach } from './build/types';
 import { substituteKnown } from './build/envsubst';
 import { ancestors, basename, isWithin, joinRepoPath } from './paths';
 import type { Cluster, FluxKustomization, KustomizeDir, NodePath, Range, Resource, YamlFile } from './types';
@@ -45,7 +46,7 @@ export function bootstrapRoots(
   kustomizations: readonly FluxKustomization[],
   tree: FileTree,
   dirs: ReadonlyMap<string, KustomizeDir>,
-  dirOf: (folder: string) => KustomizeDir,
+  reach: (folder: string) => BuildReach | undefined,
 ): RootCandidate[] {
   const roots: RootCandidate[] = [];
   for (const ks of kustomizations) {
@@ -79,7 +80,7 @@ export function bootstrapRoots(
       }
     }
   }
-  roots.push(...patchedRoots(files, kustomizations, tree, dirs, dirOf));
+  roots.push(...patchedRoots(files, kustomizations, tree, dirs, reach));
   return roots;
 }
 
@@ -118,7 +119,7 @@ function patchedRoots(
   kustomizations: readonly FluxKustomization[],
   tree: FileTree,
   dirs: ReadonlyMap<string, KustomizeDir>,
-  dirOf: (folder: string) => KustomizeDir,
+  reach: (folder: string) => BuildReach | undefined,
 ): RootCandidate[] {
   const templated = kustomizations.filter((ks) => ks.folder === undefined && ks.path.includes('${') && ks.sourceRef && !DEAD_PATH.test(ks.resource.file));
   if (templated.length === 0) return [];
@@ -127,10 +128,9 @@ function patchedRoots(
     if (!dir.file || !dir.resource || DEAD_PATH.test(dir.folder)) continue;
     const patches = kustomizationPatches(dir, files);
     if (patches.length === 0) continue;
-    const build = emptyBuild();
-    buildFolder(dir.folder, tree, dirOf, build, new Set());
+    const manifests = reach(dir.folder)?.manifests;
     for (const ks of templated) {
-      if (!build.manifests.has(ks.resource.file)) continue;
+      if (!manifests?.has(ks.resource.file)) continue;
       let path: string | undefined;
       const variables: Record<string, string> = {};
       for (const patch of patches) {

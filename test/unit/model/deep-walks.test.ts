@@ -1,31 +1,29 @@
 // Walks over the repository are iterative: a chain as long as the input does not overflow the stack.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFolder, emptyBuild, type FileTree } from '../../../server/src/model/kustomize';
-import type { KustomizeDir } from '../../../server/src/model/types';
+import { buildKustomization } from '../../../server/src/model/build';
+import { memoryInput } from './build/memoryInput';
 import { repo } from '../../helpers/repo';
 import { runChecks } from '../../../server/src/check';
 
-test('buildFolder follows a chain of 100,000 kustomizations, in the order of a recursive walk', () => {
-  const n = 100_000;
-  const tree: FileTree = {
-    kindOf: (p) => (/^f\d+$/.test(p) ? 'folder' : /^f\d+\/(kustomization|cm|patch)\.yaml$/.test(p) ? 'file' : 'missing'),
-    children: () => ({ files: [], folders: [] }),
-  };
-  const dirs = (folder: string): KustomizeDir => {
-    const i = Number(folder.slice(1));
-    const entries = [
-      { field: 'patches' as const, value: 'patch.yaml', target: `${folder}/patch.yaml`, exists: 'file' as const },
-      { field: 'resources' as const, value: 'cm.yaml', target: `${folder}/cm.yaml`, exists: 'file' as const },
-      ...(i + 1 < n ? [{ field: 'resources' as const, value: `../f${i + 1}`, target: `f${i + 1}`, exists: 'folder' as const }] : []),
-    ];
-    return { folder, file: `${folder}/kustomization.yaml`, namespace: `ns${i}`, entries } as KustomizeDir;
-  };
-  const build = emptyBuild();
-  buildFolder('f0', tree, dirs, build, new Set());
-  assert.equal(build.manifests.size, n);
-  assert.deepEqual([...build.manifests].slice(0, 3), ['f0/cm.yaml', 'f1/cm.yaml', 'f2/cm.yaml']);
-  assert.deepEqual([...build.patches].slice(0, 2), ['f0/patch.yaml', 'f1/patch.yaml']);
+test('a build reaches a chain of kustomizations in the order kustomize reads it, and defers what nests deeper than it walks', () => {
+  const n = 1_000;
+  const files: Record<string, string> = {};
+  for (let i = 0; i < n; i++) {
+    files[`f${i}/kustomization.yaml`] = `resources:\n  - cm.yaml\n${i + 1 < n ? `  - ../f${i + 1}\n` : ''}patches:\n  - path: patch.yaml\n`;
+    files[`f${i}/cm.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm${i}\n`;
+    files[`f${i}/patch.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm${i}\ndata:\n  a: b\n`;
+  }
+  const { reach, unresolved, objects } = buildKustomization(memoryInput(files), 'f0');
+  assert.equal(objects.length, 0);
+  assert.match(unresolved[0].reason, /nest deeper than 200 levels/);
+  assert.deepEqual([...reach.manifests].slice(0, 3), ['f0/cm.yaml', 'f1/cm.yaml', 'f2/cm.yaml']);
+  assert.equal(reach.manifests.size, 201);
+  assert.equal(reach.kustomizationFiles.size, 201);
+  // Each folder's patch is read after what its resources reach (kustomize's order).
+  assert.deepEqual([...reach.patches].slice(0, 2), ['f200/patch.yaml', 'f199/patch.yaml']);
+  assert.equal(reach.patches.size, 201);
+  assert.deepEqual([...reach.deferred], ['f201']);
 });
 
 test('a chain of 12,000 Flux Kustomizations, each applying the folder of the next, is walked without overflowing', () => {

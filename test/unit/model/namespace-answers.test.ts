@@ -137,3 +137,24 @@ test('the Clusters view shows each Kustomization in the namespace it lands in in
   // Before: prod-infra/apps in both clusters (the first cluster's answer).
   assert.deepEqual(shown, ['prod: flux-system/flux-system flux-system/infra prod-infra/apps', 'staging: flux-system/flux-system flux-system/infra staging-infra/apps']);
 });
+
+test("a Flux Kustomization two clusters put in different namespaces has no one namespace: unknown, not the first cluster's", () => {
+  const twoClusters = (a: string, b: string) =>
+    repo({
+      'clusters/a/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('a'),
+      'clusters/a/kustomization.yaml': `namespace: ${a}\nresources:\n  - ../../shared\n`,
+      'clusters/b/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('b'),
+      'clusters/b/kustomization.yaml': `namespace: ${b}\nresources:\n  - ../../shared\n`,
+      'shared/kustomization.yaml': 'resources:\n  - web.yaml\n',
+      'shared/web.yaml': fluxKs('web', './apps/web'),
+      'apps/web/cm.yaml': cm('web'),
+    });
+  const web = (model: ReturnType<typeof repo>) => model.graph.fluxKustomizations.find((k) => k.name === 'web')!;
+  const disagree = twoClusters('team-a', 'team-b');
+  assert.deepEqual(disagree.graph.clusters.map((c) => c.name), ['a', 'b']);
+  // Each cluster's own answer stays per cluster.
+  assert.deepEqual([...disagree.graph.appliedNamespaces.get(web(disagree).resource)!].map(([c, p]) => [c, p.namespace]), [['a', 'team-a'], ['b', 'team-b']]);
+  assert.equal(web(disagree).namespace, '');
+  const agree = twoClusters('team-a', 'team-a');
+  assert.equal(web(agree).namespace, 'team-a');
+});

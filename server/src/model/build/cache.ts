@@ -76,15 +76,16 @@ export function rootBuild(model: RepoModel, folder: string): BuildResult {
 /**
  * What kustomize-controller builds for a Flux Kustomization before substitution: its folder with
  * the spec's targetNamespace, patches, components... (keyed by those fields, so it outlives a
- * rebuilt graph). Undefined when the folder is not known.
+ * rebuilt graph). Undefined when the folder is not known. `folder` replaces its folder where a
+ * cluster resolves its templated path to another one (the graph's walk of that cluster).
  */
-export function fluxBuild(model: RepoModel, ks: FluxKustomization): BuildResult | undefined {
-  if (ks.folder === undefined) return undefined;
+export function fluxBuild(model: RepoModel, ks: FluxKustomization, folder: string | undefined = ks.folder): BuildResult | undefined {
+  if (folder === undefined) return undefined;
   const { build: spec, buildJson } = specOf(model, ks);
   // The document is part of the key: errors and patches point into it.
-  const key = `flux ${ks.folder}\n${ks.name}\n${ks.namespace}\n${ks.resource.file}#${ks.resource.index}\n${buildJson}`;
+  const key = `flux ${folder}\n${ks.name}\n${ks.namespace}\n${ks.resource.file}#${ks.resource.index}\n${buildJson}`;
   return keep(model, key, () =>
-    renderFluxKustomization(modelBuildInput(model), { folder: ks.folder!, source: { file: ks.resource.file, index: ks.resource.index }, name: ks.name, namespace: ks.namespace, spec, variables: {} }),
+    renderFluxKustomization(modelBuildInput(model), { folder, source: { file: ks.resource.file, index: ks.resource.index }, name: ks.name, namespace: ks.namespace, spec, variables: {} }),
   );
 }
 

@@ -2,7 +2,12 @@
 // nested kustomizations), generators, components, then the transformers in kustomize's order;
 // at the end content hashes and name references. Flux's way of loading applies: no load
 // restrictor (files outside the folder are read), and a folder without a kustomization file is
-// built from every manifest below it (see buildFolder).
+// built from every manifest below it, as Flux generates a kustomization for it.
+//
+// A build also says which files it reached and in which role (BuildReach): the model's one answer
+// to "which files does this folder's build reach". A refusal does not stop that walk: the first
+// refusal is the result's error (objects stay empty, as kustomize applies nothing), and the build
+// goes on entry by entry only to record what the folder is made of (see KustomizeBuilder.fail).
 import { parseAllDocuments, type Document } from 'yaml';
 import { readDocument } from '../limits';
 import { isRemoteReference } from '../kustomize';
@@ -16,7 +21,7 @@ import { addHashes, fixNameReferences } from './nameReferences';
 import { applyReplacement } from './replacements';
 import { BuildFailure, curId, groupVersion, idText, sameId, storePreviousId, Unseen, type Res } from './resources';
 import { addMapEntries, addNameAffix, selectResources, setImages, setNamespace, setReplicas, type Selector } from './transformers';
-import type { BuildInput, BuildResult, IgnoredField, PatchUse, SourceRef, Unresolved } from './types';
+import type { BuildInput, BuildReach, BuildResult, IgnoredField, PatchUse, SourceRef, Unresolved } from './types';
 import { readsDifferently, parseKustomizeYaml } from './yamlText';
 
 /** Kustomizations nested deeper than this are not built here (unresolved): no recursion in proportion to the input. */
@@ -49,6 +54,11 @@ export class KustomizeBuilder {
   readonly patches: PatchUse[] = [];
   /** Fields of the top kustomization that Flux drops before kustomize reads it (see kustomization.ts). */
   readonly ignored: IgnoredField[] = [];
+  readonly reach: BuildReach = { manifests: new Set(), patches: new Set(), kustomizationFiles: new Set(), inputs: new Set(), deferred: new Set() };
+  /** The first refusal (or unseen part that stopped the build), with what was unresolved and patched then. */
+  private failure?: { error: BuildFailure | Unseen; unresolved: Unresolved[]; patches: PatchUse[] };
+  /** Folders whose kustomization was accumulated: once refused, none is walked twice. */
+  private readonly entered = new Set<string>();
   private readonly stack: string[] = [];
   /** The root folder of the build and whether it asks for origin annotations. */
   private root = '';
@@ -61,6 +71,45 @@ export class KustomizeBuilder {
     return this.input.kindOf(path);
   }
 
+  /** Whether the build has been refused (it goes on only to record its reach). */
+  get refused(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /**
+   * Records a refusal, or an unseen part that stops the build: the first one is the result (the
+   * build applies nothing), and the build goes on only to record what else it reaches.
+   */
+  fail(error: unknown): void {
+    if (!(error instanceof BuildFailure) && !(error instanceof Unseen)) throw error;
+    this.failure ??= { error, unresolved: [...this.unresolved], patches: [...this.patches] };
+  }
+
+  /** One entry of a kustomization: a refusal there is recorded, and the next entry is read. */
+  private entry(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** A file the build reads in a role (a path that is no file is not reached). */
+  private reached(role: keyof BuildReach, path: string): void {
+    if (this.input.kindOf(path) === 'file') this.reach[role].add(path);
+  }
+
+  /** The result of the build, `resources` what it made (nothing once refused). */
+  result(folder: string, resources: Res[]): BuildResult {
+    const failure = this.failure;
+    if (!failure) return { folder, objects: resources.map(toRendered), unresolved: this.unresolved, reads: this.reads, patches: this.patches, reach: this.reach, ...ignored(this) };
+    const { error, unresolved, patches } = failure;
+    if (error instanceof Unseen) return { folder, objects: [], unresolved: [...unresolved, { reason: error.message, source: error.source }], reads: this.reads, reach: this.reach, ...ignored(this) };
+    // A refusal that follows something unseen may be caused by it: say less.
+    if (unresolved.length > 0) return { folder, objects: [], unresolved, reads: this.reads, reach: this.reach, ...ignored(this) };
+    return { folder, objects: [], error: { message: error.message, source: error.source, ...(error.code ? { code: error.code } : {}) }, unresolved: [], reads: this.reads, patches, reach: this.reach, ...ignored(this) };
+  }
+
   text(path: string): string | undefined {
     this.reads.add(path);
     return this.input.yamlFile(path)?.text ?? this.input.readText(path);
@@ -69,6 +118,7 @@ export class KustomizeBuilder {
   /** A kustomization file: the model's parse of a YAML file, else its text parsed. */
   kustomization(file: string, decoding: Decoding = 'strict'): KustomizationSpec {
     this.reads.add(file);
+    this.reach.kustomizationFiles.add(file);
     const yaml = this.input.yamlFile(file);
     return yaml ? kustomizationOf(yaml, { file }, decoding) : parseKustomization(this.input.readText(file) ?? '', { file }, decoding);
   }
@@ -85,7 +135,8 @@ export class KustomizeBuilder {
 
   kustomizationFile(folder: string): string | undefined {
     const found = KUSTOMIZATION_FILE_NAMES.map((name) => (folder ? `${folder}/${name}` : name)).filter((p) => this.kindOf(p) === 'file');
-    if (found.length > 1) throw new BuildFailure(`Found multiple kustomization files under: ${folder || '.'}`, { file: found[1] });
+    // Refused, but the first one is still what the folder is made of.
+    if (found.length > 1) this.fail(new BuildFailure(`Found multiple kustomization files under: ${folder || '.'}`, { file: found[1] }));
     return found[0];
   }
 
@@ -118,8 +169,10 @@ export class KustomizeBuilder {
     if (overlay === undefined && isEmpty(spec)) throw new BuildFailure('kustomization.yaml is empty', { file });
     const metadata = spec.fields.buildMetadata;
     this.originAnnotations = Array.isArray(metadata) && metadata.includes('originAnnotations');
-    if (spec.isComponent) throw new BuildFailure(`expected kind != 'Component' for path '${folder}'`, { file });
+    if (spec.isComponent) this.fail(new BuildFailure(`expected kind != 'Component' for path '${folder}'`, { file }));
+    this.entered.add(folder);
     const acc = this.accumulate(folder, file, spec, { resources: [], config: defaultConfig() });
+    if (this.refused) return [];
     addHashes(acc.resources);
     fixNameReferences(acc.resources, acc.config.nameReference, { file });
     return acc.resources.filter((r) => r.object?.metadata?.annotations?.['config.kubernetes.io/local-config'] !== 'true');
@@ -143,8 +196,11 @@ export class KustomizeBuilder {
         } else if (/\.ya?ml$/i.test(entry.path)) {
           const file = this.input.yamlFile(entry.path);
           this.reads.add(entry.path);
-          if (file && file.syntaxErrors.length > 0) throw new BuildFailure(`failed to decode Kubernetes YAML from ${entry.path}: ${file.syntaxErrors[0].message}`, { file: entry.path }, 'yaml-syntax');
-          result.push(relative);
+          if (file && file.syntaxErrors.length > 0) {
+            // Refused, but still one of the folder's manifests (the others are reached as they are loaded, in order).
+            this.reach.manifests.add(entry.path);
+            this.fail(new BuildFailure(`failed to decode Kubernetes YAML from ${entry.path}: ${file.syntaxErrors[0].message}`, { file: entry.path }, 'yaml-syntax'));
+          } else result.push(relative);
         }
       }
     };
@@ -154,24 +210,33 @@ export class KustomizeBuilder {
 
   private accumulateDirectory(folder: string, from: SourceRef, component: boolean, parent?: Accumulator): Accumulator {
     if (this.stack.includes(folder)) throw new BuildFailure(`cycle detected: ${[...this.stack, folder].join(' → ')}`, from);
-    if (this.stack.length >= MAX_NESTING) throw new Unseen(`kustomizations nest deeper than ${MAX_NESTING} levels here: the rest is not built`, from);
+    if (this.stack.length >= MAX_NESTING) {
+      this.reach.deferred.add(folder);
+      throw new Unseen(`kustomizations nest deeper than ${MAX_NESTING} levels here: the rest is not built`, from);
+    }
     const file = this.kustomizationFile(folder);
     if (!file) {
       throw new BuildFailure(`unable to find one of ${KUSTOMIZATION_FILE_NAMES.map((n) => `'${n}'`).join(', ')} in directory '${folder || '.'}'`, from);
     }
+    const empty = parent ?? { resources: [], config: defaultConfig() };
+    // Once refused, a folder met again adds nothing to the reach (and a diamond of folders is not walked exponentially).
+    if (this.refused && this.entered.has(folder)) return empty;
     const spec = this.kustomization(file);
-    if (component && !spec.isComponent) throw new BuildFailure(`expected kind 'Component' for path '${folder}' but got 'Kustomization'`, from);
-    if (!component && spec.isComponent) throw new BuildFailure(`expected kind != 'Component' for path '${folder}'`, from);
+    if (component && !spec.isComponent) this.fail(new BuildFailure(`expected kind 'Component' for path '${folder}' but got 'Kustomization'`, from));
+    if (!component && spec.isComponent) this.fail(new BuildFailure(`expected kind != 'Component' for path '${folder}'`, from));
     if (isEmpty(spec)) throw new BuildFailure(`couldn't make target for path '${folder}': kustomization.yaml is empty`, from);
+    this.entered.add(folder);
     this.stack.push(folder);
     try {
-      return this.accumulate(folder, file, spec, parent ?? { resources: [], config: defaultConfig() });
+      return this.accumulate(folder, file, spec, empty);
     } finally {
       this.stack.pop();
     }
   }
 
   private append(acc: Accumulator, r: Res, source: SourceRef): void {
+    // Once refused, nothing is accumulated: the build only records its reach.
+    if (this.refused) return;
     const id = curId(r);
     if (acc.resources.some((o) => sameId(curId(o), id) || o.prevIds.some((p) => sameId(p, id) && false))) {
       throw new BuildFailure(`may not add resource with an already registered id: ${idText(id)}`, source);
@@ -183,6 +248,8 @@ export class KustomizeBuilder {
   private loadFile(path: string, from: SourceRef, kustomizationFile: string): Res[] {
     const file = this.input.yamlFile(path);
     this.reads.add(path);
+    this.reach.manifests.add(path);
+    if (this.refused) return [];
     let values: Array<{ object: any; index: number }>;
     if (file && file.syntaxErrors.length > 0) throw new BuildFailure(`accumulating resources from '${path}': MalformedYAMLError: ${file.syntaxErrors[0].message}`, from, 'yaml-syntax');
     if (file && !readsDifferently(file.text)) {
@@ -225,19 +292,28 @@ export class KustomizeBuilder {
     const here: SourceRef = { file };
     const at = (field: string, ...rest: (string | number)[]): SourceRef => ({ file, nodePath: [spec.keys[field] ?? field, ...rest] });
     const f = spec.fields;
+    // A field that is no list refuses the build: its entries are not read.
+    const list = (field: string): string[] => {
+      try {
+        return stringList(spec, field, here);
+      } catch (error) {
+        this.fail(error);
+        return [];
+      }
+    };
 
     // Resources (and the deprecated bases, appended after them).
-    const entries = [...stringList(spec, 'resources', here).map((v, i) => ({ v, src: at('resources', i) })), ...stringList(spec, 'bases', here).map((v, i) => ({ v, src: at('bases', i) }))];
-    for (const { v, src: entrySource } of entries) {
+    const entries = [...list('resources').map((v, i) => ({ v, src: at('resources', i) })), ...list('bases').map((v, i) => ({ v, src: at('bases', i) }))];
+    for (const { v, src: entrySource } of entries) this.entry(() => {
       const src = spec.generated ? { file: joinRepoPath(folder, v) ?? v } : entrySource;
       if (isRemoteReference(v)) {
         this.unresolved.push({ reason: `remote resource ${v} is not in this repository`, source: src });
-        continue;
+        return;
       }
       const target = joinRepoPath(folder, v.trim());
       if (target === undefined) {
         this.unresolved.push({ reason: `${v} is outside the repository`, source: src });
-        continue;
+        return;
       }
       const kind = this.kindOf(target);
       if (kind === 'file' && spec.generated) {
@@ -259,24 +335,27 @@ export class KustomizeBuilder {
         }
         acc.config = mergeConfig(acc.config, sub.config);
       } else throw new BuildFailure(`accumulating resources: accumulation err='accumulating resources from '${v}': open ${target}: no such file or directory'`, src, 'missing-path');
-    }
+    });
 
     // Transformer configurations and CRDs.
-    stringList(spec, 'configurations', here).forEach((v, i) => {
+    list('configurations').forEach((v, i) => this.entry(() => {
       const path = joinRepoPath(folder, v);
       const text = path === undefined ? undefined : this.text(path);
       if (text === undefined) throw new BuildFailure(`failed to load configuration ${v}: no such file`, at('configurations', i), 'missing-path');
+      this.reached('inputs', path!);
+      if (this.refused) return;
       for (const doc of parseAllDocuments(text, { logLevel: 'error' })) acc.config = mergeConfig(acc.config, configFromObject(valueOf(doc, at('configurations', i))));
-    });
-    stringList(spec, 'crds', here).forEach((v, i) => {
+    }));
+    list('crds').forEach((v, i) => this.entry(() => {
       const path = joinRepoPath(folder, v);
       if (path === undefined || this.kindOf(path) === 'missing') throw new BuildFailure(`loading CRDs: ${v}: no such file or directory`, at('crds', i), 'missing-path');
-    });
+      this.reached('inputs', path);
+    }));
 
     this.runGenerators(folder, file, spec, acc, at);
 
     // Components work on what has been accumulated so far.
-    stringList(spec, 'components', here).forEach((v, i) => {
+    list('components').forEach((v, i) => this.entry(() => {
       const src = at('components', i);
       if (isRemoteReference(v)) {
         this.unresolved.push({ reason: `remote component ${v} is not in this repository`, source: src });
@@ -293,32 +372,43 @@ export class KustomizeBuilder {
       acc.resources = result.resources;
       acc.config = result.config;
       for (const r of acc.resources) if (!before.has(r)) r.chain.push({ file, field: 'components', nodePath: src.nodePath });
-    });
+    }));
 
     this.runTransformers(folder, file, spec, acc, at);
-    stringList(spec, 'transformers', here).forEach((entry, i) => this.runTransformerConfig(folder, entry, acc, at('transformers', i)));
-    if (stringList(spec, 'generators', here).length > 0) this.unresolved.push({ reason: 'kustomize generator plugins are not evaluated', source: at('generators') });
+    list('transformers').forEach((entry, i) => this.entry(() => this.runTransformerConfig(folder, entry, acc, at('transformers', i))));
+    const generators = list('generators');
+    if (generators.length > 0) this.unresolved.push({ reason: 'kustomize generator plugins are not evaluated', source: at('generators') });
+    // Not evaluated, but what the folder is made of: a generator's configuration file.
+    for (const entry of generators) {
+      const path = entry.includes('\n') || isRemoteReference(entry) ? undefined : joinRepoPath(folder, entry.trim());
+      if (path !== undefined && this.kindOf(path) === 'file') this.reach.inputs.add(path);
+    }
     return acc;
   }
 
   private runGenerators(folder: string, file: string, spec: KustomizationSpec, acc: Accumulator, at: (field: string, ...rest: (string | number)[]) => SourceRef): void {
-    const loader = <T>(read: (target: string) => T | undefined) => (path: string, nodePath: (string | number)[]): T => {
+    const loader = <T>(read: (target: string) => T | undefined, none: T) => (path: string, nodePath: (string | number)[]): T => {
       const target = joinRepoPath(folder, path);
       const src: SourceRef = { file, nodePath: [spec.keys[String(nodePath[0])] ?? nodePath[0], ...nodePath.slice(1)] };
       if (isRemoteReference(path)) throw new Unseen(`generator input ${path} is not in this repository`, src);
       if (target === undefined) throw new Unseen(`${path} is outside the repository`, src);
       const kind = this.kindOf(target);
       const content = kind === 'file' ? read(target) : undefined;
-      if (content === undefined) throw new BuildFailure(`loading KV pairs: ${path}: no such file or directory`, src, 'missing-path');
+      if (content === undefined) {
+        // Refused; the generator's other inputs are still read, for the reach.
+        this.fail(new BuildFailure(`loading KV pairs: ${path}: no such file or directory`, src, 'missing-path'));
+        return none;
+      }
+      this.reach.inputs.add(target);
       return content;
     };
-    const load = loader((target) => this.text(target));
-    const loadBytes = loader((target) => this.bytes(target));
-    for (const [field, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
+    const load = loader((target) => this.text(target), '');
+    const loadBytes = loader((target) => this.bytes(target), new Uint8Array());
+    for (const [field, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) this.entry(() => {
       const list = spec.fields[field];
-      if (list === undefined || list === null) continue;
+      if (list === undefined || list === null) return;
       if (!Array.isArray(list)) throw new BuildFailure(`invalid Kustomization: ${field} must be a list`, at(field));
-      list.forEach((args, i) => {
+      list.forEach((args, i) => this.entry(() => {
         let generated: ReturnType<typeof generate>;
         try {
           generated = generate(kind, args, i, spec.fields.generatorOptions, { load, loadBytes }, { file });
@@ -346,14 +436,15 @@ export class KustomizeBuilder {
           behavior: generated.behavior,
         };
         this.absorb(acc, r, at(field, i));
-      });
-    }
+      }));
+    });
     const charts = spec.fields.helmCharts ?? spec.fields.helmChartInflationGenerator;
     if (Array.isArray(charts) && charts.length > 0) this.unresolved.push({ reason: 'helmCharts are inflated by Helm, which this build does not run', source: at(spec.fields.helmCharts ? 'helmCharts' : 'helmChartInflationGenerator') });
   }
 
   /** A generated resource joins the accumulated ones by its behaviour: create, merge or replace. */
   private absorb(acc: Accumulator, r: Res, source: SourceRef): void {
+    if (this.refused) return;
     const id = curId(r);
     const matches = acc.resources.filter((o) => sameId(curId(o), id) || o.prevIds.some((p) => sameId(p, id)) || sameId(o.orgId, id));
     if (matches.length === 0) {
@@ -394,11 +485,12 @@ export class KustomizeBuilder {
   private runTransformers(folder: string, file: string, spec: KustomizationSpec, acc: Accumulator, at: (field: string, ...rest: (string | number)[]) => SourceRef): void {
     const f = spec.fields;
     const config = acc.config;
-    const readPatch = (path: unknown, src: SourceRef): string => {
+    const readPatch = (path: unknown, src: SourceRef, role: 'patches' | 'inputs' = 'patches'): string => {
       const target = typeof path === 'string' ? joinRepoPath(folder, path) : undefined;
       if (target === undefined) throw new Unseen(`patch ${String(path)} is outside the repository`, src);
       const text = this.kindOf(target) === 'file' ? this.text(target) : undefined;
       if (text === undefined) throw new BuildFailure(`failed to get the patch file from path(${String(path)}): no such file or directory`, src, 'missing-path');
+      this.reach[role].add(target);
       return text;
     };
     // kustomize's order: patchesStrategicMerge, patches, namespace, prefix, suffix, labels,
@@ -409,15 +501,18 @@ export class KustomizeBuilder {
       if (!Array.isArray(list)) throw new BuildFailure(`invalid Kustomization: ${field} must be a list`, at(field));
       return list;
     };
-    patchList('patchesStrategicMerge').forEach((p: unknown, i: number) => {
+    const patches = (field: string, each: (p: any, i: number) => void) =>
+      this.entry(() => patchList(field).forEach((p: any, i: number) => this.entry(() => each(p, i))));
+    patches('patchesStrategicMerge', (p: unknown, i: number) => {
       const src = at('patchesStrategicMerge', i);
       const value = String(p ?? '');
       const path = joinRepoPath(folder, value.trim());
       const isFile = !value.includes('\n') && path !== undefined && this.kindOf(path) === 'file';
       if (!isFile && !value.includes('\n') && !value.includes(':')) throw new BuildFailure(`failed to get the patch file from path(${value}): no such file or directory`, src, 'missing-path');
+      if (isFile) this.reach.patches.add(path!);
       this.applyPatch(acc, isFile ? this.text(path!)! : value, undefined, src, undefined);
     });
-    patchList('patches').forEach((p: any, i: number) => {
+    patches('patches', (p: any, i: number) => {
       const src = spec.origins?.get(p) ?? at('patches', i);
       if (!p || typeof p !== 'object') throw new BuildFailure('must specify one of patch and path', src);
       const inline = typeof p.patch === 'string' ? p.patch.trim() : '';
@@ -427,6 +522,44 @@ export class KustomizeBuilder {
       this.applyPatch(acc, text, p.target ?? undefined, src, p.options);
     });
 
+    if (!this.refused) this.entry(() => this.runMetadataTransformers(spec, acc, at));
+
+    patches('patchesJson6902', (p: any, i: number) => {
+      const src = at('patchesJson6902', i);
+      const inline = typeof p?.patch === 'string' ? p.patch.trim() : '';
+      this.applyPatch(acc, inline !== '' ? inline : readPatch(p?.path, src), p?.target ?? undefined, src, undefined);
+    });
+
+    if (!this.refused) this.entry(() => {
+      const replicas = f.replicas;
+      if (Array.isArray(replicas)) replicas.forEach((r: any, i: number) => r && setReplicas(acc.resources, String(r.name), r.count, config.replicas, at('replicas', i)));
+      const images = [...(Array.isArray(f.images) ? f.images : []), ...(Array.isArray(f.imageTags) ? f.imageTags : [])];
+      images.forEach((image: any, i: number) => {
+        if (!image || typeof image.name !== 'string') return;
+        setImages(acc.resources, { name: image.name, newName: str(image.newName), newTag: str(image.newTag), digest: str(image.digest) }, config.images, at('images', i));
+      });
+    });
+
+    const replacements = f.replacements;
+    if (Array.isArray(replacements)) {
+      replacements.forEach((r: any, i: number) => this.entry(() => {
+        const src = at('replacements', i);
+        if (r && typeof r === 'object' && typeof r.path === 'string') {
+          const text = readPatch(r.path, src, 'inputs');
+          if (this.refused) return;
+          for (const doc of parseAllDocuments(text, { logLevel: 'error' })) {
+            const value = valueOf(doc, src);
+            for (const entry of Array.isArray(value) ? value : value ? [value] : []) applyReplacement(acc.resources, entry, src);
+          }
+        } else if (!this.refused) applyReplacement(acc.resources, r, src);
+      }));
+    }
+  }
+
+  /** namespace, namePrefix, nameSuffix, labels, commonLabels, commonAnnotations (in kustomize's order, between the patches). */
+  private runMetadataTransformers(spec: KustomizationSpec, acc: Accumulator, at: (field: string, ...rest: (string | number)[]) => SourceRef): void {
+    const f = spec.fields;
+    const config = acc.config;
     if (typeof f.namespace === 'string' && f.namespace !== '') setNamespace(acc.resources, f.namespace, config.namespace, at('namespace'));
     if (typeof f.namePrefix === 'string' && f.namePrefix !== '') addNameAffix(acc.resources, f.namePrefix, 'prefix', config.namePrefix, at('namePrefix'));
     if (typeof f.nameSuffix === 'string' && f.nameSuffix !== '') addNameAffix(acc.resources, f.nameSuffix, 'suffix', config.nameSuffix, at('nameSuffix'));
@@ -446,34 +579,6 @@ export class KustomizeBuilder {
     }
     if (f.commonLabels && typeof f.commonLabels === 'object') addMapEntries(acc.resources, stringMap(f.commonLabels), config.commonLabels, at('commonLabels'), 'commonLabels');
     if (f.commonAnnotations && typeof f.commonAnnotations === 'object') addMapEntries(acc.resources, stringMap(f.commonAnnotations), config.commonAnnotations, at('commonAnnotations'), 'commonAnnotations');
-
-    patchList('patchesJson6902').forEach((p: any, i: number) => {
-      const src = at('patchesJson6902', i);
-      const inline = typeof p?.patch === 'string' ? p.patch.trim() : '';
-      this.applyPatch(acc, inline !== '' ? inline : readPatch(p?.path, src), p?.target ?? undefined, src, undefined);
-    });
-
-    const replicas = f.replicas;
-    if (Array.isArray(replicas)) replicas.forEach((r: any, i: number) => r && setReplicas(acc.resources, String(r.name), r.count, config.replicas, at('replicas', i)));
-    const images = [...(Array.isArray(f.images) ? f.images : []), ...(Array.isArray(f.imageTags) ? f.imageTags : [])];
-    images.forEach((image: any, i: number) => {
-      if (!image || typeof image.name !== 'string') return;
-      setImages(acc.resources, { name: image.name, newName: str(image.newName), newTag: str(image.newTag), digest: str(image.digest) }, config.images, at('images', i));
-    });
-
-    const replacements = f.replacements;
-    if (Array.isArray(replacements)) {
-      replacements.forEach((r: any, i: number) => {
-        const src = at('replacements', i);
-        if (r && typeof r === 'object' && typeof r.path === 'string') {
-          const text = readPatch(r.path, src);
-          for (const doc of parseAllDocuments(text, { logLevel: 'error' })) {
-            const value = valueOf(doc, src);
-            for (const entry of Array.isArray(value) ? value : value ? [value] : []) applyReplacement(acc.resources, entry, src);
-          }
-        } else applyReplacement(acc.resources, r, src);
-      });
-    }
   }
 
   /** A `transformers` entry: a built-in transformer's configuration, inline or in a file. */
@@ -487,6 +592,7 @@ export class KustomizeBuilder {
         return;
       }
       text = this.text(path!) ?? '';
+      this.reach.inputs.add(path!);
     }
     for (const doc of parseKustomizeYaml(text)) {
       const c: any = valueOf(doc, src);
@@ -500,7 +606,9 @@ export class KustomizeBuilder {
         if (c.prefix) addNameAffix(acc.resources, String(c.prefix), 'prefix', specs, src);
         if (c.suffix) addNameAffix(acc.resources, String(c.suffix), 'suffix', specs, src);
       } else if (c.apiVersion === 'builtin' && c.kind === 'PatchTransformer') {
-        const patch = typeof c.patch === 'string' ? c.patch : c.path ? this.text(joinRepoPath(folder, c.path) ?? '') : undefined;
+        const patchPath = typeof c.patch === 'string' || !c.path ? undefined : joinRepoPath(folder, String(c.path));
+        const patch = typeof c.patch === 'string' ? c.patch : patchPath !== undefined ? this.text(patchPath) : undefined;
+        if (patch !== undefined && patchPath !== undefined) this.reached('patches', patchPath);
         if (patch === undefined) this.unresolved.push({ reason: 'PatchTransformer without a readable patch', source: src });
         else this.applyPatch(acc, patch, c.target, src, c.options);
       } else this.unresolved.push({ reason: `transformer ${String(c.apiVersion)}/${String(c.kind)} is not evaluated`, source: src });
@@ -515,6 +623,7 @@ export class KustomizeBuilder {
   }
 
   private applyPatch(acc: Accumulator, text: string, target: Selector | undefined, src: SourceRef, options: any): void {
+    if (this.refused) return;
     const docs = parseKustomizeYaml(text) as any[];
     if (docs.some((d) => d.errors.length > 0)) throw new BuildFailure(`unable to parse SM or JSON patch: ${docs.find((d) => d.errors.length > 0).errors[0].message.split('\n')[0]}`, src);
     const values = docs.map((d) => valueOf(d, src)).filter((v) => v !== null && v !== undefined);
@@ -623,18 +732,13 @@ function isEmpty(spec: KustomizationSpec): boolean {
 /** Runs a build, turning refusals and what cannot be seen into the result's error and unresolved. */
 export function runBuild(input: BuildInput, folder: string, build: (builder: KustomizeBuilder) => Res[]): BuildResult {
   const builder = new KustomizeBuilder(input);
+  let resources: Res[] = [];
   try {
-    const resources = build(builder);
-    return { folder, objects: resources.map(toRendered), unresolved: builder.unresolved, reads: builder.reads, patches: builder.patches, ...ignored(builder) };
+    resources = build(builder);
   } catch (error) {
-    if (error instanceof Unseen) return { folder, objects: [], unresolved: [...builder.unresolved, { reason: error.message, source: error.source }], reads: builder.reads, ...ignored(builder) };
-    if (error instanceof BuildFailure) {
-      // A refusal that follows something unseen may be caused by it: say less.
-      if (builder.unresolved.length > 0) return { folder, objects: [], unresolved: builder.unresolved, reads: builder.reads, ...ignored(builder) };
-      return { folder, objects: [], error: { message: error.message, source: error.source, ...(error.code ? { code: error.code } : {}) }, unresolved: [], reads: builder.reads, patches: builder.patches, ...ignored(builder) };
-    }
-    throw error;
+    builder.fail(error);
   }
+  return builder.result(folder, resources);
 }
 
 /** The fields Flux dropped, when there are any (whatever else the build met). */

@@ -70,7 +70,10 @@ function substituteObject(r: Res, variables: Record<string, string>, unknown: bo
 /** The objects one Flux Kustomization applies. */
 export function renderFluxKustomization(input: BuildInput, ks: FluxKustomizationInput): BuildResult {
   const result = runBuild(input, ks.folder, (builder: KustomizeBuilder) => {
-    if (builder.kindOf(ks.folder) !== 'folder') throw new BuildFailure(`kustomization path not found: ${ks.folder || '.'}`, { ...ks.source, nodePath: ['spec', 'path'] }, 'missing-path');
+    const kind = builder.kindOf(ks.folder);
+    // A path that names a file is no folder Flux can build; the file is still what it points at.
+    if (kind === 'file') builder.reach.manifests.add(ks.folder);
+    if (kind !== 'folder') throw new BuildFailure(`kustomization path not found: ${ks.folder || '.'}`, { ...ks.source, nodePath: ['spec', 'path'] }, 'missing-path');
     const resources = builder.build(ks.folder, overlayFor(ks.spec, ks.source), true);
     const substitute = ks.spec?.postBuild && (Object.keys(ks.variables).length > 0 || (Array.isArray(ks.spec.postBuild.substituteFrom) && ks.spec.postBuild.substituteFrom.length > 0));
     const unknownNames = new Set<string>();

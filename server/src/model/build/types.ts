@@ -96,6 +96,27 @@ export interface PatchUse {
   incomplete: boolean;
 }
 
+/**
+ * The files a build reached, by the role in which it read each (in the order kustomize reads
+ * them, each once). A refused build still walks every entry it can (see KustomizeBuilder.fail):
+ * its reach is what the folder's build is made of, though it applies nothing. Only files that exist.
+ */
+export interface BuildReach {
+  /** Resource files: documents accumulated (the files of a folder Flux generates a kustomization for included). */
+  manifests: Set<string>;
+  /** Patch files: patches, patchesStrategicMerge, patchesJson6902 (a PatchTransformer's path). */
+  patches: Set<string>;
+  /** The kustomization files read. */
+  kustomizationFiles: Set<string>;
+  /** Other inputs: generator files and envs, configurations, crds, replacements, transformer and generator configs. */
+  inputs: Set<string>;
+  /**
+   * Folders nested too deep for one build to walk (the build is unresolved there): the rest of
+   * the reach is each one's own build's (see graph.ts reachOf).
+   */
+  deferred: Set<string>;
+}
+
 export interface BuildResult {
   /** The folder built, repository-relative. */
   folder: string;
@@ -106,6 +127,8 @@ export interface BuildResult {
   unresolved: Unresolved[];
   /** Every path the build read (files, folder listings, what a path is): an edit elsewhere keeps it. */
   reads: Set<string>;
+  /** The files it reached and in which role (also when it is refused). */
+  reach: BuildReach;
   /** Every patch with a target the build applied (and the one without a target that made it fail), in order. */
   patches?: PatchUse[];
   /** Fields of the top kustomization Flux drops (builds under Flux only); absent when none. */
