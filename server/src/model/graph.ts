@@ -5,6 +5,7 @@ import {
   isFluxKustomization,
   isFluxSource,
   isHelmRelease,
+  gitSourceRoots,
   ownRepositoryIdentities,
   inheritedSpecFrom,
   postBuildVariables,
@@ -113,6 +114,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     generators,
     isFolder: (p) => tree.kindOf(p) === 'folder',
     ownRepositories: ownRepositoryIdentities(sources, fluxByResource.values(), (p) => tree.kindOf(p) === 'folder'),
+    sourceRoots: gitSourceRoots(sources, fluxByResource.values(), (p) => tree.kindOf(p) === 'folder'),
   };
   for (const ks of fluxByResource.values()) Object.assign(ks, resolveKustomizationPath(ks, resolveContext));
 

@@ -29,3 +29,49 @@ test('flux/invalid-substitution: a document a kustomization opts out of substitu
   assert.equal(at(f), '6:28-6:54');
   assert.equal(f.message, '${__data.fields.namespace} is not a valid Flux substitution ("." cannot follow a variable name); the build of Kustomization dashboards fails. Use ${NAME}, ${NAME:=default}, or $${...} for a literal.');
 });
+
+test('flux/path-not-found: a folder named as the repository its sync GitRepository pulls is that repository\'s root; a path written from another folder stays missing', () => {
+  const sync = (url: string) => `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m
+  ref:
+    branch: main
+  url: ${url}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./clusters/prod
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+  const files = (url: string) => ({
+    'repos/fleet/clusters/prod/flux-system/gotk-sync.yaml': sync(url),
+    'repos/fleet/clusters/prod/apps.yaml': fluxKs('apps', './apps'),
+    'repos/fleet/clusters/prod/typo.yaml': fluxKs('typo', './appz'),
+    'repos/fleet/apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: flux-system\n',
+    'repos/website/index.yaml': 'title: another repository kept beside it\n',
+  });
+  for (const url of ['ssh://git@example.com/org/fleet.git', 'https://example.com/org/Fleet']) {
+    const model = repo(files(url));
+    const findings = check(model, 'flux/path-not-found');
+    assert.deepEqual(findings.map((f) => `${f.file} ${at(f)} ${f.message}`), [
+      'repos/fleet/clusters/prod/typo.yaml 8:9-8:15 spec.path "./appz" of Kustomization typo does not exist in repos/fleet (the root of its source, a repository of its own); did you mean "./apps"?',
+    ], url);
+    assert.deepEqual(findings[0].fixes?.map((x) => x.title), ['Change spec.path to ./apps']);
+    assert.equal(model.fileKind('repos/fleet/apps/cm.yaml')?.kind, 'applied', url);
+  }
+  // Named otherwise, the folder is not known to be the repository: the paths are read from the root.
+  const other = check(repo(files('https://example.com/org/home-ops.git')), 'flux/path-not-found');
+  assert.ok(other.some((f) => f.file === 'repos/fleet/clusters/prod/flux-system/gotk-sync.yaml' && f.message.startsWith('spec.path "./clusters/prod" of Kustomization flux-system does not exist in this repository')), other.map((f) => f.message).join('\n'));
+});
