@@ -3,7 +3,9 @@
 // still fire.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { buildKustomization } from '../../../server/src/model/build';
 import { at, check, FLUX_SYSTEM_SYNC, fluxKs, repo } from '../../helpers/repo';
+import { memoryInput } from '../model/build/memoryInput';
 
 const kustomization = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
 
@@ -74,4 +76,31 @@ spec:
   // Named otherwise, the folder is not known to be the repository: the paths are read from the root.
   const other = check(repo(files('https://example.com/org/home-ops.git')), 'flux/path-not-found');
   assert.ok(other.some((f) => f.file === 'repos/fleet/clusters/prod/flux-system/gotk-sync.yaml' && f.message.startsWith('spec.path "./clusters/prod" of Kustomization flux-system does not exist in this repository')), other.map((f) => f.message).join('\n'));
+});
+
+test('a mapping or sequence as a mapping key is refused as Go\'s YAML refuses it (kubectl kustomize: invalid map key): the build and yaml/syntax say so', () => {
+  const kustomization = 'resources:\n  - cm.yaml\n';
+  const cm = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\ndata:\n${data}`;
+  // A template's kustomization (`namespace: {{ .namespace }}`) and a manifest with a complex key.
+  const template = buildKustomization(memoryInput({ 'app/kustomization.yaml': 'namespace: {{ .namespace }}\nresources: []\n' }), 'app');
+  assert.match(template.error?.message ?? '', /^invalid Kustomization: A mapping key that is itself a mapping: kustomize and Flux read YAML with Go's parser, which refuses it \(invalid map key\)/);
+  const complex = buildKustomization(memoryInput({ 'app/kustomization.yaml': kustomization, 'app/cm.yaml': cm('  ? [a, b]\n  : y\n') }), 'app');
+  assert.match(complex.error?.message ?? '', /A mapping key that is itself a sequence/);
+  const plain = buildKustomization(memoryInput({ 'app/kustomization.yaml': kustomization, 'app/cm.yaml': cm('  "{{ a }}": y\n  b: "[c]"\n') }), 'app');
+  assert.equal(plain.error, undefined);
+  assert.equal(plain.objects.length, 1);
+
+  const files = (data: string) => ({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/apps.yaml': fluxKs('apps', './apps'),
+    'apps/kustomization.yaml': kustomization,
+    'apps/cm.yaml': cm(data),
+  });
+  assert.deepEqual(check(repo(files('  "[a, b]": y\n')), 'yaml/syntax'), []);
+  const [f, ...rest] = check(repo(files('  ? [a, b]\n  : y\n')), 'yaml/syntax');
+  assert.deepEqual(rest, []);
+  assert.equal(f.file, 'apps/cm.yaml');
+  assert.equal(f.severity, 'error');
+  assert.equal(at(f), '7:5-7:11');
+  assert.equal(f.message, "A mapping key that is itself a sequence: kustomize and Flux read YAML with Go's parser, which refuses it (invalid map key). Quote the text if it is not meant as YAML structure.");
 });
