@@ -104,3 +104,23 @@ test('a mapping or sequence as a mapping key is refused as Go\'s YAML refuses it
   assert.equal(at(f), '7:5-7:11');
   assert.equal(f.message, "A mapping key that is itself a sequence: kustomize and Flux read YAML with Go's parser, which refuses it (invalid map key). Quote the text if it is not meant as YAML structure.");
 });
+
+test('yaml/syntax: a file read only as generator data is not parsed by kustomize: quiet when it is YAML once substituted, a warning when it is not', () => {
+  const files = (values: string) => ({
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/monitoring.yaml': fluxKs('monitoring', './monitoring', '  postBuild:\n    substitute:\n      DOMAIN: example.org\n'),
+    'monitoring/kustomization.yaml': kustomization('configMapGenerator:\n  - name: values\n    files:\n      - values.yaml=helm-values.yaml\n'),
+    'monitoring/helm-values.yaml': values,
+  });
+  // `[vault.${DOMAIN}:8200]`: braces end a plain scalar in a flow sequence, until Flux substitutes them.
+  const substituted = 'scrape:\n  - targets: [vault.${DOMAIN}:8200]\n';
+  assert.deepEqual(check(repo(files(substituted)), 'yaml/syntax'), []);
+  const [f, ...rest] = check(repo(files('scrape:\n  - targets: [vault:8200\n')), 'yaml/syntax');
+  assert.deepEqual(rest, []);
+  assert.equal(f.file, 'monitoring/helm-values.yaml');
+  assert.equal(f.severity, 'warning');
+  assert.match(f.message, /; kustomize does not parse it \(monitoring\/kustomization\.yaml reads it as generator data\), but whatever reads it as YAML \(a HelmRelease's valuesFrom\) fails$/);
+  // The same text listed as a resource is parsed by kustomize: an error.
+  const listed = { ...files(substituted), 'monitoring/kustomization.yaml': kustomization('resources:\n  - helm-values.yaml\n') };
+  assert.deepEqual(check(repo(listed), 'yaml/syntax').map((x) => `${x.file} ${x.severity}`), ['monitoring/helm-values.yaml error']);
+});
