@@ -124,3 +124,83 @@ test('yaml/syntax: a file read only as generator data is not parsed by kustomize
   const listed = { ...files(substituted), 'monitoring/kustomization.yaml': kustomization('resources:\n  - helm-values.yaml\n') };
   assert.deepEqual(check(repo(listed), 'yaml/syntax').map((x) => `${x.file} ${x.severity}`), ['monitoring/helm-values.yaml error']);
 });
+
+test('a cluster folder whose Flux Kustomizations are kept in subfolders without a kustomization.yaml of its own is one cluster, not one per subfolder', () => {
+  const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
+  const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-db\n  namespace: databases\n';
+  const files = (withNamespace: boolean, sibling: boolean) => ({
+    ...(sibling
+      ? {
+          'clusters/dev/config/cluster.yaml': fluxKs('cluster', './clusters/dev'),
+          'clusters/dev/config/kustomization.yaml': kustomization('resources:\n  - cluster.yaml\n'),
+          'clusters/dev/infra/kustomization.yaml': kustomization('resources:\n  - db.yaml\n'),
+          'clusters/dev/infra/db.yaml': fluxKs('db', './platform/db'),
+        }
+      : {}),
+    'clusters/prod/infra/kustomization.yaml': kustomization('resources:\n  - db.yaml\n'),
+    'clusters/prod/infra/db.yaml': fluxKs('db', './platform/db'),
+    'clusters/prod/apps/kustomization.yaml': kustomization('resources:\n  - web.yaml\n'),
+    'clusters/prod/apps/web.yaml': fluxKs('web', './apps/web'),
+    'platform/db/kustomization.yaml': kustomization(`resources:\n  - ${withNamespace ? 'namespace.yaml' : 'cm.yaml'}\n`),
+    'platform/db/namespace.yaml': ns('databases'),
+    'platform/db/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: db\n  namespace: databases\n',
+    'apps/web/kustomization.yaml': kustomization('resources:\n  - cm.yaml\n'),
+    'apps/web/cm.yaml': cm,
+  });
+  for (const sibling of [true, false]) {
+    const model = repo(files(true, sibling));
+    assert.deepEqual(model.graph.clusters.map((c) => `${c.name} ${c.folder}`), [...(sibling ? ['dev clusters/dev'] : []), 'prod clusters/prod'], String(sibling));
+    assert.deepEqual(check(model, 'namespace/missing'), [], String(sibling));
+  }
+  // Nothing of the cluster declares the namespace: still missing.
+  const missing = check(repo(files(false, true)), 'namespace/missing').filter((f) => f.file === 'apps/web/cm.yaml');
+  assert.equal(missing.length, 1);
+  assert.match(missing[0].message, /namespaces "databases" not found/);
+});
+
+test('a lone conventional layer name inside a layer folder (platform/databases) is part of that layer, not a layer below it', () => {
+  const files = {
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/infra.yaml': fluxKs('infra', './kubernetes/infrastructure'),
+    'clusters/prod/platform.yaml': fluxKs('platform', './kubernetes/platform'),
+    'kubernetes/infrastructure/storage/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: storage\n  namespace: storage\n',
+    'kubernetes/platform/longhorn/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: longhorn\n  namespace: longhorn\n',
+    'kubernetes/platform/databases/postgres/release.yaml': `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: postgres
+  namespace: databases
+spec:
+  interval: 1h
+  dependsOn:
+    - name: longhorn
+      namespace: longhorn
+  chart:
+    spec:
+      chart: postgres
+      sourceRef:
+        kind: HelmRepository
+        name: charts
+`,
+    'kubernetes/platform/longhorn/release.yaml': `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: longhorn
+  namespace: longhorn
+spec:
+  interval: 1h
+  chart:
+    spec:
+      chart: longhorn
+      sourceRef:
+        kind: HelmRepository
+        name: charts
+`,
+  };
+  const model = repo(files);
+  assert.deepEqual(model.layers.layers.map((l) => `${l.name} ${l.folders.join(',')}`), ['infrastructure kubernetes/infrastructure', 'platform kubernetes/platform']);
+  assert.deepEqual(check(model, 'layers/direction'), []);
+  // Beside another layer folder of another order, it is a layer of its own: platform/{databases,apps}.
+  const sideBySide = repo({ ...files, 'kubernetes/platform/apps/web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: web\n' });
+  assert.deepEqual(sideBySide.layers.layers.map((l) => l.name), ['infrastructure', 'databases', 'platform', 'apps']);
+});
