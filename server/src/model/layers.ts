@@ -72,8 +72,10 @@ export function deriveLayers(
       if (!layer) byName.set(name, (layer = { name, order: entry[0], folders: [], components: [] }));
       layer.folders.push(folder);
     }
-    // Layer folders stand side by side (environments/{core,apps}) or nest in an accepted layer
-    // (infrastructure/{controllers,configs}); a lone "apps" or "crds" folder is no layering.
+    // Layer folders stand side by side (environments/{core,apps}), at the top or inside a layer
+    // (infrastructure/{controllers,configs}); a lone "apps" or "crds" folder is no layering, and a
+    // lone conventional name inside a layer (platform/databases) is a part of that layer, not a
+    // layer below or above it.
     const candidates = [...byName.values()].flatMap((l) => l.folders.map((folder) => ({ folder, order: l.order })));
     const ordersBelow = new Map<string, Set<number>>();
     for (const c of candidates) {
@@ -82,7 +84,6 @@ export function deriveLayers(
       ordersBelow.get(parent)!.add(c.order);
     }
     const accepted = new Set(candidates.filter((c) => (ordersBelow.get(dirname(c.folder))?.size ?? 0) >= 2).map((c) => c.folder));
-    for (const c of candidates) if (accepted.has(dirname(c.folder))) accepted.add(c.folder);
     for (const layer of byName.values()) layer.folders = layer.folders.filter((f) => accepted.has(f));
     layers = [...byName.values()].filter((l) => l.folders.length > 0).sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
     if (new Set(layers.map((l) => l.order)).size >= 2) {
