@@ -204,3 +204,13 @@ spec:
   const sideBySide = repo({ ...files, 'kubernetes/platform/apps/web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: web\n' });
   assert.deepEqual(sideBySide.layers.layers.map((l) => l.name), ['infrastructure', 'databases', 'platform', 'apps']);
 });
+
+test('secrets/unencrypted: a redaction mark (XXXX, ****) where a value goes is a template to fill in, no secret in clear; a real value beside it is', () => {
+  const secret = (data: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: git-credentials\n  namespace: flux-system\ntype: Opaque\ndata:\n${data}`;
+  const marks = `  identity: XXXX\n  password: ${Buffer.from('xxxxxxxx').toString('base64')}\n  token: "****"\n`;
+  assert.deepEqual(check(repo({ 'setup/secret.yaml': secret(marks) }), 'secrets/unencrypted'), []);
+  const [f, ...rest] = check(repo({ 'setup/secret.yaml': secret(`${marks}  username: ${Buffer.from('deploy-bot').toString('base64')}\n`) }), 'secrets/unencrypted');
+  assert.deepEqual(rest, []);
+  assert.equal(at(f), '11:3-11:11');
+  assert.equal(f.message, 'Secret git-credentials has a value in clear (data.username); encrypt the file with SOPS before pushing.');
+});
