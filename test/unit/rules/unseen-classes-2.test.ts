@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildKustomization } from '../../../server/src/model/build';
-import { at, check, FLUX_SYSTEM_SYNC, fluxKs, repo } from '../../helpers/repo';
+import { at, certManagerRelease, check, FLUX_SYSTEM_SYNC, fluxKs, repo } from '../../helpers/repo';
 import { memoryInput } from '../model/build/memoryInput';
 
 const kustomization = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
@@ -213,4 +213,27 @@ test('secrets/unencrypted: a redaction mark (XXXX, ****) where a value goes is a
   assert.deepEqual(rest, []);
   assert.equal(at(f), '11:3-11:11');
   assert.equal(f.message, 'Secret git-credentials has a value in clear (data.username); encrypt the file with SOPS before pushing.');
+});
+
+test('flux/missing-depends-on: CRDs a bootstrap kustomization installs from remote bundles (named in their URLs) are there before Flux', () => {
+  const files = {
+    'clusters/prod/flux-system/gotk-sync.yaml': FLUX_SYSTEM_SYNC('prod'),
+    'clusters/prod/infra.yaml': fluxKs('cert-manager', './infra/cert-manager') + '---\n' + fluxKs('issuers', './infra/issuers'),
+    'infra/cert-manager/release.yaml': certManagerRelease,
+    'infra/cert-manager/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: cert-manager\n',
+    'infra/issuers/issuer.yaml': 'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: letsencrypt\n',
+  };
+  for (const url of [
+    'https://github.com/cert-manager/cert-manager/releases/download/v1.16.0/cert-manager.crds.yaml',
+    'https://raw.githubusercontent.com/example/operator/main/config/crd/bases/cert-manager.io_clusterissuers.yaml',
+  ]) {
+    const bootstrapped = repo({ ...files, 'bootstrap/crds/kustomization.yaml': kustomization(`resources:\n  - ${url}\n`) });
+    assert.deepEqual(check(bootstrapped, 'flux/missing-depends-on'), [], url);
+  }
+  // A remote bundle that names no group it could install, or none at all: the dependsOn is missing.
+  for (const extra of [{ 'bootstrap/crds/kustomization.yaml': kustomization('resources:\n  - https://example.com/other/crds.yaml\n') }, {}]) {
+    const [f, ...rest] = check(repo({ ...files, ...extra }), 'flux/missing-depends-on');
+    assert.deepEqual(rest, []);
+    assert.equal(f.message, 'Kustomization issuers applies ClusterIssuer letsencrypt whose CRD (cert-manager.io) is installed by Kustomization cert-manager, but does not depend on it; on a fresh cluster the apply fails until cert-manager is ready. Add dependsOn: cert-manager.');
+  }
 });
