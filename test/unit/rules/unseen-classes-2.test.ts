@@ -199,6 +199,8 @@ spec:
   };
   const model = repo(files);
   assert.deepEqual(model.layers.layers.map((l) => `${l.name} ${l.folders.join(',')}`), ['infrastructure kubernetes/infrastructure', 'platform kubernetes/platform']);
+  // Its subfolders are still the components, of the layer around it.
+  assert.deepEqual(model.layers.components.map((c) => `${c.layer} ${c.name}`).sort(), ['infrastructure storage', 'platform longhorn', 'platform postgres']);
   assert.deepEqual(check(model, 'layers/direction'), []);
   // Beside another layer folder of another order, it is a layer of its own: platform/{databases,apps}.
   const sideBySide = repo({ ...files, 'kubernetes/platform/apps/web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: web\n' });
@@ -231,7 +233,8 @@ test('flux/missing-depends-on: CRDs a bootstrap kustomization installs from remo
     assert.deepEqual(check(bootstrapped, 'flux/missing-depends-on'), [], url);
   }
   // A remote bundle that names no group it could install, or none at all: the dependsOn is missing.
-  for (const extra of [{ 'bootstrap/crds/kustomization.yaml': kustomization('resources:\n  - https://example.com/other/crds.yaml\n') }, {}]) {
+  const extras: Record<string, string>[] = [{ 'bootstrap/crds/kustomization.yaml': kustomization('resources:\n  - https://example.com/other/crds.yaml\n') }, {}];
+  for (const extra of extras) {
     const [f, ...rest] = check(repo({ ...files, ...extra }), 'flux/missing-depends-on');
     assert.deepEqual(rest, []);
     assert.equal(f.message, 'Kustomization issuers applies ClusterIssuer letsencrypt whose CRD (cert-manager.io) is installed by Kustomization cert-manager, but does not depend on it; on a fresh cluster the apply fails until cert-manager is ready. Add dependsOn: cert-manager.');
