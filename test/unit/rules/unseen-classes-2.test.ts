@@ -115,6 +115,8 @@ test('yaml/syntax: a file read only as generator data is not parsed by kustomize
   // `[vault.${DOMAIN}:8200]`: braces end a plain scalar in a flow sequence, until Flux substitutes them.
   const substituted = 'scrape:\n  - targets: [vault.${DOMAIN}:8200]\n';
   assert.deepEqual(check(repo(files(substituted)), 'yaml/syntax'), []);
+  // A template that a program fills in before reading it (`{{ .TOKEN }}`, a mapping key to Go's YAML).
+  assert.deepEqual(check(repo(files('server:\n  token: {{ .TOKEN }}\n')), 'yaml/syntax'), []);
   const [f, ...rest] = check(repo(files('scrape:\n  - targets: [vault:8200\n')), 'yaml/syntax');
   assert.deepEqual(rest, []);
   assert.equal(f.file, 'monitoring/helm-values.yaml');
