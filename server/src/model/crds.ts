@@ -3,6 +3,7 @@
 import { sourceKey, type SourceIndex } from './flux';
 import { isKustomizationFileName } from './parse';
 import { basename } from './paths';
+import { DEAD_PATH } from './roots';
 import type { HelmRelease, Resource } from './types';
 
 /** Charts whose install brings CRDs, by chart name, with the API groups they serve. */
@@ -149,12 +150,13 @@ export function findCrdInstallers(
  * The groups of the remote CRD bundles a kustomization lists (…/monitoring.coreos.com_servicemonitors.yaml,
  * …/cert-manager.crds.yaml): the group or chart each URL names.
  */
-function remoteCrdGroups(kustomization: any, table: Readonly<Record<string, readonly string[]>>, allGroups: readonly string[]): Set<string> {
+function remoteCrdGroups(kustomization: any, table: Readonly<Record<string, readonly string[]>>, allGroups: readonly string[], strict = false): Set<string> {
   const groups = new Set<string>();
   const resources: unknown[] = Array.isArray(kustomization?.resources) ? kustomization.resources : [];
   for (const url of resources.filter((u: unknown): u is string => typeof u === 'string' && /^https?:\/\//.test(u) && /crd/i.test(u))) {
     const named = allGroups.filter((g) => url.includes(g));
-    const fromChart = Object.entries(table).filter(([chart]) => url.includes(`/${chart}`) || url.includes(`${chart}.crds`)).flatMap(([, groups]) => groups);
+    // Strict: only a chart's own bundle (`cert-manager.crds.yaml`), not a path that merely starts with its name.
+    const fromChart = Object.entries(table).filter(([chart]) => (!strict && url.includes(`/${chart}`)) || url.includes(`${chart}.crds`)).flatMap(([, groups]) => groups);
     for (const group of named.length > 0 ? named : fromChart) groups.add(group);
   }
   return groups;
@@ -211,7 +213,8 @@ export function bootstrapGroups(
       const object = doc as any;
       if (object.kind === 'CustomResourceDefinition' && typeof object.spec?.group === 'string') groups.set(object.spec.group, path);
       // A bootstrap kustomization of remote CRD bundles (`kubectl apply -k bootstrap/crds`).
-      if (isKustomizationFileName(basename(path))) for (const group of remoteCrdGroups(object, table, allGroups)) if (!groups.has(group)) groups.set(group, path);
+      // Not from a dead folder (`.archive/`), which no bootstrap runs.
+      if (isKustomizationFileName(basename(path)) && !DEAD_PATH.test(path)) for (const group of remoteCrdGroups(object, table, allGroups, true)) if (!groups.has(group)) groups.set(group, path);
       // helmfile `releases:` and kustomize `helmCharts:` rendered out of band install their charts' CRDs.
       const releases = [...(Array.isArray(object.releases) ? object.releases : []), ...(Array.isArray(object.helmCharts) ? object.helmCharts : [])];
       for (const release of releases) {

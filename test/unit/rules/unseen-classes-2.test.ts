@@ -235,7 +235,13 @@ test('flux/missing-depends-on: CRDs a bootstrap kustomization installs from remo
     assert.deepEqual(check(bootstrapped, 'flux/missing-depends-on'), [], url);
   }
   // A remote bundle that names no group it could install, or none at all: the dependsOn is missing.
-  const extras: Record<string, string>[] = [{ 'bootstrap/crds/kustomization.yaml': kustomization('resources:\n  - https://example.com/other/crds.yaml\n') }, {}];
+  const extras: Record<string, string>[] = [
+    { 'bootstrap/crds/kustomization.yaml': kustomization('resources:\n  - https://example.com/other/crds.yaml\n') },
+    // A path that only starts with the chart's name, or a bundle in a dead folder.
+    { 'bootstrap/crds/kustomization.yaml': kustomization('resources:\n  - https://example.com/deploy/crds/cert-manager.example.org_issuers.yaml\n') },
+    { '.archive/crds/kustomization.yaml': kustomization('resources:\n  - https://github.com/cert-manager/cert-manager/releases/download/v1.16.0/cert-manager.crds.yaml\n') },
+    {},
+  ];
   for (const extra of extras) {
     const [f, ...rest] = check(repo({ ...files, ...extra }), 'flux/missing-depends-on');
     assert.deepEqual(rest, []);
