@@ -1,6 +1,9 @@
 // Which component installs the CRDs of an API group: CustomResourceDefinition manifests found in
 // the repository, and HelmReleases of well-known charts (extendable in .gitops-guardrails.yaml).
 import { sourceKey, type SourceIndex } from './flux';
+import { isKustomizationFileName } from './parse';
+import { basename } from './paths';
+import { DEAD_PATH } from './roots';
 import type { HelmRelease, Resource } from './types';
 
 /** Charts whose install brings CRDs, by chart name, with the API groups they serve. */
@@ -122,11 +125,7 @@ export function findCrdInstallers(
   // …/cert-manager.crds.yaml): the group or chart named in the URL.
   const allGroups = [...new Set(Object.values(table).flat())];
   for (const r of remoteKustomizations) {
-    for (const url of (r.object.resources ?? []).filter((u: unknown): u is string => typeof u === 'string' && /^https?:\/\//.test(u) && /crd/i.test(u))) {
-      const named = allGroups.filter((g) => url.includes(g));
-      const fromChart = Object.entries(table).filter(([chart]) => url.includes(`/${chart}`) || url.includes(`${chart}.crds`)).flatMap(([, groups]) => groups);
-      for (const group of new Set([...named, ...(named.length === 0 ? fromChart : [])])) add({ group, resource: r, via: 'crd-manifest' });
-    }
+    for (const group of remoteCrdGroups(r.object, table, allGroups)) add({ group, resource: r, via: 'crd-manifest' });
   }
   // Flux Kustomizations that apply CRDs from another repository or artifact (`crds-cloudnative-pg`
   // from the chart's Git repository, an ignore keeping only `templates/crds`): the groups or charts
@@ -145,6 +144,22 @@ export function findCrdInstallers(
     for (const group of (chart ? table[chart] : undefined) ?? []) if (!own.some((o) => o.group === group)) add({ group, resource: release.resource, via: 'helm-chart', chart });
   }
   return byGroup;
+}
+
+/**
+ * The groups of the remote CRD bundles a kustomization lists (…/monitoring.coreos.com_servicemonitors.yaml,
+ * …/cert-manager.crds.yaml): the group or chart each URL names.
+ */
+function remoteCrdGroups(kustomization: any, table: Readonly<Record<string, readonly string[]>>, allGroups: readonly string[], strict = false): Set<string> {
+  const groups = new Set<string>();
+  const resources: unknown[] = Array.isArray(kustomization?.resources) ? kustomization.resources : [];
+  for (const url of resources.filter((u: unknown): u is string => typeof u === 'string' && /^https?:\/\//.test(u) && /crd/i.test(u))) {
+    const named = allGroups.filter((g) => url.includes(g));
+    // Strict: only a chart's own bundle (`cert-manager.crds.yaml`), not a path that merely starts with its name.
+    const fromChart = Object.entries(table).filter(([chart]) => (!strict && url.includes(`/${chart}`)) || url.includes(`${chart}.crds`)).flatMap(([, groups]) => groups);
+    for (const group of named.length > 0 ? named : fromChart) groups.add(group);
+  }
+  return groups;
 }
 
 /** The groups a remote CRD bundle serves: the groups its texts name, else those of the charts they name (between non-alphanumerics). */
@@ -180,7 +195,8 @@ export function installsCrds(spec: any): boolean {
 
 /**
  * API groups installed out of band before Flux starts: helmfile releases (rendered with their
- * CRDs at bootstrap) and CRD manifests in files no cluster applies. Repositories that bootstrap
+ * CRDs at bootstrap), CRD manifests and kustomizations of remote CRD bundles in files no cluster
+ * applies. Repositories that bootstrap
  * CRDs this way need no dependsOn for them.
  */
 export function bootstrapGroups(
@@ -189,12 +205,16 @@ export function bootstrapGroups(
   extraCharts: Readonly<Record<string, readonly string[]>> = {},
 ): Map<string, string> {
   const table = { ...WELL_KNOWN_CRD_CHARTS, ...extraCharts };
+  const allGroups = [...new Set(Object.values(table).flat())];
   const groups = new Map<string, string>();
   for (const path of unreachable) {
     for (const doc of fileDocuments(path)) {
       if (!doc || typeof doc !== 'object') continue;
       const object = doc as any;
       if (object.kind === 'CustomResourceDefinition' && typeof object.spec?.group === 'string') groups.set(object.spec.group, path);
+      // A bootstrap kustomization of remote CRD bundles (`kubectl apply -k bootstrap/crds`).
+      // Not from a dead folder (`.archive/`), which no bootstrap runs.
+      if (isKustomizationFileName(basename(path)) && !DEAD_PATH.test(path)) for (const group of remoteCrdGroups(object, table, allGroups, true)) if (!groups.has(group)) groups.set(group, path);
       // helmfile `releases:` and kustomize `helmCharts:` rendered out of band install their charts' CRDs.
       const releases = [...(Array.isArray(object.releases) ? object.releases : []), ...(Array.isArray(object.helmCharts) ? object.helmCharts : [])];
       for (const release of releases) {

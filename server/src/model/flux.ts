@@ -1,7 +1,7 @@
 // Flux objects: Kustomizations, HelmReleases and sources, and what folder of this repository
 // a Kustomization's spec.path means given its source.
 import { parsePlainDocuments } from './limits';
-import { ancestors, isWithin, joinRepoPath } from './paths';
+import { ancestors, basename, isWithin, joinRepoPath } from './paths';
 import { identifierOf } from './values';
 import { substituteKnown } from './build/envsubst';
 import type { DependencyRef, FluxKustomization, HelmRelease, Resource, SourceRef } from './types';
@@ -79,6 +79,8 @@ export interface PathResolution {
   folder?: string;
   unresolvedReason?: string;
   leavesRepository?: boolean;
+  /** The folder the path is read from when its source's root is not the repository root. */
+  sourceRoot?: string;
 }
 
 export interface ResolveContext {
@@ -91,10 +93,17 @@ export interface ResolveContext {
   ownRepositories: Set<string>;
   /** Post-build variables in force where the Kustomization is applied. */
   variables?: Record<string, string>;
+  /** Folders that are the root of a Git source of their own, by source (gitSourceRoots). */
+  sourceRoots?: Map<string, string[]>;
 }
 
 /** Resolves spec.path to a folder of this repository, or says why it cannot. */
 export function resolveKustomizationPath(ks: FluxKustomization, ctx: ResolveContext): PathResolution {
+  // Every field set, so that assigning a new resolution replaces all of an old one.
+  return { sourceRoot: undefined, ...resolvePath(ks, ctx) };
+}
+
+function resolvePath(ks: FluxKustomization, ctx: ResolveContext): PathResolution {
   const substituted = substituteKnown(ks.path, ctx.variables ?? {});
   if (substituted === undefined) return { unresolvedReason: `spec.path "${ks.path}" uses a variable whose value is not known here` };
   const path = substituted;
@@ -111,7 +120,14 @@ export function resolveKustomizationPath(ks: FluxKustomization, ctx: ResolveCont
         return { unresolvedReason: `spec.path is not set, so it applies the whole of GitRepository ${ref.name}, which is not defined in this repository` };
       }
       const folder = joinRepoPath('', path);
-      return folder === undefined ? { unresolvedReason: `spec.path "${path}" leaves the repository`, leavesRepository: true } : { folder };
+      if (folder === undefined) return { unresolvedReason: `spec.path "${path}" leaves the repository`, leavesRepository: true };
+      // A source kept in a sub-folder (gitSourceRoots): its paths are read from there.
+      if (!ctx.isFolder(folder)) {
+        const root = (ctx.sourceRoots?.get(gitSourceKey(ref, source)) ?? []).filter((b) => isWithin(ks.resource.file, b)).sort((a, b) => b.length - a.length)[0];
+        const within = root === undefined ? undefined : joinRepoPath(root, path);
+        if (root !== undefined && within !== undefined && isWithin(within, root)) return { folder: within, sourceRoot: root };
+      }
+      return { folder };
     }
     case 'OCIRepository':
     case 'Bucket': {
@@ -243,6 +259,47 @@ export function ownRepositoryIdentities(sources: SourceIndex, kustomizations: It
     if (source) own.add(gitIdentity(source));
   }
   return own;
+}
+
+/** What identifies a Git source for gitSourceRoots: its URL and branch, or its reference when not defined here. */
+function gitSourceKey(ref: SourceRef, source: Resource | undefined): string {
+  return source ? gitIdentity(source) : `${ref.namespace}/${ref.name}`;
+}
+
+/** The repository name at the end of a Git URL (`github.com/org/gitops-system.git` → `gitops-system`). */
+function repositoryName(source: Resource): string {
+  const url = normaliseGitUrl(String(source.object.spec?.url ?? ''));
+  return url.slice(url.lastIndexOf('/') + 1);
+}
+
+/**
+ * Folders of this repository that are the root of a Git repository of their own (a repository
+ * that keeps several Flux repositories side by side, each pushed to its own URL), by source: a
+ * Kustomization through a GitRepository whose spec.path is no folder at the repository root, but
+ * read from an ancestor folder of its own file named as the GitRepository's URL names the
+ * repository, is a folder holding that file (the sync applies itself). Kustomizations through a
+ * GitRepository of the same URL and branch whose files lie below that folder read their paths
+ * from it. A path written relative to the wrong folder of one repository stays missing: the
+ * folder must be named as the repository is.
+ */
+export function gitSourceRoots(sources: SourceIndex, kustomizations: Iterable<FluxKustomization>, isFolder: (repoPath: string) => boolean): Map<string, string[]> {
+  const roots = new Map<string, string[]>();
+  for (const ks of kustomizations) {
+    const ref = ks.sourceRef;
+    if (ref?.kind !== 'GitRepository' || ks.path.includes('${') || ks.path.trim() === '') continue;
+    const atRoot = joinRepoPath('', ks.path);
+    if (atRoot === undefined || isFolder(atRoot)) continue;
+    const source = sources.get(sourceKey(ref.kind, ref.namespace, ref.name)) ?? sourceInAnyNamespace(ks, ref, sources);
+    if (!source) continue;
+    const name = repositoryName(source);
+    const base = ancestors(ks.resource.file).find((b) => b !== '' && basename(b).toLowerCase() === name);
+    const folder = base === undefined ? undefined : joinRepoPath(base, ks.path);
+    if (base === undefined || folder === undefined || !isWithin(folder, base) || !isFolder(folder) || !isWithin(ks.resource.file, folder)) continue;
+    const key = gitSourceKey(ref, source);
+    const list = roots.get(key) ?? [];
+    if (!list.includes(base)) roots.set(key, [...list, base]);
+  }
+  return roots;
 }
 
 export function isOwnGitRepository(source: Resource, own: Set<string>): boolean {

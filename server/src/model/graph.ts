@@ -5,6 +5,7 @@ import {
   isFluxKustomization,
   isFluxSource,
   isHelmRelease,
+  gitSourceRoots,
   ownRepositoryIdentities,
   inheritedSpecFrom,
   postBuildVariables,
@@ -16,7 +17,7 @@ import {
   type ResolveContext,
   type SourceIndex,
 } from './flux';
-import { ancestors, dirname, isWithin } from './paths';
+import { ancestors, basename, dirname, isWithin } from './paths';
 import { appliesOtherTrees, bootstrapRoots, clusterName, commentedOutEntries, DEAD_PATH, type RootCandidate } from './roots';
 import { CONFIG_FILE, type GuardrailsConfig } from './config';
 import type { Cluster, FluxKustomization, HelmRelease, KustomizeDir, Resource, YamlFile } from './types';
@@ -114,6 +115,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
     generators,
     isFolder: (p) => tree.kindOf(p) === 'folder',
     ownRepositories: ownRepositoryIdentities(sources, fluxByResource.values(), (p) => tree.kindOf(p) === 'folder'),
+    sourceRoots: gitSourceRoots(sources, fluxByResource.values(), (p) => tree.kindOf(p) === 'folder'),
   };
   for (const ks of fluxByResource.values()) Object.assign(ks, resolveKustomizationPath(ks, resolveContext));
 
@@ -350,7 +352,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
       // A root whose build does not include the orphan must not be tried again.
       tried.add(orphan.resource.file);
       if (isDeadFile(orphan.resource.file)) continue;
-      const folder = rootFolderOf(dirname(orphan.resource.file), tree, dirOf);
+      const folder = clusterFolderAbove(rootFolderOf(dirname(orphan.resource.file), tree, dirOf), clusters, dirOf);
       // An orphan inside a folder some cluster already builds is an unlisted file, not a root.
       const kustomization = dirOf(folder).file;
       if (kustomization !== undefined && reached.has(kustomization)) continue;
@@ -444,6 +446,23 @@ function rootFolderOf(folder: string, tree: FileTree, dirOf: (f: string) => Kust
     current = parent;
   }
   return current;
+}
+
+/**
+ * The cluster folder above a folder of Kustomizations kept in subfolders (`clusters/prod/infra`
+ * and `clusters/prod/apps`, with no kustomization.yaml in `clusters/prod`): the nearest ancestor
+ * in a `clusters` folder, or beside a known cluster's folder, with no kustomization.yaml on the
+ * way (Flux, pointed at it, generates one that reaches every subfolder). The folder itself when
+ * there is none.
+ */
+function clusterFolderAbove(folder: string, clusters: readonly Cluster[], dirOf: (f: string) => KustomizeDir): string {
+  for (const above of ancestors(folder + '/x')) {
+    if (above === folder) continue;
+    if (above === '' || basename(above) === 'clusters' || dirOf(above).file !== undefined) break;
+    const parent = dirname(above);
+    if (basename(parent) === 'clusters' || clusters.some((c) => c.folder !== above && c.folder !== '' && dirname(c.folder) === parent)) return above;
+  }
+  return folder;
 }
 
 function depth(path: string): number {

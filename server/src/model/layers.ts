@@ -49,6 +49,8 @@ export function deriveLayers(
   config: GuardrailsConfig,
 ): LayerModel {
   let layers: Layer[] = [];
+  /** Folders inside a layer folder that group its components (platform/databases/{postgres,valkey}). */
+  const groupFolders = new Set<string>();
   let source: LayerModel['source'] = 'none';
   let order: LayerOrder = NO_ORDER;
   if (config.layers && config.layers.length > 0) {
@@ -72,8 +74,10 @@ export function deriveLayers(
       if (!layer) byName.set(name, (layer = { name, order: entry[0], folders: [], components: [] }));
       layer.folders.push(folder);
     }
-    // Layer folders stand side by side (environments/{core,apps}) or nest in an accepted layer
-    // (infrastructure/{controllers,configs}); a lone "apps" or "crds" folder is no layering.
+    // Layer folders stand side by side (environments/{core,apps}), at the top or inside a layer
+    // (infrastructure/{controllers,configs}); a lone "apps" or "crds" folder is no layering, and a
+    // lone conventional name inside a layer (platform/databases) is a part of that layer, not a
+    // layer below or above it.
     const candidates = [...byName.values()].flatMap((l) => l.folders.map((folder) => ({ folder, order: l.order })));
     const ordersBelow = new Map<string, Set<number>>();
     for (const c of candidates) {
@@ -82,7 +86,8 @@ export function deriveLayers(
       ordersBelow.get(parent)!.add(c.order);
     }
     const accepted = new Set(candidates.filter((c) => (ordersBelow.get(dirname(c.folder))?.size ?? 0) >= 2).map((c) => c.folder));
-    for (const c of candidates) if (accepted.has(dirname(c.folder))) accepted.add(c.folder);
+    // Such a lone name inside an accepted layer still groups components, as a layer folder does.
+    for (const c of candidates) if (!accepted.has(c.folder) && accepted.has(dirname(c.folder))) groupFolders.add(c.folder);
     for (const layer of byName.values()) layer.folders = layer.folders.filter((f) => accepted.has(f));
     layers = [...byName.values()].filter((l) => l.folders.length > 0).sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
     if (new Set(layers.map((l) => l.order)).size >= 2) {
@@ -95,7 +100,7 @@ export function deriveLayers(
   const components: Component[] = [];
   for (const layer of layers) {
     for (const folder of layer.folders) {
-      for (const sub of componentFolders(folder, tree, layerFolders)) {
+      for (const sub of componentFolders(folder, tree, layerFolders, groupFolders)) {
         const component: Component = { name: basename(sub), layer: layer.name, folder: sub, namespaces: [], ownNamespaces: [] };
         layer.components.push(component);
         components.push(component);
@@ -127,10 +132,14 @@ export function deriveLayers(
   return { layers, components, source, order };
 }
 
-function componentFolders(layerFolder: string, tree: FileTree, layerFolders: ReadonlySet<string>): string[] {
+function componentFolders(layerFolder: string, tree: FileTree, layerFolders: ReadonlySet<string>, groupFolders: ReadonlySet<string>): string[] {
   const result: string[] = [];
   for (const sub of tree.children(layerFolder).folders) {
     if (layerFolders.has(sub)) continue;
+    if (groupFolders.has(sub)) {
+      result.push(...componentFolders(sub, tree, layerFolders, groupFolders));
+      continue;
+    }
     if (VARIANT_FOLDERS.has(basename(sub).toLowerCase())) {
       if (basename(sub).toLowerCase().startsWith('base')) result.push(...tree.children(sub).folders.filter((f) => !layerFolders.has(f)));
       continue;

@@ -2,7 +2,7 @@
 // A document over a limit (an alias bomb, absurd nesting, a huge file) is reported once by
 // parse.ts as a problem of its file, and is then no value for anyone, so it cannot make a rule,
 // the graph or the configuration throw (and so silence everything else).
-import { isAlias, isCollection, isPair, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, parseAllDocuments, type Document, type Node } from 'yaml';
 
 export const DOCUMENT_LIMITS = {
   /** yaml's `maxAliasCount`: aliases × the nodes they expand to (go-yaml refuses such files too). */
@@ -25,10 +25,19 @@ export function fileTooLarge(text: string): string | undefined {
  * a copy of what its anchor holds, as go-yaml (and so kustomize and Flux) decodes it: a change to
  * one place (a patch of the first container's `env: &env`) never shows at the other (`env: *env`).
  */
-export function readDocument(doc: Document.Parsed | Document): { value: any; problem?: undefined } | { value?: undefined; problem: string } {
+export function readDocument(doc: Document.Parsed | Document): { value: any; problem?: undefined } | { value?: undefined; problem: string; at?: [number, number] } {
   const shape = shapeOf(doc.contents as Node | null);
   if (shape.depth > DOCUMENT_LIMITS.maxDepth) {
     return { problem: `This document nests deeper than ${DOCUMENT_LIMITS.maxDepth} levels: not checked.` };
+  }
+  // Strict YAML allows any node as a key; Go's yaml (kustomize, Flux) decodes keys into a Go map
+  // and refuses a mapping or sequence there. Unquoted templating (`name: {{ .x }}`) is the usual cause.
+  if (shape.collectionKey) {
+    const range = shape.collectionKey.range;
+    return {
+      problem: `A mapping key that is itself a ${isMap(shape.collectionKey) ? 'mapping' : 'sequence'}: kustomize and Flux read YAML with Go's parser, which refuses it (invalid map key). Quote the text if it is not meant as YAML structure.`,
+      ...(range ? { at: [range[0], range[1]] as [number, number] } : {}),
+    };
   }
   try {
     const value = doc.toJS({ maxAliasCount: DOCUMENT_LIMITS.maxAliasCount });
@@ -51,14 +60,17 @@ export function plainValue(doc: Document.Parsed | Document): any {
 }
 
 /** How deep mappings and sequences nest, and whether there are aliases, without recursion (a deep document must not overflow the stack). */
-function shapeOf(root: Node | null): { depth: number; aliases: boolean } {
+function shapeOf(root: Node | null): { depth: number; aliases: boolean; collectionKey?: Node } {
   if (!root) return { depth: 0, aliases: false };
   let max = 0;
   let aliases = false;
+  let collectionKey: Node | undefined;
   const stack: [unknown, number][] = [[root, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
     if (isPair(node)) {
+      // The first in the text, where several are.
+      if (isCollection(node.key) && (!collectionKey || (node.key.range?.[0] ?? 0) < (collectionKey.range?.[0] ?? 0))) collectionKey = node.key;
       stack.push([node.key, depth], [node.value, depth]);
       continue;
     }
@@ -68,7 +80,7 @@ function shapeOf(root: Node | null): { depth: number; aliases: boolean } {
     if (max > DOCUMENT_LIMITS.maxDepth) return { depth: max, aliases };
     for (const item of node.items) stack.push([item, depth + 1]);
   }
-  return { depth: max, aliases };
+  return { depth: max, aliases, collectionKey };
 }
 
 /**

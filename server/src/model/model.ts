@@ -76,6 +76,7 @@ export class RepoModel implements FileTree {
     crdInstallers?: Map<string, CrdInstaller[]>;
     bootstrapGroups?: Map<string, string>;
     listedBy?: Map<string, string>;
+    generatorData?: Map<string, string>;
     fileKinds?: Map<string, { file: YamlFile; kind: FileKind }>;
     dependencies?: Dependencies;
     charts?: Map<Resource, ReleaseChart>;
@@ -565,6 +566,30 @@ export class RepoModel implements FileTree {
     const shape = this.chartShape(file.path) ?? file.shape;
     if (shape.kind === 'manifest') return { kind: 'unapplied', reason: `${shape.reason}; no cluster applies it and no kustomization lists it` };
     return { kind: shape.kind, reason: shape.reason };
+  }
+
+  /**
+   * The kustomization that reads a file as a configMapGenerator or secretGenerator input (`files:`,
+   * `envs:`), when that is all kustomizations use it for: kustomize copies its text into the
+   * object as data and never parses it as YAML. Undefined for any other file.
+   */
+  generatorData(path: string): string | undefined {
+    const derived = this.derive();
+    if (!derived.generatorData) {
+      const data = new Map<string, string>();
+      const other = new Set<string>();
+      for (const dir of derived.graph.kustomizeDirs.values()) {
+        for (const entry of dir.entries) {
+          if (entry.exists !== 'file') continue;
+          if ((entry.field === 'configMapGenerator' || entry.field === 'secretGenerator') && dir.file) {
+            if (!data.has(entry.target)) data.set(entry.target, dir.file);
+          } else other.add(entry.target);
+        }
+      }
+      for (const path of other) data.delete(path);
+      derived.generatorData = data;
+    }
+    return derived.generatorData.get(path);
   }
 
   /** Each file a kustomization names (a resource, patch or generator input), with that kustomization. */

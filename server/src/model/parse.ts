@@ -91,7 +91,8 @@ export function parseYamlFile(path: string, text: string): YamlFile {
     const problem = read.problem;
     if (problem) {
       syntaxErrorCount++;
-      syntaxErrors.push({ message: problem, range: rangeFromOffsets(lineStarts, doc.range[0], Math.min(doc.range[1], lineEnd(text, doc.range[0]))) });
+      const [start, end] = read.at ?? [doc.range[0], Math.min(doc.range[1], lineEnd(text, doc.range[0]))];
+      syntaxErrors.push({ message: problem, range: rangeFromOffsets(lineStarts, start, end) });
       return;
     }
     if (!isMap(doc.contents)) return;

@@ -95,6 +95,11 @@ export interface FluxKustomization {
   unresolvedReason?: string;
   /** spec.path climbs out of the repository (`../../etc`): refused, nothing outside is ever read. */
   leavesRepository?: boolean;
+  /**
+   * The folder spec.path is read from when the source's root is a sub-folder of this repository
+   * (flux.ts gitSourceRoots); undefined for the repository root.
+   */
+  sourceRoot?: string;
   dependsOn: DependencyRef[];
   targetNamespace?: string;
   /** Files this Kustomization applies (through kustomize inclusion), repository-relative. */

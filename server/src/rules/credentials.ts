@@ -70,10 +70,18 @@ export function isClearValue(value: unknown): boolean {
 /** A text that is not a reference, a sentinel, ciphertext, a file path or too short to be a credential. */
 function isClearText(text: string): boolean {
   // `none`, `disabled`: a setting that says there is no credential, not one.
-  if (isReference(text) || /^(true|false|null|~|none|nil|disabled|unset|empty)$/i.test(text) || isEncryptedValue(text) || text.length < 4) return false;
+  if (isReference(text) || isRedacted(text) || /^(true|false|null|~|none|nil|disabled|unset|empty)$/i.test(text) || isEncryptedValue(text) || text.length < 4) return false;
   // An absolute file path (GOOGLE_APPLICATION_CREDENTIALS: /secrets/sa.json) says where the
   // credential is mounted: the credential itself is elsewhere.
   return !FILE_PATH.test(text);
+}
+
+/**
+ * A redaction mark written where the value goes (`XXXX`, `xxxxxxxx`, `****`): a template for
+ * someone to fill in, which leaks nothing. One character repeated, at least three times.
+ */
+export function isRedacted(value: unknown): boolean {
+  return typeof value === 'string' && /^([xX*])\1{2,}$/.test(value.trim());
 }
 
 /** A connection string whose password is written out; placeholders are masked first, so `${USER:-x}` is one token. */
@@ -139,7 +147,8 @@ export function isPublicMaterial(value: unknown): boolean {
  * The keys of a Secret's data or stringData whose values are in clear. A Secret filled in by
  * Flux substitution keeps its secrets in placeholders; its other values are settings (a
  * repository URL, a host) unless they look like a credential. Public material (SSH public keys,
- * certificates) leaks nothing; `data` holds it in base64.
+ * certificates) leaks nothing, nor does a redaction mark (`XXXX`); `data` holds them in base64
+ * (or, as a template's mark, written out).
  */
 export function clearValues(r: Resource, field: 'data' | 'stringData'): string[] {
   const values = r.object[field];
@@ -147,7 +156,7 @@ export function clearValues(r: Resource, field: 'data' | 'stringData'): string[]
   const entries = Object.entries(values);
   const substituted = entries.some(([, v]) => hasPlaceholder(v));
   const text = (v: unknown) => (field === 'data' && typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : v);
-  return entries.filter(([k, v]) => !isReference(v) && !isPublicMaterial(text(v)) && (!substituted || credentialInClear(k, v))).map(([k]) => k);
+  return entries.filter(([k, v]) => !isReference(v) && !isRedacted(v) && !isRedacted(text(v)) && !isPublicMaterial(text(v)) && (!substituted || credentialInClear(k, v))).map(([k]) => k);
 }
 
 /**

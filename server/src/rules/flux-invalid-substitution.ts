@@ -1,3 +1,4 @@
+import { fluxBuild, substitutionOptedOut, type BuildResult } from '../model/build';
 import { parseExpressions } from '../model/build/envsubst';
 import { effectiveSpec } from '../model/flux';
 import type { RepoModel } from '../model/model';
@@ -22,9 +23,10 @@ export const fluxInvalidSubstitution: Rule = {
       if (!hasPostBuild(model, ks)) continue;
       const provided = providedVariables(model, ks, sources);
       if (!provided) continue;
-      // Reused while the variables and every file the Kustomization applies are unchanged.
+      // Reused while the variables, the build and every file the Kustomization applies are unchanged.
       const signature = `${provided.complete}\n${provided.sources}\n${[...provided.names].join(',')}`;
-      parts.push(model.queries.get('flux/invalid-substitution of', ks, [signature], (read) => problemsOf(model, ks, provided, read.file)));
+      const built = fluxBuild(model, ks);
+      parts.push(model.queries.get('flux/invalid-substitution of', ks, [signature, built], (read) => problemsOf(model, ks, provided, built, read.file)));
     }
     // The same array as last time while every Kustomization's findings are; each problem once.
     const found = model.queries.joined('flux/invalid-substitution', parts);
@@ -40,13 +42,21 @@ function hasPostBuild(model: RepoModel, ks: FluxKustomization): boolean {
  * The substitution problems in what one Kustomization applies, with a key that identifies each;
  * `fileOf` reads the files it applies (a query's reads).
  */
-function problemsOf(model: RepoModel, ks: FluxKustomization, provided: Provided, fileOf: (path: string) => YamlFile | undefined): Array<{ key: string; finding: RuleFinding }> {
+function problemsOf(
+  model: RepoModel,
+  ks: FluxKustomization,
+  provided: Provided,
+  built: BuildResult | undefined,
+  fileOf: (path: string) => YamlFile | undefined,
+): Array<{ key: string; finding: RuleFinding }> {
   const found: Array<{ key: string; finding: RuleFinding }> = [];
+  const optedOut = optedOutDocuments(built);
   for (const file of ks.appliedFiles) {
     const yaml = fileOf(file);
     if (model.graph.patchFiles.has(file)) continue;
     for (const resource of yaml?.resources ?? []) {
-      if (substitutionDisabled(resource)) continue;
+      const asBuilt = optedOut.get(`${file}#${resource.index}`);
+      if (asBuilt ?? substitutionDisabled(resource)) continue;
       for (const [path, text] of stringLeaves(resource.object, [])) {
         for (const problem of problemsIn(text, provided.names, provided.complete)) {
           found.push({
@@ -135,6 +145,22 @@ function findObject(model: RepoModel, named: readonly Resource[], namespace: str
   return candidates.length === 1 ? candidates[0] : undefined;
 }
 
+/**
+ * Whether Flux substitutes each document the build emits (by `file#index`), read from the objects
+ * as built: a kustomization's commonAnnotations or labels may opt a document out. True only when
+ * every object made of the document opts out.
+ */
+function optedOutDocuments(built: BuildResult | undefined): Map<string, boolean> {
+  const result = new Map<string, boolean>();
+  for (const o of built?.objects ?? []) {
+    if (o.source.index === undefined) continue;
+    const key = `${o.source.file}#${o.source.index}`;
+    result.set(key, (result.get(key) ?? true) && substitutionOptedOut(o.object));
+  }
+  return result;
+}
+
+/** The document's own opt-out, for a document the build gave no object for (a refused build). */
 function substitutionDisabled(resource: Resource): boolean {
   const key = 'kustomize.toolkit.fluxcd.io/substitute';
   const metadata = resource.object.metadata ?? {};

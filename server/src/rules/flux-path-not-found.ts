@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { findKustomizationFile } from '../model/kustomize';
+import { isWithin } from '../model/paths';
 import { closestFolder, deepestExistingFolder } from './similar';
 import { replaceNode } from './edits';
 import type { Fix, Rule, RuleFinding } from './types';
@@ -28,22 +29,28 @@ export const fluxPathNotFound: Rule = {
       if (ks.folder === undefined || model.kindOf(ks.folder) !== 'missing') continue;
       if (!model.graph.clustersOf.has(ks.resource.file)) continue;
       const range = model.rangeOf(ks.resource, ['spec', 'path']);
-      const similar = closestFolder(model, ks.folder);
+      // Paths are written from the root of the source: the repository's, or a sub-folder's that
+      // is a repository of its own (ks.sourceRoot); folders outside that root cannot be named.
+      const root = ks.sourceRoot ?? '';
+      const written = (folder: string | undefined) => (folder === undefined || !isWithin(folder, root) ? undefined : root === '' ? folder : posix.relative(root, folder));
+      const where = root === '' ? 'this repository' : `${root} (the root of its source, a repository of its own)`;
+      const similar = written(closestFolder(model, ks.folder));
       if (similar !== undefined) {
         findings.push({
           file: ks.resource.file,
           range,
-          message: `spec.path "${ks.path}" of Kustomization ${ks.name} does not exist in this repository; did you mean "./${similar}"?`,
+          message: `spec.path "${ks.path}" of Kustomization ${ks.name} does not exist in ${where}; did you mean "./${similar}"?`,
           fixes: [{ title: `Change spec.path to ./${similar}`, changes: [replaceNode(model, ks.resource, ['spec', 'path'], `./${similar}`)], safe: false, preferred: true }],
         });
         continue;
       }
       // No near miss: most often an overlay that was never created. Pointing the path at the
       // ancestor would apply all of it (every app of a base folder), so that is never preferred.
-      const ancestor = deepestExistingFolder(model, ks.folder);
+      const existing = deepestExistingFolder(model, ks.folder);
+      const ancestor = written(existing);
       const fixes: Fix[] = [];
-      if (ancestor !== undefined && findKustomizationFile(model, ancestor) !== undefined) {
-        const over = posix.relative(ks.folder, ancestor);
+      if (existing !== undefined && ancestor !== undefined && findKustomizationFile(model, existing) !== undefined) {
+        const over = posix.relative(ks.folder, existing);
         const file = `${ks.folder}/kustomization.yaml`;
         const text = `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${over}\n`;
         fixes.push({ title: `Create ${file} over ${over}`, changes: [{ kind: 'create', file, text }], safe: false, preferred: true });
@@ -55,7 +62,7 @@ export const fluxPathNotFound: Rule = {
         file: ks.resource.file,
         range,
         message:
-          `spec.path "${ks.path}" of Kustomization ${ks.name} does not exist in this repository` +
+          `spec.path "${ks.path}" of Kustomization ${ks.name} does not exist in ${where}` +
           (ancestor !== undefined ? `; its deepest existing folder is "./${ancestor}".` : '.'),
         ...(fixes.length > 0 ? { fixes } : {}),
       });

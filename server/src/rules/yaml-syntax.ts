@@ -1,3 +1,4 @@
+import { parsePlainDocuments } from '../model/limits';
 import { fileRule, type Rule, type RuleFinding } from './types';
 
 export const yamlSyntax: Rule = fileRule(
@@ -6,7 +7,7 @@ export const yamlSyntax: Rule = fileRule(
     defaultSeverity: 'error',
     description: 'YAML that does not parse, in a file a cluster applies or a kustomization lists.',
     help:
-      'Flux cannot apply a file that is not valid YAML; the whole Kustomization that includes it fails to build. One finding per file, at its first problem. A manifest no cluster applies gets one information; templates (Helm chart templates, Jinja) and other tools\' YAML (CI workflows, Ansible, Taskfiles, compose files...) are not checked. Where only strict YAML refuses the text and kustomize (Go yaml) reads it, a warning.',
+      'Flux cannot apply a file that is not valid YAML; the whole Kustomization that includes it fails to build. One finding per file, at its first problem. A manifest no cluster applies gets one information; templates (Helm chart templates, Jinja) and other tools\' YAML (CI workflows, Ansible, Taskfiles, compose files...) are not checked. Where only strict YAML refuses the text and kustomize (Go yaml) reads it, a warning. A file read only as configMapGenerator/secretGenerator data is not parsed by kustomize: nothing when it parses once its ${VAR} placeholders are substituted, else a warning (whoever reads it as YAML, a HelmRelease\'s valuesFrom, fails).',
     fix: '—',
   },
   // One file at a time, so the engine reuses the findings of unchanged files.
@@ -24,6 +25,15 @@ export const yamlSyntax: Rule = fileRule(
           message: file.strictOnlyProblems[0].message + more(file.strictOnlyProblems.length - 1, 'such value'),
           severity: 'warning',
         };
+    // Generator data: kustomize copies the text into a ConfigMap or Secret unparsed, and Flux
+    // substitutes ${VAR} in it before anyone reads it; only a reader that parses it as YAML fails.
+    const data = model.generatorData(file.path);
+    if (data !== undefined && first) {
+      // A template another tool fills in (`token: {{ .API_KEY }}`) is not YAML until then.
+      if (file.shape.kind === 'template' || parsesOnceSubstituted(file.text)) return [];
+      finding.severity = 'warning';
+      finding.message += `; kustomize does not parse it (${data} reads it as generator data), but whatever reads it as YAML (a HelmRelease's valuesFrom) fails`;
+    }
     if (!applied) {
       finding.severity = 'information';
       finding.message += '; no cluster applies this file';
@@ -31,6 +41,12 @@ export const yamlSyntax: Rule = fileRule(
     return [finding];
   },
 );
+
+/** Whether the text is YAML once each Flux `${VAR}` placeholder is a plain word of its length. */
+function parsesOnceSubstituted(text: string): boolean {
+  if (!text.includes('${')) return false;
+  return parsePlainDocuments(text.replace(/\$\{[^}\n]*\}/g, (m) => 'x'.repeat(m.length))) !== undefined;
+}
 
 function more(count: number, what: string): string {
   return count <= 0 ? '' : ` (and ${count} more ${what}${count > 1 ? 's' : ''} in this file)`;

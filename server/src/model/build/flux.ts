@@ -49,7 +49,12 @@ function overlayFor(spec: any, source: SourceRef): (k: KustomizationSpec) => voi
   };
 }
 
-function optedOut(object: any): boolean {
+/**
+ * Whether Flux leaves an object out of post-build substitution: the annotation or label
+ * `kustomize.toolkit.fluxcd.io/substitute: disabled` on the object as built (a kustomization's
+ * commonAnnotations or labels may have put it there).
+ */
+export function substitutionOptedOut(object: any): boolean {
   return object?.metadata?.annotations?.[SUBSTITUTE] === 'disabled' || object?.metadata?.labels?.[SUBSTITUTE] === 'disabled';
 }
 
@@ -78,7 +83,7 @@ export function renderFluxKustomization(input: BuildInput, ks: FluxKustomization
     const substitute = ks.spec?.postBuild && (Object.keys(ks.variables).length > 0 || (Array.isArray(ks.spec.postBuild.substituteFrom) && ks.spec.postBuild.substituteFrom.length > 0));
     const unknownNames = new Set<string>();
     for (const r of resources) {
-      if (substitute && !optedOut(r.object)) substituteObject(r, ks.variables, ks.unknownVariables !== undefined, unknownNames);
+      if (substitute && !substitutionOptedOut(r.object)) substituteObject(r, ks.variables, ks.unknownVariables !== undefined, unknownNames);
       r.object.metadata ??= {};
       r.object.metadata.labels = { ...(r.object.metadata.labels ?? {}), 'kustomize.toolkit.fluxcd.io/name': ks.name, 'kustomize.toolkit.fluxcd.io/namespace': ks.namespace };
       r.chain.push({ file: ks.source.file, field: 'flux', nodePath: ks.source.nodePath });

@@ -6,6 +6,6 @@ export { modelBuildInput } from './input';
 export { fluxBuild, modelBuild } from './cache';
 export { renderCluster, type KustomizationRender } from './cluster';
 export { buildKustomization } from './engine';
-export { renderFluxKustomization, type FluxKustomizationInput } from './flux';
+export { renderFluxKustomization, substitutionOptedOut, type FluxKustomizationInput } from './flux';
 export { envsubst, parseExpressions, type Expression } from './envsubst';
 export type { BuildInput, BuildResult, BuildError, Rendered, Unresolved, SourceRef, ChainStep, PatchUse, PatchCandidate, IgnoredField } from './types';
