@@ -7,11 +7,11 @@
 // from the current version of its file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
 import { check, FLUX_SYSTEM_SYNC, fluxKs, repo, webDeployment } from '../../helpers/repo';
 import { clusterObjects, deltaOf } from '../../../server/src/model/applied';
 import { keptBuilds } from '../../../server/src/model/build/cache';
 import type { RepoModel } from '../../../server/src/model/model';
+import { assertIncrementalEqualsFresh } from '../../helpers/incremental';
 
 const SUBSTITUTE = '  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: vars\n';
 const vars = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: vars\n  namespace: flux-system\ndata:\n${data}`;
@@ -92,22 +92,7 @@ function snapshot(model: RepoModel) {
 }
 
 test("incremental cluster objects (builds, renders, generators, patched clusters) equal a fresh model's", () => {
-  fc.assert(
-    fc.property(fc.array(fc.integer({ min: 0, max: edits.length - 1 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 1, max: 3 }), (sequence, every) => {
-      const incremental = repo(initial);
-      const files = new Map(Object.entries(initial));
-      snapshot(incremental);
-      sequence.forEach((i, step) => {
-        const [path, text] = edits[i];
-        incremental.setFile(path, text);
-        if (text === undefined) files.delete(path);
-        else files.set(path, text);
-        if (step % every !== 0 && step !== sequence.length - 1) return;
-        assert.deepEqual(snapshot(incremental), snapshot(repo(Object.fromEntries(files))), `after edits ${sequence.slice(0, step + 1).join(', ')}`);
-      });
-    }),
-    { numRuns: 50 },
-  );
+  assertIncrementalEqualsFresh(initial, edits, snapshot, { numRuns: 50 });
 });
 
 test('the fixture exercises what the property is about (it is not vacuous)', () => {

@@ -2,9 +2,9 @@
 // series of edits, an incrementally re-checked model must report exactly what a fresh one does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
 import { check, FLUX_SYSTEM_SYNC, fluxKs, repo, webDeployment, yaml } from '../../helpers/repo';
 import type { RepoModel } from '../../../server/src/model/model';
+import { assertIncrementalEqualsFresh } from '../../helpers/incremental';
 
 const deployment = (replicas: number, resources = '          resources:\n            requests:\n              cpu: 100m\n', header = '') => webDeployment(replicas, resources, header);
 
@@ -130,23 +130,7 @@ function snapshot(model: RepoModel) {
 }
 
 test('incremental re-checks report exactly what a fresh model does, after every edit', () => {
-  fc.assert(
-    fc.property(fc.array(fc.integer({ min: 0, max: edits.length - 1 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 1, max: 3 }), (sequence, every) => {
-      const incremental = repo(initial);
-      const files = new Map(Object.entries(initial));
-      snapshot(incremental);
-      sequence.forEach((i, step) => {
-        const [path, text] = edits[i];
-        incremental.setFile(path, text);
-        if (text === undefined) files.delete(path);
-        else files.set(path, text);
-        // Sometimes several edits land between two checks.
-        if (step % every !== 0 && step !== sequence.length - 1) return;
-        assert.deepEqual(snapshot(incremental), snapshot(repo(Object.fromEntries(files))), `after edits ${sequence.slice(0, step + 1).join(', ')}`);
-      });
-    }),
-    { numRuns: 150, seed: 20261126 },
-  );
+  assertIncrementalEqualsFresh(initial, edits, snapshot, { numRuns: 150, seed: 20261126 });
 });
 
 test('the fixture exercises the quota, resources and netpol rules (the property above is not vacuous)', () => {

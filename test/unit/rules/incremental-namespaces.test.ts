@@ -8,9 +8,9 @@
 // file: a Kustomization's patches (from above) are among the edits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
 import { check, FLUX_SYSTEM_SYNC, fluxKs, repo, webDeployment } from '../../helpers/repo';
 import type { RepoModel } from '../../../server/src/model/model';
+import { assertIncrementalEqualsFresh } from '../../helpers/incremental';
 
 const namespace = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
 const web = (name: string) => webDeployment(1, '').replace(/name: web/g, `name: ${name}`);
@@ -87,22 +87,7 @@ function snapshot(model: RepoModel) {
 }
 
 test('namespace rules re-checked after structural edits report exactly what a fresh model does', () => {
-  fc.assert(
-    fc.property(fc.array(fc.integer({ min: 0, max: edits.length - 1 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 2 }), (sequence, every) => {
-      const incremental = repo(initial);
-      const files = new Map(Object.entries(initial));
-      snapshot(incremental);
-      sequence.forEach((i, step) => {
-        const [path, text] = edits[i];
-        incremental.setFile(path, text);
-        if (text === undefined) files.delete(path);
-        else files.set(path, text);
-        if (step % every !== 0 && step !== sequence.length - 1) return;
-        assert.deepEqual(snapshot(incremental), snapshot(repo(Object.fromEntries(files))), `after edits ${sequence.slice(0, step + 1).join(', ')}`);
-      });
-    }),
-    { numRuns: 120, seed: 20261202 },
-  );
+  assertIncrementalEqualsFresh(initial, edits, snapshot, { numRuns: 120, seed: 20261202, maxEdits: 8, maxBetween: 2 });
 });
 
 test('the fixture exercises what the property above needs (it is not vacuous)', () => {

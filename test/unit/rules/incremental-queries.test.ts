@@ -5,11 +5,11 @@
 // incrementally re-checked model must answer exactly what a fresh one does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
 import { check, FLUX_SYSTEM_SYNC, fluxKs, repo, webDeployment, yaml } from '../../helpers/repo';
 import { dependencyEdges } from '../../../server/src/model/edges';
 import { allSites } from '../../../server/src/features/crossReferences';
 import type { RepoModel } from '../../../server/src/model/model';
+import { assertIncrementalEqualsFresh } from '../../helpers/incremental';
 
 const appsKs = (extra: string) => fluxKs('apps', './environments/apps', extra);
 const POST_BUILD = '  dependsOn:\n    - name: core\n  postBuild:\n    substitute:\n      DOMAIN: example.com\n    substituteFrom:\n      - kind: ConfigMap\n        name: vars\n';
@@ -104,22 +104,7 @@ function snapshot(model: RepoModel) {
 }
 
 test('incremental re-checks of substitutions, schemas, SOPS rules, edges and references equal a fresh model', () => {
-  fc.assert(
-    fc.property(fc.array(fc.integer({ min: 0, max: edits.length - 1 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 1, max: 3 }), (sequence, every) => {
-      const incremental = repo(initial);
-      const files = new Map(Object.entries(initial));
-      snapshot(incremental);
-      sequence.forEach((i, step) => {
-        const [path, text] = edits[i];
-        incremental.setFile(path, text);
-        if (text === undefined) files.delete(path);
-        else files.set(path, text);
-        if (step % every !== 0 && step !== sequence.length - 1) return;
-        assert.deepEqual(snapshot(incremental), snapshot(repo(Object.fromEntries(files))), `after edits ${sequence.slice(0, step + 1).join(', ')}`);
-      });
-    }),
-    { numRuns: 60 },
-  );
+  assertIncrementalEqualsFresh(initial, edits, snapshot, { numRuns: 60 });
 });
 
 test('the fixture exercises the rules and features above (the property is not vacuous)', () => {
