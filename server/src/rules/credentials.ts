@@ -5,7 +5,7 @@
 // either: Flux applies it only when the variable is unset or empty, repositories write dummy
 // fallbacks there (the corpus has an API key defaulting to a nonsense word), and encrypting the
 // file, the remedy these rules propose, would not make a weak default any better.
-import { parseExpressions, type Expression } from '../model/build/envsubst';
+import { maskExpressions, parseExpressions, type Expression } from '../model/build/envsubst';
 import { envFileLines, literalPair } from '../model/build/generators';
 import { isEncryptedValue } from '../model/values';
 import { isReference } from './sops-policy';
@@ -24,17 +24,6 @@ const FILE_PATH = /^\/(?:[\w.@+-]+\/)*[\w.@+-]+\/?$/;
 /** The Flux placeholders of a text that Flux substitutes (`${VAR}`, `${VAR:-default}`...; not `$${VAR}`, not a malformed one). */
 function placeholders(text: string): Expression[] {
   return text.includes('${') ? parseExpressions(text).filter((e) => !e.invalid) : [];
-}
-
-/** The text with each placeholder (its default included) replaced by `mask`. */
-function masked(text: string, expressions: readonly Expression[], mask: string): string {
-  let out = '';
-  let last = 0;
-  for (const e of expressions) {
-    out += text.slice(last, e.start) + mask;
-    last = e.end;
-  }
-  return out + text.slice(last);
 }
 
 export function isCredentialKey(key: string): boolean {
@@ -64,7 +53,7 @@ export function isClearValue(value: unknown): boolean {
   if (typeof value !== 'string' && typeof value !== 'number') return false;
   const text = String(value);
   const expressions = placeholders(text);
-  return isClearText(text) && (expressions.length === 0 || /[A-Za-z0-9]{4,}/.test(masked(text, expressions, ' ')));
+  return isClearText(text) && (expressions.length === 0 || /[A-Za-z0-9]{4,}/.test(maskExpressions(text, expressions, ' ')));
 }
 
 /** A text that is not a reference, a sentinel, ciphertext, a file path or too short to be a credential. */
@@ -86,7 +75,7 @@ export function isRedacted(value: unknown): boolean {
 
 /** A connection string whose password is written out; placeholders are masked first, so `${USER:-x}` is one token. */
 export function hasClearDsn(value: string): boolean {
-  const match = DSN.exec(masked(value, placeholders(value), '\u0000'));
+  const match = DSN.exec(maskExpressions(value, placeholders(value), '\u0000'));
   if (match === null) return false;
   const password = match[1];
   return !password.includes('\u0000') && !isReference(password) && !/^\$\(.+\)$/.test(password);

@@ -4,6 +4,7 @@ import type { RepoModel } from '../model/model';
 import { ancestors } from '../model/paths';
 import { parseCreationRules, type CreationRule } from '../sops/creationRules';
 import { goRegex } from '../sops/goRegex';
+import { wholeExpression } from '../model/build/envsubst';
 
 export interface CreationRuleMatch {
   config: string;
@@ -48,7 +49,7 @@ export function isReference(value: unknown): boolean {
     text === '' ||
     /^op:\/\//.test(text) ||
     /^<path:[^>]+>$/.test(text) ||
-    /^\$\{[^}]+\}$/.test(text) ||
+    wholeExpression(text) !== undefined ||
     // An environment variable the program expands itself (Grafana provisioning, shells): `$DB_PASSWORD`.
     /^\$[A-Z_][A-Z0-9_]*$/.test(text) ||
     /\{\{.*\}\}/.test(text) ||

@@ -1,5 +1,6 @@
 import { parsePlainDocuments } from '../model/limits';
 import { fileRule, type Rule, type RuleFinding } from './types';
+import { maskExpressions, parseExpressions } from '../model/build/envsubst';
 
 export const yamlSyntax: Rule = fileRule(
   {
@@ -45,7 +46,8 @@ export const yamlSyntax: Rule = fileRule(
 /** Whether the text is YAML once each Flux `${VAR}` placeholder is a plain word of its length. */
 function parsesOnceSubstituted(text: string): boolean {
   if (!text.includes('${')) return false;
-  return parsePlainDocuments(text.replace(/\$\{[^}\n]*\}/g, (m) => 'x'.repeat(m.length))) !== undefined;
+  const placeholders = parseExpressions(text).filter((e) => !text.slice(e.start, e.end).includes('\n'));
+  return parsePlainDocuments(maskExpressions(text, placeholders, (e) => 'x'.repeat(e.end - e.start))) !== undefined;
 }
 
 function more(count: number, what: string): string {

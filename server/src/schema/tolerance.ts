@@ -1,10 +1,11 @@
 // What a valid GitOps document may hold that its schema does not describe: SOPS metadata and
 // ciphertext, Flux `${VAR}` substitutions, nulls (Kubernetes drops a null field) and YAML merge keys.
+import { parseExpressions } from '../model/build/envsubst';
 import { isEncryptedValue } from '../model/values';
 
 /** A value that stands for another until Flux substitutes it or SOPS decrypts it. */
 export function isPlaceholder(value: unknown): boolean {
-  return typeof value === 'string' && (isEncryptedValue(value) || /\$\{[^}]*\}/.test(value));
+  return typeof value === 'string' && (isEncryptedValue(value) || (value.includes('${') && parseExpressions(value).length > 0));
 }
 
 /** A copy of the document without the top-level `sops:` map and null map values, merge keys applied. */

@@ -62,6 +62,17 @@ export function parseExpressions(text: string): Expression[] {
   return result;
 }
 
+/** `text` with each of `expressions` (of that text, in order) replaced by `mask` or what it gives for it. */
+export function maskExpressions(text: string, expressions: readonly Expression[], mask: string | ((e: Expression) => string)): string {
+  let out = '';
+  let last = 0;
+  for (const e of expressions) {
+    out += text.slice(last, e.start) + (typeof mask === 'string' ? mask : mask(e));
+    last = e.end;
+  }
+  return out + text.slice(last);
+}
+
 /**
  * `text` with every expression substituted, or undefined when one has no value here (no variable
  * and no default) or is not evaluated: for names the model must know exactly (spec.path, dependsOn).
