@@ -58,7 +58,7 @@ export interface QueryReads {
    * of its re-reads (its text is not kept), else whether it is a folder or missing.
    */
   content(path: string): void;
-  /** The value of another query (see Queries.get), recorded as read: what it read is read here too. */
+  /** The value of another query (see Queries.get), recorded as read: this value holds while that one is still the value kept and holds (its inputs are the asker's to declare too). */
   query<T>(name: string, key: QueryKey, inputs: readonly unknown[], compute: (read: QueryReads, previous: T | undefined) => T, family?: string): T;
 }
 
@@ -75,6 +75,14 @@ interface Entry {
   generation: number;
   usedAt: number;
   family?: string;
+  /** Other queries' values it read (read.query): it holds while each is still the one kept, and holds. */
+  deps?: Dependency[];
+}
+
+interface Dependency {
+  table: Table;
+  key: QueryKey;
+  entry: Entry;
 }
 
 interface KeyedEntry {
@@ -153,6 +161,7 @@ export class Queries {
     }
     let reads: Map<string, YamlFile | undefined> | undefined;
     let states: Map<string, string> | undefined;
+    let deps: Dependency[] | undefined;
     const revision = this.source.revision;
     const value = compute(
       {
@@ -180,14 +189,14 @@ export class Queries {
           const value = this.get(name, key, inputs, compute, family);
           const table = this.table(name);
           const inner = typeof key === 'object' ? table.byObject.get(key) : table.byValue.get(key);
-          for (const [path, file] of inner?.reads ?? []) (reads ??= new Map()).set(path, file);
-          for (const [state, was] of inner?.states ?? []) (states ??= new Map()).set(state, was);
+          // A dependency on the other value, not a copy of what it read: asking it again is cheap.
+          if (inner) (deps ??= []).push({ table, key, entry: inner });
           return value;
         },
       },
       entry?.value as T | undefined,
     );
-    const fresh: Entry = { inputs, value, reads, states, revision, generation: table.generation, usedAt: revision };
+    const fresh: Entry = { inputs, value, reads, states, deps, revision, generation: table.generation, usedAt: revision };
     if (typeof key === 'object') table.byObject.set(key, fresh);
     else {
       if (entry?.family !== undefined) this.leave(table, key, entry.family);
@@ -427,10 +436,20 @@ export class Queries {
    * looking at every read again.
    */
   private readsHold(entry: Entry): boolean {
-    const { reads, states } = entry;
-    if (!reads && !states) return true;
+    const { reads, states, deps } = entry;
+    if (!reads && !states && !deps) return true;
     const revision = this.source.revision;
     if (entry.revision === revision) return true;
+    if (deps) {
+      for (const dep of deps) {
+        const current = typeof dep.key === 'object' ? dep.table.byObject.get(dep.key) : dep.table.byValue.get(dep.key);
+        if (current !== dep.entry || !this.readsHold(dep.entry)) return false;
+      }
+      if (!reads && !states) {
+        entry.revision = revision;
+        return true;
+      }
+    }
     const changes = this.source.changedSince(entry.revision);
     const sameFile = (path: string) => !reads || !reads.has(path) || this.source.file(path) === reads.get(path);
     const sameState = (key: string) => {
