@@ -38,17 +38,22 @@ export const fluxRootNotSelfManaged: Rule = {
       }
       // The source is judged only where the repository holds it (a bootstrap may create it out of band).
       const inRepository = (id: ObjectId) => id.group !== SOURCE_GROUP || [...model.files.values()].some((f) => f.resources.some((r) => r.kind === id.kind && r.name === id.name && r.apiVersion.startsWith(`${SOURCE_GROUP}/`)));
-      const missing = wanted.filter(inRepository);
+      const notBuilt = [...wanted];
       let complete = true;
       for (const ks of cluster.kustomizations) {
         const result = fluxBuild(model, ks);
         if (!result || result.error || result.unresolved.length > 0) complete = false;
         for (const o of result?.objects ?? []) {
-          const i = missing.findIndex((id) => isObject(o, id));
-          if (i >= 0) missing.splice(i, 1);
+          const i = notBuilt.findIndex((id) => isObject(o, id));
+          if (i >= 0) notBuilt.splice(i, 1);
         }
+        if (notBuilt.length === 0) break;
       }
-      if (missing.length === 0 || !complete) continue;
+      if (notBuilt.length === 0 || !complete) continue;
+      // Whether a source is in the repository at all is asked only of what no build applies (it
+      // reads every file: not on every check).
+      const missing = notBuilt.filter(inRepository);
+      if (missing.length === 0) continue;
       const what = missing.map((id) => `${id.kind} ${id.namespace}/${id.name}`).join(' and ');
       const finding: RuleFinding = {
         file: root.resource.file,
