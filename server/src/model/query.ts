@@ -85,6 +85,13 @@ interface Dependency {
   entry: Entry;
 }
 
+/** What a computation read (see recorder). */
+interface Recorded {
+  reads?: Map<string, YamlFile | undefined>;
+  states?: Map<string, string>;
+  deps?: Dependency[];
+}
+
 interface KeyedEntry {
   parts: readonly unknown[];
   value: readonly unknown[];
@@ -159,43 +166,10 @@ export class Queries {
       entry.usedAt = this.source.revision;
       return entry.value as T;
     }
-    let reads: Map<string, YamlFile | undefined> | undefined;
-    let states: Map<string, string> | undefined;
-    let deps: Dependency[] | undefined;
+    const recorded: Recorded = {};
     const revision = this.source.revision;
-    const value = compute(
-      {
-        file: (path) => {
-          const file = this.source.file(path);
-          (reads ??= new Map()).set(path, file);
-          return file;
-        },
-        kind: (path) => {
-          const kind = this.source.kindOf(path);
-          (states ??= new Map()).set(`kind\0${path}`, kind);
-          return kind;
-        },
-        listing: (folder) => {
-          const listing = this.source.children(folder);
-          (states ??= new Map()).set(`list\0${folder}`, listingKey(listing));
-          return listing;
-        },
-        content: (path) => {
-          const state = this.source.contentState(path);
-          (reads ??= new Map()).set(path, typeof state === 'string' ? undefined : (state as YamlFile));
-          if (typeof state === 'string') (states ??= new Map()).set(`content\0${path}`, state);
-        },
-        query: (name, key, inputs, compute, family) => {
-          const value = this.get(name, key, inputs, compute, family);
-          const table = this.table(name);
-          const inner = typeof key === 'object' ? table.byObject.get(key) : table.byValue.get(key);
-          // A dependency on the other value, not a copy of what it read: asking it again is cheap.
-          if (inner) (deps ??= []).push({ table, key, entry: inner });
-          return value;
-        },
-      },
-      entry?.value as T | undefined,
-    );
+    const value = compute(this.recorder(recorded), entry?.value as T | undefined);
+    const { reads, states, deps } = recorded;
     const fresh: Entry = { inputs, value, reads, states, deps, revision, generation: table.generation, usedAt: revision };
     if (typeof key === 'object') table.byObject.set(key, fresh);
     else {
@@ -329,48 +303,63 @@ export class Queries {
       if (keys) keys.add(key);
       else table.readers.set(path, new Set([key]));
     };
-    entry.value = compute(key, parts, {
+    entry.value = compute(key, parts, this.recorder(entry, note));
+    table.entries.set(key, entry);
+    return entry;
+  }
+
+  /**
+   * The reads a computation is given: each records into `into` what it saw. With `note` (a keyed
+   * family's index), each path read is told, and another query's reads are copied in; without, a
+   * read query is a dependency (see readsHold).
+   */
+  private recorder(into: Recorded, note?: (path: string) => void): QueryReads {
+    const state = (key: string, path: string, value: string) => {
+      (into.states ??= new Map()).set(key, value);
+      note?.(path);
+    };
+    return {
       file: (path) => {
         const file = this.source.file(path);
-        (entry.reads ??= new Map()).set(path, file);
-        note(path);
+        (into.reads ??= new Map()).set(path, file);
+        note?.(path);
         return file;
       },
       kind: (path) => {
         const kind = this.source.kindOf(path);
-        (entry.states ??= new Map()).set(`kind\0${path}`, kind);
-        note(path);
+        state(`kind\0${path}`, path, kind);
         return kind;
       },
       listing: (folder) => {
         const listing = this.source.children(folder);
-        (entry.states ??= new Map()).set(`list\0${folder}`, listingKey(listing));
-        note(folder);
+        state(`list\0${folder}`, folder, listingKey(listing));
         return listing;
       },
       content: (path) => {
-        const state = this.source.contentState(path);
-        if (typeof state === 'string') (entry.states ??= new Map()).set(`content\0${path}`, state);
-        else (entry.reads ??= new Map()).set(path, state as YamlFile);
-        note(path);
-      },
-      query: (name, queryKey, inputs, queryCompute, family) => {
-        const value = this.get(name, queryKey, inputs, queryCompute, family);
-        const inner = this.table(name);
-        const read = typeof queryKey === 'object' ? inner.byObject.get(queryKey) : inner.byValue.get(queryKey);
-        for (const [path, file] of read?.reads ?? []) {
-          (entry.reads ??= new Map()).set(path, file);
-          note(path);
+        const now = this.source.contentState(path);
+        if (typeof now === 'string') state(`content\0${path}`, path, now);
+        else {
+          (into.reads ??= new Map()).set(path, now as YamlFile);
+          note?.(path);
         }
-        for (const [state, was] of read?.states ?? []) {
-          (entry.states ??= new Map()).set(state, was);
-          note(state.slice(state.indexOf('\0') + 1));
+      },
+      query: (name, key, inputs, compute, family) => {
+        const value = this.get(name, key, inputs, compute, family);
+        const table = this.table(name);
+        const inner = typeof key === 'object' ? table.byObject.get(key) : table.byValue.get(key);
+        if (!inner) return value;
+        // A dependency on the other value, not a copy of what it read: asking it again is cheap.
+        if (!note) (into.deps ??= []).push({ table, key, entry: inner });
+        else {
+          for (const [path, file] of inner.reads ?? []) {
+            (into.reads ??= new Map()).set(path, file);
+            note(path);
+          }
+          for (const [key, was] of inner.states ?? []) state(key, key.slice(key.indexOf('\0') + 1), was);
         }
         return value;
       },
-    });
-    table.entries.set(key, entry);
-    return entry;
+    };
   }
 
   /** Whether every file, kind and listing a keyed entry read is as it saw it. */
