@@ -99,7 +99,7 @@ interface SpecOf {
 
 /** A Flux Kustomization's spec and its JSON, made again only when what it is made from changed. */
 function specOf(model: RepoModel, ks: FluxKustomization): SpecOf {
-  return model.queries.get<SpecOf>('flux spec', ks, [ks.resource.object?.spec, ks.inheritedSpec, ks.targetNamespace], () => {
+  return model.queries.get<SpecOf>('flux spec', ks, [ks.resource.object?.spec, ks.inheritedSpec, ks.builtSpec, ks.targetNamespace], () => {
     const spec = fluxSpec(ks);
     const { postBuild, ...build } = spec;
     void postBuild;
