@@ -237,7 +237,6 @@ function describeGitSource(source: Resource): string {
   return `${String(spec.url ?? 'no url')}${at ? ` at ${String(at)}` : ''}`;
 }
 
-/** The identities under which the flux-system GitRepositories point at this repository. */
 /**
  * The URLs (and branches) under which this repository is known to Flux: the flux-system
  * GitRepository's, and that of any GitRepository through which a Kustomization applies a folder of

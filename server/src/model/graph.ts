@@ -21,7 +21,7 @@ import { ancestors, basename, dirname, isWithin } from './paths';
 import { appliesOtherTrees, bootstrapRoots, clusterName, commentedOutEntries, DEAD_PATH, type RootCandidate } from './roots';
 import { CONFIG_FILE, type GuardrailsConfig } from './config';
 import type { Cluster, FluxKustomization, HelmRelease, KustomizeDir, Resource, YamlFile } from './types';
-import type { BuildReach, BuildResult as RenderResult } from './build/types';
+import { emptyReach, type BuildReach, type BuildResult as RenderResult } from './build/types';
 import { namespaceSetBy, renderedNamespace } from './build/namespaces';
 import { identifierOf } from './values';
 import { substituteKnown } from './build/envsubst';
@@ -126,7 +126,7 @@ export function deriveGraph(input: GraphInput): RepoGraph {
   const reachOf = (rendered: RenderResult | undefined): BuildReach => {
     const first = rendered?.reach ?? NOTHING_REACHED;
     if (first.deferred.size === 0) return first;
-    const merged: BuildReach = { manifests: new Set(), patches: new Set(), kustomizationFiles: new Set(), inputs: new Set(), deferred: new Set() };
+    const merged: BuildReach = emptyReach();
     const queue = [first];
     const done = new Set<string>();
     for (let next = queue.shift(); next; next = queue.shift()) {
@@ -418,14 +418,14 @@ export function deriveGraph(input: GraphInput): RepoGraph {
   };
 }
 
-const NOTHING_REACHED: BuildReach = { manifests: new Set(), patches: new Set(), kustomizationFiles: new Set(), inputs: new Set(), deferred: new Set() };
+const NOTHING_REACHED: BuildReach = emptyReach();
 
 /**
  * The one namespace of an object across the clusters that apply it: unknown ('' matches any) where
  * a build cannot say (a kustomization's `namespace:` may yet move it) or where clusters disagree
  * (no cluster's answer is the object's); `written` (its own, else the default) where none applies it.
  */
-export function agreedNamespace(placements: ReadonlyMap<string, AppliedNamespace> | undefined, written: string): string {
+function agreedNamespace(placements: ReadonlyMap<string, AppliedNamespace> | undefined, written: string): string {
   let agreed: string | undefined;
   for (const placement of placements?.values() ?? []) {
     if (placement.unknown !== undefined) return '';

@@ -21,7 +21,7 @@ import { addHashes, fixNameReferences } from './nameReferences';
 import { applyReplacement } from './replacements';
 import { BuildFailure, curId, groupVersion, idText, sameId, storePreviousId, Unseen, type Res } from './resources';
 import { addMapEntries, addNameAffix, selectResources, setImages, setNamespace, setReplicas, type Selector } from './transformers';
-import type { BuildInput, BuildReach, BuildResult, IgnoredField, PatchUse, SourceRef, Unresolved } from './types';
+import { emptyReach, type BuildInput, type BuildReach, type BuildResult, type IgnoredField, type PatchUse, type SourceRef, type Unresolved } from './types';
 import { readsDifferently, parseKustomizeYaml } from './yamlText';
 
 /** Kustomizations nested deeper than this are not built here (unresolved): no recursion in proportion to the input. */
@@ -54,7 +54,7 @@ export class KustomizeBuilder {
   readonly patches: PatchUse[] = [];
   /** Fields of the top kustomization that Flux drops before kustomize reads it (see kustomization.ts). */
   readonly ignored: IgnoredField[] = [];
-  readonly reach: BuildReach = { manifests: new Set(), patches: new Set(), kustomizationFiles: new Set(), inputs: new Set(), deferred: new Set() };
+  readonly reach: BuildReach = emptyReach();
   /** The first refusal (or unseen part that stopped the build), with what was unresolved and patched then. */
   private failure?: { error: BuildFailure | Unseen; unresolved: Unresolved[]; patches: PatchUse[] };
   /** Folders whose kustomization was accumulated: once refused, none is walked twice. */

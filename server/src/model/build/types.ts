@@ -117,6 +117,11 @@ export interface BuildReach {
   deferred: Set<string>;
 }
 
+/** A reach with nothing in it yet. */
+export function emptyReach(): BuildReach {
+  return { manifests: new Set(), patches: new Set(), kustomizationFiles: new Set(), inputs: new Set(), deferred: new Set() };
+}
+
 export interface BuildResult {
   /** The folder built, repository-relative. */
   folder: string;
