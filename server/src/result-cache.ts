@@ -27,14 +27,14 @@ import { unseal, writeSealed } from './model/sealed-file';
 import type { Finding, RelatedLocation } from './rules/types';
 
 /** Bump when the digest's inputs or the payload change. */
-export const RESULT_CACHE_FORMAT = 1;
+const RESULT_CACHE_FORMAT = 1;
 export const RESULT_CACHE_LAYOUT = 'results-v1';
 const MAGIC = 'gitops-guardrails-result-cache';
 /** A file larger than this is digested by its size and modification time, not read. */
 const MAX_HASHED_BYTES = 16 * 1024 * 1024;
 
 /** What the outputs show of a finding: everything but its fixes. */
-export type CachedFinding = Omit<Finding, 'fixes'>;
+type CachedFinding = Omit<Finding, 'fixes'>;
 
 export interface DigestInputs {
   /** Settings that change findings (the editor's severities), as a JSON value. */

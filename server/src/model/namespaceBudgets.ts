@@ -10,7 +10,7 @@ import { workloadBudget, WORKLOAD_KINDS } from '../budget/pod';
 import { estimateOperatorWorkload, operatorConvention } from '../budget/operators';
 import type { ClaimBudget, WorkloadBudget } from '../budget/types';
 import type { RepoModel } from './model';
-import type { QueryReads } from './query';
+import { sameInputs, type QueryReads } from './query';
 import { dirname } from './paths';
 import type { Cluster, Component, Range } from './types';
 import { clusterObjects, deltaOf, type BuiltObject, type ClusterObjects } from './applied';
@@ -141,7 +141,7 @@ function groupCluster({ cluster, objects }: ClusterObjects, previous: BudgetStat
   // The same objects as last time (unchanged Kustomization builds): the same list, the same budget.
   for (const [namespace, list] of groups) {
     const before = previous?.groups.groups.get(namespace);
-    if (before && sameList(before, list)) groups.set(namespace, before);
+    if (before && sameInputs(before, list)) groups.set(namespace, before);
   }
   const budgets = new Map<string, NamespaceBudget>();
   for (const [namespace, list] of [...groups].filter(([n]) => isBudgetNamespace(n)).sort((a, b) => a[0].localeCompare(b[0]))) {
@@ -206,10 +206,6 @@ function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknow
   const keys = b.keys();
   for (const key of a.keys()) if (key !== keys.next().value) return false;
   return true;
-}
-
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** A HelmRelease's pods land in spec.targetNamespace, else the release's own namespace. */
@@ -293,7 +289,7 @@ export function budgetsByNamespace(model: RepoModel): Map<string, NamespaceBudge
     }
     for (const [namespace, list] of grouped) {
       const before = previous?.get(namespace);
-      if (before && sameList(before, list)) grouped.set(namespace, before);
+      if (before && sameInputs(before, list)) grouped.set(namespace, before);
     }
     return grouped;
   });
@@ -319,7 +315,7 @@ export function componentNamespaces(model: RepoModel): Map<string, Component[]> 
     const sorted = new Map([...result].sort((a, b) => a[0].localeCompare(b[0])));
     for (const [namespace, list] of sorted) {
       const before = previous?.get(namespace);
-      if (before && sameList(before, list)) sorted.set(namespace, before);
+      if (before && sameInputs(before, list)) sorted.set(namespace, before);
     }
     return sorted;
   });
@@ -380,7 +376,7 @@ export function groupValues<T>(
   table: string,
   inputs: readonly unknown[],
   compute: (objects: BuiltObject[], cluster: Cluster, namespace: string) => T[],
-  equal: (before: readonly T[], after: readonly T[]) => boolean = sameItems,
+  equal: (before: readonly T[], after: readonly T[]) => boolean = sameInputs,
 ): T[] {
   const { groups } = budgetState(model);
   const clusters = new Map(groups.map((c) => [c.cluster.name, c.cluster]));
@@ -399,7 +395,7 @@ export function budgetValues<T>(
   table: string,
   inputs: readonly unknown[],
   compute: (budget: NamespaceBudget) => T[],
-  equal: (before: readonly T[], after: readonly T[]) => boolean = sameItems,
+  equal: (before: readonly T[], after: readonly T[]) => boolean = sameInputs,
 ): T[] {
   const { clusters } = budgetState(model);
   function* items(): Iterable<readonly [string, readonly unknown[]]> {
@@ -419,7 +415,7 @@ export function namespaceValues<T>(
   table: string,
   inputs: readonly unknown[],
   compute: (namespace: string, components: Component[], budgets: readonly NamespaceBudget[]) => T[],
-  equal: (before: readonly T[], after: readonly T[]) => boolean = sameItems,
+  equal: (before: readonly T[], after: readonly T[]) => boolean = sameInputs,
 ): T[] {
   const byNamespace = budgetsByNamespace(model);
   const owned = componentNamespaces(model);
@@ -463,10 +459,6 @@ interface RuleFindingShape {
 }
 
 /** The same items (identity): the default comparison of values recomputed for a touched group. */
-function sameItems<T>(before: readonly T[], after: readonly T[]): boolean {
-  return before.length === after.length && before.every((x, i) => x === after[i]);
-}
-
 /**
  * Findings recomputed for a touched group that say the same as before (same ranges, messages,
  * fixes): the old ones are kept, so the joined array, and the engine's work on it, stay as they were.
