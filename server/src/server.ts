@@ -354,7 +354,7 @@ async function indexWorkspace(workspaceRoot: string, markLoaded: () => void): Pr
       // A file whose stored findings were published (a warm start) keeps them until the whole check confirms or replaces them.
       (file, findings) => {
         if (warm?.published.has(file)) return;
-        void connection.sendDiagnostics({ uri: repoPathToUri(workspaceRoot, file), diagnostics: findings.map((f) => e.toDiagnostic(workspaceRoot, f)) });
+        sendFindings(workspaceRoot, file, findings);
       },
     );
     publish(changed);
@@ -389,7 +389,7 @@ async function publishStored(workspaceRoot: string, folder: string, inputs: Dige
     if (!list) byFile.set(finding.file, (list = []));
     list.push(finding);
   }
-  for (const [file, findings] of openFirst(workspaceRoot, byFile)) void connection.sendDiagnostics({ uri: repoPathToUri(workspaceRoot, file), diagnostics: findings.map((f) => e.toDiagnostic(workspaceRoot, f)) });
+  for (const [file, findings] of openFirst(workspaceRoot, byFile)) sendFindings(workspaceRoot, file, findings);
   if (stored) connection.console.info(`gitops-guardrails: published ${stored.length} stored findings; verifying`);
   return { folder, inputs, digest, published: new Set(byFile.keys()) };
 }
@@ -400,7 +400,7 @@ async function publishStored(workspaceRoot: string, folder: string, inputs: Dige
  */
 function verifyStored(workspaceRoot: string, warm: WarmStart, failed: boolean): void {
   for (const file of warm.published) {
-    if (session!.findings(file).length === 0) void connection.sendDiagnostics({ uri: repoPathToUri(workspaceRoot, file), diagnostics: [] });
+    if (session!.findings(file).length === 0) sendFindings(workspaceRoot, file, []);
   }
   const onDisk = documents.all().every((document) => {
     const file = uriToRepoPath(workspaceRoot, document.uri);
@@ -415,6 +415,12 @@ function verifyStored(workspaceRoot: string, warm: WarmStart, failed: boolean): 
   guarded('storing the findings', () => engine().storeIfUnchanged(warm.folder, workspaceRoot, warm.inputs, warm.digest, findings).then(() => undefined));
 }
 
+/** A file's findings as its published diagnostics (none: cleared). */
+function sendFindings(workspaceRoot: string, file: string, findings: readonly Finding[]): void {
+  const { toDiagnostic } = engine();
+  void connection.sendDiagnostics({ uri: repoPathToUri(workspaceRoot, file), diagnostics: findings.map((f) => toDiagnostic(workspaceRoot, f)) });
+}
+
 /** The open editors' files first, the rest after, each part in its order. */
 function openFirst<T>(workspaceRoot: string, byFile: Map<string, T>): [string, T][] {
   const open = new Set(openFiles(workspaceRoot));
@@ -424,9 +430,8 @@ function openFirst<T>(workspaceRoot: string, byFile: Map<string, T>): [string, T
 
 function publish(changed: Map<string, Finding[]>): void {
   if (!session) return;
-  const { toDiagnostic } = engine();
   for (const [file, findings] of openFirst(session.root, changed)) {
-    void connection.sendDiagnostics({ uri: repoPathToUri(session.root, file), diagnostics: findings.map((f) => toDiagnostic(session!.root, f)) });
+    sendFindings(session.root, file, findings);
   }
 }
 
